@@ -1,0 +1,325 @@
+import { GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { OutgoingEmail } from '#domain/correspondence';
+import { Conflict, NotFound } from '#domain/errors';
+import type { Lead, LeadStatus } from '#domain/lead';
+import type { EngineeringReview, Opportunity, QualifiedLead } from '#domain/opportunity';
+import type { TimelineEntry } from '#domain/timeline';
+import { tableName } from '#functions/config';
+import { db, failedConditions } from './dynamodb';
+import { itemKind, keys, sortKeyPrefix, tableDesign } from './table-design';
+
+/**
+ * The sales records in the single table: leads, opportunities, their timelines and the emails
+ * queued for them. Every write that creates a record also writes its timeline entry and its
+ * outgoing emails in the same transaction, so none of them exists without the others (R27).
+ */
+
+type Item = Record<string, unknown>;
+type Put = { Put: { TableName: string; Item: Item; ConditionExpression?: string } };
+
+const bookkeeping = new Set<string>([
+  tableDesign.partitionKey,
+  tableDesign.sortKey,
+  tableDesign.timeToLiveAttribute,
+  'itemType',
+  ...tableDesign.indexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+]);
+
+/** The domain object stored in an item, without the table's own attributes. */
+const fromItem = <T>(item: Item): T =>
+  Object.fromEntries(Object.entries(item).filter(([name]) => !bookkeeping.has(name))) as T;
+
+const leadIndexKeys = (lead: Pick<Lead, 'status' | 'owner' | 'createdAt' | 'id'>) => ({
+  gsi1pk: keys.leadsByStatus(lead.status),
+  gsi1sk: `${lead.createdAt}#${lead.id}`,
+  gsi2pk: keys.owner(lead.owner),
+  gsi2sk: `LEAD#${lead.status}#${lead.createdAt}#${lead.id}`,
+});
+
+const putNew = (item: Item): Put => ({
+  Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
+});
+
+const timelinePut = (subjectPk: string, entry: TimelineEntry): Put =>
+  putNew({ ...keys.timeline(subjectPk, entry.at, entry.id), itemType: itemKind.timeline, ...entry });
+
+/** Queued emails; the table's stream hands them to the mail delivery function. */
+export interface QueuedEmail extends OutgoingEmail {
+  subjectPk: string;
+  status: 'queued' | 'sent' | 'failed';
+  attempts: number;
+  queuedAt: string;
+  sentAt?: string;
+  messageId?: string;
+  lastError?: string;
+}
+
+const emailPut = (subjectPk: string, email: OutgoingEmail, now: string): Put =>
+  putNew({
+    ...keys.email(subjectPk, email.id),
+    itemType: itemKind.email,
+    ...email,
+    subjectPk,
+    status: 'queued',
+    attempts: 0,
+    queuedAt: now,
+  } satisfies Item & QueuedEmail);
+
+export interface History {
+  timeline: TimelineEntry[];
+  /** What was emailed, and whether it went: never the bodies, which can be long. */
+  emails: Pick<QueuedEmail, 'id' | 'purpose' | 'to' | 'subject' | 'status' | 'attempts' | 'queuedAt' | 'sentAt'>[];
+}
+
+/** One query reads a record with everything filed under it; a long history takes several pages. */
+const collection = async (pk: string): Promise<Item[]> => {
+  const items: Item[] = [];
+  let ExclusiveStartKey: Item | undefined;
+  do {
+    const page = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ExclusiveStartKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+};
+
+const withHistory = async <T>(pk: string, sk: string): Promise<(History & { record: T }) | undefined> => {
+  const items = await collection(pk);
+  const record = items.find((item) => item.sk === sk);
+  if (!record) return undefined;
+  const skOf = (item: Item) => String(item.sk);
+  return {
+    record: fromItem<T>(record),
+    timeline: items.filter((item) => skOf(item).startsWith(sortKeyPrefix.timeline)).map((item) => fromItem<TimelineEntry>(item)),
+    emails: items
+      .filter((item) => skOf(item).startsWith(sortKeyPrefix.email))
+      .map((item) => {
+        const { id, purpose, to, subject, status, attempts, queuedAt, sentAt } = fromItem<QueuedEmail>(item);
+        return { id, purpose, to, subject, status, attempts, queuedAt, sentAt };
+      }),
+  };
+};
+
+const get = async <T>(key: { pk: string; sk: string }): Promise<T | undefined> => {
+  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
+  return Item ? fromItem<T>(Item) : undefined;
+};
+
+// ---- leads -------------------------------------------------------------------------------------
+
+/** R4/R5: the lead, its first timeline entry and the emails it causes, all or nothing. */
+export const recordNewLead = async (lead: Lead, entry: TimelineEntry, emails: OutgoingEmail[]): Promise<void> => {
+  const pk = keys.lead(lead.id).pk;
+  await db().send(
+    new TransactWriteCommand({
+      TransactItems: [
+        putNew({ ...keys.lead(lead.id), itemType: itemKind.lead, ...leadIndexKeys(lead), ...lead }),
+        timelinePut(pk, entry),
+        ...emails.map((email) => emailPut(pk, email, entry.at)),
+      ],
+    }),
+  );
+};
+
+export const findLead = (id: string) => get<Lead>(keys.lead(id));
+
+export const leadWithHistory = async (id: string) => {
+  const found = await withHistory<Lead>(keys.lead(id).pk, keys.lead(id).sk);
+  return found && { lead: found.record, timeline: found.timeline, emails: found.emails };
+};
+
+export interface LeadPage {
+  leads: Lead[];
+  /** Opaque; pass back as `cursor` for the next page. Absent on the last page. */
+  nextCursor?: string;
+}
+
+const encodeCursor = (key: Item | undefined) =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+
+/** The cursor must belong to the same query, or DynamoDB would refuse it; refuse it first. */
+const decodeCursor = (cursor: string | undefined, indexPk: { name: string; value: string }): Item | undefined => {
+  if (!cursor) return undefined;
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    key = undefined;
+  }
+  if (!key || typeof key !== 'object' || (key as Item)[indexPk.name] !== indexPk.value) {
+    throw new InvalidCursor('cursor does not belong to this list');
+  }
+  return key as Item;
+};
+
+export class InvalidCursor extends Error {
+  override readonly name = 'InvalidCursor';
+}
+
+/** Leads by status (gsi1), or by owner and optionally status (gsi2); newest first. */
+export const listLeads = async (filter: {
+  status?: LeadStatus;
+  owner?: string;
+  limit: number;
+  cursor?: string;
+}): Promise<LeadPage> => {
+  const [index1, index2] = tableDesign.indexes;
+  const query: Omit<QueryCommandInput, 'ExclusiveStartKey'> & { pkName: string; pkValue: string } = filter.owner
+    ? {
+        TableName: tableName(),
+        IndexName: index2.name,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': index2.partitionKey, '#sk': index2.sortKey },
+        ExpressionAttributeValues: {
+          ':pk': keys.owner(filter.owner),
+          ':prefix': filter.status ? `LEAD#${filter.status}#` : 'LEAD#',
+        },
+        pkName: index2.partitionKey,
+        pkValue: keys.owner(filter.owner),
+      }
+    : {
+        TableName: tableName(),
+        IndexName: index1.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': index1.partitionKey },
+        ExpressionAttributeValues: { ':pk': keys.leadsByStatus(filter.status ?? 'suspect') },
+        pkName: index1.partitionKey,
+        pkValue: keys.leadsByStatus(filter.status ?? 'suspect'),
+      };
+  const { pkName, pkValue, ...input } = query;
+  const page = await db().send(
+    new QueryCommand({
+      ...input,
+      ScanIndexForward: false,
+      Limit: filter.limit,
+      ExclusiveStartKey: decodeCursor(filter.cursor, { name: pkName, value: pkValue }),
+    }),
+  );
+  return {
+    leads: (page.Items ?? []).map((item) => fromItem<Lead>(item)),
+    nextCursor: encodeCursor(page.LastEvaluatedKey),
+  };
+};
+
+/** R9/R10: the lead becomes a prospect and the opportunity opens, unless someone got there first. */
+export const recordQualification = async (
+  lead: Lead,
+  qualified: QualifiedLead,
+  emails: OutgoingEmail[],
+): Promise<void> => {
+  const { opportunity } = qualified;
+  const prospect: Lead = { ...lead, status: 'prospect', opportunityId: opportunity.id, updatedAt: opportunity.createdAt };
+  const oppPk = keys.opportunity(opportunity.id).pk;
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: { ...keys.lead(lead.id), itemType: itemKind.lead, ...leadIndexKeys(prospect), ...prospect },
+              ConditionExpression: '#status = :suspect',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':suspect': 'suspect' },
+            },
+          },
+          timelinePut(keys.lead(lead.id).pk, qualified.leadEntry),
+          putNew({
+            ...keys.opportunity(opportunity.id),
+            itemType: itemKind.opportunity,
+            gsi2pk: keys.owner(opportunity.owner),
+            gsi2sk: `OPP#${opportunity.status}#${opportunity.createdAt}#${opportunity.id}`,
+            ...opportunity,
+          }),
+          ...qualified.opportunityEntries.map((entry) => timelinePut(oppPk, entry)),
+          ...emails.map((email) => emailPut(oppPk, email, opportunity.createdAt)),
+        ],
+      }),
+    );
+  } catch (error) {
+    if (failedConditions(error)?.[0]) throw new Conflict(`Lead ${lead.id} was qualified meanwhile`);
+    throw error;
+  }
+};
+
+// ---- opportunities -----------------------------------------------------------------------------
+
+export const findOpportunity = (id: string) => get<Opportunity>(keys.opportunity(id));
+
+export const opportunityWithHistory = async (id: string) => {
+  const found = await withHistory<Opportunity>(keys.opportunity(id).pk, keys.opportunity(id).sk);
+  return found && { opportunity: found.record, timeline: found.timeline, emails: found.emails };
+};
+
+/** R10: Engineering's advice is filed once; a second one finds the review already given. */
+export const recordEngineeringReview = async (
+  opportunity: Opportunity,
+  review: EngineeringReview,
+  entry: TimelineEntry,
+  emails: OutgoingEmail[],
+): Promise<void> => {
+  const pk = keys.opportunity(opportunity.id).pk;
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName(),
+              Key: keys.opportunity(opportunity.id),
+              UpdateExpression: 'SET engineeringReview = :review, updatedAt = :now',
+              ConditionExpression: 'attribute_exists(pk) AND engineeringReview.#status <> :given',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':review': review, ':now': entry.at, ':given': 'given' },
+            },
+          },
+          timelinePut(pk, entry),
+          ...emails.map((email) => emailPut(pk, email, entry.at)),
+        ],
+      }),
+    );
+  } catch (error) {
+    if (failedConditions(error)?.[0]) throw new Conflict(`Engineering already reviewed opportunity ${opportunity.id}`);
+    throw error;
+  }
+};
+
+// ---- timelines ---------------------------------------------------------------------------------
+
+export const subjects = { leads: keys.lead, opportunities: keys.opportunity } as const;
+export type SubjectKind = keyof typeof subjects;
+
+/** R27: append an entry to a record's timeline; the record must exist. */
+export const appendToTimeline = async (subject: SubjectKind, id: string, entry: TimelineEntry): Promise<void> => {
+  const key = subjects[subject](id);
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { ConditionCheck: { TableName: tableName(), Key: key, ConditionExpression: 'attribute_exists(pk)' } },
+          timelinePut(key.pk, entry),
+        ],
+      }),
+    );
+  } catch (error) {
+    if (failedConditions(error)?.[0]) throw new NotFound(`No ${subject.replace(/s$/, '')} ${id}`);
+    throw error;
+  }
+};
+
+// ---- accounts (routing only, for now) ----------------------------------------------------------
+
+export const findAccountOwner = async (id: string): Promise<string | undefined> =>
+  (await get<{ ownerEmail?: string }>(keys.account(id)))?.ownerEmail;
+
+/** GET /health: a strongly consistent read of a key that is never written. */
+export const probeTable = async (): Promise<void> => {
+  await db().send(new GetCommand({ TableName: tableName(), Key: keys.health() }));
+};

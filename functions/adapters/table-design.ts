@@ -1,0 +1,65 @@
+/**
+ * The single table's key design: one module read by the handlers, by the CDK stack and by the
+ * local stack, so the three can never disagree about a key or an index.
+ *
+ * Access patterns (entity: key condition):
+ * - a lead with its timeline and emails:        pk = LEAD#<id>
+ * - leads by status, newest first:              gsi1pk = LEADS#<status>, gsi1sk = <createdAt>#<id>
+ * - an owner's leads (optionally one status):   gsi2pk = OWNER#<email>, gsi2sk begins_with LEAD#<status>#
+ * - an opportunity with its timeline:           pk = OPP#<id>
+ * - an owner's opportunities:                   gsi2pk = OWNER#<email>, gsi2sk begins_with OPP#
+ * - an account (for lead routing):              pk = ACCOUNT#<id>, sk = ACCOUNT
+ * - idempotency records (Powertools):           pk = IDEMPOTENCY#<function>, sk = <hash>
+ * - health probe:                               pk = HEALTH, sk = HEALTH (never written)
+ *
+ * Item collections sort the entity item before its children: the entity's sort key is its
+ * type name, children use EMAIL#... (outgoing email) and TL#... (timeline, in time order).
+ */
+
+export const tableDesign = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** Epoch seconds; DynamoDB deletes the item after it (idempotency records only). */
+  timeToLiveAttribute: 'ttl',
+  indexes: [
+    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ],
+  /** Outgoing emails are inserted as outbox items; the stream delivers them (see mail/deliver). */
+  stream: 'NEW_IMAGE',
+} as const;
+
+export type IndexName = (typeof tableDesign.indexes)[number]['name'];
+
+/** The item kinds the table holds, written as the `itemType` attribute of every item. */
+export const itemKind = {
+  lead: 'lead',
+  opportunity: 'opportunity',
+  account: 'account',
+  timeline: 'timeline',
+  email: 'email',
+} as const;
+
+/**
+ * Lambda event-source filter for the mail delivery function: only new outbox emails. The local
+ * stream poller applies the same pattern, so both places deliver exactly the same records.
+ */
+export const outboxStreamFilter = {
+  eventName: ['INSERT'],
+  dynamodb: { NewImage: { itemType: { S: [itemKind.email] } } },
+} as const;
+
+export const keys = {
+  lead: (id: string) => ({ pk: `LEAD#${id}`, sk: 'LEAD' }),
+  opportunity: (id: string) => ({ pk: `OPP#${id}`, sk: 'OPP' }),
+  account: (id: string) => ({ pk: `ACCOUNT#${id}`, sk: 'ACCOUNT' }),
+  health: () => ({ pk: 'HEALTH', sk: 'HEALTH' }),
+  /** Timeline entries sort by time; the id breaks ties between entries of the same millisecond. */
+  timeline: (subjectPk: string, at: string, entryId: string) => ({ pk: subjectPk, sk: `TL#${at}#${entryId}` }),
+  email: (subjectPk: string, emailId: string) => ({ pk: subjectPk, sk: `EMAIL#${emailId}` }),
+  leadsByStatus: (status: string) => `LEADS#${status}`,
+  owner: (email: string) => `OWNER#${email.toLowerCase()}`,
+  idempotency: (functionName: string) => `IDEMPOTENCY#${functionName}`,
+} as const;
+
+export const sortKeyPrefix = { timeline: 'TL#', email: 'EMAIL#' } as const;

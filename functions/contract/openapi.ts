@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { activityBody } from '../activities/schemas';
+import { leadBody, leadCreated, leadListQuery, qualificationBody, qualificationResult } from '../leads/schemas';
+import { engineeringReviewBody } from '../opportunities/schemas';
+import { routeKey, routes, type RouteKey } from '#functions/routes';
+
+/**
+ * GET /openapi.json, built from the same route table and the same zod schemas that validate
+ * requests: the document cannot drift from what the handlers accept.
+ */
+
+interface Contract {
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  created?: z.ZodType;
+}
+
+const contracts: Partial<Record<RouteKey, Contract>> = {
+  'POST /leads': { body: leadBody, created: leadCreated },
+  'GET /leads': { query: leadListQuery },
+  'POST /leads/{id}/qualification': { body: qualificationBody, created: qualificationResult },
+  'POST /opportunities/{id}/engineering-review': { body: engineeringReviewBody },
+  'POST /leads/{id}/activities': { body: activityBody },
+  'POST /opportunities/{id}/activities': { body: activityBody },
+};
+
+const problem = z.object({
+  message: z.string(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+
+const schemaOf = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+
+const errorStatuses: Record<string, string> = {
+  '400': 'Bad JSON or fields; `errors` names each field by its path',
+  '401': 'No or bad token',
+  '403': 'Wrong role',
+  '404': 'Unknown id',
+  '409': 'State conflict',
+  '413': 'Body over 64 KiB',
+  '415': 'Not application/json',
+  '429': 'Too many requests',
+};
+
+export const openApiDocument = () => {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const contract = contracts[routeKey(route) as RouteKey] ?? {};
+    const parameters = [
+      ...[...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({
+        name: match[1],
+        in: 'path',
+        required: true,
+        schema: { type: 'string', format: 'uuid' },
+      })),
+      ...Object.entries(contract.query?.shape ?? {}).map(([name, schema]) => ({
+        name,
+        in: 'query',
+        required: false,
+        schema: schemaOf(schema as z.ZodType),
+      })),
+    ];
+    const contentTypes = route.acceptsForm
+      ? ['application/json', 'application/x-www-form-urlencoded']
+      : ['application/json'];
+    const success = route.method === 'POST' ? '201' : '200';
+    (paths[route.path] ??= {})[route.method.toLowerCase()] = {
+      summary: route.summary,
+      tags: [route.group],
+      ...(route.access.public ? { security: [] } : {}),
+      ...(!route.access.public && route.access.roles
+        ? { description: `Roles: ${route.access.roles.join(', ')}` }
+        : {}),
+      ...(parameters.length ? { parameters } : {}),
+      ...(contract.body
+        ? {
+            requestBody: {
+              required: true,
+              content: Object.fromEntries(contentTypes.map((type) => [type, { schema: schemaOf(contract.body!) }])),
+            },
+          }
+        : {}),
+      responses: {
+        [success]: {
+          description: 'OK',
+          ...(contract.created ? { content: { 'application/json': { schema: schemaOf(contract.created) } } } : {}),
+        },
+        ...Object.fromEntries(
+          Object.entries(errorStatuses).map(([status, description]) => [
+            status,
+            { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+          ]),
+        ),
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'salesflow',
+      version: '1',
+      description: 'The sales process, from the first bingo card to the post-shipment check.',
+    },
+    security: [{ cognito: [] }],
+    components: {
+      securitySchemes: { cognito: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: { Problem: schemaOf(problem) },
+    },
+    paths,
+  };
+};

@@ -1,0 +1,9 @@
+/** Outcomes of the process rules that the caller must hear about, in the business's words. */
+export class NotFound extends Error {
+  override readonly name = 'NotFound';
+}
+
+/** The thing exists but is in the wrong state for what was asked (e.g. already qualified). */
+export class Conflict extends Error {
+  override readonly name = 'Conflict';
+}

@@ -1,0 +1,83 @@
+import type { LiteratureCode } from './literature';
+import type { TimelineEntry } from './timeline';
+
+/** R3: how the response arrived. */
+export const leadChannels = ['bingo-card', 'email', 'phone', 'business-card', 'web-form'] as const;
+/** R3: where the interest came from. */
+export const leadSources = [
+  'marketing-campaign',
+  'distributor-contact',
+  'se-phone-call',
+  'product-support',
+  'prior-contact',
+] as const;
+/** R5: a lead is a suspect until the SM qualifies it into a prospect. */
+export const leadStatuses = ['suspect', 'prospect'] as const;
+
+export type LeadChannel = (typeof leadChannels)[number];
+export type LeadSource = (typeof leadSources)[number];
+export type LeadStatus = (typeof leadStatuses)[number];
+
+export interface Contact {
+  name: string;
+  email: string;
+  company: string;
+  phone?: string;
+  country?: string;
+}
+
+export interface CustomerResponse {
+  channel: LeadChannel;
+  source: LeadSource;
+  campaignId?: string;
+  distributorId?: string;
+  contact: Contact;
+  interest?: { products?: string[]; message?: string };
+  literature?: LiteratureCode[];
+}
+
+export interface Lead extends CustomerResponse {
+  id: string;
+  status: LeadStatus;
+  /** The owning SM's email (R4, R5). */
+  owner: string;
+  createdAt: string;
+  updatedAt: string;
+  opportunityId?: string;
+}
+
+export interface LoggedLead {
+  lead: Lead;
+  entry: TimelineEntry;
+}
+
+/** R3/R4/R5: a customer response becomes a suspect with its source, owner and first timeline entry. */
+export const logResponse = (
+  response: CustomerResponse,
+  ids: { leadId: string; entryId: string },
+  owner: string,
+  now: string,
+): LoggedLead => ({
+  lead: {
+    ...response,
+    literature: response.literature ?? [],
+    id: ids.leadId,
+    status: 'suspect',
+    owner,
+    createdAt: now,
+    updatedAt: now,
+  },
+  entry: {
+    id: ids.entryId,
+    at: now,
+    actor: response.contact.email,
+    kind: 'lead-logged',
+    channel: response.channel,
+    summary: `Response by ${response.channel} from ${response.contact.company} (${response.source}); owner ${owner}`,
+    detail: {
+      source: response.source,
+      ...(response.campaignId ? { campaignId: response.campaignId } : {}),
+      ...(response.distributorId ? { distributorId: response.distributorId } : {}),
+    },
+  },
+});

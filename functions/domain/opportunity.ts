@@ -1,0 +1,152 @@
+import { Conflict } from './errors';
+import type { Lead } from './lead';
+import type { TimelineEntry } from './timeline';
+
+export const buyingInfluenceRoles = ['economic', 'technical', 'user', 'coach'] as const;
+export const qualificationRoutes = ['direct', 'distributor'] as const;
+export const engineeringRecommendations = ['proceed', 'proceed-with-changes', 'decline'] as const;
+
+/** R9: what the SM learns when qualifying, by phone or via the distributor. */
+export interface Qualification {
+  business: string;
+  buyingConcept: string;
+  application: string;
+  budget: string;
+  timing: string;
+  buyingInfluences: { name: string; role: (typeof buyingInfluenceRoles)[number] }[];
+  productNeeds: string[];
+  nonStandardRequirements: string | null;
+  estimatedValueGbp: number;
+  via: (typeof qualificationRoutes)[number];
+}
+
+export interface EngineeringAdvice {
+  by: string;
+  at: string;
+  recommendation: (typeof engineeringRecommendations)[number];
+  advice: string;
+  /** R10: Engineering may call or visit the customer as part of the review. */
+  customerContact: 'none' | 'call' | 'visit';
+}
+
+export interface EngineeringReview {
+  status: 'required' | 'not-required' | 'given';
+  reasons: string[];
+  advice?: EngineeringAdvice;
+}
+
+export interface Opportunity {
+  id: string;
+  leadId: string;
+  status: 'prospect';
+  owner: string;
+  company: string;
+  qualifiedBy: string;
+  qualification: Qualification;
+  engineeringReview: EngineeringReview;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** R10: over £250k goes to Engineering; exactly £250k does not. */
+export const engineeringReviewThresholdGbp = 250_000;
+
+/** R10: why Engineering must review this opportunity, if it must. */
+export const engineeringReviewReasons = (
+  q: Pick<Qualification, 'nonStandardRequirements' | 'estimatedValueGbp'>,
+): string[] => [
+  ...(q.nonStandardRequirements?.trim() ? ['non-standard requirements'] : []),
+  ...(q.estimatedValueGbp > engineeringReviewThresholdGbp ? ['estimated value over £250k'] : []),
+];
+
+export interface QualifiedLead {
+  opportunity: Opportunity;
+  leadEntry: TimelineEntry;
+  opportunityEntries: TimelineEntry[];
+}
+
+/** R9/R10: the SM's qualification turns a suspect into a prospect with an opportunity. */
+export const qualify = (
+  lead: Lead,
+  q: Qualification,
+  by: string,
+  ids: { opportunityId: string; entryIds: [string, string, string] },
+  now: string,
+): QualifiedLead => {
+  if (lead.status !== 'suspect') {
+    throw new Conflict(`Lead ${lead.id} is already a ${lead.status}`);
+  }
+  const reasons = engineeringReviewReasons(q);
+  const opportunity: Opportunity = {
+    id: ids.opportunityId,
+    leadId: lead.id,
+    status: 'prospect',
+    owner: lead.owner,
+    company: lead.contact.company,
+    qualifiedBy: by,
+    qualification: q,
+    engineeringReview: { status: reasons.length ? 'required' : 'not-required', reasons },
+    createdAt: now,
+    updatedAt: now,
+  };
+  const channel = q.via === 'distributor' ? 'via-distributor' : 'phone';
+  const [leadEntryId, openedId, referralId] = ids.entryIds;
+  return {
+    opportunity,
+    leadEntry: {
+      id: leadEntryId,
+      at: now,
+      actor: by,
+      kind: 'qualified',
+      channel,
+      summary: `Qualified into opportunity ${opportunity.id}`,
+      detail: { opportunityId: opportunity.id },
+    },
+    opportunityEntries: [
+      {
+        id: openedId,
+        at: now,
+        actor: by,
+        kind: 'opportunity-opened',
+        channel,
+        summary: `Prospect qualified: ${q.application}; budget ${q.budget}; timing ${q.timing}`,
+        detail: { leadId: lead.id, estimatedValueGbp: q.estimatedValueGbp },
+      },
+      ...(reasons.length
+        ? [
+            {
+              id: referralId,
+              at: now,
+              actor: by,
+              kind: 'engineering-review-requested' as const,
+              summary: `Referred to Engineering: ${reasons.join('; ')}`,
+              detail: { reasons },
+            },
+          ]
+        : []),
+    ],
+  };
+};
+
+/** R10: Engineering's advice to the SM, once. */
+export const recordEngineeringAdvice = (
+  opportunity: Opportunity,
+  advice: EngineeringAdvice,
+  entryId: string,
+): { review: EngineeringReview; entry: TimelineEntry } => {
+  if (opportunity.engineeringReview.status === 'given') {
+    throw new Conflict(`Engineering already reviewed opportunity ${opportunity.id}`);
+  }
+  return {
+    review: { ...opportunity.engineeringReview, status: 'given', advice },
+    entry: {
+      id: entryId,
+      at: advice.at,
+      actor: advice.by,
+      kind: 'engineering-review-given',
+      channel: advice.customerContact === 'none' ? 'internal' : advice.customerContact,
+      summary: `Engineering advice: ${advice.recommendation}`,
+      detail: { recommendation: advice.recommendation, advice: advice.advice },
+    },
+  };
+};

@@ -1,0 +1,35 @@
+/**
+ * R27: every significant item is recorded on the timeline of its lead, opportunity, account or
+ * order: who, when, what, through which channel. Entries are only ever appended.
+ */
+export const timelineKinds = [
+  'lead-logged',
+  'customer-responded-to',
+  'owner-advised',
+  'email-sent',
+  'email-failed',
+  'qualified',
+  'opportunity-opened',
+  'engineering-review-requested',
+  'engineering-review-given',
+  'activity',
+] as const;
+
+export type TimelineKind = (typeof timelineKinds)[number];
+
+/** Who did it: a person's email, or the process itself. */
+export type Actor = string;
+export const systemActor: Actor = 'salesflow';
+
+export interface TimelineEntry {
+  id: string;
+  at: string;
+  actor: Actor;
+  kind: TimelineKind;
+  /** How it happened: web-form, phone, email, visit... */
+  channel?: string;
+  summary: string;
+  detail?: Record<string, unknown>;
+}
+
+export const timelineEntry = (entry: TimelineEntry): TimelineEntry => entry;

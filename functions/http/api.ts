@@ -1,0 +1,222 @@
+import middy, { type MiddlewareObj } from '@middy/core';
+import jsonBodyParser from '@middy/http-json-body-parser';
+import urlencodeBodyParser from '@middy/http-urlencode-body-parser';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import type { z } from 'zod';
+import { Conflict, NotFound } from '#domain/errors';
+import { groupsFromClaim, hasAnyRole, type Caller } from '#domain/roles';
+import { isThrottling } from '#adapters/dynamodb';
+import { findRoute, maxBodyBytes, type Route, type RouteKey } from '#functions/routes';
+import { logger } from '#functions/observability';
+
+/**
+ * The one way an API route is built: the contract of API.md (JSON errors naming fields by path,
+ * 400/401/403/404/409/413/415, never a 5xx for what a client sent) lives here once, and each
+ * route says only what it reads and what it does.
+ */
+
+export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type ApiResult = APIGatewayProxyStructuredResultV2;
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** A refusal the client should hear about, with the status API.md gives it. */
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly errors?: FieldError[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+const jsonHeaders = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
+
+export const json = (status: number, body: unknown, headers: Record<string, string> = {}): ApiResult => ({
+  statusCode: status,
+  headers: { ...jsonHeaders, ...headers },
+  body: JSON.stringify(body),
+});
+
+const fieldErrors = (error: z.ZodError, prefix: string[] = []): FieldError[] =>
+  error.issues.map((issue) => ({
+    path: [...prefix, ...issue.path.map(String)].join('.') || '(body)',
+    message: issue.message,
+  }));
+
+/** Parse with a schema, or refuse with 400 naming every field at fault. */
+const parseOr400 = <S extends z.ZodType>(schema: S, value: unknown, prefix: string[], what: string): z.output<S> => {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new Problem(400, `Invalid ${what}`, fieldErrors(result.error, prefix));
+  return result.data;
+};
+
+/** Maps anything thrown to the response API.md promises; unknown faults are 500s, and logged. */
+const toResponse = (error: unknown, event: ApiEvent): ApiResult => {
+  if (error instanceof Problem) {
+    return json(error.status, { message: error.message, ...(error.errors ? { errors: error.errors } : {}) }, error.headers);
+  }
+  if (error instanceof NotFound) return json(404, { message: error.message });
+  if (error instanceof Conflict) return json(409, { message: error.message });
+  const name = error instanceof Error ? error.name : 'UnknownError';
+  // Powertools idempotency: the same key is in flight, or was used with another body.
+  if (name === 'IdempotencyAlreadyInProgressError') {
+    return json(409, { message: 'A request with this Idempotency-Key is still in progress' }, { 'retry-after': '1' });
+  }
+  if (name === 'IdempotencyValidationError') {
+    return json(409, { message: 'This Idempotency-Key was used with a different body' });
+  }
+  // middy's body parsers: malformed JSON and forbidden keys (__proto__) are the client's fault.
+  if (error && typeof error === 'object' && 'statusCode' in error && (error as { expose?: boolean }).expose) {
+    const status = Number((error as { statusCode: number }).statusCode);
+    const message = String((error as { message?: unknown }).message);
+    if (status === 422) return json(400, { message: `Malformed request body: ${message}` });
+    return json(status, { message });
+  }
+  if (isThrottling(error)) {
+    logger.warn('table throttled', { routeKey: event.routeKey });
+    return json(503, { message: 'Busy; nothing was recorded. Try again shortly.' }, { 'retry-after': '1' });
+  }
+  logger.error('unhandled fault', { routeKey: event.routeKey, errorName: name, error: error as Error });
+  return json(500, { message: 'Internal error; nothing was recorded', requestId: event.requestContext?.requestId });
+};
+
+/** The caller, as API Gateway's JWT authorizer (or its local stand-in) left it in the event. */
+const callerOf = (event: ApiEvent): Caller | undefined => {
+  const claims = event.requestContext?.authorizer?.jwt?.claims;
+  const email = typeof claims?.email === 'string' ? claims.email.toLowerCase() : undefined;
+  return email ? { email, roles: groupsFromClaim(claims?.['cognito:groups']) } : undefined;
+};
+
+/** R28: the route table says who may call; the handler checks again, behind the authorizer. */
+const authorize = (route: Route): MiddlewareObj<ApiEvent, ApiResult, Error, Context & { caller?: Caller }> => ({
+  before: (request) => {
+    if (route.access.public) return;
+    const caller = callerOf(request.event);
+    if (!caller) throw new Problem(401, 'Sign in: this route needs a bearer token');
+    if (route.access.roles && !hasAnyRole(caller, route.access.roles)) {
+      throw new Problem(403, `Only ${route.access.roles.join(' or ')} may do this`);
+    }
+    request.context.caller = caller;
+  },
+});
+
+const jsonType = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
+const formType = /^application\/x-www-form-urlencoded\s*(;|$)/i;
+
+/** 413 and 415 before any parsing, so an oversized or foreign body costs nothing. */
+const bodyGuard = (route: Route): MiddlewareObj<ApiEvent, ApiResult> => ({
+  before: ({ event }) => {
+    const body = event.body ?? '';
+    const bytes = event.isBase64Encoded ? Buffer.from(body, 'base64').length : Buffer.byteLength(body);
+    if (bytes > maxBodyBytes) throw new Problem(413, `Body is over ${maxBodyBytes / 1024} KiB`);
+    const type = event.headers?.['content-type'] ?? '';
+    const accepted = jsonType.test(type) || (route.acceptsForm === true && formType.test(type));
+    if (!accepted) {
+      throw new Problem(
+        415,
+        `Content-Type must be application/json${route.acceptsForm ? ' or application/x-www-form-urlencoded' : ''}`,
+      );
+    }
+    if (!body) throw new Problem(400, 'A request body is required');
+  },
+});
+
+export interface RouteInput<B, Q, P> {
+  body: B;
+  query: Q;
+  path: P;
+  caller: Caller | undefined;
+  event: ApiEvent;
+  context: Context;
+}
+
+export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
+  route: RouteKey;
+  body?: B;
+  query?: Q;
+  path?: P;
+  /** For routes that accept HTML form posts: turns the flat form fields into the body's shape. */
+  fromForm?: (fields: Record<string, string | string[] | undefined>) => unknown;
+  /** Extra middlewares that run after validation, right around the action (idempotency). */
+  around?: MiddlewareObj<ApiEvent, ApiResult>[];
+}
+
+/** Builds a route's handler: authorize, guard and parse the body, validate, act, answer. */
+export const apiRoute = <
+  B extends z.ZodType = z.ZodUnknown,
+  Q extends z.ZodType = z.ZodUnknown,
+  P extends z.ZodType = z.ZodUnknown,
+>(
+  spec: RouteSpec<B, Q, P>,
+  action: (input: RouteInput<z.output<B>, z.output<Q>, z.output<P>>) => Promise<ApiResult>,
+) => {
+  const route = findRoute(spec.route);
+  if (!route) throw new Error(`${spec.route} is not in the route table`);
+
+  const validated = new WeakMap<ApiEvent, { query: unknown; path: unknown }>();
+
+  const handler = middy<ApiEvent, ApiResult, Error, Context & { caller?: Caller }>()
+    .use({
+      onError: (request) => {
+        request.response = toResponse(request.error, request.event);
+      },
+    })
+    .use(authorize(route));
+
+  if (spec.body) {
+    handler.use(bodyGuard(route)).use(jsonBodyParser({ disableContentTypeError: true }));
+    if (route.acceptsForm) {
+      handler.use(urlencodeBodyParser({ disableContentTypeError: true })).use({
+        before: ({ event }) => {
+          if (formType.test(event.headers?.['content-type'] ?? '') && spec.fromForm) {
+            (event as { body: unknown }).body = spec.fromForm(event.body as unknown as Record<string, string>);
+          }
+        },
+      });
+    }
+  }
+
+  handler.use({
+    before: ({ event }) => {
+      if (spec.body) (event as { body: unknown }).body = parseOr400(spec.body, event.body, [], 'request body');
+      validated.set(event, {
+        query: spec.query ? parseOr400(spec.query, event.queryStringParameters ?? {}, [], 'query') : {},
+        path: spec.path ? parsePath(spec.path, event.pathParameters ?? {}) : {},
+      });
+    },
+  });
+  for (const middleware of spec.around ?? []) handler.use(middleware);
+
+  return handler.handler(async (event, context) => {
+    const { query, path } = validated.get(event) ?? { query: {}, path: {} };
+    return action({
+      body: event.body as z.output<B>,
+      query: query as z.output<Q>,
+      path: path as z.output<P>,
+      caller: context.caller,
+      event,
+      context,
+    });
+  });
+};
+
+/** An id that cannot exist is simply unknown: 404, not 400. */
+const parsePath = <P extends z.ZodType>(schema: P, params: Record<string, string | undefined>): z.output<P> => {
+  const result = schema.safeParse(params);
+  if (!result.success) throw new Problem(404, 'No such record');
+  return result.data;
+};

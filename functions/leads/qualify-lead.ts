@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { engineeringReferralEmail } from '#domain/correspondence';
+import { NotFound } from '#domain/errors';
+import { qualify } from '#domain/opportunity';
+import { findLead, recordQualification } from '#adapters/sales-records';
+import { engineeringEmail, links } from '#functions/config';
+import { idPath } from '#contract/fields';
+import { apiRoute, json } from '#http/api';
+import { logger } from '#functions/observability';
+import { qualificationBody } from './schemas';
+
+/** R9/R10: the SM qualifies a suspect; Engineering is pulled in for non-standard or large deals. */
+export const qualifyLead = apiRoute(
+  { route: 'POST /leads/{id}/qualification', path: idPath, body: qualificationBody },
+  async ({ path, body, caller }) => {
+    const lead = await findLead(path.id);
+    if (!lead) throw new NotFound(`No lead ${path.id}`);
+    const qualified = qualify(
+      lead,
+      body,
+      caller!.email,
+      { opportunityId: randomUUID(), entryIds: [randomUUID(), randomUUID(), randomUUID()] },
+      new Date().toISOString(),
+    );
+    const { opportunity } = qualified;
+    const referral =
+      opportunity.engineeringReview.status === 'required'
+        ? [engineeringReferralEmail(opportunity, randomUUID(), engineeringEmail(), links())]
+        : [];
+    await recordQualification(lead, qualified, referral);
+    logger.info('lead qualified', {
+      leadId: lead.id,
+      opportunityId: opportunity.id,
+      engineeringReview: opportunity.engineeringReview.status,
+    });
+    return json(
+      201,
+      { opportunityId: opportunity.id, engineeringReview: opportunity.engineeringReview.status },
+      { location: `/opportunities/${opportunity.id}` },
+    );
+  },
+);

@@ -1,0 +1,24 @@
+import { NotFound } from '#domain/errors';
+import { InvalidCursor, leadWithHistory, listLeads } from '#adapters/sales-records';
+import { idPath } from '#contract/fields';
+import { apiRoute, json, Problem } from '#http/api';
+import { leadListQuery } from './schemas';
+
+/** A lead with everything filed under it: its timeline, and the emails sent for it. */
+export const getLead = apiRoute({ route: 'GET /leads/{id}', path: idPath }, async ({ path }) => {
+  const found = await leadWithHistory(path.id);
+  if (!found) throw new NotFound(`No lead ${path.id}`);
+  return json(200, { ...found.lead, timeline: found.timeline, emails: found.emails });
+});
+
+/** Leads by status or owner, newest first, a page at a time. */
+export const listLeadsRoute = apiRoute({ route: 'GET /leads', query: leadListQuery }, async ({ query }) => {
+  try {
+    return json(200, await listLeads(query));
+  } catch (error) {
+    if (error instanceof InvalidCursor) {
+      throw new Problem(400, 'Invalid query', [{ path: 'cursor', message: error.message }]);
+    }
+    throw error;
+  }
+});

@@ -1,0 +1,77 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import type { EmailPurpose } from '#domain/correspondence';
+import { systemActor, type TimelineEntry, type TimelineKind } from '#domain/timeline';
+import { markAttemptFailed, markFailed, markSent, readQueuedEmail } from '#adapters/email-outbox';
+import { sendEmail } from '#adapters/ses-mailer';
+import { emailMaxAttempts } from '#functions/config';
+import { logger } from '#functions/observability';
+
+/**
+ * Delivers the emails queued with sales records (the outbox), from the table's stream. A record
+ * whose email fails is reported back and delivered again; after the last attempt the email is
+ * marked failed on its record's timeline, where a person sees it. Beyond that the event source
+ * sends the record to the dead-letter queue, and its alarm fires.
+ */
+
+const sentKind: Record<EmailPurpose, TimelineKind> = {
+  literature: 'customer-responded-to',
+  acknowledgement: 'customer-responded-to',
+  'owner-advice': 'owner-advised',
+  'engineering-referral': 'email-sent',
+  'engineering-advice': 'email-sent',
+};
+
+const entry = (kind: TimelineKind, summary: string, detail: Record<string, unknown>): TimelineEntry => ({
+  id: randomUUID(),
+  at: new Date().toISOString(),
+  actor: systemActor,
+  kind,
+  channel: 'email',
+  summary,
+  detail,
+});
+
+const deliver = async (record: DynamoDBRecord): Promise<void> => {
+  const key = unmarshall(record.dynamodb?.Keys as Record<string, AttributeValue>) as { pk: string; sk: string };
+  const email = await readQueuedEmail(key);
+  if (email?.status !== 'queued') return; // already delivered or given up: a replay does nothing
+  try {
+    const messageId = await sendEmail(email);
+    await markSent(
+      key,
+      messageId,
+      entry(sentKind[email.purpose], `Emailed ${email.to.join(', ')}: ${email.subject}`, { emailId: email.id, messageId }),
+    );
+    logger.info('email sent', { emailId: email.id, purpose: email.purpose });
+  } catch (error) {
+    const reason = error instanceof Error ? error.name : 'UnknownError';
+    const attempts = await markAttemptFailed(key, reason);
+    logger.warn('email not sent', { emailId: email.id, purpose: email.purpose, attempts, reason });
+    if (attempts < emailMaxAttempts()) throw error;
+    await markFailed(
+      key,
+      entry('email-failed', `Could not email ${email.to.join(', ')} after ${attempts} attempts: ${email.subject}`, {
+        emailId: email.id,
+        reason,
+      }),
+    );
+    logger.error('email failed for good', { emailId: email.id, purpose: email.purpose, attempts, reason });
+  }
+};
+
+export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+  const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
+  for (const record of event.Records) {
+    try {
+      await deliver(record);
+    } catch {
+      // Streams are ordered: report this record, and the source retries from here.
+      batchItemFailures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' });
+      break;
+    }
+  }
+  return { batchItemFailures };
+};

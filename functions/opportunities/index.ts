@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import { engineeringAdviceEmail } from '#domain/correspondence';
+import { NotFound } from '#domain/errors';
+import { recordEngineeringAdvice } from '#domain/opportunity';
+import { findOpportunity, opportunityWithHistory, recordEngineeringReview } from '#adapters/sales-records';
+import { links } from '#functions/config';
+import { idPath } from '#contract/fields';
+import { apiRoute, json } from '#http/api';
+import { dispatch } from '#http/dispatch';
+import { logger } from '#functions/observability';
+import { engineeringReviewBody } from './schemas';
+
+/** An opportunity with its timeline (quotes and orders join it as those workflows land). */
+export const getOpportunity = apiRoute({ route: 'GET /opportunities/{id}', path: idPath }, async ({ path }) => {
+  const found = await opportunityWithHistory(path.id);
+  if (!found) throw new NotFound(`No opportunity ${path.id}`);
+  return json(200, { ...found.opportunity, timeline: found.timeline, emails: found.emails });
+});
+
+/** R10: Engineering reviews and advises the SM, once. */
+export const giveEngineeringReview = apiRoute(
+  { route: 'POST /opportunities/{id}/engineering-review', path: idPath, body: engineeringReviewBody },
+  async ({ path, body, caller }) => {
+    const opportunity = await findOpportunity(path.id);
+    if (!opportunity) throw new NotFound(`No opportunity ${path.id}`);
+    const advice = { ...body, by: caller!.email, at: new Date().toISOString() };
+    const { review, entry } = recordEngineeringAdvice(opportunity, advice, randomUUID());
+    await recordEngineeringReview(opportunity, review, entry, [
+      engineeringAdviceEmail(opportunity, advice, randomUUID(), links()),
+    ]);
+    logger.info('engineering review given', { opportunityId: opportunity.id, recommendation: body.recommendation });
+    return json(201, { opportunityId: opportunity.id, engineeringReview: review });
+  },
+);
+
+/** The opportunities Lambda. */
+export const handler = dispatch({
+  'GET /opportunities/{id}': getOpportunity,
+  'POST /opportunities/{id}/engineering-review': giveEngineeringReview,
+});

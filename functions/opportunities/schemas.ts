@@ -1,0 +1,10 @@
+import { z } from 'zod';
+import { engineeringRecommendations } from '#domain/opportunity';
+import { text } from '#contract/fields';
+
+/** R10: Engineering's advice to the SM, after a call or visit with the customer if need be. */
+export const engineeringReviewBody = z.strictObject({
+  recommendation: z.enum(engineeringRecommendations),
+  advice: text(4000),
+  customerContact: z.enum(['none', 'call', 'visit']).default('none'),
+});

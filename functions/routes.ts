@@ -1,0 +1,98 @@
+import type { Role } from '#domain/roles';
+
+/**
+ * The one route table. The CDK stack builds API Gateway routes, authorizers and throttling from
+ * it; the local API server matches requests with it; each group's handler dispatches on it.
+ * Pure data: importing it pulls in no handler code.
+ */
+
+/** One Lambda function per group; `entry` is its handler module. */
+export const routeGroups = {
+  platform: { entry: 'functions/platform/index.ts', description: 'Health and the OpenAPI document' },
+  leads: { entry: 'functions/leads/index.ts', description: 'R3-R5, R9: lead intake, lists and qualification' },
+  opportunities: { entry: 'functions/opportunities/index.ts', description: 'R10: opportunities and engineering review' },
+  activities: { entry: 'functions/activities/index.ts', description: 'R6-R8, R11, R12, R18, R27: logged calls and visits' },
+} as const;
+
+export type RouteGroup = keyof typeof routeGroups;
+
+/** Who may call a route: anyone (a public form) or signed-in people, optionally only some roles. */
+export type Access = { public: true } | { public: false; roles?: readonly Role[] };
+
+export interface Route {
+  method: 'GET' | 'POST';
+  path: string;
+  group: RouteGroup;
+  access: Access;
+  summary: string;
+  /** Requests per second and burst, for public routes that anyone on the internet can hit. */
+  throttle?: { rate: number; burst: number };
+  /** The body may also arrive as an HTML form post (application/x-www-form-urlencoded). */
+  acceptsForm?: boolean;
+}
+
+const anyone: Access = { public: true };
+const internal: Access = { public: false };
+const only = (...roles: Role[]): Access => ({ public: false, roles });
+
+const routeList = [
+  { method: 'GET', path: '/health', group: 'platform', access: anyone, summary: 'The stack can reach its table' },
+  { method: 'GET', path: '/openapi.json', group: 'platform', access: anyone, summary: 'This API as OpenAPI 3' },
+  {
+    method: 'POST',
+    path: '/leads',
+    group: 'leads',
+    access: anyone,
+    summary: 'R3/R4: record a customer response as a lead, respond to the customer, advise the owning SM',
+    throttle: { rate: 20, burst: 40 },
+    acceptsForm: true,
+  },
+  { method: 'GET', path: '/leads', group: 'leads', access: internal, summary: 'Leads by status or owner, newest first' },
+  { method: 'GET', path: '/leads/{id}', group: 'leads', access: internal, summary: 'A lead with its timeline' },
+  {
+    method: 'POST',
+    path: '/leads/{id}/qualification',
+    group: 'leads',
+    access: only('SalesManager'),
+    summary: 'R9/R10: qualify a suspect into a prospect with an opportunity',
+  },
+  {
+    method: 'GET',
+    path: '/opportunities/{id}',
+    group: 'opportunities',
+    access: internal,
+    summary: 'An opportunity with its timeline',
+  },
+  {
+    method: 'POST',
+    path: '/opportunities/{id}/engineering-review',
+    group: 'opportunities',
+    access: only('Engineering'),
+    summary: "R10: Engineering's advice to the SM",
+  },
+  {
+    method: 'POST',
+    path: '/leads/{id}/activities',
+    group: 'activities',
+    access: internal,
+    summary: 'R12, R27: log a call, visit, email, note or training on a lead',
+  },
+  {
+    method: 'POST',
+    path: '/opportunities/{id}/activities',
+    group: 'activities',
+    access: internal,
+    summary: 'R11, R12, R18, R27: log a call, visit, email, note or training on an opportunity',
+  },
+] as const satisfies readonly Route[];
+
+export const routes: readonly Route[] = routeList;
+
+export type RouteKey = `${(typeof routeList)[number]['method']} ${(typeof routeList)[number]['path']}`;
+
+export const routeKey = (route: Pick<Route, 'method' | 'path'>): string => `${route.method} ${route.path}`;
+
+export const findRoute = (key: string): Route | undefined => routes.find((route) => routeKey(route) === key);
+
+/** Largest request body any route accepts (API.md: 413 above 64 KiB). */
+export const maxBodyBytes = 64 * 1024;

@@ -1,0 +1,13 @@
+import { outboxStreamFilter } from '#adapters/table-design';
+
+/**
+ * The functions that run from events rather than HTTP, and what feeds them. The CDK stack wires
+ * each to its event source; the local stack runs the same handler from its stand-in.
+ */
+export const workers = {
+  mailDelivery: {
+    entry: 'functions/mail/deliver.ts',
+    description: 'Delivers queued emails through SES (the outbox)',
+    tableStream: { filter: outboxStreamFilter, batchSize: 10, retryAttempts: 8 },
+  },
+} as const;

@@ -1,0 +1,221 @@
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { routeGroups, routeKey, routes, type Route, type RouteGroup } from '#functions/routes';
+
+/**
+ * API Gateway's stand-in: an HTTP server that matches requests with the same route table the CDK
+ * stack deploys, does the JWT authorizer's and the throttle's jobs, turns each request into an
+ * HTTP API payload v2.0 event and calls the real handler in this process.
+ */
+
+type Handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<unknown>;
+type Verify = (token: string) => Promise<Record<string, unknown> | undefined>;
+
+/** API Gateway's own payload limit; the handlers enforce the contract's 64 KiB themselves. */
+const gatewayMaxBytes = 10 * 1024 * 1024;
+
+interface CompiledRoute {
+  route: Route;
+  pattern: RegExp;
+  names: string[];
+}
+
+const compile = (route: Route): CompiledRoute => {
+  const names: string[] = [];
+  const source = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { route, pattern: new RegExp(`^${source}$`), names };
+};
+
+/** A token bucket per route: API Gateway's rate and burst. */
+const throttles = new Map<string, { tokens: number; at: number }>();
+const admit = (route: Route): boolean => {
+  if (!route.throttle || process.env.SALESFLOW_LOCAL_THROTTLE === 'off') return true;
+  const key = routeKey(route);
+  const now = Date.now();
+  const bucket = throttles.get(key) ?? { tokens: route.throttle.burst, at: now };
+  bucket.tokens = Math.min(route.throttle.burst, bucket.tokens + ((now - bucket.at) / 1000) * route.throttle.rate);
+  bucket.at = now;
+  throttles.set(key, bucket);
+  if (bucket.tokens < 1) return false;
+  bucket.tokens -= 1;
+  return true;
+};
+
+const textual = /^(application\/(json|x-www-form-urlencoded|xml|[a-z0-9.+-]+\+json)|text\/)/i;
+
+const readBody = (request: IncomingMessage): Promise<Buffer | 'too-large'> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= gatewayMaxBytes) chunks.push(chunk);
+    });
+    request.on('end', () => resolve(size > gatewayMaxBytes ? 'too-large' : Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+
+const send = (response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
+  response.writeHead(status, { 'content-type': 'application/json', ...headers });
+  response.end(body);
+};
+
+export interface LocalApiGateway {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export const startLocalApiGateway = async (options: {
+  host: string;
+  port: number;
+  verify: Verify;
+  /** Serves anything no route matches (the web forms), or undefined for a 404. */
+  fallback?: (request: IncomingMessage, response: ServerResponse) => boolean;
+}): Promise<LocalApiGateway> => {
+  const compiled = routes.map(compile);
+  const handlers = new Map<RouteGroup, Promise<Handler>>();
+  const handlerOf = (group: RouteGroup) => {
+    if (!handlers.has(group)) {
+      handlers.set(
+        group,
+        import(new URL(`../../${routeGroups[group].entry}`, import.meta.url).href).then((m: { handler: Handler }) => m.handler),
+      );
+    }
+    return handlers.get(group)!;
+  };
+
+  const server = createServer(async (request, response) => {
+    const started = Date.now();
+    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`);
+    const method = request.method ?? 'GET';
+    const candidates = compiled
+      .map((c) => ({ c, match: c.pattern.exec(url.pathname) }))
+      .filter((m): m is { c: CompiledRoute; match: RegExpExecArray } => m.match !== null);
+    const hit = candidates.find((m) => m.c.route.method === method);
+    if (!hit) {
+      if (method === 'GET' && options.fallback?.(request, response)) return;
+      send(response, 404, JSON.stringify({ message: 'Not Found' }));
+      return;
+    }
+    const { route } = hit.c;
+    if (!admit(route)) {
+      send(response, 429, JSON.stringify({ message: 'Too Many Requests' }));
+      return;
+    }
+
+    let claims: Record<string, unknown> | undefined;
+    if (!route.access.public) {
+      const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+      claims = token ? await options.verify(token) : undefined;
+      if (!claims) {
+        send(response, 401, JSON.stringify({ message: 'Unauthorized' }), { 'www-authenticate': 'Bearer' });
+        return;
+      }
+    }
+
+    const raw = await readBody(request);
+    if (raw === 'too-large') {
+      send(response, 413, JSON.stringify({ message: 'Request Entity Too Large' }));
+      return;
+    }
+
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+    }
+    const query: Record<string, string> = {};
+    for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+    const isText = textual.test(headers['content-type'] ?? 'application/json');
+    const now = new Date();
+    const key = routeKey(route);
+    const requestId = randomUUID();
+
+    const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
+      version: '2.0',
+      routeKey: key,
+      rawPath: url.pathname,
+      rawQueryString: url.search.slice(1),
+      headers,
+      ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+      ...(hit.c.names.length
+        ? { pathParameters: Object.fromEntries(hit.c.names.map((name, i) => [name, decodeURIComponent(hit.match[i + 1]!)])) }
+        : {}),
+      requestContext: {
+        accountId: '000000000000',
+        apiId: 'local',
+        domainName: url.host,
+        domainPrefix: url.hostname.split('.')[0]!,
+        http: {
+          method,
+          path: url.pathname,
+          protocol: `HTTP/${request.httpVersion}`,
+          sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: headers['user-agent'] ?? '',
+        },
+        requestId,
+        routeKey: key,
+        stage: '$default',
+        time: now.toUTCString(),
+        timeEpoch: now.getTime(),
+        authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: (claims ?? {}) as Record<string, string>, scopes: [] } },
+      },
+      ...(raw.length ? { body: isText ? raw.toString('utf8') : raw.toString('base64') } : {}),
+      isBase64Encoded: raw.length > 0 && !isText,
+    };
+
+    const deadline = Date.now() + 29_000;
+    const context = {
+      callbackWaitsForEmptyEventLoop: false,
+      functionName: `salesflow-${route.group}`,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:salesflow-${route.group}`,
+      memoryLimitInMB: '1024',
+      awsRequestId: requestId,
+      logGroupName: `/aws/lambda/salesflow-${route.group}`,
+      logStreamName: 'local',
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+      done: () => undefined,
+      fail: () => undefined,
+      succeed: () => undefined,
+    } satisfies Context;
+
+    try {
+      const result = (await (await handlerOf(route.group))(event, context)) as APIGatewayProxyStructuredResultV2;
+      const body = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? '');
+      response.writeHead(result.statusCode ?? 200, {
+        ...(result.headers as Record<string, string>),
+        ...(result.cookies?.length ? { 'set-cookie': result.cookies } : {}),
+      });
+      response.end(body);
+    } catch (error) {
+      // What API Gateway answers when the function itself fails.
+      console.error(`[api] ${key} failed:`, error);
+      send(response, 500, JSON.stringify({ message: 'Internal Server Error' }));
+    } finally {
+      if (process.env.SALESFLOW_LOCAL_ACCESS_LOG === 'on') {
+        console.log(`[api] ${method} ${url.pathname} ${response.statusCode} ${Date.now() - started}ms`);
+      }
+    }
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host}:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+};

@@ -1,0 +1,116 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { join } from 'node:path';
+import { settingNames, type Settings } from '#functions/config';
+import { workers } from '#functions/workers';
+import { processSettingDefaults } from '../process-settings';
+import { startLocalApiGateway } from './api-gateway';
+import { localVerifier } from './auth';
+import { startDynamoDbLocal } from './dynamodb-local';
+import { localHost, localPorts } from './ports';
+import { startSesLocal } from './ses-local';
+import { startStreamPoller } from './stream-poller';
+import { ensureTable } from './table';
+
+/**
+ * The whole system on one machine: real emulators behind the same SDK calls, the same handlers,
+ * the same route table and key design. Only configuration says where things are.
+ */
+
+export const localDataDir = () => process.env.SALESFLOW_DATA_DIR ?? join(process.cwd(), '.data');
+export const localKeyFile = (dataDir: string) => join(dataDir, 'local-auth-key.json');
+
+export interface LocalStackOptions {
+  host?: string;
+  /** 0 picks a free port (tests). */
+  ports?: Partial<typeof localPorts>;
+  dataDir?: string;
+  /** Keep DynamoDB in memory instead of under the data folder. */
+  inMemory?: boolean;
+  tableName?: string;
+}
+
+export interface LocalStack {
+  urls: { api: string; dynamodb: string; ses: string };
+  /** Resolves when every queued email written so far has been handled. */
+  drained(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
+  const host = options.host ?? localHost;
+  const ports = { ...localPorts, ...options.ports };
+  const dataDir = options.dataDir ?? localDataDir();
+  const tableName = options.tableName ?? 'salesflow';
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const step of stops.reverse()) await step().catch(() => undefined);
+  };
+
+  try {
+    const dynamodb = await startDynamoDbLocal({
+      host,
+      port: ports.dynamodb,
+      dataDir: options.inMemory ? undefined : join(dataDir, 'dynamodb'),
+    });
+    stops.push(dynamodb.stop);
+    const ses = await startSesLocal({ host, port: ports.ses });
+    stops.push(ses.close);
+
+    // The same names the CDK stack sets on its functions, and the SDK's standard endpoint variables.
+    const settings: Settings = {
+      tableName,
+      mailFrom: process.env[settingNames.mailFrom] ?? processSettingDefaults.mailFrom,
+      appBaseUrl: `http://${host}:${ports.api}`,
+      engineeringEmail: process.env[settingNames.engineeringEmail] ?? processSettingDefaults.engineeringEmail,
+      territories: process.env[settingNames.territories] ?? JSON.stringify(processSettingDefaults.territories),
+      fallbackOwner: process.env[settingNames.fallbackOwner] ?? processSettingDefaults.fallbackOwner,
+      emailMaxAttempts: process.env[settingNames.emailMaxAttempts] ?? String(processSettingDefaults.emailMaxAttempts),
+    };
+    Object.assign(process.env, {
+      AWS_REGION: process.env.AWS_REGION ?? 'eu-west-2',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_SES: ses.url,
+      ...Object.fromEntries(Object.entries(settings).map(([name, value]) => [settingNames[name as keyof Settings], value])),
+    });
+
+    const client = new DynamoDBClient({});
+    const streamArn = await ensureTable(client, tableName);
+    client.destroy();
+
+    const { mailDelivery } = workers;
+    const mail = (await import(new URL(`../../${mailDelivery.entry}`, import.meta.url).href)) as {
+      handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
+    };
+    const poller = startStreamPoller({
+      endpoint: dynamodb.endpoint,
+      streamArn,
+      filter: mailDelivery.tableStream.filter,
+      handler: mail.handler,
+      batchSize: mailDelivery.tableStream.batchSize,
+      retryAttempts: mailDelivery.tableStream.retryAttempts,
+      deadLetterFile: join(dataDir, 'dead-letters', 'mail-delivery.jsonl'),
+    });
+    stops.push(poller.stop);
+
+    const api = await startLocalApiGateway({
+      host,
+      port: ports.api,
+      verify: await localVerifier(localKeyFile(dataDir)),
+    });
+    stops.push(api.close);
+    process.env[settingNames.appBaseUrl] = api.url;
+
+    return {
+      urls: { api: api.url, dynamodb: dynamodb.endpoint, ses: ses.url },
+      drained: poller.drained,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+};
