@@ -1,0 +1,37 @@
+import type { HttpApi, IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Validations } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { Route } from '#functions/routes';
+import { SalesflowFunction, type SalesflowFunctionProps } from './salesflow-function';
+
+export interface ApiFunctionProps extends SalesflowFunctionProps {
+  api: HttpApi;
+  /** This group's routes, from the route table. */
+  routes: readonly Route[];
+  /** For every route that is not public. */
+  authorizer: IHttpRouteAuthorizer;
+}
+
+/** A route group's Lambda behind the HTTP API: one function, its routes, the authorizer on internal ones. */
+export class ApiFunction extends SalesflowFunction {
+  constructor(scope: Construct, id: string, props: ApiFunctionProps) {
+    super(scope, id, props);
+    const integration = new HttpLambdaIntegration(`${id}Integration`, this.function);
+    for (const route of props.routes) {
+      const [httpRoute] = props.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration,
+        ...(route.access.public ? {} : { authorizer: props.authorizer }),
+      });
+      if (route.access.public) {
+        Validations.of(httpRoute!).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `Public by design (API.md): ${route.summary}`,
+        });
+      }
+    }
+  }
+}

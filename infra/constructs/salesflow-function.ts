@@ -1,0 +1,80 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { join } from 'node:path';
+
+export interface SalesflowFunctionProps {
+  /** The handler module, relative to the project root (from the route table or the workers). */
+  entry: string;
+  description: string;
+  environment: Record<string, string>;
+  alarmTopic: ITopic;
+  timeout?: Duration;
+  memorySize?: number;
+}
+
+export const projectRoot = join(import.meta.dirname, '..', '..');
+
+/**
+ * A salesflow Lambda: Node.js 22 on arm64, an ESM bundle built by the local esbuild with the SDK
+ * clients bundled and tree-shaken, JSON logs kept for a set time, X-Ray, and an alarm on errors.
+ * Grants stay with the stack, which knows what each function touches.
+ */
+export class SalesflowFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly errorsAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: SalesflowFunctionProps) {
+    super(scope, id);
+    const logGroup = new LogGroup(this, 'Logs', {
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: join(projectRoot, props.entry),
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 1024,
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'salesflow',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        ...props.environment,
+      },
+      projectRoot,
+      depsLockFilePath: join(projectRoot, 'package-lock.json'),
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        mainFields: ['module', 'main'],
+        // Bundle the SDK clients too: only what each handler uses is shipped, and cold starts shrink.
+        externalModules: [],
+        // Some CommonJS dependencies call require() for Node built-ins.
+        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        metafile: false,
+      },
+    });
+    this.errorsAlarm = new Alarm(this, 'Errors', {
+      alarmDescription: `${props.description}: the function failed`,
+      metric: this.function.metricErrors({ period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.errorsAlarm.addAlarmAction(new SnsAction(props.alarmTopic));
+  }
+}

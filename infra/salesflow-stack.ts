@@ -1,0 +1,199 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnStage, HttpApi, CorsHttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { AccountRecovery, CfnUserPoolGroup, FeaturePlan, Mfa, UserPool } from 'aws-cdk-lib/aws-cognito';
+import { AttributeType, Billing, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+import { tableDesign } from '#adapters/table-design';
+import { settingNames, type Settings } from '#functions/config';
+import { roles } from '#domain/roles';
+import { routeGroups, routeKey, routes, type RouteGroup } from '#functions/routes';
+import { workers } from '#functions/workers';
+import { ApiFunction } from './constructs/api-function';
+import { StreamWorker } from './constructs/stream-worker';
+import { processSettingDefaults, type ProcessSettings } from './process-settings';
+
+export interface SalesflowStackProps extends StackProps {
+  /** Overrides of the business settings (cdk.json context `salesflow:settings`). */
+  settings?: Partial<ProcessSettings>;
+  /** Who hears about alarms (cdk.json context `salesflow:alarmEmail`). */
+  alarmEmail?: string;
+  /** Where people open salesflow; defaults to the API's own URL until the web forms are hosted. */
+  appBaseUrl?: string;
+}
+
+/** The AWS side: the same handlers, route table and key design as `npm start`, on managed services. */
+export class SalesflowStack extends Stack {
+  constructor(scope: Construct, id: string, props: SalesflowStackProps = {}) {
+    super(scope, id, props);
+    const settings = { ...processSettingDefaults, ...props.settings };
+
+    const alarmTopic = new Topic(this, 'Alarms', { enforceSSL: true, displayName: 'salesflow alarms' });
+    if (props.alarmEmail) alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+
+    const table = new TableV2(this, 'Table', {
+      partitionKey: { name: tableDesign.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: tableDesign.sortKey, type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      timeToLiveAttribute: tableDesign.timeToLiveAttribute,
+      dynamoStream: StreamViewType[tableDesign.stream],
+      removalPolicy: RemovalPolicy.RETAIN,
+      globalSecondaryIndexes: tableDesign.indexes.map((index) => ({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+      })),
+    });
+
+    // R28: one Cognito group per role; the API's authorizer trusts only this pool.
+    const userPool = new UserPool(this, 'People', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      featurePlan: FeaturePlan.PLUS,
+      passwordPolicy: { minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const role of roles) {
+      new CfnUserPoolGroup(this, `Group${role}`, { userPoolId: userPool.userPoolId, groupName: role });
+    }
+    const webClient = userPool.addClient('WebForms', { authFlows: { userSrp: true }, preventUserExistenceErrors: true });
+
+    const mailIdentity = new EmailIdentity(this, 'MailFrom', { identity: Identity.email(settings.mailFrom) });
+
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
+    const api = new HttpApi(this, 'Api', {
+      description: 'salesflow: web forms and internal pages',
+      corsPreflight: {
+        allowOrigins: ['*'],
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    const defaultThrottle = { rate: 50, burst: 100 };
+    const stage = api.defaultStage!.node.defaultChild as CfnStage;
+    stage.defaultRouteSettings = {
+      throttlingRateLimit: defaultThrottle.rate,
+      throttlingBurstLimit: defaultThrottle.burst,
+    };
+    // Public routes get their own, tighter throttle from the route table.
+    stage.routeSettings = Object.fromEntries(
+      routes
+        .filter((route) => route.throttle)
+        .map((route) => [routeKey(route), { throttlingRateLimit: route.throttle!.rate, throttlingBurstLimit: route.throttle!.burst }]),
+    );
+    // Access logs carry no client IP or user agent: ids, routes, statuses and timings only.
+    stage.accessLogSettings = {
+      destinationArn: accessLogs.logGroupArn,
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        routeKey: '$context.routeKey',
+        status: '$context.status',
+        latency: '$context.responseLatency',
+        integrationError: '$context.integrationErrorMessage',
+        authorizerError: '$context.authorizer.error',
+      }),
+    };
+
+    const appBaseUrl = props.appBaseUrl ?? api.apiEndpoint;
+    const environment: Record<string, string> = Object.fromEntries(
+      Object.entries({
+        tableName: table.tableName,
+        mailFrom: settings.mailFrom,
+        appBaseUrl,
+        engineeringEmail: settings.engineeringEmail,
+        territories: JSON.stringify(settings.territories),
+        fallbackOwner: settings.fallbackOwner,
+        emailMaxAttempts: String(settings.emailMaxAttempts),
+      } satisfies Settings).map(([name, value]) => [settingNames[name as keyof Settings], value]),
+    );
+
+    const authorizer = new HttpUserPoolAuthorizer('People', userPool, { userPoolClients: [webClient] });
+    const groups = {} as Record<RouteGroup, ApiFunction>;
+    for (const [group, { entry, description }] of Object.entries(routeGroups) as [RouteGroup, (typeof routeGroups)[RouteGroup]][]) {
+      groups[group] = new ApiFunction(this, `${group[0]!.toUpperCase()}${group.slice(1)}Api`, {
+        entry,
+        description,
+        environment,
+        alarmTopic,
+        api,
+        authorizer,
+        routes: routes.filter((route) => route.group === group),
+      });
+    }
+    // Least privilege: the health probe only reads; the others read and write records.
+    table.grantReadData(groups.platform.function);
+    for (const group of ['leads', 'opportunities', 'activities'] as const) table.grantReadWriteData(groups[group].function);
+
+    const mail = new StreamWorker(this, 'MailDelivery', {
+      entry: workers.mailDelivery.entry,
+      description: workers.mailDelivery.description,
+      environment,
+      alarmTopic,
+      table,
+      stream: workers.mailDelivery.tableStream,
+      timeout: Duration.seconds(30),
+      memorySize: 512,
+    });
+    table.grantReadWriteData(mail.function);
+    mail.function.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['ses:SendEmail'],
+        resources: [`arn:${this.partition}:ses:${this.region}:${this.account}:identity/${mailIdentity.emailIdentityName}`],
+        conditions: { StringEquals: { 'ses:FromAddress': settings.mailFrom } },
+      }),
+    );
+
+    const serverErrors = new Alarm(this, 'ApiServerErrors', {
+      alarmDescription: 'The API answered 5xx: something other than a client is at fault',
+      metric: api.metricServerError({ period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    serverErrors.addAlarmAction(new SnsAction(alarmTopic));
+
+    new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
+    new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
+    new CfnOutput(this, 'WebClientId', { value: webClient.userPoolClientId });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+
+    this.acknowledgeNagFindings();
+  }
+
+  /** cdk-nag (AwsSolutions): each finding we accept, and why. Anything else fails the synth. */
+  private acknowledgeNagFindings() {
+    const acknowledge = (id: string, reason: string) => Validations.of(this).acknowledge({ id, reason });
+    acknowledge(
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'AWSLambdaBasicExecutionRole only lets each function write its own logs: the AWS-managed minimum.',
+    );
+    acknowledge(
+      'AwsSolutions-L1',
+      'Node.js 22 on purpose: the local stack runs the same handlers on Node 22, pinned in package.json.',
+    );
+    acknowledge(
+      'AwsSolutions-IAM5[Resource::<TableCD117FA1.Arn>/index/*]',
+      "The table's own GSIs, from grantReadData/grantReadWriteData: queries by status, owner and due date.",
+    );
+    acknowledge(
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray PutTraceSegments/PutTelemetryRecords, which take no resource ARN.',
+    );
+    acknowledge('AwsSolutions-SQS3', 'These queues are the dead-letter queues themselves.');
+  }
+}
