@@ -88,11 +88,12 @@ export class SalesflowStack extends Stack {
       throttlingRateLimit: defaultThrottle.rate,
       throttlingBurstLimit: defaultThrottle.burst,
     };
-    // Public routes get their own, tighter throttle from the route table.
+    // Public routes get their own, tighter throttle from the route table. RouteSettings is an
+    // untyped map in CloudFormation, so it takes CloudFormation's own property names.
     stage.routeSettings = Object.fromEntries(
       routes
         .filter((route) => route.throttle)
-        .map((route) => [routeKey(route), { throttlingRateLimit: route.throttle!.rate, throttlingBurstLimit: route.throttle!.burst }]),
+        .map((route) => [routeKey(route), { ThrottlingRateLimit: route.throttle!.rate, ThrottlingBurstLimit: route.throttle!.burst }]),
     );
     // Access logs carry no client IP or user agent: ids, routes, statuses and timings only.
     stage.accessLogSettings = {

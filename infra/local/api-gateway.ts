@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { apiGatewayEvent, lambdaContext } from './api-event';
 import { routeGroups, routeKey, routes, type Route, type RouteGroup } from '#functions/routes';
 
 /**
@@ -45,8 +45,6 @@ const admit = (route: Route): boolean => {
   bucket.tokens -= 1;
   return true;
 };
-
-const textual = /^(application\/(json|x-www-form-urlencoded|xml|[a-z0-9.+-]+\+json)|text\/)/i;
 
 const readBody = (request: IncomingMessage): Promise<Buffer | 'too-large'> =>
   new Promise((resolve, reject) => {
@@ -127,63 +125,22 @@ export const startLocalApiGateway = async (options: {
 
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) {
-      if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
     }
-    const query: Record<string, string> = {};
-    for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
-    const isText = textual.test(headers['content-type'] ?? 'application/json');
-    const now = new Date();
     const key = routeKey(route);
-    const requestId = randomUUID();
-
-    const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
-      version: '2.0',
+    const event = apiGatewayEvent({
+      method,
       routeKey: key,
-      rawPath: url.pathname,
+      path: url.pathname,
       rawQueryString: url.search.slice(1),
       headers,
-      ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
-      ...(hit.c.names.length
-        ? { pathParameters: Object.fromEntries(hit.c.names.map((name, i) => [name, decodeURIComponent(hit.match[i + 1]!)])) }
-        : {}),
-      requestContext: {
-        accountId: '000000000000',
-        apiId: 'local',
-        domainName: url.host,
-        domainPrefix: url.hostname.split('.')[0]!,
-        http: {
-          method,
-          path: url.pathname,
-          protocol: `HTTP/${request.httpVersion}`,
-          sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
-          userAgent: headers['user-agent'] ?? '',
-        },
-        requestId,
-        routeKey: key,
-        stage: '$default',
-        time: now.toUTCString(),
-        timeEpoch: now.getTime(),
-        authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: (claims ?? {}) as Record<string, string>, scopes: [] } },
-      },
-      ...(raw.length ? { body: isText ? raw.toString('utf8') : raw.toString('base64') } : {}),
-      isBase64Encoded: raw.length > 0 && !isText,
-    };
-
-    const deadline = Date.now() + 29_000;
-    const context = {
-      callbackWaitsForEmptyEventLoop: false,
-      functionName: `salesflow-${route.group}`,
-      functionVersion: '$LATEST',
-      invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:salesflow-${route.group}`,
-      memoryLimitInMB: '1024',
-      awsRequestId: requestId,
-      logGroupName: `/aws/lambda/salesflow-${route.group}`,
-      logStreamName: 'local',
-      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-      done: () => undefined,
-      fail: () => undefined,
-      succeed: () => undefined,
-    } satisfies Context;
+      pathParameters: Object.fromEntries(hit.c.names.map((name, i) => [name, decodeURIComponent(hit.match[i + 1]!)])),
+      body: raw,
+      claims,
+      sourceIp: request.socket.remoteAddress,
+      host: url.host,
+    });
+    const context = lambdaContext(`salesflow-${route.group}`);
 
     try {
       const result = (await (await handlerOf(route.group))(event, context)) as APIGatewayProxyStructuredResultV2;

@@ -7,3 +7,16 @@ export const localPorts = {
 };
 
 export const localHost = '127.0.0.1';
+
+/** A free port on loopback, for a process that cannot be told "any port" and report it (Java). */
+export const freePort = async (): Promise<number> => {
+  const { createServer } = await import('node:net');
+  return new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, localHost, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+};

@@ -1,0 +1,160 @@
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '../../functions/leads/index';
+import { call, jsonHeaders, validLead, validQualification } from './requests';
+
+const dynamodb = mockClient(DynamoDBDocumentClient);
+const sm = { email: 'sm.uk@salesflow.example', roles: ['SalesManager' as const] };
+
+beforeEach(() => {
+  dynamodb.reset();
+});
+
+const postLead = (body: string, headers: Record<string, string> = jsonHeaders) =>
+  call(handler, { method: 'POST', routeKey: 'POST /leads', headers, body });
+
+describe('POST /leads stores the lead before any email can fail', () => {
+  it('writes the lead, its timeline entry and both queued emails in one transaction', async () => {
+    dynamodb.on(TransactWriteCommand).resolves({});
+    const { status, body, headers } = await postLead(JSON.stringify(validLead));
+    expect(status).toBe(201);
+    expect(body).toEqual({ id: expect.any(String), status: 'suspect' });
+    expect(headers.location).toBe(`/leads/${body!.id}`);
+    const [write] = dynamodb.commandCalls(TransactWriteCommand);
+    const items = write!.args[0].input.TransactItems!.map((item) => item.Put!.Item!);
+    expect(items.map((item) => item.itemType)).toEqual(['lead', 'timeline', 'email', 'email']);
+    expect(items[0]).toMatchObject({ status: 'suspect', owner: 'sm.uk@salesflow.example', source: 'marketing-campaign' });
+    expect(items.slice(2).map((item) => [item.purpose, item.to, item.status])).toEqual([
+      ['literature', ['ann@acme.test'], 'queued'],
+      ['owner-advice', ['sm.uk@salesflow.example'], 'queued'],
+    ]);
+  });
+
+  it("a distributor's lead goes to the distributor's SM", async () => {
+    dynamodb.on(GetCommand).resolves({ Item: { ownerEmail: 'sm.partners@salesflow.example' } });
+    dynamodb.on(TransactWriteCommand).resolves({});
+    const { status } = await postLead(JSON.stringify({ ...validLead, source: 'distributor-contact', distributorId: 'dist-7' }));
+    expect(status).toBe(201);
+    const lead = dynamodb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![0]!.Put!.Item!;
+    expect(lead.owner).toBe('sm.partners@salesflow.example');
+  });
+
+  it('a throttled table answers 503 with Retry-After, and the client may retry', async () => {
+    dynamodb.on(TransactWriteCommand).rejects(
+      Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' }),
+    );
+    const { status, headers, body } = await postLead(JSON.stringify(validLead));
+    expect(status).toBe(503);
+    expect(headers['retry-after']).toBe('1');
+    expect(body!.message).toMatch(/nothing was recorded/);
+  });
+
+  it('an unexpected fault is a 500 that says nothing was recorded, never a stack trace', async () => {
+    dynamodb.on(TransactWriteCommand).rejects(new Error('socket hang up'));
+    const { status, body } = await postLead(JSON.stringify(validLead));
+    expect(status).toBe(500);
+    expect(JSON.stringify(body)).not.toContain('socket hang up');
+  });
+
+  it('the honeypot gets a 201 and stores nothing', async () => {
+    const { status, body } = await postLead(JSON.stringify({ ...validLead, website: 'http://spam.example' }));
+    expect(status).toBe(201);
+    expect(body!.status).toBe('suspect');
+    expect(dynamodb.calls()).toHaveLength(0);
+  });
+});
+
+describe('POST /leads refuses bad input with its 4xx and writes nothing', () => {
+  const cases: [string, string, Record<string, string>, number, string?][] = [
+    ['broken JSON', '{"channel": "web-form",', jsonHeaders, 400],
+    ['an empty body', '', jsonHeaders, 400],
+    ['a JSON array', '[]', jsonHeaders, 400],
+    ['a wrong type', JSON.stringify({ ...validLead, contact: { ...validLead.contact, name: 42 } }), jsonHeaders, 400, 'contact.name'],
+    ['an unknown channel', JSON.stringify({ ...validLead, channel: 'carrier-pigeon' }), jsonHeaders, 400, 'channel'],
+    ['an unknown literature code', JSON.stringify({ ...validLead, literature: ['secret-plans'] }), jsonHeaders, 400, 'literature.0'],
+    ['a bad email', JSON.stringify({ ...validLead, contact: { ...validLead.contact, email: 'not-an-email' } }), jsonHeaders, 400, 'contact.email'],
+    ['a made-up country', JSON.stringify({ ...validLead, contact: { ...validLead.contact, country: 'XX' } }), jsonHeaders, 400, 'contact.country'],
+    ['an unknown field', JSON.stringify({ ...validLead, isAdmin: true }), jsonHeaders, 400],
+    ['a __proto__ key', '{"__proto__": {"isAdmin": true}, "channel": "web-form"}', jsonHeaders, 400],
+    ['a constructor.prototype key', '{"constructor": {"prototype": {"isAdmin": true}}}', jsonHeaders, 400],
+    ['script in a name', JSON.stringify({ ...validLead, contact: { ...validLead.contact, name: '<script>alert(1)</script>' } }), jsonHeaders, 400, 'contact.name'],
+    ['HTML in a company', JSON.stringify({ ...validLead, contact: { ...validLead.contact, company: 'Acme <b>Ltd</b>' } }), jsonHeaders, 400, 'contact.company'],
+    ['a body over 64 KiB', JSON.stringify({ ...validLead, interest: { message: 'x'.repeat(70 * 1024) } }), jsonHeaders, 413],
+    ['text/plain', JSON.stringify(validLead), { 'content-type': 'text/plain' }, 415],
+    ['no content type', JSON.stringify(validLead), {}, 415],
+  ];
+
+  it.each(cases)('%s', async (_, body, headers, expected, field) => {
+    const { status, body: answer } = await postLead(body, headers);
+    expect(status).toBe(expected);
+    expect(answer!.message).toEqual(expect.any(String));
+    if (field) expect(answer!.errors.map((e: { path: string }) => e.path)).toContain(field);
+    expect(dynamodb.calls()).toHaveLength(0);
+  });
+});
+
+describe('POST /leads/{id}/qualification', () => {
+  const leadId = '5b0e5a0e-3c1f-4a57-9f2a-8f6f1b1d2c3e';
+  const suspect = {
+    id: leadId,
+    status: 'suspect',
+    channel: 'web-form',
+    source: 'prior-contact',
+    contact: { name: 'Ann', email: 'ann@acme.test', company: 'Acme' },
+    owner: 'sm.uk@salesflow.example',
+    createdAt: '2026-11-01T00:00:00.000Z',
+    updatedAt: '2026-11-01T00:00:00.000Z',
+  };
+  const qualifyAs = (as: typeof sm | undefined, body: object = validQualification) =>
+    call(handler, {
+      method: 'POST',
+      routeKey: 'POST /leads/{id}/qualification',
+      path: `/leads/${leadId}/qualification`,
+      pathParameters: { id: leadId },
+      headers: jsonHeaders,
+      body: JSON.stringify(body),
+      as,
+    });
+
+  it('R28: no token is a 401, another role is a 403, and neither reads anything', async () => {
+    expect((await qualifyAs(undefined)).status).toBe(401);
+    expect((await qualifyAs({ email: 'admin@salesflow.example', roles: ['SalesAdmin' as never] })).status).toBe(403);
+    expect(dynamodb.calls()).toHaveLength(0);
+  });
+
+  it('an unknown lead is a 404', async () => {
+    dynamodb.on(GetCommand).resolves({});
+    expect((await qualifyAs(sm)).status).toBe(404);
+  });
+
+  it('a lead qualified meanwhile is a 409', async () => {
+    dynamodb.on(GetCommand).resolves({ Item: suspect });
+    dynamodb.on(TransactWriteCommand).rejects(
+      Object.assign(new Error('cancelled'), {
+        name: 'TransactionCanceledException',
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+      }),
+    );
+    expect((await qualifyAs(sm)).status).toBe(409);
+  });
+
+  it('a negative value is refused by field', async () => {
+    const { status, body } = await qualifyAs(sm, { ...validQualification, estimatedValueGbp: -1 });
+    expect(status).toBe(400);
+    expect(body!.errors[0].path).toBe('estimatedValueGbp');
+  });
+
+  it('a large deal queues the referral email to Engineering with the opportunity', async () => {
+    dynamodb.on(GetCommand).resolves({ Item: suspect });
+    dynamodb.on(TransactWriteCommand).resolves({});
+    const { status, body } = await qualifyAs(sm, { ...validQualification, estimatedValueGbp: 250001 });
+    expect(status).toBe(201);
+    expect(body!.engineeringReview).toBe('required');
+    const items = dynamodb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!.map((i) => i.Put!.Item!);
+    expect(items.find((item) => item.itemType === 'email')).toMatchObject({
+      purpose: 'engineering-referral',
+      to: ['engineering@salesflow.example'],
+    });
+  });
+});

@@ -1,0 +1,50 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { apiGatewayEvent, lambdaContext, type PlainRequest } from '../../infra/local/api-event';
+import type { Role } from '#domain/roles';
+
+type Handler = (event: ReturnType<typeof apiGatewayEvent>, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
+
+/** Calls a route group's handler as API Gateway would, and reads the JSON answer. */
+export const call = async (
+  handler: Handler,
+  request: Omit<PlainRequest, 'path'> & { path?: string; as?: { email: string; roles: Role[] } },
+) => {
+  const path = request.path ?? request.routeKey.split(' ')[1]!;
+  const result = (await handler(
+    apiGatewayEvent({
+      ...request,
+      path,
+      claims: request.as ? { email: request.as.email, 'cognito:groups': `[${request.as.roles.join(' ')}]` } : undefined,
+    }),
+    lambdaContext('salesflow-test'),
+  )) as APIGatewayProxyStructuredResultV2;
+  return {
+    status: result.statusCode!,
+    headers: result.headers ?? {},
+    body: result.body ? (JSON.parse(result.body) as Record<string, any>) : undefined,
+  };
+};
+
+export const jsonHeaders = { 'content-type': 'application/json' };
+
+export const validLead = {
+  channel: 'web-form',
+  source: 'marketing-campaign',
+  campaignId: 'trade-show-2026',
+  contact: { name: 'Ann Smith', email: 'ann@acme.test', company: 'Acme Ltd', country: 'GB' },
+  interest: { products: ['tester'], message: 'Please call me' },
+  literature: ['product-brochure'],
+};
+
+export const validQualification = {
+  business: 'Precision machining',
+  buyingConcept: 'Replace two ageing testers',
+  application: 'Inline inspection',
+  budget: 'Approved',
+  timing: 'Q1 2027',
+  buyingInfluences: [{ name: 'Bob Jones', role: 'economic' }],
+  productNeeds: ['tester'],
+  nonStandardRequirements: null,
+  estimatedValueGbp: 180000,
+  via: 'direct',
+};

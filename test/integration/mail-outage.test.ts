@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { settingNames } from '#functions/config';
+import { issueLocalToken } from '../../infra/local/auth';
+import { freePort } from '../../infra/local/ports';
+import { startLocalStack, type LocalStack } from '../../infra/local/stack';
+import { eventually } from './local-stack';
+
+/**
+ * SES is down. The lead must still be stored at once, delivery retried, and after the last
+ * attempt the failure must show on the lead for a person to follow up. This file runs its own
+ * stack (in this worker process) whose SES endpoint answers nothing.
+ */
+let local: LocalStack;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'salesflow-outage-'));
+  process.env[settingNames.emailMaxAttempts] = '2';
+  local = await startLocalStack({ ports: { api: 0, ses: 0, dynamodb: await freePort() }, dataDir, inMemory: true });
+  // Nothing listens here: every SendEmail fails to connect. Set before the first send creates the client.
+  process.env.AWS_ENDPOINT_URL_SES = 'http://127.0.0.1:9';
+}, 120_000);
+
+afterAll(async () => {
+  await local?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('a failing SES loses nothing', () => {
+  it('the lead is stored, delivery is retried, and the failure is visible on the lead', async () => {
+    const response = await fetch(`${local.urls.api}/leads`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        channel: 'phone',
+        source: 'se-phone-call',
+        contact: { name: 'Olga Outage', email: 'olga@outage.test', company: 'Outage GmbH', country: 'DE' },
+      }),
+    });
+    expect(response.status).toBe(201);
+    const { id } = (await response.json()) as { id: string };
+    const token = await issueLocalToken(join(dataDir, 'local-auth-key.json'), { email: 'admin@x.test', roles: ['SalesAdmin'] });
+
+    const lead = await eventually(async () => {
+      const answer = await fetch(`${local.urls.api}/leads/${id}`, { headers: { authorization: `Bearer ${token}` } });
+      const body = (await answer.json()) as { emails: { status: string; attempts: number }[]; timeline: { kind: string }[] };
+      return body.emails.every((email) => email.status === 'failed') ? body : undefined;
+    }, 45_000);
+    expect(lead.emails).toHaveLength(2);
+    expect(lead.emails.every((email) => email.attempts === 2)).toBe(true);
+    expect(lead.timeline.filter((entry) => entry.kind === 'email-failed')).toHaveLength(2);
+    expect(lead.timeline.map((entry) => entry.kind)).toContain('lead-logged');
+  }, 60_000);
+});
