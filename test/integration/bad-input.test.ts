@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { routeKey, routes } from '#functions/routes';
 import { api, eventually, itemCount, tokenFor, uniqueEmail } from './local-stack';
 
 const valid = {
@@ -51,6 +52,22 @@ describe('the public lead form assumes hostile input', () => {
 
   it('none of the refused requests wrote anything', async () => {
     expect(await itemCount()).toBe(before);
+  });
+});
+
+describe('the public form is throttled as on API Gateway', () => {
+  it('a burst beyond the route\'s limit gets 429s, and the bucket refills', async () => {
+    // Honeypot posts: they consume the throttle like any request and store nothing.
+    const bot = { ...valid, website: 'http://spam.example' };
+    const answers = await Promise.all(Array.from({ length: 80 }, () => api('POST', '/leads', { body: bot })));
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses).toContain(429);
+    expect(new Set(statuses)).toEqual(new Set([201, 429]));
+    expect(answers.find((answer) => answer.status === 429)!.body.message).toBe('Too Many Requests');
+    // Leave the bucket full again for whichever file runs next.
+    const { throttle } = routes.find((route) => routeKey(route) === 'POST /leads')!;
+    await new Promise((resolve) => setTimeout(resolve, (throttle!.burst / throttle!.rate) * 1000 + 250));
+    expect((await api('POST', '/leads', { body: bot })).status).toBe(201);
   });
 });
 
