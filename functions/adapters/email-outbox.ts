@@ -12,12 +12,16 @@ export const readQueuedEmail = async (key: { pk: string; sk: string }): Promise<
   return Item as QueuedEmail | undefined;
 };
 
-/** Sent: the email and its timeline entry, together; a second delivery of the record changes nothing. */
-export const markSent = async (
+/**
+ * The email leaves `queued` for good (sent or failed) together with its timeline entry; the
+ * condition makes a second delivery of the same stream record change nothing.
+ */
+const settle = async (
   key: { pk: string; sk: string },
-  messageId: string,
+  outcome: { status: 'sent' | 'failed'; set?: Record<string, unknown>; countAttempt?: boolean },
   entry: TimelineEntry,
 ): Promise<void> => {
+  const extra = Object.entries(outcome.set ?? {});
   await db().send(
     new TransactWriteCommand({
       TransactItems: [
@@ -25,10 +29,19 @@ export const markSent = async (
           Update: {
             TableName: tableName(),
             Key: key,
-            UpdateExpression: 'SET #status = :sent, sentAt = :at, messageId = :id, attempts = attempts + :one',
+            UpdateExpression: [
+              'SET #status = :outcome',
+              ...extra.map(([name]) => `${name} = :${name}`),
+              ...(outcome.countAttempt ? ['attempts = attempts + :one'] : []),
+            ].join(', '),
             ConditionExpression: '#status = :queued',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':sent': 'sent', ':queued': 'queued', ':at': entry.at, ':id': messageId, ':one': 1 },
+            ExpressionAttributeValues: {
+              ':outcome': outcome.status,
+              ':queued': 'queued',
+              ...(outcome.countAttempt ? { ':one': 1 } : {}),
+              ...Object.fromEntries(extra.map(([name, value]) => [`:${name}`, value])),
+            },
           },
         },
         {
@@ -41,6 +54,14 @@ export const markSent = async (
     }),
   );
 };
+
+/** Sent: when, and SES's message id. */
+export const markSent = (key: { pk: string; sk: string }, messageId: string, entry: TimelineEntry) =>
+  settle(key, { status: 'sent', set: { sentAt: entry.at, messageId }, countAttempt: true }, entry);
+
+/** Given up: the email shows as failed on its record's timeline, for a person to follow up. */
+export const markFailed = (key: { pk: string; sk: string }, entry: TimelineEntry) =>
+  settle(key, { status: 'failed' }, entry);
 
 /** Not sent this time: count the attempt and keep the reason (an error name, never the address). */
 export const markAttemptFailed = async (key: { pk: string; sk: string }, reason: string): Promise<number> => {
@@ -54,30 +75,4 @@ export const markAttemptFailed = async (key: { pk: string; sk: string }, reason:
     }),
   );
   return Number(Attributes?.attempts ?? 0);
-};
-
-/** Given up: the email shows as failed on its record's timeline, for a person to follow up. */
-export const markFailed = async (key: { pk: string; sk: string }, entry: TimelineEntry): Promise<void> => {
-  await db().send(
-    new TransactWriteCommand({
-      TransactItems: [
-        {
-          Update: {
-            TableName: tableName(),
-            Key: key,
-            UpdateExpression: 'SET #status = :failed',
-            ConditionExpression: '#status = :queued',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':failed': 'failed', ':queued': 'queued' },
-          },
-        },
-        {
-          Put: {
-            TableName: tableName(),
-            Item: { ...keys.timeline(key.pk, entry.at, entry.id), itemType: itemKind.timeline, ...entry },
-          },
-        },
-      ],
-    }),
-  );
 };

@@ -2,7 +2,10 @@ import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-s
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/leads/index';
-import { call, jsonHeaders, validLead, validQualification } from './requests';
+import { qualificationBody } from '../fixtures/qualification';
+import { call, jsonHeaders, validLead } from './requests';
+
+const validQualification = qualificationBody();
 
 const dynamodb = mockClient(DynamoDBDocumentClient);
 const sm = { email: 'sm.uk@salesflow.example', roles: ['SalesManager' as const] };

@@ -47,7 +47,7 @@ describe('mail delivery (the outbox)', () => {
       Destination: { ToAddresses: ['ann@acme.test'] },
     });
     const [sent, entry] = dynamodb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
-    expect(sent!.Update!.ExpressionAttributeValues).toMatchObject({ ':sent': 'sent', ':id': 'ses-1' });
+    expect(sent!.Update!.ExpressionAttributeValues).toMatchObject({ ':outcome': 'sent', ':messageId': 'ses-1' });
     expect(entry!.Put!.Item).toMatchObject({ kind: 'customer-responded-to', channel: 'email', actor: 'salesflow' });
   });
 
@@ -75,7 +75,7 @@ describe('mail delivery (the outbox)', () => {
     ses.on(SendEmailCommand).rejects(Object.assign(new Error('down'), { name: 'ServiceUnavailable' }));
     expect(await handler(event('7'))).toEqual({ batchItemFailures: [] });
     const [failed, entry] = dynamodb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
-    expect(failed!.Update!.ExpressionAttributeValues).toMatchObject({ ':failed': 'failed' });
+    expect(failed!.Update!.ExpressionAttributeValues).toMatchObject({ ':outcome': 'failed' });
     expect(entry!.Put!.Item).toMatchObject({ kind: 'email-failed', detail: { emailId: 'm1', reason: 'ServiceUnavailable' } });
   });
 });

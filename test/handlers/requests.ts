@@ -35,16 +35,3 @@ export const validLead = {
   interest: { products: ['tester'], message: 'Please call me' },
   literature: ['product-brochure'],
 };
-
-export const validQualification = {
-  business: 'Precision machining',
-  buyingConcept: 'Replace two ageing testers',
-  application: 'Inline inspection',
-  budget: 'Approved',
-  timing: 'Q1 2027',
-  buyingInfluences: [{ name: 'Bob Jones', role: 'economic' }],
-  productNeeds: ['tester'],
-  nonStandardRequirements: null,
-  estimatedValueGbp: 180000,
-  via: 'direct',
-};

@@ -1,5 +1,6 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { qualificationBody } from '../fixtures/qualification';
 import { api, eventually, sentEmails, stack, tokenFor, uniqueEmail } from './local-stack';
 
 const lead = (email: string, over: Record<string, unknown> = {}) => ({
@@ -12,18 +13,7 @@ const lead = (email: string, over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-const qualification = (estimatedValueGbp: number, nonStandardRequirements: string | null = null) => ({
-  business: 'Precision machining',
-  buyingConcept: 'Replace two ageing testers',
-  application: 'Inline inspection',
-  budget: 'Approved',
-  timing: 'Q1 2027',
-  buyingInfluences: [{ name: 'Bob Jones', role: 'economic' }],
-  productNeeds: ['tester'],
-  nonStandardRequirements,
-  estimatedValueGbp,
-  via: 'direct',
-});
+const qualification = qualificationBody;
 
 let admin: string;
 let sm: string;
