@@ -1,16 +1,13 @@
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
 import { db } from './dynamodb';
-import type { QueuedEmail } from './sales-records';
+import { readRecord, type QueuedEmail } from './sales-records';
 import { itemKind, keys } from './table-design';
 
 /** The mail delivery function's view of a queued email: read it, then mark how it went. */
 
-export const readQueuedEmail = async (key: { pk: string; sk: string }): Promise<QueuedEmail | undefined> => {
-  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
-  return Item as QueuedEmail | undefined;
-};
+export const readQueuedEmail = (key: { pk: string; sk: string }) => readRecord<QueuedEmail>(key);
 
 /**
  * The email leaves `queued` for good (sent or failed) together with its timeline entry; the

@@ -107,7 +107,8 @@ const withHistory = async <T>(pk: string, sk: string): Promise<(History & { reco
   };
 };
 
-const get = async <T>(key: { pk: string; sk: string }): Promise<T | undefined> => {
+/** One record by its key, read strongly consistent, without the table's own attributes. */
+export const readRecord = async <T>(key: { pk: string; sk: string }): Promise<T | undefined> => {
   const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
   return Item ? fromItem<T>(Item) : undefined;
 };
@@ -128,7 +129,7 @@ export const recordNewLead = async (lead: Lead, entry: TimelineEntry, emails: Ou
   );
 };
 
-export const findLead = (id: string) => get<Lead>(keys.lead(id));
+export const findLead = (id: string) => readRecord<Lead>(keys.lead(id));
 
 export const leadWithHistory = async (id: string) => {
   const found = await withHistory<Lead>(keys.lead(id).pk, keys.lead(id).sk);
@@ -251,7 +252,7 @@ export const recordQualification = async (
 
 // ---- opportunities -----------------------------------------------------------------------------
 
-export const findOpportunity = (id: string) => get<Opportunity>(keys.opportunity(id));
+export const findOpportunity = (id: string) => readRecord<Opportunity>(keys.opportunity(id));
 
 export const opportunityWithHistory = async (id: string) => {
   const found = await withHistory<Opportunity>(keys.opportunity(id).pk, keys.opportunity(id).sk);
@@ -317,7 +318,7 @@ export const appendToTimeline = async (subject: SubjectKind, id: string, entry: 
 // ---- accounts (routing only, for now) ----------------------------------------------------------
 
 export const findAccountOwner = async (id: string): Promise<string | undefined> =>
-  (await get<{ ownerEmail?: string }>(keys.account(id)))?.ownerEmail;
+  (await readRecord<{ ownerEmail?: string }>(keys.account(id)))?.ownerEmail;
 
 /** GET /health: a strongly consistent read of a key that is never written. */
 export const probeTable = async (): Promise<void> => {
