@@ -23,7 +23,10 @@ export const leadBody = z.strictObject({
       message: text(4000).optional(),
     })
     .optional(),
-  literature: z.array(z.enum(literatureCodes)).max(literatureCodes.length).optional(),
+  literature: z
+    .array(z.enum(literatureCodes))
+    .transform((codes) => [...new Set(codes)])
+    .optional(),
   /** The honeypot: people never see it, so people leave it empty. */
   website: z.string().max(2000).optional().meta({ description: 'Leave empty (spam trap)' }),
 });

@@ -102,3 +102,18 @@ describe('the lead form', () => {
     });
   });
 });
+
+describe('the lead body', () => {
+  const clean = { channel: 'email', source: 'prior-contact', contact: { name: 'Ann', email: 'ann@acme.test', company: 'Acme' } };
+
+  it('a piece of literature asked for twice is sent once', () => {
+    const body = leadBody.parse({ ...clean, literature: ['price-list', 'price-list'] });
+    expect(body.literature).toEqual(['price-list']);
+  });
+
+  it('a single code where a list is expected gets one clear message', () => {
+    const result = leadBody.safeParse({ ...clean, literature: 'price-list' });
+    expect(result.success).toBe(false);
+    expect(result.error!.issues.map((issue) => issue.path.join('.'))).toEqual(['literature']);
+  });
+});
