@@ -1,14 +1,17 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { settingNames, type Settings } from '#functions/config';
 import { workers } from '#functions/workers';
+import { workflows } from '#functions/workflows';
 import { processSettingDefaults } from '../process-settings';
 import { startLocalApiGateway } from './api-gateway';
 import { localVerifier } from './auth';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { localHost, localPorts } from './ports';
 import { startSesLocal } from './ses-local';
+import { startLocalStepFunctions, type LocalWorkflow, type TaskHandler } from './step-functions';
 import { startStreamPoller } from './stream-poller';
 import { ensureTable } from './table';
 
@@ -31,7 +34,7 @@ export interface LocalStackOptions {
 }
 
 export interface LocalStack {
-  urls: { api: string; dynamodb: string; ses: string };
+  urls: { api: string; dynamodb: string; ses: string; stepFunctions: string };
   /** Resolves when every queued email written so far has been handled. */
   drained(): Promise<void>;
   stop(): Promise<void>;
@@ -56,6 +59,24 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     stops.push(dynamodb.stop);
     const ses = await startSesLocal({ host, port: ports.ses });
     stops.push(ses.close);
+    const region = process.env.AWS_REGION ?? 'eu-west-2';
+    const projectFile = (path: string) => new URL(`../../${path}`, import.meta.url);
+    const localWorkflows: LocalWorkflow[] = [];
+    for (const [name, workflow] of Object.entries(workflows)) {
+      const functions: Record<string, TaskHandler> = {};
+      for (const [substitution, entry] of Object.entries(workflow.functions)) {
+        functions[substitution] = ((await import(projectFile(entry).href)) as { handler: TaskHandler }).handler;
+      }
+      localWorkflows.push({ name: `salesflow-${name}`, definition: readFileSync(projectFile(workflow.definitionFile), 'utf8'), functions });
+    }
+    const stepFunctions = await startLocalStepFunctions({
+      host,
+      port: ports.stepFunctions,
+      region,
+      workflows: localWorkflows,
+      timeScale: Number(process.env.SALESFLOW_TIME_SCALE ?? 1),
+    });
+    stops.push(stepFunctions.close);
 
     // The same names the CDK stack sets on its functions, and the SDK's standard endpoint variables.
     const settings: Settings = {
@@ -68,12 +89,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       emailMaxAttempts: process.env[settingNames.emailMaxAttempts] ?? String(processSettingDefaults.emailMaxAttempts),
     };
     Object.assign(process.env, {
-      AWS_REGION: process.env.AWS_REGION ?? 'eu-west-2',
+      AWS_REGION: region,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamodb.endpoint,
       AWS_ENDPOINT_URL_SES: ses.url,
+      AWS_ENDPOINT_URL_SFN: stepFunctions.url,
       ...Object.fromEntries(Object.entries(settings).map(([name, value]) => [settingNames[name as keyof Settings], value])),
     });
 
@@ -105,7 +127,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     process.env[settingNames.appBaseUrl] = api.url;
 
     return {
-      urls: { api: api.url, dynamodb: dynamodb.endpoint, ses: ses.url },
+      urls: { api: api.url, dynamodb: dynamodb.endpoint, ses: ses.url, stepFunctions: stepFunctions.url },
       drained: poller.drained,
       stop,
     };

@@ -19,7 +19,7 @@ let dataDir: string;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'salesflow-outage-'));
   process.env[settingNames.emailMaxAttempts] = '2';
-  local = await startLocalStack({ ports: { api: 0, ses: 0, dynamodb: await freePort() }, dataDir, inMemory: true });
+  local = await startLocalStack({ ports: { api: 0, ses: 0, stepFunctions: 0, dynamodb: await freePort() }, dataDir, inMemory: true });
   // Nothing listens here: every SendEmail fails to connect. Set before the first send creates the client.
   process.env.AWS_ENDPOINT_URL_SES = 'http://127.0.0.1:9';
 }, 120_000);
