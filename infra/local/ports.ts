@@ -20,3 +20,20 @@ export const freePort = async (): Promise<number> => {
     });
   });
 };
+
+/** Starts `server` on host:port (0 for any free one); its URL, and a close that drops idle keep-alives. */
+export const listen = async (server: import('node:http').Server, host: string, port: number) => {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  const { port: bound } = server.address() as { port: number };
+  return {
+    url: `http://${host}:${bound}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+};

@@ -3,8 +3,8 @@ import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctio
 import { JSONPath } from 'jsonpath-plus';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { lambdaContext } from './api-event';
+import { listen } from './ports';
 
 /**
  * The Step Functions API on one machine. `aws-local-stepfunctions` interprets the same ASL files
@@ -484,21 +484,14 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
       else reply(400, { __type: 'ValidationException', message: (error as Error).message });
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, resolve);
-  });
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listen(server, options.host, options.port);
   return {
-    url: `http://${options.host}:${port}`,
+    url,
     stateMachineArn: machineArn,
     close: async () => {
       for (const execution of executions.values()) if (execution.status === 'RUNNING') execution.abort();
       for (const task of parked.values()) clearTimeout(task.timer);
-      await new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
+      await close();
     },
   };
 };
