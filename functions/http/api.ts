@@ -167,9 +167,8 @@ export const apiRoute = <
   const route = findRoute(spec.route);
   if (!route) throw new Error(`${spec.route} is not in the route table`);
 
-  const validated = new WeakMap<ApiEvent, { query: unknown; path: unknown }>();
-
-  const handler = middy<ApiEvent, ApiResult, Error, Context & { caller?: Caller }>()
+  type RouteContext = Context & { caller?: Caller; parsed?: { query: unknown; path: unknown } };
+  const handler = middy<ApiEvent, ApiResult, Error, RouteContext>()
     .use({
       onError: (request) => {
         request.response = toResponse(request.error, request.event);
@@ -191,18 +190,19 @@ export const apiRoute = <
   }
 
   handler.use({
-    before: ({ event }) => {
-      if (spec.body) (event as { body: unknown }).body = parseOr400(spec.body, event.body, [], 'request body');
-      validated.set(event, {
-        query: spec.query ? parseOr400(spec.query, event.queryStringParameters ?? {}, [], 'query') : {},
+    before: ({ event, context }) => {
+      // An unknown record first (404), then the query, then the body (400s).
+      context.parsed = {
         path: spec.path ? parsePath(spec.path, event.pathParameters ?? {}) : {},
-      });
+        query: spec.query ? parseOr400(spec.query, event.queryStringParameters ?? {}, [], 'query') : {},
+      };
+      if (spec.body) (event as { body: unknown }).body = parseOr400(spec.body, event.body, [], 'request body');
     },
   });
   for (const middleware of spec.around ?? []) handler.use(middleware);
 
   return handler.handler(async (event, context) => {
-    const { query, path } = validated.get(event) ?? { query: {}, path: {} };
+    const { query, path } = context.parsed ?? { query: {}, path: {} };
     return action({
       body: event.body as z.output<B>,
       query: query as z.output<Q>,
