@@ -29,8 +29,6 @@ export const tableDesign = {
   stream: 'NEW_IMAGE',
 } as const;
 
-export type IndexName = (typeof tableDesign.indexes)[number]['name'];
-
 /** The item kinds the table holds, written as the `itemType` attribute of every item. */
 export const itemKind = {
   lead: 'lead',

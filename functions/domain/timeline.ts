@@ -31,5 +31,3 @@ export interface TimelineEntry {
   summary: string;
   detail?: Record<string, unknown>;
 }
-
-export const timelineEntry = (entry: TimelineEntry): TimelineEntry => entry;
