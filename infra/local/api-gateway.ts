@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { apiGatewayEvent, lambdaContext } from './api-event';
 import { listen } from './ports';
+import { loadHandler } from './project';
 import { routeGroups, routeKey, routes, type Route, type RouteGroup } from '#functions/routes';
 
 /**
@@ -80,10 +81,7 @@ export const startLocalApiGateway = async (options: {
   const handlers = new Map<RouteGroup, Promise<Handler>>();
   const handlerOf = (group: RouteGroup) => {
     if (!handlers.has(group)) {
-      handlers.set(
-        group,
-        import(new URL(`../../${routeGroups[group].entry}`, import.meta.url).href).then((m: { handler: Handler }) => m.handler),
-      );
+      handlers.set(group, loadHandler<Handler>(routeGroups[group].entry));
     }
     return handlers.get(group)!;
   };
