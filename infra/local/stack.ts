@@ -10,6 +10,7 @@ import { startLocalApiGateway } from './api-gateway';
 import { localVerifier } from './auth';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { localHost, localPorts } from './ports';
+import { projectFile, loadHandler } from './project';
 import { startSesLocal } from './ses-local';
 import { startLocalStepFunctions, type LocalWorkflow, type TaskHandler } from './step-functions';
 import { startStreamPoller } from './stream-poller';
@@ -35,8 +36,6 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   urls: { api: string; dynamodb: string; ses: string; stepFunctions: string };
-  /** Resolves when every queued email written so far has been handled. */
-  drained(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -60,12 +59,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const ses = await startSesLocal({ host, port: ports.ses });
     stops.push(ses.close);
     const region = process.env.AWS_REGION ?? 'eu-west-2';
-    const projectFile = (path: string) => new URL(`../../${path}`, import.meta.url);
     const localWorkflows: LocalWorkflow[] = [];
     for (const [name, workflow] of Object.entries(workflows)) {
       const functions: Record<string, TaskHandler> = {};
       for (const [substitution, entry] of Object.entries(workflow.functions)) {
-        functions[substitution] = ((await import(projectFile(entry).href)) as { handler: TaskHandler }).handler;
+        functions[substitution] = await loadHandler<TaskHandler>(entry);
       }
       localWorkflows.push({ name: `salesflow-${name}`, definition: readFileSync(projectFile(workflow.definitionFile), 'utf8'), functions });
     }
@@ -104,14 +102,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     client.destroy();
 
     const { mailDelivery } = workers;
-    const mail = (await import(new URL(`../../${mailDelivery.entry}`, import.meta.url).href)) as {
-      handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
-    };
     const poller = startStreamPoller({
       endpoint: dynamodb.endpoint,
       streamArn,
       filter: mailDelivery.tableStream.filter,
-      handler: mail.handler,
+      handler: await loadHandler<(event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>>(mailDelivery.entry),
       batchSize: mailDelivery.tableStream.batchSize,
       retryAttempts: mailDelivery.tableStream.retryAttempts,
       deadLetterFile: join(dataDir, 'dead-letters', 'mail-delivery.jsonl'),
@@ -128,7 +123,6 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
     return {
       urls: { api: api.url, dynamodb: dynamodb.endpoint, ses: ses.url, stepFunctions: stepFunctions.url },
-      drained: poller.drained,
       stop,
     };
   } catch (error) {

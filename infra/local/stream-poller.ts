@@ -57,8 +57,6 @@ export interface StreamPollerOptions {
 
 export interface StreamPoller {
   stop(): Promise<void>;
-  /** Resolves once every record written so far has been handed over (for tests and demos). */
-  drained(): Promise<void>;
 }
 
 export const startStreamPoller = (options: StreamPollerOptions): StreamPoller => {
@@ -72,7 +70,6 @@ export const startStreamPoller = (options: StreamPollerOptions): StreamPoller =>
   const idle = options.idleMillis ?? 100;
   const iterators = new Map<string, string | undefined>(); // shardId -> iterator; undefined once closed
   let running = true;
-  let idlePolls = 0;
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   const deliver = async (records: DynamoDBRecord[]) => {
@@ -137,10 +134,7 @@ export const startStreamPoller = (options: StreamPollerOptions): StreamPoller =>
     while (running) {
       try {
         const busy = await poll();
-        if (!busy) {
-          idlePolls += 1;
-          await sleep(idle);
-        }
+        if (!busy) await sleep(idle);
       } catch (error) {
         if (running) console.error('[streams] poll failed:', (error as Error).message);
         await sleep(500);
@@ -153,11 +147,6 @@ export const startStreamPoller = (options: StreamPollerOptions): StreamPoller =>
       running = false;
       await loop;
       client.destroy();
-    },
-    drained: async () => {
-      // Two whole polls that found nothing: everything written before this call was handled.
-      const target = idlePolls + 2;
-      while (idlePolls < target && running) await sleep(idle / 2);
     },
   };
 };
