@@ -2,8 +2,7 @@ import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
 import { db } from './dynamodb';
-import { readRecord, type QueuedEmail } from './sales-records';
-import { itemKind, keys } from './table-design';
+import { readRecord, timelinePut, type QueuedEmail } from './sales-records';
 
 /** The mail delivery function's view of a queued email: read it, then mark how it went. */
 
@@ -15,10 +14,9 @@ export const readQueuedEmail = (key: { pk: string; sk: string }) => readRecord<Q
  */
 const settle = async (
   key: { pk: string; sk: string },
-  outcome: { status: 'sent' | 'failed'; set?: Record<string, unknown>; countAttempt?: boolean },
+  update: { expression: string; values: Record<string, unknown> },
   entry: TimelineEntry,
 ): Promise<void> => {
-  const extra = Object.entries(outcome.set ?? {});
   await db().send(
     new TransactWriteCommand({
       TransactItems: [
@@ -26,39 +24,32 @@ const settle = async (
           Update: {
             TableName: tableName(),
             Key: key,
-            UpdateExpression: [
-              'SET #status = :outcome',
-              ...extra.map(([name]) => `${name} = :${name}`),
-              ...(outcome.countAttempt ? ['attempts = attempts + :one'] : []),
-            ].join(', '),
+            UpdateExpression: update.expression,
             ConditionExpression: '#status = :queued',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':outcome': outcome.status,
-              ':queued': 'queued',
-              ...(outcome.countAttempt ? { ':one': 1 } : {}),
-              ...Object.fromEntries(extra.map(([name, value]) => [`:${name}`, value])),
-            },
+            ExpressionAttributeValues: { ':queued': 'queued', ...update.values },
           },
         },
-        {
-          Put: {
-            TableName: tableName(),
-            Item: { ...keys.timeline(key.pk, entry.at, entry.id), itemType: itemKind.timeline, ...entry },
-          },
-        },
+        timelinePut(key.pk, entry),
       ],
     }),
   );
 };
 
-/** Sent: when, and SES's message id. */
+/** Sent: when, SES's message id, and the attempt that worked. */
 export const markSent = (key: { pk: string; sk: string }, messageId: string, entry: TimelineEntry) =>
-  settle(key, { status: 'sent', set: { sentAt: entry.at, messageId }, countAttempt: true }, entry);
+  settle(
+    key,
+    {
+      expression: 'SET #status = :outcome, sentAt = :sentAt, messageId = :messageId, attempts = attempts + :one',
+      values: { ':outcome': 'sent', ':sentAt': entry.at, ':messageId': messageId, ':one': 1 },
+    },
+    entry,
+  );
 
 /** Given up: the email shows as failed on its record's timeline, for a person to follow up. */
 export const markFailed = (key: { pk: string; sk: string }, entry: TimelineEntry) =>
-  settle(key, { status: 'failed' }, entry);
+  settle(key, { expression: 'SET #status = :outcome', values: { ':outcome': 'failed' } }, entry);
 
 /** Not sent this time: count the attempt and keep the reason (an error name, never the address). */
 export const markAttemptFailed = async (key: { pk: string; sk: string }, reason: string): Promise<number> => {

@@ -40,7 +40,8 @@ const putNew = (item: Item): Put => ({
   Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
 });
 
-const timelinePut = (subjectPk: string, entry: TimelineEntry): Put =>
+/** A new timeline entry under its record (R27): entries are only ever added. */
+export const timelinePut = (subjectPk: string, entry: TimelineEntry): Put =>
   putNew({ ...keys.timeline(subjectPk, entry.at, entry.id), itemType: itemKind.timeline, ...entry });
 
 /** Queued emails; the table's stream hands them to the mail delivery function. */
