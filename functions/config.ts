@@ -1,4 +1,5 @@
 import type { Territories } from '#domain/ownership';
+import { defaultQuoteLimits, type Approvers, type QuoteLimits } from '#domain/quote';
 
 /**
  * Settings, read from the environment. The CDK stack and the local stack both set these names;
@@ -13,6 +14,11 @@ export const settingNames = {
   territories: 'SALESFLOW_TERRITORIES',
   fallbackOwner: 'SALESFLOW_FALLBACK_OWNER',
   emailMaxAttempts: 'SALESFLOW_EMAIL_MAX_ATTEMPTS',
+  salesAdminEmail: 'SALESFLOW_SALES_ADMIN_EMAIL',
+  applicationEngineerEmail: 'SALESFLOW_APPLICATION_ENGINEER_EMAIL',
+  approvers: 'SALESFLOW_APPROVERS',
+  quoteLimits: 'SALESFLOW_QUOTE_LIMITS',
+  quoteApprovalArn: 'SALESFLOW_QUOTE_APPROVAL_ARN',
 } as const;
 
 export type Settings = Record<keyof typeof settingNames, string>;
@@ -36,3 +42,22 @@ export const territories = (): Territories =>
     byCountry: JSON.parse(process.env[settingNames.territories] ?? '{}') as Record<string, string>,
     fallbackOwner: read(settingNames.fallbackOwner),
   });
+
+/** R14/R15: who approves QPAs; JSON such as {"salesDirector":"...","finance":"...","managingDirector":"..."}. */
+export const approvers = (): Approvers => JSON.parse(read(settingNames.approvers)) as Approvers;
+
+/** The QPA limits and the quote's clocks; any left out keep their defaults. */
+export const quoteLimits = (): QuoteLimits => ({
+  ...defaultQuoteLimits,
+  ...(JSON.parse(process.env[settingNames.quoteLimits] ?? '{}') as Partial<QuoteLimits>),
+});
+
+/** The teams a quote's steps go to. */
+export const quoteTeam = () => ({
+  salesAdmin: read(settingNames.salesAdminEmail),
+  applicationEngineer: read(settingNames.applicationEngineerEmail),
+  engineering: engineeringEmail(),
+  approvers: approvers(),
+});
+
+export const quoteApprovalArn = (): string => read(settingNames.quoteApprovalArn);

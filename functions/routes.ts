@@ -12,6 +12,8 @@ export const routeGroups = {
   leads: { entry: 'functions/leads/index.ts', description: 'R3-R5, R9: lead intake, lists and qualification' },
   opportunities: { entry: 'functions/opportunities/index.ts', description: 'R10: opportunities and engineering review' },
   activities: { entry: 'functions/activities/index.ts', description: 'R6-R8, R11, R12, R18, R27: logged calls and visits' },
+  quotes: { entry: 'functions/quotes/index.ts', description: 'R13-R19: quotes, their steps, formal contracts' },
+  actions: { entry: 'functions/actions/index.ts', description: 'R28: the signed links emailed to people' },
 } as const;
 
 export type RouteGroup = keyof typeof routeGroups;
@@ -83,6 +85,45 @@ const routeList = [
     group: 'activities',
     access: internal,
     summary: 'R11, R12, R18, R27: log a call, visit, email, note or training on an opportunity',
+  },
+  {
+    method: 'POST',
+    path: '/opportunities/{id}/quotes',
+    group: 'quotes',
+    access: only('SalesManager'),
+    summary: 'R13/R14: define a quote and start the quote-approval workflow',
+  },
+  { method: 'GET', path: '/quotes/{id}', group: 'quotes', access: internal, summary: 'Where a quote stands: steps, approvals, document, signature' },
+  {
+    method: 'POST',
+    path: '/quotes/{id}/tasks/{task}',
+    group: 'quotes',
+    access: internal,
+    summary: "R15-R17, R19: complete a person's step on a quote (the person or role it belongs to)",
+  },
+  {
+    method: 'POST',
+    path: '/opportunities/{id}/contract',
+    group: 'quotes',
+    access: only('SalesManager'),
+    summary: 'R19: a formal contract, to the MD for negotiation and approval',
+  },
+  {
+    method: 'GET',
+    path: '/actions/{token}',
+    group: 'actions',
+    access: anyone,
+    summary: 'What an emailed link will do; changes nothing',
+    throttle: { rate: 10, burst: 20 },
+  },
+  {
+    method: 'POST',
+    path: '/actions/{token}',
+    group: 'actions',
+    access: anyone,
+    summary: "Do what an emailed link says: approve or reject a QPA, prepare, sign, decide a contract",
+    throttle: { rate: 10, burst: 20 },
+    acceptsForm: true,
   },
 ] as const satisfies readonly Route[];
 

@@ -4,7 +4,7 @@
  * DefinitionBody.fromFile and these substitutions; the local Step Functions endpoint runs the
  * same file with the same handlers in process.
  *
- * The quote-approval (R13-R19) and post-shipment (R25, R26) workflows join this table as they land.
+ * The post-shipment workflow (R25, R26) joins this table when it lands.
  */
 export interface Workflow {
   /** The ASL file, relative to the project root. */
@@ -13,4 +13,11 @@ export interface Workflow {
   functions: Record<string, string>;
 }
 
-export const workflows: Record<string, Workflow> = {};
+export const workflows = {
+  'quote-approval': {
+    definitionFile: 'statemachines/quote-approval.asl.json',
+    functions: { QuoteSteps: 'functions/quotes/workflow-steps.ts' },
+  },
+} as const satisfies Record<string, Workflow>;
+
+export type WorkflowName = keyof typeof workflows;

@@ -1,3 +1,5 @@
+import { defaultQuoteLimits, type Approvers, type QuoteLimits } from '#domain/quote';
+
 /**
  * The business settings both places start from: who the mail comes from, which SM owns which
  * territory, where Engineering is reached. The CDK stack takes overrides from cdk.json context
@@ -17,6 +19,16 @@ export const processSettingDefaults = {
     US: 'sm.americas@salesflow.example',
   } as Record<string, string>,
   emailMaxAttempts: 5,
+  salesAdminEmail: 'sales.admin@salesflow.example',
+  applicationEngineerEmail: 'application.engineering@salesflow.example',
+  /** R15: the approval matrix's people. */
+  approvers: {
+    salesDirector: 'sales.director@salesflow.example',
+    finance: 'finance@salesflow.example',
+    managingDirector: 'md@salesflow.example',
+  } satisfies Approvers,
+  /** R14/R18: QPA limits, follow-up and link clocks (see defaultQuoteLimits). */
+  quoteLimits: { ...defaultQuoteLimits } as QuoteLimits,
 };
 
 export type ProcessSettings = typeof processSettingDefaults;

@@ -16,8 +16,12 @@ import { settingNames, type Settings } from '#functions/config';
 import { roles } from '#domain/roles';
 import { routeGroups, routeKey, routes, type RouteGroup } from '#functions/routes';
 import { workers } from '#functions/workers';
+import { workflows, type WorkflowName } from '#functions/workflows';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { ApiFunction } from './constructs/api-function';
+import { SalesflowFunction } from './constructs/salesflow-function';
 import { StreamWorker } from './constructs/stream-worker';
+import { Workflow } from './constructs/workflow';
 import { processSettingDefaults, type ProcessSettings } from './process-settings';
 
 export interface SalesflowStackProps extends StackProps {
@@ -109,6 +113,7 @@ export class SalesflowStack extends Stack {
     };
 
     const appBaseUrl = props.appBaseUrl ?? api.apiEndpoint;
+    const workflowNames: Record<WorkflowName, string> = { 'quote-approval': `${this.stackName}-quote-approval` };
     const environment: Record<string, string> = Object.fromEntries(
       Object.entries({
         tableName: table.tableName,
@@ -118,6 +123,11 @@ export class SalesflowStack extends Stack {
         territories: JSON.stringify(settings.territories),
         fallbackOwner: settings.fallbackOwner,
         emailMaxAttempts: String(settings.emailMaxAttempts),
+        salesAdminEmail: settings.salesAdminEmail,
+        applicationEngineerEmail: settings.applicationEngineerEmail,
+        approvers: JSON.stringify(settings.approvers),
+        quoteLimits: JSON.stringify(settings.quoteLimits),
+        quoteApprovalArn: Workflow.arnFor(this, workflowNames['quote-approval']),
       } satisfies Settings).map(([name, value]) => [settingNames[name as keyof Settings], value]),
     );
 
@@ -136,7 +146,40 @@ export class SalesflowStack extends Stack {
     }
     // Least privilege: the health probe only reads; the others read and write records.
     table.grantReadData(groups.platform.function);
-    for (const group of ['leads', 'opportunities', 'activities'] as const) table.grantReadWriteData(groups[group].function);
+    for (const group of ['leads', 'opportunities', 'activities', 'quotes', 'actions'] as const) {
+      table.grantReadWriteData(groups[group].function);
+    }
+    // Emails go out from the configured address only, by the functions that send them.
+    const grantSendEmail = (fn: IFunction, actions: string[]) =>
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions,
+          resources: [`arn:${this.partition}:ses:${this.region}:${this.account}:identity/${mailIdentity.emailIdentityName}`],
+          conditions: { StringEquals: { 'ses:FromAddress': settings.mailFrom } },
+        }),
+      );
+
+    // R13-R19: the quote-approval workflow and the function its steps run in.
+    const quoteSteps = new SalesflowFunction(this, 'QuoteSteps', {
+      entry: workflows['quote-approval'].functions.QuoteSteps,
+      description: 'R13-R19: the quote-approval workflow steps',
+      environment,
+      alarmTopic,
+      timeout: Duration.seconds(30),
+    });
+    table.grantReadWriteData(quoteSteps.function);
+    grantSendEmail(quoteSteps.function, ['ses:SendEmail', 'ses:SendRawEmail']);
+    const quoteApproval = new Workflow(this, 'QuoteApproval', {
+      definitionFile: workflows['quote-approval'].definitionFile,
+      stateMachineName: workflowNames['quote-approval'],
+      functions: { QuoteSteps: quoteSteps.function },
+      alarmTopic,
+      description: 'R13-R19: quote approval, preparation, signature, transmission and contract',
+    });
+    quoteApproval.grantStartExecution(groups.quotes.function);
+    quoteApproval.grantTaskResponse(groups.quotes.function);
+    quoteApproval.grantTaskResponse(groups.actions.function);
 
     const mail = new StreamWorker(this, 'MailDelivery', {
       entry: workers.mailDelivery.entry,
@@ -149,14 +192,7 @@ export class SalesflowStack extends Stack {
       memorySize: 512,
     });
     table.grantReadWriteData(mail.function);
-    mail.function.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['ses:SendEmail'],
-        resources: [`arn:${this.partition}:ses:${this.region}:${this.account}:identity/${mailIdentity.emailIdentityName}`],
-        conditions: { StringEquals: { 'ses:FromAddress': settings.mailFrom } },
-      }),
-    );
+    grantSendEmail(mail.function, ['ses:SendEmail']);
 
     const serverErrors = new Alarm(this, 'ApiServerErrors', {
       alarmDescription: 'The API answered 5xx: something other than a client is at fault',
@@ -172,6 +208,7 @@ export class SalesflowStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
     new CfnOutput(this, 'WebClientId', { value: webClient.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'QuoteApprovalArn', { value: quoteApproval.stateMachine.stateMachineArn });
 
     this.acknowledgeNagFindings();
   }

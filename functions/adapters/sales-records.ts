@@ -26,7 +26,7 @@ const bookkeeping = new Set<string>([
 ]);
 
 /** The domain object stored in an item, without the table's own attributes. */
-const fromItem = <T>(item: Item): T =>
+export const fromItem = <T>(item: Item): T =>
   Object.fromEntries(Object.entries(item).filter(([name]) => !bookkeeping.has(name))) as T;
 
 const leadIndexKeys = (lead: Pick<Lead, 'status' | 'owner' | 'createdAt' | 'id'>) => ({
@@ -36,7 +36,7 @@ const leadIndexKeys = (lead: Pick<Lead, 'status' | 'owner' | 'createdAt' | 'id'>
   gsi2sk: `LEAD#${lead.status}#${lead.createdAt}#${lead.id}`,
 });
 
-const putNew = (item: Item): Put => ({
+export const putNew = (item: Item): Put => ({
   Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
 });
 

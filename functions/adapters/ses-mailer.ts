@@ -1,4 +1,5 @@
-import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { SESClient, SendEmailCommand, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import { mailFrom } from '#functions/config';
 
 let client: SESClient | undefined;
@@ -9,10 +10,31 @@ export interface Envelope {
   subject: string;
   text: string;
   html: string;
+  attachments?: { filename: string; contentType: string; content: Uint8Array }[];
 }
 
-/** Sends one email through SES; returns SES's message id. */
+/** Sends one email through SES; returns SES's message id. Attachments go as a raw MIME message. */
 export const sendEmail = async (email: Envelope): Promise<string> => {
+  if (email.attachments?.length) {
+    const raw = await new MailComposer({
+      from: mailFrom(),
+      to: email.to,
+      subject: email.subject,
+      text: email.text,
+      html: email.html,
+      attachments: email.attachments.map((a) => ({
+        filename: a.filename,
+        contentType: a.contentType,
+        content: Buffer.from(a.content),
+      })),
+    })
+      .compile()
+      .build();
+    const { MessageId } = await ses().send(
+      new SendRawEmailCommand({ Source: mailFrom(), Destinations: email.to, RawMessage: { Data: raw } }),
+    );
+    return MessageId ?? 'unknown';
+  }
   const { MessageId } = await ses().send(
     new SendEmailCommand({
       Source: mailFrom(),

@@ -9,6 +9,10 @@
  * - an opportunity with its timeline:           pk = OPP#<id>
  * - an owner's opportunities:                   gsi2pk = OWNER#<email>, gsi2sk begins_with OPP#
  * - an account (for lead routing):              pk = ACCOUNT#<id>, sk = ACCOUNT
+ * - a quote, and its signed document:           pk = QUOTE#<id>, sk = QUOTE | DOC#quote
+ * - an opportunity's quotes, oldest first:      gsi1pk = QUOTES#<opportunityId>, gsi1sk = <createdAt>#<id>
+ * - an emailed link's action (holds the task token): pk = ACTION#<id>, sk = ACTION
+ * - the key that signs emailed links:           pk = CONFIG, sk = LINK_KEY
  * - idempotency records (Powertools):           pk = IDEMPOTENCY#<function>, sk = <hash>
  * - health probe:                               pk = HEALTH, sk = HEALTH (never written)
  *
@@ -19,7 +23,7 @@
 export const tableDesign = {
   partitionKey: 'pk',
   sortKey: 'sk',
-  /** Epoch seconds; DynamoDB deletes the item after it (idempotency records only). */
+  /** Epoch seconds; DynamoDB deletes the item after it (idempotency records, spent link actions). */
   timeToLiveAttribute: 'ttl',
   indexes: [
     { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
@@ -36,6 +40,10 @@ export const itemKind = {
   account: 'account',
   timeline: 'timeline',
   email: 'email',
+  quote: 'quote',
+  document: 'document',
+  action: 'action',
+  config: 'config',
 } as const;
 
 /**
@@ -52,6 +60,11 @@ export const keys = {
   opportunity: (id: string) => ({ pk: `OPP#${id}`, sk: 'OPP' }),
   account: (id: string) => ({ pk: `ACCOUNT#${id}`, sk: 'ACCOUNT' }),
   health: () => ({ pk: 'HEALTH', sk: 'HEALTH' }),
+  quote: (id: string) => ({ pk: `QUOTE#${id}`, sk: 'QUOTE' }),
+  quoteDocument: (id: string) => ({ pk: `QUOTE#${id}`, sk: 'DOC#quote' }),
+  quotesOf: (opportunityId: string) => `QUOTES#${opportunityId}`,
+  action: (id: string) => ({ pk: `ACTION#${id}`, sk: 'ACTION' }),
+  linkKey: () => ({ pk: 'CONFIG', sk: 'LINK_KEY' }),
   /** Timeline entries sort by time; the id breaks ties between entries of the same millisecond. */
   timeline: (subjectPk: string, at: string, entryId: string) => ({ pk: subjectPk, sk: `TL#${at}#${entryId}` }),
   email: (subjectPk: string, emailId: string) => ({ pk: subjectPk, sk: `EMAIL#${emailId}` }),

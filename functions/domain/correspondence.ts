@@ -33,7 +33,8 @@ export interface Links {
 export const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-const page = (paragraphs: string[]): string =>
+/** A plain HTML email: each paragraph is already escaped or is our own markup. */
+export const htmlPage = (paragraphs: string[]): string =>
   `<!doctype html><html><body>${paragraphs.map((p) => `<p>${p}</p>`).join('')}</body></html>`;
 
 /** R4: respond to the customer with the literature asked for, or a plain acknowledgement. */
@@ -50,7 +51,7 @@ export const customerResponseEmail = (lead: Lead, emailId: string, links: Links)
       to: [lead.contact.email],
       subject: 'Thank you for your interest',
       text: `Dear ${name},\n\nThank you for getting in touch. Your sales manager will contact you shortly.\n`,
-      html: page([
+      html: htmlPage([
         `Dear ${escapeHtml(name)},`,
         'Thank you for getting in touch. Your sales manager will contact you shortly.',
       ]),
@@ -65,7 +66,7 @@ export const customerResponseEmail = (lead: Lead, emailId: string, links: Links)
       `Dear ${name},\n\nThank you for your interest. Here is the information you asked for:\n` +
       items.map((item) => `- ${item.title}: ${item.url}`).join('\n') +
       '\n\nYour sales manager will contact you shortly.\n',
-    html: page([
+    html: htmlPage([
       `Dear ${escapeHtml(name)},`,
       'Thank you for your interest. Here is the information you asked for:',
       `<ul>${items.map((item) => `<li><a href="${escapeHtml(item.url)}">${escapeHtml(item.title)}</a></li>`).join('')}</ul>`,
@@ -97,7 +98,7 @@ export const ownerAdviceEmail = (lead: Lead, emailId: string, links: Links): Out
     to: [lead.owner],
     subject: `New lead: ${c.company}`,
     text: `A new lead is yours to develop.\n\n${present.map(([k, v]) => `${k}: ${v}`).join('\n')}\n\nOpen it: ${url}\n`,
-    html: page([
+    html: htmlPage([
       'A new lead is yours to develop.',
       `<table>${present.map(([k, v]) => `<tr><th align="left">${k}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>`,
       `<a href="${escapeHtml(url)}">Open the lead</a>`,
@@ -120,7 +121,7 @@ export const engineeringReferralEmail = (
     to: [engineering],
     subject: `Engineering review requested: ${opportunity.company}`,
     text: `${opportunity.owner} asks Engineering to review an opportunity.\n\nWhy: ${reasons}\n\nOpen it: ${url}\n`,
-    html: page([
+    html: htmlPage([
       `${escapeHtml(opportunity.owner)} asks Engineering to review an opportunity.`,
       `Why: ${escapeHtml(reasons)}`,
       `<a href="${escapeHtml(url)}">Open the opportunity</a>`,
@@ -142,7 +143,7 @@ export const engineeringAdviceEmail = (
     to: [opportunity.owner],
     subject: `Engineering advice: ${opportunity.company} (${advice.recommendation})`,
     text: `${advice.by} reviewed the opportunity: ${advice.recommendation}.\n\n${advice.advice}\n\nOpen it: ${url}\n`,
-    html: page([
+    html: htmlPage([
       `${escapeHtml(advice.by)} reviewed the opportunity: <strong>${escapeHtml(advice.recommendation)}</strong>.`,
       escapeHtml(advice.advice),
       `<a href="${escapeHtml(url)}">Open the opportunity</a>`,

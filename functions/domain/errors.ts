@@ -7,3 +7,13 @@ export class NotFound extends Error {
 export class Conflict extends Error {
   override readonly name = 'Conflict';
 }
+
+/** The caller may not do this: a wrong person for a decision, or a forged link. */
+export class NotAllowed extends Error {
+  override readonly name = 'NotAllowed';
+}
+
+/** A link that was good once: used, expired or superseded. */
+export class Gone extends Error {
+  override readonly name = 'Gone';
+}

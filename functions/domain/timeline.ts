@@ -13,6 +13,18 @@ export const timelineKinds = [
   'engineering-review-requested',
   'engineering-review-given',
   'activity',
+  'quote-requested',
+  'quote-step-assigned',
+  'quote-step',
+  'quote-escalated',
+  'quote-returned',
+  'quote-documents-composed',
+  'quote-sent',
+  'quote-follow-up',
+  'quote-lapsed',
+  'quote-failed',
+  'contract-requested',
+  'contract-decided',
 ] as const;
 
 export type TimelineKind = (typeof timelineKinds)[number];

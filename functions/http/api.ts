@@ -7,7 +7,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import type { z } from 'zod';
-import { Conflict, NotFound } from '#domain/errors';
+import { Conflict, Gone, NotAllowed, NotFound } from '#domain/errors';
 import { groupsFromClaim, hasAnyRole, type Caller } from '#domain/roles';
 import { isThrottling } from '#adapters/dynamodb';
 import { findRoute, maxBodyBytes, type Route, type RouteKey } from '#functions/routes';
@@ -58,7 +58,7 @@ const fieldErrors = (error: z.ZodError, prefix: string[] = []): FieldError[] =>
   }));
 
 /** Parse with a schema, or refuse with 400 naming every field at fault. */
-const parseOr400 = <S extends z.ZodType>(schema: S, value: unknown, prefix: string[], what: string): z.output<S> => {
+export const parseOr400 = <S extends z.ZodType>(schema: S, value: unknown, prefix: string[], what: string): z.output<S> => {
   const result = schema.safeParse(value);
   if (!result.success) throw new Problem(400, `Invalid ${what}`, fieldErrors(result.error, prefix));
   return result.data;
@@ -71,6 +71,8 @@ const toResponse = (error: unknown, event: ApiEvent): ApiResult => {
   }
   if (error instanceof NotFound) return json(404, { message: error.message });
   if (error instanceof Conflict) return json(409, { message: error.message });
+  if (error instanceof NotAllowed) return json(403, { message: error.message });
+  if (error instanceof Gone) return json(410, { message: error.message });
   const name = error instanceof Error ? error.name : 'UnknownError';
   // Powertools idempotency: the same key is in flight, or was used with another body.
   if (name === 'IdempotencyAlreadyInProgressError') {

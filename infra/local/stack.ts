@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { settingNames, type Settings } from '#functions/config';
 import { workers } from '#functions/workers';
-import { workflows } from '#functions/workflows';
+import { workflows, type WorkflowName } from '#functions/workflows';
 import { processSettingDefaults } from '../process-settings';
 import { startLocalApiGateway } from './api-gateway';
 import { localVerifier } from './auth';
@@ -23,6 +23,9 @@ import { ensureTable } from './table';
 
 export const localDataDir = () => process.env.SALESFLOW_DATA_DIR ?? join(process.cwd(), '.data');
 export const localKeyFile = (dataDir: string) => join(dataDir, 'local-auth-key.json');
+
+/** The state machine's name here; the CDK stack names its own after the stack. */
+const localWorkflowName = (name: WorkflowName) => `salesflow-${name}`;
 
 export interface LocalStackOptions {
   host?: string;
@@ -65,7 +68,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       for (const [substitution, entry] of Object.entries(workflow.functions)) {
         functions[substitution] = await loadHandler<TaskHandler>(entry);
       }
-      localWorkflows.push({ name: `salesflow-${name}`, definition: readFileSync(projectFile(workflow.definitionFile), 'utf8'), functions });
+      localWorkflows.push({ name: localWorkflowName(name as WorkflowName), definition: readFileSync(projectFile(workflow.definitionFile), 'utf8'), functions });
     }
     const stepFunctions = await startLocalStepFunctions({
       host,
@@ -85,6 +88,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       territories: process.env[settingNames.territories] ?? JSON.stringify(processSettingDefaults.territories),
       fallbackOwner: process.env[settingNames.fallbackOwner] ?? processSettingDefaults.fallbackOwner,
       emailMaxAttempts: process.env[settingNames.emailMaxAttempts] ?? String(processSettingDefaults.emailMaxAttempts),
+      salesAdminEmail: process.env[settingNames.salesAdminEmail] ?? processSettingDefaults.salesAdminEmail,
+      applicationEngineerEmail: process.env[settingNames.applicationEngineerEmail] ?? processSettingDefaults.applicationEngineerEmail,
+      approvers: process.env[settingNames.approvers] ?? JSON.stringify(processSettingDefaults.approvers),
+      quoteLimits: process.env[settingNames.quoteLimits] ?? JSON.stringify(processSettingDefaults.quoteLimits),
+      quoteApprovalArn: stepFunctions.stateMachineArn(localWorkflowName('quote-approval')),
     };
     Object.assign(process.env, {
       AWS_REGION: region,

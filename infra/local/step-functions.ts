@@ -15,8 +15,8 @@ import { listen } from './ports';
  * - Lambda tasks, run in this process by the same handlers (direct ARNs and lambda:invoke);
  * - `.waitForTaskToken`: the token comes from the Context object ($$.Task.Token), the task is
  *   parked until SendTask* names it, and its TimeoutSeconds fails it with States.Timeout;
- * - time scale: every Wait (Seconds, Timestamp and their Paths) and every task timeout runs
- *   `timeScale` times faster, so a demo or a test never sleeps real days.
+ * - time scale: every Wait (Seconds, Timestamp and their Paths), every task timeout and every
+ *   retry interval runs `timeScale` times faster, so a demo or a test never sleeps real days.
  * Executions live in memory, as in AWS's own Step Functions Local: a restart forgets them.
  */
 
@@ -123,6 +123,8 @@ const findToken = (value: unknown, unclaimed: Set<string>): string | undefined =
 interface Localized {
   definition: StateMachineDefinition;
   handlers: Record<string, (input: Json) => Promise<Json>>;
+  /** Milliseconds before each retrier's retries, per state, when time runs fast. */
+  retryIntervals: Record<string, number[]>;
   /** The state's type as written in the ASL (Waits run as tasks here). */
   types: Record<string, string>;
 }
@@ -150,6 +152,7 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
     const definition = JSON.parse(text) as StateMachineDefinition;
     const handlers: Localized['handlers'] = {};
     const types: Localized['types'] = {};
+    const retryIntervals: Localized['retryIntervals'] = {};
 
     const invoke = async (arn: unknown, payload: unknown): Promise<Json> => {
       const target = byArn.get(String(arn));
@@ -165,6 +168,12 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
     const visit = (states: Record<string, Record<string, unknown>>) => {
       for (const [stateName, state] of Object.entries(states)) {
         types[stateName] = String(state.Type);
+        if (Array.isArray(state.Retry) && scale > 1) {
+          // Backoff as the first interval, scaled like every other wait (the library's override is flat).
+          retryIntervals[stateName] = (state.Retry as { IntervalSeconds?: number }[]).map(
+            (retrier) => ((retrier.IntervalSeconds ?? 1) * 1000) / scale,
+          );
+        }
         if (state.Type === 'Parallel') {
           for (const branch of state.Branches as { States: Record<string, Record<string, unknown>> }[]) visit(branch.States);
         }
@@ -226,7 +235,7 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
       }
     };
     visit(definition.States as unknown as Record<string, Record<string, unknown>>);
-    return { definition, handlers, types };
+    return { definition, handlers, types, retryIntervals };
   };
 
   const machines = new Map(options.workflows.map((workflow) => [machineArn(workflow.name), workflow]));
@@ -271,7 +280,7 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
       },
     };
     const run = machine.run(parsed, {
-      overrides: { taskResourceLocalHandlers: localized.handlers as never },
+      overrides: { taskResourceLocalHandlers: localized.handlers as never, retryIntervalOverrides: localized.retryIntervals },
       context: context as never,
     });
     const execution: Execution = {

@@ -13,4 +13,13 @@ Object.assign(process.env, {
   [settingNames.territories]: JSON.stringify({ GB: 'sm.uk@salesflow.example' }),
   [settingNames.fallbackOwner]: 'sales.manager@salesflow.example',
   [settingNames.emailMaxAttempts]: '3',
+  [settingNames.salesAdminEmail]: 'sales.admin@salesflow.example',
+  [settingNames.applicationEngineerEmail]: 'ae@salesflow.example',
+  [settingNames.approvers]: JSON.stringify({
+    salesDirector: 'sales.director@salesflow.example',
+    finance: 'finance@salesflow.example',
+    managingDirector: 'md@salesflow.example',
+  }),
+  [settingNames.quoteLimits]: '{}',
+  [settingNames.quoteApprovalArn]: 'arn:aws:states:eu-west-2:123456789012:stateMachine:salesflow-quote-approval',
 });

@@ -3,8 +3,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableDesign } from '#adapters/table-design';
 import { roles } from '#domain/roles';
-import { routeKey, routes } from '#functions/routes';
+import { readFileSync } from 'node:fs';
+import { routeGroups, routeKey, routes } from '#functions/routes';
 import { workers } from '#functions/workers';
+import { workflows } from '#functions/workflows';
+import { projectFile } from '../../infra/local/project';
 import { AwsSolutionsChecks } from '../../infra/nag';
 import { SalesflowStack } from '../../infra/salesflow-stack';
 
@@ -85,7 +88,8 @@ describe('the HTTP API', () => {
 describe('the functions', () => {
   it('are Node.js 22 on arm64 with JSON logs and X-Ray', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(functions).toHaveLength(4 + Object.keys(workers).length);
+    const workflowFunctions = Object.values(workflows).flatMap((workflow) => Object.keys(workflow.functions));
+    expect(functions).toHaveLength(Object.keys(routeGroups).length + Object.keys(workers).length + workflowFunctions.length);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -110,16 +114,60 @@ describe('the functions', () => {
     });
   });
 
-  it('only mail delivery may send email, and only from the configured address', () => {
-    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
-    const senders = policies.filter((policy) => JSON.stringify(policy).includes('ses:SendEmail'));
-    expect(senders).toHaveLength(1);
-    expect(JSON.stringify(senders[0])).toContain('ses:FromAddress');
+  it('only mail delivery and the quote steps may send email, and only from the configured address', () => {
+    const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
+    const senders = policies.filter(([, policy]) => JSON.stringify(policy).includes('ses:Send'));
+    expect(senders.map(([id]) => id.replace(/Function.*$/, '')).sort()).toEqual(['MailDelivery', 'QuoteSteps']);
+    for (const [, policy] of senders) expect(JSON.stringify(policy)).toContain('ses:FromAddress');
   });
 
   it('the health probe cannot write', () => {
     const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
     const platform = policies.find(([id]) => id.startsWith('PlatformApi'))!;
     expect(JSON.stringify(platform[1])).not.toMatch(/dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/);
+  });
+});
+
+describe('the quote-approval workflow', () => {
+  const machines = () => Object.entries(template.findResources('AWS::StepFunctions::StateMachine')) as [string, any][];
+
+  it('is a STANDARD state machine from its ASL file, logging ALL events with X-Ray', () => {
+    const [, machine] = machines()[0]!;
+    expect(machine!.Properties).toMatchObject({
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+      TracingConfiguration: { Enabled: true },
+    });
+    // The definition is the file itself (an S3 asset), with the function ARN substituted in.
+    expect(machine!.Properties.DefinitionS3Location).toBeDefined();
+    expect(machine!.Properties.DefinitionSubstitutions).toEqual({ QuoteSteps: { 'Fn::GetAtt': [expect.stringMatching(/^QuoteStepsFunction/), 'Arn'] } });
+    const file = readFileSync(projectFile(workflows['quote-approval'].definitionFile), 'utf8');
+    expect(file).toContain('${QuoteSteps}');
+  });
+
+  it('may invoke its own steps function and nothing else', () => {
+    const [machineId, machine] = machines()[0]!;
+    const roleId = machine!.Properties.RoleArn['Fn::GetAtt'][0];
+    const [, policy] = Object.entries(template.findResources('AWS::IAM::Policy')).find(([, p]) =>
+      p.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleId),
+    )!;
+    const invoke = policy.Properties.PolicyDocument.Statement.filter((s: { Action: unknown }) =>
+      JSON.stringify(s.Action).includes('lambda:InvokeFunction'),
+    );
+    expect(JSON.stringify(invoke)).toMatch(/QuoteStepsFunction/);
+    expect(JSON.stringify(invoke)).not.toMatch(/"\*"/);
+    expect(machineId).toMatch(/^QuoteApproval/);
+  });
+
+  it('only the quotes function starts runs; quotes and actions hand answers back', () => {
+    const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
+    const holders = (action: string) =>
+      policies.filter(([, p]) => JSON.stringify(p).includes(action)).map(([id]) => id.replace(/Function.*$/, '')).sort();
+    expect(holders('states:StartExecution')).toEqual(['QuotesApi']);
+    expect(holders('states:SendTaskSuccess')).toEqual(['ActionsApi', 'QuotesApi']);
+  });
+
+  it('raises an alarm when a run fails', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsFailed', Namespace: 'AWS/States' });
   });
 });

@@ -1,0 +1,62 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { randomBytes } from 'node:crypto';
+import type { ApproverPosition, QuoteTask } from '#domain/quote';
+import { tableName } from '#functions/config';
+import { db, failedConditions } from './dynamodb';
+import { readRecord } from './sales-records';
+import { keys } from './table-design';
+
+/**
+ * The actions behind emailed links. Each holds the Step Functions task token (server-side only),
+ * whose step it completes, for whom, and whether it is still open. Spent actions expire from the
+ * table a month after their link does.
+ */
+export interface StoredAction {
+  actionId: string;
+  subject: { kind: 'quote'; id: string };
+  task: QuoteTask;
+  approver?: ApproverPosition;
+  /** The step's key on its record (see taskKey). */
+  key: string;
+  assignee: string;
+  taskToken: string;
+  status: 'open' | 'used' | 'superseded';
+  createdAt: string;
+  expiresAt: string;
+  ttl: number;
+}
+
+export const findAction = (actionId: string) => readRecord<StoredAction>(keys.action(actionId));
+
+let cachedKey: Buffer | undefined;
+
+/**
+ * The key that signs links: made once, on first use, by whichever function gets there first (the
+ * conditional put settles a race), and kept in the table, so both places sign the same way with
+ * nothing to provision. Anyone who can read the table could read the key, and could read the
+ * records it protects as well.
+ */
+export const linkKey = async (): Promise<Buffer> => {
+  if (cachedKey) return cachedKey;
+  const read = async () => {
+    const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.linkKey(), ConsistentRead: true }));
+    return Item?.secret as Uint8Array | undefined;
+  };
+  let secret = await read();
+  if (!secret) {
+    try {
+      await db().send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: { ...keys.linkKey(), itemType: 'config', secret: randomBytes(32) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!failedConditions(error)?.[0]) throw error;
+    }
+    secret = await read();
+  }
+  cachedKey = Buffer.from(secret!);
+  return cachedKey;
+};

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { NotFound } from '#domain/errors';
+import { defineQuote, openTaskFor, quoteWorkflowInput, signatureHolds, type Quote } from '#domain/quote';
+import { sha256 } from '#domain/quote-document';
+import { systemActor } from '#domain/timeline';
+import { findQuote, readQuoteDocument, recordContractRequested, recordNewQuote, recordQuoteProgress } from '#adapters/quote-records';
+import { findLead, findOpportunity } from '#adapters/sales-records';
+import { executionArnFor, startWorkflow } from '#adapters/workflow-runs';
+import { approvers, quoteApprovalArn, quoteLimits } from '#functions/config';
+import { idPath } from '#contract/fields';
+import { apiRoute, json } from '#http/api';
+import { dispatch } from '#http/dispatch';
+import { idempotentByKeyHeader } from '#http/idempotency';
+import { logger } from '#functions/observability';
+import { completeQuoteStep } from './complete-step';
+import { contractBody, quoteBody, quotePath, stepBody, taskPath } from './schemas';
+
+/** Workflow runs are named after their quote, so a retry can never start a second one. */
+const runName = { quote: (id: string) => `quote-${id}`, contract: (id: string) => `contract-${id}` };
+
+/** R13/R14: the SM defines the quote; the quote-approval workflow takes it from there. */
+export const startQuote = apiRoute(
+  { route: 'POST /opportunities/{id}/quotes', path: idPath, body: quoteBody, around: [idempotentByKeyHeader('quotes')] },
+  async ({ path, body, caller }) => {
+    const opportunity = await findOpportunity(path.id);
+    if (!opportunity) throw new NotFound(`No opportunity ${path.id}`);
+    const lead = await findLead(opportunity.leadId);
+    if (!lead) throw new NotFound(`The lead of opportunity ${path.id} is gone`);
+    const quoteId = randomUUID();
+    const executionArn = executionArnFor(quoteApprovalArn(), runName.quote(quoteId));
+    const { quote, entry } = defineQuote(
+      opportunity,
+      { name: lead.contact.name, email: lead.contact.email, company: lead.contact.company },
+      body,
+      { quoteId, executionArn },
+      { limits: quoteLimits(), approvers: approvers() },
+      caller!,
+      new Date().toISOString(),
+    );
+    await recordNewQuote(quote, entry);
+    await startRun(quote, runName.quote(quote.id), quoteWorkflowInput(quote));
+    logger.info('quote started', { quoteId, opportunityId: opportunity.id, qpa: quote.qpa.applies });
+    return json(202, { quoteId, executionArn }, { location: `/quotes/${quoteId}` });
+  },
+);
+
+/** The quote is recorded first; if its run cannot start, the quote says so rather than waiting forever. */
+const startRun = async (quote: Quote, name: string, input: unknown) => {
+  try {
+    await startWorkflow(quoteApprovalArn(), name, input);
+  } catch (error) {
+    const at = new Date().toISOString();
+    await recordQuoteProgress(
+      quote,
+      { status: 'failed', failure: { at, error: (error as Error).name } },
+      { id: randomUUID(), at, actor: systemActor, kind: 'quote-failed', summary: 'The workflow could not be started' },
+    ).catch(() => undefined);
+    throw error;
+  }
+};
+
+/** Where a quote stands: status, open steps, decisions with who and when, document, signature. */
+export const getQuote = apiRoute({ route: 'GET /quotes/{id}', path: quotePath }, async ({ path }) => {
+  const quote = await findQuote(path.id);
+  if (!quote) throw new NotFound(`No quote ${path.id}`);
+  const document = quote.document ? await readQuoteDocument(quote.id) : undefined;
+  const current = document && sha256(document);
+  return json(200, {
+    ...quote,
+    // The step that waits for whom; the links themselves are only ever in the emails.
+    tasks: Object.values(quote.tasks).map(({ actionId: _actionId, ...open }) => open),
+    document: quote.document && { ...quote.document, currentSha256: current },
+    signature: quote.signature && { ...quote.signature, holds: signatureHolds(quote, current) },
+  });
+});
+
+/** The internal way to complete a step, for the person or role it belongs to. */
+export const completeStep = apiRoute(
+  { route: 'POST /quotes/{id}/tasks/{task}', path: taskPath, body: stepBody },
+  async ({ path, body, caller }) => {
+    const quote = await findQuote(path.id);
+    if (!quote) throw new NotFound(`No quote ${path.id}`);
+    const open = openTaskFor(quote, path.task, caller!);
+    return json(200, await completeQuoteStep(quote, open, body, caller!.email, 'internal'));
+  },
+);
+
+/** R19: the customer wants a formal contract; the MD negotiates and approves it. */
+export const requestContract = apiRoute(
+  { route: 'POST /opportunities/{id}/contract', path: idPath, body: contractBody },
+  async ({ path, body, caller }) => {
+    const quote = await findQuote(body.quoteId);
+    if (!quote || quote.opportunityId !== path.id) {
+      throw new NotFound(`No quote ${body.quoteId} on opportunity ${path.id}`);
+    }
+    const at = new Date().toISOString();
+    const executionArn = executionArnFor(quoteApprovalArn(), runName.contract(quote.id));
+    await recordContractRequested(
+      quote,
+      { requestedBy: caller!.email, requestedAt: at, requirements: body.requirements, executionArn },
+      {
+        id: randomUUID(),
+        at,
+        actor: caller!.email,
+        kind: 'contract-requested',
+        summary: 'The customer requires a formal contract: to the MD for negotiation and approval (R19)',
+        detail: { quoteId: quote.id },
+      },
+    );
+    await startRun(quote, runName.contract(quote.id), { request: 'contract', quoteId: quote.id });
+    return json(202, { quoteId: quote.id, executionArn }, { location: `/quotes/${quote.id}` });
+  },
+);
+
+/** The quotes Lambda. */
+export const handler = dispatch({
+  'POST /opportunities/{id}/quotes': startQuote,
+  'GET /quotes/{id}': getQuote,
+  'POST /quotes/{id}/tasks/{task}': completeStep,
+  'POST /opportunities/{id}/contract': requestContract,
+});

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { quoteTasks, type QuoteTask } from '#domain/quote';
+import { recordId, referenceId, text } from '#contract/fields';
+
+/** R13/R14: the quote lines and proposal the SM defines. */
+export const quoteLine = z.strictObject({
+  sku: referenceId,
+  description: text(500),
+  quantity: z.number().int('must be a whole number').positive('must be at least 1').max(100_000),
+  unitPriceGbp: z.number().nonnegative('must not be negative').max(100_000_000).multipleOf(0.01, 'must be in whole pence'),
+  discountPercent: z.number().min(0, 'must not be negative').max(100, 'must be at most 100').default(0),
+});
+
+export const quoteBody = z.strictObject({
+  lines: z.array(quoteLine).min(1, 'a quote needs at least one line').max(200),
+  proposalSummary: text(4000),
+  nonStandardRequirements: text(4000).nullable().default(null),
+  validForDays: z.number().int().min(1).max(365).default(30),
+});
+
+/** R19: what the customer requires of a formal contract. */
+export const contractBody = z.strictObject({
+  quoteId: recordId,
+  requirements: text(4000),
+});
+
+const decision = z.enum(['approve', 'reject']);
+
+/** What each person's step takes; the same bodies through a link or the internal route. */
+export const taskBodies = {
+  'prepare-qpa': z.strictObject({ text: text(8000) }),
+  'approve-qpa': z.strictObject({ decision, reason: text(2000).optional() }),
+  'prepare-quote': z.strictObject({ paymentTerms: text(500), deliveryTerms: text(500), notes: text(4000).optional() }),
+  'engineering-assistance': z.strictObject({ text: text(8000) }),
+  'prepare-proposal': z.strictObject({ text: text(20000) }),
+  sign: z.strictObject({ confirm: z.literal(true, 'must be true: you sign the document as it stands') }),
+  'approve-contract': z.strictObject({ decision, reason: text(2000).optional(), terms: text(8000).optional() }),
+} satisfies Record<QuoteTask, z.ZodType>;
+
+export const quotePath = z.object({ id: recordId });
+export const taskPath = z.object({ id: recordId, task: z.enum(quoteTasks) });
+
+/** Any JSON object; the step decides the shape once it is known. */
+export const stepBody = z.record(z.string(), z.unknown());
+
+/** An HTML form's fields: empty ones are absent; "confirm" is a checkbox. */
+export const stepBodyFromForm = (fields: Record<string, string | string[] | undefined>) =>
+  Object.fromEntries(
+    Object.entries(fields)
+      .map(([name, value]) => [name, Array.isArray(value) ? value[0] : value] as const)
+      .filter(([, value]) => value !== undefined && value !== '')
+      .map(([name, value]) => [name, name === 'confirm' ? value === 'yes' || value === 'on' || value === 'true' : value]),
+  );

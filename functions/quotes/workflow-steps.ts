@@ -1,0 +1,273 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { newActionId, signActionLink } from '#domain/action-link';
+import {
+  assigneeOf,
+  escalationOutcome,
+  followUpNeeded,
+  quoteTasks,
+  taskKey,
+  taskRules,
+  type OpenTask,
+  type Quote,
+} from '#domain/quote';
+import {
+  contractDecidedEmail,
+  customerQuoteEmail,
+  escalationEmail,
+  followUpReminderEmail,
+  quoteLapsedEmail,
+  quoteReturnedEmail,
+  stepRequestEmail,
+  type QuoteEmail,
+} from '#domain/quote-correspondence';
+import { quoteFilename, renderQuoteDocument, sha256 } from '#domain/quote-document';
+import { systemActor, type TimelineEntry, type TimelineKind } from '#domain/timeline';
+import { linkKey, type StoredAction } from '#adapters/action-records';
+import { findQuote, readQuoteDocument, recordQuoteProgress, recordStepAsked, storeQuoteDocument } from '#adapters/quote-records';
+import { opportunityWithHistory } from '#adapters/sales-records';
+import { sendEmail } from '#adapters/ses-mailer';
+import { links, quoteLimits, quoteTeam } from '#functions/config';
+import { logger } from '#functions/observability';
+
+/**
+ * The quote-approval workflow's Lambda (statemachines/quote-approval.asl.json): one function, one
+ * small step per call, each reading the quote afresh. Any throw fails the task, and the state
+ * machine retries it with backoff; only the named errors below mean something to the ASL.
+ */
+
+/** The quote lapsed after every chase: the run ends, on purpose (ASL: Catch "Quote.Lapsed"). */
+class QuoteLapsed extends Error {
+  override readonly name = 'Quote.Lapsed';
+}
+
+/** The signed document's bytes no longer match the signature (ASL: not retried). */
+class DocumentChanged extends Error {
+  override readonly name = 'Quote.DocumentChanged';
+}
+
+const approverPosition = z.enum(['salesDirector', 'finance', 'managingDirector']);
+const task = z.enum(quoteTasks);
+const stepInput = z.discriminatedUnion('step', [
+  z.object({ step: z.literal('ask'), quoteId: z.string(), task, approver: approverPosition.optional(), taskToken: z.string().min(1) }),
+  z.object({ step: z.literal('escalate'), quoteId: z.string(), task, approver: approverPosition.optional() }),
+  z.object({ step: z.literal('compose'), quoteId: z.string() }),
+  z.object({ step: z.literal('transmit'), quoteId: z.string() }),
+  z.object({ step: z.literal('follow-up'), quoteId: z.string() }),
+  z.object({ step: z.literal('return-to-sm'), quoteId: z.string() }),
+  z.object({ step: z.literal('contract-decided'), quoteId: z.string() }),
+  z.object({ step: z.literal('fail'), quoteId: z.string(), failure: z.object({ Error: z.string(), Cause: z.string().optional() }) }),
+]);
+type StepInput = z.infer<typeof stepInput>;
+
+const entry = (kind: TimelineKind, summary: string, detail: Record<string, unknown>, at: string): TimelineEntry => ({
+  id: randomUUID(),
+  at,
+  actor: systemActor,
+  kind,
+  summary,
+  detail,
+});
+
+const mustFind = async (quoteId: string): Promise<Quote> => {
+  const quote = await findQuote(quoteId);
+  if (!quote) throw new Error(`No quote ${quoteId}`);
+  return quote;
+};
+
+const send = async (email: QuoteEmail, purpose: string, quote: Quote) => {
+  const messageId = await sendEmail(email);
+  logger.info('quote email sent', { quoteId: quote.id, purpose });
+  return messageId;
+};
+
+const days = (n: number) => n * 24 * 60 * 60 * 1000;
+
+const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>) => Promise<unknown> } = {
+  /** A person's step: an action behind a signed link, the open step on the quote, the email. */
+  ask: async (input) => {
+    const quote = await mustFind(input.quoteId);
+    const now = new Date();
+    const limits = quoteLimits();
+    const key = taskKey(input.task, input.approver);
+    const assignee = assigneeOf(quote, input.task, input.approver, quoteTeam());
+    const actionId = newActionId();
+    const expiresAt = new Date(now.getTime() + days(limits.linkValidDays));
+    const open: OpenTask = {
+      task: input.task,
+      ...(input.approver ? { approver: input.approver } : {}),
+      assignee,
+      actionId,
+      askedAt: now.toISOString(),
+      dueBy: new Date(now.getTime() + days(3)).toISOString(),
+    };
+    const action: StoredAction = {
+      actionId,
+      subject: { kind: 'quote', id: quote.id },
+      task: input.task,
+      ...(input.approver ? { approver: input.approver } : {}),
+      key,
+      assignee,
+      taskToken: input.taskToken,
+      status: 'open',
+      createdAt: now.toISOString(),
+      expiresAt: expiresAt.toISOString(),
+      ttl: Math.floor(expiresAt.getTime() / 1000) + 30 * 24 * 60 * 60,
+    };
+    // The record first: a link in an inbox must always name an action that exists.
+    await recordStepAsked(
+      quote,
+      open,
+      key,
+      action,
+      taskRules[input.task].status,
+      entry('quote-step-assigned', `${taskRules[input.task].ask}: asked of ${assignee}`, { quoteId: quote.id, task: input.task }, open.askedAt),
+    );
+    const url = new URL(`/actions/${signActionLink(await linkKey(), actionId, expiresAt)}`, links().appBaseUrl).toString();
+    const email = stepRequestEmail(quote, open, url, links(), quote.escalations[key] ?? 0);
+    await send({ ...email, to: [assignee] }, `ask:${input.task}`, quote);
+    return { asked: assignee };
+  },
+
+  /** Nothing waits forever: chase, or after the last chase let the quote lapse. */
+  escalate: async (input) => {
+    const quote = await mustFind(input.quoteId);
+    const now = new Date().toISOString();
+    const key = taskKey(input.task, input.approver);
+    const open = quote.tasks[key];
+    const { count, lapse } = escalationOutcome(quote, key, quoteLimits());
+    if (lapse) {
+      await recordQuoteProgress(
+        quote,
+        { status: 'lapsed', escalations: { ...quote.escalations, [key]: count } },
+        entry('quote-lapsed', `Quote lapsed: nobody answered "${taskRules[input.task].ask}"`, { quoteId: quote.id, task: input.task }, now),
+        open ? { closeStep: { key, actionId: open.actionId } } : {},
+      );
+      await send(quoteLapsedEmail(quote, input.task, links()), 'lapsed', quote);
+      throw new QuoteLapsed(`Quote ${quote.id} lapsed at ${input.task}`);
+    }
+    await recordQuoteProgress(
+      quote,
+      { escalations: { ...quote.escalations, [key]: count } },
+      entry(
+        'quote-escalated',
+        `Overdue: ${taskRules[input.task].ask} (${open?.assignee ?? 'unassigned'}); chased (${count})`,
+        { quoteId: quote.id, task: input.task, chase: count },
+        now,
+      ),
+      open ? { closeStep: { key, actionId: open.actionId } } : {},
+    );
+    if (open) await send(escalationEmail(quote, open, quoteTeam().approvers.salesDirector, count, links()), 'escalation', quote);
+    return { chase: count };
+  },
+
+  /** R16/R17: quote and proposal become one PDF, whose SHA-256 the SM will sign. */
+  compose: async (input) => {
+    const quote = await mustFind(input.quoteId);
+    const renderedAt = new Date().toISOString();
+    const content = await renderQuoteDocument(quote, renderedAt);
+    const digest = sha256(content);
+    await storeQuoteDocument(quote.id, content, digest, renderedAt);
+    await recordQuoteProgress(
+      quote,
+      { document: { filename: quoteFilename(quote), sha256: digest, bytes: content.length, renderedAt } },
+      entry('quote-documents-composed', `Quote and proposal composed (${content.length} bytes)`, { quoteId: quote.id, sha256: digest }, renderedAt),
+    );
+    return { sha256: digest };
+  },
+
+  /** R17: the signed bytes, exactly, to the customer; then the R18 clock starts. */
+  transmit: async (input) => {
+    const quote = await mustFind(input.quoteId);
+    const content = await readQuoteDocument(quote.id);
+    const digest = content && sha256(content);
+    if (!content || !quote.signature || !quote.document || digest !== quote.signature.sha256) {
+      throw new DocumentChanged(`Quote ${quote.id}: the document does not match its signature`);
+    }
+    if (quote.transmission) return { followUpAt: quote.transmission.followUpAt }; // a retried step sends nothing twice
+    const messageId = await send(
+      customerQuoteEmail(quote, { filename: quote.document.filename, content, sha256: digest! }),
+      'quote-to-customer',
+      quote,
+    );
+    const at = new Date();
+    const followUpAt = new Date(at.getTime() + days(quoteLimits().followUpDays)).toISOString();
+    await recordQuoteProgress(
+      quote,
+      { status: 'sent', transmission: { at: at.toISOString(), to: quote.customer.email, messageId, followUpAt } },
+      entry('quote-sent', `Signed quote and proposal emailed to the customer (R17)`, { quoteId: quote.id, messageId }, at.toISOString()),
+    );
+    return { followUpAt };
+  },
+
+  /** R18: remind the SM, unless the customer has been in touch since. */
+  'follow-up': async (input) => {
+    const quote = await mustFind(input.quoteId);
+    const history = await opportunityWithHistory(quote.opportunityId);
+    const now = new Date().toISOString();
+    const due = followUpNeeded(quote, history?.timeline ?? []);
+    if (due) await send(followUpReminderEmail(quote, links()), 'follow-up', quote);
+    await recordQuoteProgress(
+      quote,
+      { followUp: { at: now, outcome: due ? 'reminded' : 'customer-answered' } },
+      entry(
+        'quote-follow-up',
+        due ? 'No answer from the customer: SM reminded to follow up (R18)' : 'Customer in touch since the quote went out; no reminder',
+        { quoteId: quote.id },
+        now,
+      ),
+    );
+    return { reminded: due };
+  },
+
+  /** R15: one rejection returns the quote to the SM with the reason. */
+  'return-to-sm': async (input) => {
+    const quote = await mustFind(input.quoteId);
+    const rejection = [...quote.decisions].reverse().find((d) => d.task === 'approve-qpa' && d.decision === 'rejected');
+    const now = new Date().toISOString();
+    await recordQuoteProgress(
+      quote,
+      { status: 'returned' },
+      entry('quote-returned', `QPA rejected; quote returned to the SM: ${rejection?.reason ?? ''}`, { quoteId: quote.id }, now),
+    );
+    await send(quoteReturnedEmail(quote, rejection, links()), 'returned', quote);
+    return { returned: true };
+  },
+
+  /** R19: the SM hears the MD's decision. */
+  'contract-decided': async (input) => {
+    const quote = await mustFind(input.quoteId);
+    await send(contractDecidedEmail(quote, links()), 'contract-decided', quote);
+    const now = new Date().toISOString();
+    await recordQuoteProgress(
+      quote,
+      {},
+      entry('contract-decided', `SM told of the MD's decision: ${quote.contract?.decision?.decision ?? 'unknown'}`, { quoteId: quote.id }, now),
+    );
+    return { told: quote.owner };
+  },
+
+  /** A step kept failing: the quote shows it, and the run fails for the alarm. */
+  fail: async (input) => {
+    const quote = await mustFind(input.quoteId);
+    const now = new Date().toISOString();
+    logger.error('quote workflow failed', { quoteId: quote.id, error: input.failure.Error });
+    await recordQuoteProgress(
+      quote,
+      { status: 'failed', failure: { at: now, error: input.failure.Error } },
+      entry('quote-failed', `The quote workflow failed (${input.failure.Error}); support has been alerted`, { quoteId: quote.id }, now),
+    );
+    return { failed: true };
+  },
+};
+
+/** Lambda: the state machine's Payload in, a small JSON result out. */
+export const handler = async (event: unknown): Promise<unknown> => {
+  const input = stepInput.parse(event);
+  logger.appendKeys({ quoteId: input.quoteId, step: input.step });
+  try {
+    return await (steps[input.step] as (input: StepInput) => Promise<unknown>)(input);
+  } finally {
+    logger.removeKeys(['quoteId', 'step']);
+  }
+};

@@ -1,0 +1,95 @@
+import { ArnFormat, CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { join } from 'node:path';
+import { projectRoot } from './salesflow-function';
+
+export interface WorkflowProps {
+  /** The ASL file, relative to the project root: the same file the local endpoint runs. */
+  definitionFile: string;
+  /** Given, so that functions can know the ARN before the state machine exists (no cycle). */
+  stateMachineName: string;
+  /** `${Name}` substitutions in the file, to the functions that run there. */
+  functions: Record<string, IFunction>;
+  alarmTopic: ITopic;
+  description: string;
+}
+
+/**
+ * A salesflow workflow: a STANDARD state machine from its ASL file with definition
+ * substitutions, logging ALL events (without execution data, which holds people's names) and
+ * X-Ray tracing; it may invoke exactly its own functions; failed or timed-out runs raise an alarm.
+ */
+export class Workflow extends Construct {
+  readonly stateMachine: StateMachine;
+
+  /** The ARN a state machine of this name has in this stack, usable before it is created. */
+  static arnFor(scope: Construct, stateMachineName: string): string {
+    return Stack.of(scope).formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: stateMachineName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+
+  constructor(scope: Construct, id: string, props: WorkflowProps) {
+    super(scope, id);
+    const logGroup = new LogGroup(this, 'Logs', {
+      // Step Functions wants its log groups under /aws/vendedlogs/ to keep the resource policy small.
+      logGroupName: `/aws/vendedlogs/states/${props.stateMachineName}`,
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineName: props.stateMachineName,
+      comment: props.description,
+      definitionBody: DefinitionBody.fromFile(join(projectRoot, props.definitionFile)),
+      definitionSubstitutions: Object.fromEntries(
+        Object.entries(props.functions).map(([name, fn]) => [name, fn.functionArn]),
+      ),
+      stateMachineType: StateMachineType.STANDARD,
+      logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
+      tracingEnabled: true,
+    });
+    // A definition from a file says nothing the CDK can read: grant its functions explicitly.
+    for (const fn of Object.values(props.functions)) {
+      fn.grantInvoke(this.stateMachine);
+      const functionId = Stack.of(this).getLogicalId(fn.node.defaultChild as CfnElement);
+      Validations.of(this).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${functionId}.Arn>:*]`,
+        reason: "grantInvoke also covers the function's own versions and aliases (ARN:*); nothing else.",
+      });
+    }
+
+    const alarms = {
+      Failed: { metric: this.stateMachine.metricFailed({ period: Duration.minutes(5) }), what: 'failed' },
+      TimedOut: { metric: this.stateMachine.metricTimedOut({ period: Duration.minutes(5) }), what: 'timed out' },
+    };
+    for (const [name, { metric, what }] of Object.entries(alarms)) {
+      new Alarm(this, name, {
+        alarmDescription: `${props.description}: a run ${what}; its record shows where`,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(new SnsAction(props.alarmTopic));
+    }
+  }
+
+  grantStartExecution(grantee: IGrantable) {
+    return this.stateMachine.grantStartExecution(grantee);
+  }
+
+  /** SendTaskSuccess/Failure/Heartbeat: for whoever hands a person's answer back. */
+  grantTaskResponse(grantee: IGrantable) {
+    return this.stateMachine.grantTaskResponse(grantee);
+  }
+}
