@@ -387,9 +387,13 @@ export const mayComplete = (open: OpenTask, caller: Caller): boolean => {
 export const openTaskFor = (quote: Quote, task: QuoteTask, caller: Caller): OpenTask => {
   const open = Object.values(quote.tasks).filter((t) => t.task === task);
   if (open.length === 0) {
+    // Waiting for nothing of this kind: decided already, or not there yet.
     throw new Conflict(`Quote ${quote.id} is not waiting for "${task}" (it is ${quote.status})`);
   }
   const mine = open.find((t) => mayComplete(t, caller));
+  if (!mine && quote.decisions.some((d) => d.task === task && d.by === caller.email)) {
+    throw new Conflict(`${caller.email} has already decided "${taskRules[task].ask}" on quote ${quote.id}`);
+  }
   if (!mine) {
     throw new NotAllowed(`"${taskRules[task].ask}" is for ${open.map((t) => t.assignee).join(' or ')}, not ${caller.email}`);
   }
@@ -443,9 +447,6 @@ export const completeTask = (
       };
     case 'approve-qpa':
     case 'approve-contract': {
-      if (input.decision === 'reject' && !input.reason?.trim()) {
-        throw new Conflict('A rejection needs a reason for the SM');
-      }
       const decision: Decision = {
         task: input.task,
         ...(open.approver ? { approver: open.approver } : {}),

@@ -26,15 +26,24 @@ export const contractBody = z.strictObject({
 
 const decision = z.enum(['approve', 'reject']);
 
+/** R15: a rejection goes back to the SM, so it must say why. */
+const reasonOnRejection = <T extends { decision: 'approve' | 'reject'; reason?: string }>(value: T, ctx: z.RefinementCtx) => {
+  if (value.decision === 'reject' && !value.reason) {
+    ctx.addIssue({ code: 'custom', path: ['reason'], message: 'a rejection needs a reason for the SM' });
+  }
+};
+
 /** What each person's step takes; the same bodies through a link or the internal route. */
 export const taskBodies = {
   'prepare-qpa': z.strictObject({ text: text(8000) }),
-  'approve-qpa': z.strictObject({ decision, reason: text(2000).optional() }),
+  'approve-qpa': z.strictObject({ decision, reason: text(2000).optional() }).superRefine(reasonOnRejection),
   'prepare-quote': z.strictObject({ paymentTerms: text(500), deliveryTerms: text(500), notes: text(4000).optional() }),
   'engineering-assistance': z.strictObject({ text: text(8000) }),
   'prepare-proposal': z.strictObject({ text: text(20000) }),
   sign: z.strictObject({ confirm: z.literal(true, 'must be true: you sign the document as it stands') }),
-  'approve-contract': z.strictObject({ decision, reason: text(2000).optional(), terms: text(8000).optional() }),
+  'approve-contract': z
+    .strictObject({ decision, reason: text(2000).optional(), terms: text(8000).optional() })
+    .superRefine(reasonOnRejection),
 } satisfies Record<QuoteTask, z.ZodType>;
 
 export const quotePath = z.object({ id: recordId });

@@ -200,7 +200,9 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
           const resource = String(state.Resource);
           if (resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') {
             const timeoutSeconds = state.TimeoutSeconds as number | undefined;
-            state.TimeoutSeconds = noTimeout;
+            // The interpreter raises the timeout itself, as its own States.Timeout: Retry's
+            // States.TaskFailed must not match it, and only the interpreter's error class says so.
+            state.TimeoutSeconds = timeoutSeconds ? timeoutSeconds / scale : noTimeout;
             handlers[stateName] = async (input) => {
               const params = input as { FunctionName?: string; Payload?: unknown };
               const token = findToken(params.Payload, unclaimed);
@@ -209,10 +211,10 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
               const done = new Promise<Json>((resolve, reject) => {
                 const task: ParkedTask = { executionArn: executionArnFor(), stateName, resolve, reject };
                 if (timeoutSeconds) {
+                  // Bookkeeping only: from now on SendTask* names a timed-out task.
                   task.timer = setTimeout(() => {
                     parked.delete(token);
                     timedOut.add(token);
-                    reject(taskError('States.Timeout', `${stateName} was not answered within ${timeoutSeconds} s`));
                   }, (timeoutSeconds * 1000) / scale);
                 }
                 parked.set(token, task);
@@ -265,7 +267,9 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
     }
     const controller = new AbortController();
     const localized = localize(workflow, () => controller.signal, () => executionArn);
-    const machine = new StateMachine(localized.definition, { validationOptions: { checkArn: false, checkPaths: false } });
+    // Scaled timeouts are fractional, which the built-in validation refuses; every ASL file is
+    // validated with asl-validator in the tests instead, as written.
+    const machine = new StateMachine(localized.definition, { validationOptions: { noValidate: true } });
     const startDate = Date.now() / 1000;
     const context = {
       Execution: { Id: executionArn, Name: name, Input: parsed, StartTime: new Date().toISOString(), RoleArn: `arn:aws:iam::${account}:role/local` },
@@ -356,6 +360,13 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
     return execution;
   };
 
+  /** A stopped run's parked task ends too, so nothing of it (its timers included) outlives it. */
+  const release = (token: string, task: ParkedTask) => {
+    clearTimeout(task.timer);
+    parked.delete(token);
+    task.reject(taskError('States.Aborted', 'execution stopped'));
+  };
+
   const find = (executionArn: unknown): Execution => {
     const execution = executions.get(String(executionArn));
     if (!execution) throw new ApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${String(executionArn)}'`);
@@ -416,10 +427,7 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
         execution.cause = body.cause;
         execution.stopDate = Date.now() / 1000;
         for (const [token, task] of parked) {
-          if (task.executionArn === execution.executionArn) {
-            clearTimeout(task.timer);
-            parked.delete(token);
-          }
+          if (task.executionArn === execution.executionArn) release(token, task);
         }
         execution.abort();
         execution.events.push({
@@ -498,8 +506,8 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
     url,
     stateMachineArn: machineArn,
     close: async () => {
+      for (const [token, task] of parked) release(token, task);
       for (const execution of executions.values()) if (execution.status === 'RUNNING') execution.abort();
-      for (const task of parked.values()) clearTimeout(task.timer);
       await close();
     },
   };

@@ -1,4 +1,4 @@
-import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
@@ -40,12 +40,13 @@ describe('mail delivery (the outbox)', () => {
   it('sends a queued email and files it on the timeline as the response to the customer', async () => {
     dynamodb.on(GetCommand).resolves({ Item: queued });
     dynamodb.on(TransactWriteCommand).resolves({});
-    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
+    ses.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
     expect(await handler(event('1'))).toEqual({ batchItemFailures: [] });
-    expect(ses.commandCalls(SendEmailCommand)[0]!.args[0].input).toMatchObject({
-      Source: 'sales@salesflow.example',
-      Destination: { ToAddresses: ['ann@acme.test'] },
-    });
+    const input = ses.commandCalls(SendRawEmailCommand)[0]!.args[0].input;
+    expect(input).toMatchObject({ Source: 'sales@salesflow.example', Destinations: ['ann@acme.test'] });
+    const mime = Buffer.from(input.RawMessage!.Data!).toString();
+    expect(mime).toMatch(/^To: ann@acme\.test$/m);
+    expect(mime).toMatch(/^Content-Type: multipart\/alternative/m);
     const [sent, entry] = dynamodb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
     expect(sent!.Update!.ExpressionAttributeValues).toMatchObject({ ':outcome': 'sent', ':messageId': 'ses-1' });
     expect(entry!.Put!.Item).toMatchObject({ kind: 'customer-responded-to', channel: 'email', actor: 'salesflow' });
@@ -60,7 +61,7 @@ describe('mail delivery (the outbox)', () => {
   it('a failing SES counts the attempt and reports the record for a retry', async () => {
     dynamodb.on(GetCommand).resolves({ Item: queued });
     dynamodb.on(UpdateCommand).resolves({ Attributes: { attempts: 1 } });
-    ses.on(SendEmailCommand).rejects(Object.assign(new Error('Daily sending quota exceeded'), { name: 'Throttling' }));
+    ses.on(SendRawEmailCommand).rejects(Object.assign(new Error('Daily sending quota exceeded'), { name: 'Throttling' }));
     expect(await handler(event('7', '8'))).toEqual({ batchItemFailures: [{ itemIdentifier: '7' }] });
     expect(dynamodb.commandCalls(UpdateCommand)[0]!.args[0].input.ExpressionAttributeValues).toMatchObject({
       ':reason': 'Throttling',
@@ -72,7 +73,7 @@ describe('mail delivery (the outbox)', () => {
     dynamodb.on(GetCommand).resolves({ Item: { ...queued, attempts: 2 } });
     dynamodb.on(UpdateCommand).resolves({ Attributes: { attempts: 3 } });
     dynamodb.on(TransactWriteCommand).resolves({});
-    ses.on(SendEmailCommand).rejects(Object.assign(new Error('down'), { name: 'ServiceUnavailable' }));
+    ses.on(SendRawEmailCommand).rejects(Object.assign(new Error('down'), { name: 'ServiceUnavailable' }));
     expect(await handler(event('7'))).toEqual({ batchItemFailures: [] });
     const [failed, entry] = dynamodb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
     expect(failed!.Update!.ExpressionAttributeValues).toMatchObject({ ':outcome': 'failed' });

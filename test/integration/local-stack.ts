@@ -1,12 +1,19 @@
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { inject } from 'vitest';
 import type { Role } from '#domain/roles';
 import { issueLocalToken } from '../../infra/local/auth';
 
-/** Talking to the integration suite's local stack: over HTTP, as users and scripts do. */
-export const stack = inject('stack');
+/** Talking to a local stack over HTTP, as users and scripts do. */
 
-export const tokenFor = (email: string, ...roles: Role[]) => issueLocalToken(stack.keyFile, { email, roles });
+export interface StackInfo {
+  api: string;
+  dynamodb: string;
+  ses: string;
+  stepFunctions: string;
+  tableName: string;
+  keyFile: string;
+}
 
 export interface Answer {
   status: number;
@@ -14,38 +21,77 @@ export interface Answer {
   body: any;
 }
 
-export const api = async (
-  method: string,
-  path: string,
-  options: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> } = {},
-): Promise<Answer> => {
-  const response = await fetch(`${stack.api}${path}`, {
-    method,
-    headers: {
-      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...options.headers,
-    },
-    body: options.raw ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-};
-
 export interface SentEmail {
   messageId: string;
   from: string;
   destination: { to: string[] };
   subject: string;
   body: { text?: string; html?: string };
+  attachments?: { filename: string; contentType: string; content: string }[];
   at: number;
 }
 
-/** Every email aws-ses-v2-local has received (its /store API, the data behind its page). */
-export const sentEmails = async (): Promise<SentEmail[]> => {
-  const response = await fetch(`${stack.ses}/store`);
-  return ((await response.json()) as { emails: SentEmail[] }).emails;
+const localCredentials = { region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+
+/** The helpers for one stack: the suite's shared one, or a file's own. */
+export const stackClient = (stack: StackInfo) => {
+  const tokenFor = (email: string, ...roles: Role[]) => issueLocalToken(stack.keyFile, { email, roles });
+
+  const api = async (
+    method: string,
+    path: string,
+    options: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> } = {},
+  ): Promise<Answer> => {
+    const response = await fetch(path.startsWith('http') ? path : `${stack.api}${path}`, {
+      method,
+      headers: {
+        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...options.headers,
+      },
+      body: options.raw ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined),
+    });
+    const text = await response.text();
+    const json = response.headers.get('content-type')?.includes('json');
+    return { status: response.status, headers: response.headers, body: text && json ? JSON.parse(text) : text || undefined };
+  };
+
+  /** Every email aws-ses-v2-local has received (its /store API, the data behind its page). */
+  const sentEmails = async (): Promise<SentEmail[]> => {
+    const response = await fetch(`${stack.ses}/store`);
+    return ((await response.json()) as { emails: SentEmail[] }).emails;
+  };
+
+  const dynamodb = new DynamoDBClient({ endpoint: stack.dynamodb, ...localCredentials });
+  const stepFunctions = new SFNClient({ endpoint: stack.stepFunctions, ...localCredentials });
+
+  /** How many items the table holds: a rejected request must not change it. */
+  const itemCount = async (): Promise<number> => {
+    let count = 0;
+    let ExclusiveStartKey: Record<string, never> | undefined;
+    do {
+      const page = await dynamodb.send(new ScanCommand({ TableName: stack.tableName, Select: 'COUNT', ExclusiveStartKey }));
+      count += page.Count ?? 0;
+      ExclusiveStartKey = page.LastEvaluatedKey as never;
+    } while (ExclusiveStartKey);
+    return count;
+  };
+
+  /** The count once the mail worker has finished filing what earlier requests queued. */
+  const settledItemCount = async (): Promise<number> => {
+    let last = await itemCount();
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const now = await itemCount();
+      if (now === last) return now;
+      last = now;
+    }
+  };
+
+  return { stack, tokenFor, api, sentEmails, itemCount, settledItemCount, dynamodb, stepFunctions };
 };
+
+export type StackClient = ReturnType<typeof stackClient>;
 
 /** Waits until `probe` returns a value, polling; gives up with the last error after `within` ms. */
 export const eventually = async <T>(probe: () => Promise<T | undefined>, within = 20_000): Promise<T> => {
@@ -63,22 +109,8 @@ export const eventually = async <T>(probe: () => Promise<T | undefined>, within 
   }
 };
 
-const dynamodb = new DynamoDBClient({
-  endpoint: stack.dynamodb,
-  region: 'eu-west-2',
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-});
-
-/** How many items the table holds: a rejected request must not change it. */
-export const itemCount = async (): Promise<number> => {
-  let count = 0;
-  let ExclusiveStartKey: Record<string, never> | undefined;
-  do {
-    const page = await dynamodb.send(new ScanCommand({ TableName: stack.tableName, Select: 'COUNT', ExclusiveStartKey }));
-    count += page.Count ?? 0;
-    ExclusiveStartKey = page.LastEvaluatedKey as never;
-  } while (ExclusiveStartKey);
-  return count;
-};
-
 export const uniqueEmail = (name: string) => `${name}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@customer.test`;
+
+/** The integration suite's shared stack (see global-setup). */
+export const stack = inject('stack');
+export const { tokenFor, api, sentEmails, itemCount } = stackClient(stack);

@@ -6,7 +6,9 @@ import { settingNames } from '#functions/config';
 import { issueLocalToken } from '../../infra/local/auth';
 import { freePort } from '../../infra/local/ports';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack';
-import { eventually } from './local-stack';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
+import { eventually, stackClient } from './local-stack';
+import { line, people, quoteJourney } from './quote-journey';
 
 /**
  * SES is down. The lead must still be stored at once, delivery retried, and after the last
@@ -19,6 +21,8 @@ let dataDir: string;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'salesflow-outage-'));
   process.env[settingNames.emailMaxAttempts] = '2';
+  // Step Functions' retry backoff, scaled: seconds become milliseconds.
+  process.env.SALESFLOW_TIME_SCALE = '1000';
   local = await startLocalStack({ ports: { api: 0, ses: 0, stepFunctions: 0, dynamodb: await freePort() }, dataDir, inMemory: true });
   // Nothing listens here: every SendEmail fails to connect. Set before the first send creates the client.
   process.env.AWS_ENDPOINT_URL_SES = 'http://127.0.0.1:9';
@@ -54,4 +58,32 @@ describe('a failing SES loses nothing', () => {
     expect(lead.timeline.filter((entry) => entry.kind === 'email-failed')).toHaveLength(2);
     expect(lead.timeline.map((entry) => entry.kind)).toContain('lead-logged');
   }, 60_000);
+});
+
+describe('a failing SES fails a quote visibly', () => {
+  it('the workflow retries the email with backoff, then the quote shows failed and the run fails', async () => {
+    const client = stackClient({ ...local.urls, tableName: 'salesflow', keyFile: join(dataDir, 'local-auth-key.json') });
+    const { opportunity, quoteStatus } = quoteJourney(client);
+    const { opportunityId } = await opportunity();
+    const sm = await client.tokenFor(people.sm, 'SalesManager');
+    const started = await client.api('POST', `/opportunities/${opportunityId}/quotes`, {
+      body: { lines: [line(2_000)], proposalSummary: 'A tester' },
+      token: sm,
+    });
+    expect(started.status).toBe(202);
+    const failed = await quoteStatus(started.body.quoteId, 'failed');
+    expect(failed.failure.error).toBeTruthy();
+    const opp = await client.api('GET', `/opportunities/${opportunityId}`, { token: sm });
+    expect(opp.body.timeline.map((entry: { kind: string }) => entry.kind)).toContain('quote-failed');
+    const run = await eventually(async () => {
+      const described = await client.stepFunctions.send(new DescribeExecutionCommand({ executionArn: started.body.executionArn }));
+      return described.status === 'FAILED' ? described : undefined;
+    });
+    expect(run.error).toBe('Quote.Failed');
+    // The first attempt and three retries with backoff, before the failure was recorded.
+    const { events = [] } = await client.stepFunctions.send(
+      new GetExecutionHistoryCommand({ executionArn: started.body.executionArn }),
+    );
+    expect(events.filter((event) => event.type === 'TaskFailed').length).toBeGreaterThanOrEqual(4);
+  });
 });
