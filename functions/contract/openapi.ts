@@ -3,6 +3,7 @@ import { activityBody } from '../activities/schemas';
 import { leadBody, leadCreated, leadListQuery, qualificationBody, qualificationResult } from '../leads/schemas';
 import { engineeringReviewBody } from '../opportunities/schemas';
 import { routeKey, routes, type RouteKey } from '#functions/routes';
+import { contractBody, quoteBody, taskBodies, taskPath } from '#functions/quotes/schemas';
 
 /**
  * GET /openapi.json, built from the same route table and the same zod schemas that validate
@@ -12,8 +13,15 @@ import { routeKey, routes, type RouteKey } from '#functions/routes';
 interface Contract {
   body?: z.ZodType;
   query?: z.ZodObject;
+  /** Path parameters that are not ids. */
+  path?: z.ZodObject;
   created?: z.ZodType;
+  /** When the success is not 201 (POST) or 200 (GET). */
+  status?: string;
 }
+
+const anyStep = z.union(Object.values(taskBodies));
+const workflowStarted = z.object({ quoteId: z.uuid(), executionArn: z.string() });
 
 const contracts: Partial<Record<RouteKey, Contract>> = {
   'POST /leads': { body: leadBody, created: leadCreated },
@@ -22,6 +30,11 @@ const contracts: Partial<Record<RouteKey, Contract>> = {
   'POST /opportunities/{id}/engineering-review': { body: engineeringReviewBody },
   'POST /leads/{id}/activities': { body: activityBody },
   'POST /opportunities/{id}/activities': { body: activityBody },
+  'POST /opportunities/{id}/quotes': { body: quoteBody, created: workflowStarted, status: '202' },
+  'POST /quotes/{id}/tasks/{task}': { body: anyStep, path: taskPath.pick({ task: true }), status: '200' },
+  'POST /opportunities/{id}/contract': { body: contractBody, created: workflowStarted, status: '202' },
+  'GET /actions/{token}': { path: z.object({ token: z.string() }) },
+  'POST /actions/{token}': { body: anyStep, path: z.object({ token: z.string() }), status: '200' },
 };
 
 const problem = z.object({
@@ -34,9 +47,10 @@ const schemaOf = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', un
 const errorStatuses: Record<string, string> = {
   '400': 'Bad JSON or fields; `errors` names each field by its path',
   '401': 'No or bad token',
-  '403': 'Wrong role',
+  '403': 'Wrong role or person, or a forged link',
   '404': 'Unknown id',
-  '409': 'State conflict',
+  '409': 'State conflict: already decided, not at that step',
+  '410': 'A used, expired or replaced link',
   '413': 'Body over 64 KiB',
   '415': 'Not application/json',
   '429': 'Too many requests',
@@ -51,7 +65,9 @@ export const openApiDocument = () => {
         name: match[1],
         in: 'path',
         required: true,
-        schema: { type: 'string', format: 'uuid' },
+        schema: contract.path?.shape[match[1]!]
+          ? schemaOf(contract.path.shape[match[1]!] as z.ZodType)
+          : { type: 'string', format: 'uuid' },
       })),
       ...Object.entries(contract.query?.shape ?? {}).map(([name, schema]) => ({
         name,
@@ -63,7 +79,7 @@ export const openApiDocument = () => {
     const contentTypes = route.acceptsForm
       ? ['application/json', 'application/x-www-form-urlencoded']
       : ['application/json'];
-    const success = route.method === 'POST' ? '201' : '200';
+    const success = contract.status ?? (route.method === 'POST' ? '201' : '200');
     (paths[route.path] ??= {})[route.method.toLowerCase()] = {
       summary: route.summary,
       tags: [route.group],

@@ -77,7 +77,7 @@ const mustFind = async (quoteId: string): Promise<Quote> => {
 
 const send = async (email: QuoteEmail, purpose: string, quote: Quote) => {
   const messageId = await sendEmail(email);
-  logger.info('quote email sent', { quoteId: quote.id, purpose });
+  logger.info('quote email sent', { quoteId: quote.id, purpose, messageId });
   return messageId;
 };
 
@@ -264,10 +264,6 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
 /** Lambda: the state machine's Payload in, a small JSON result out. */
 export const handler = async (event: unknown): Promise<unknown> => {
   const input = stepInput.parse(event);
-  logger.appendKeys({ quoteId: input.quoteId, step: input.step });
-  try {
-    return await (steps[input.step] as (input: StepInput) => Promise<unknown>)(input);
-  } finally {
-    logger.removeKeys(['quoteId', 'step']);
-  }
+  logger.debug('quote step', { quoteId: input.quoteId, step: input.step });
+  return (steps[input.step] as (input: StepInput) => Promise<unknown>)(input);
 };

@@ -260,5 +260,10 @@ describe('the platform', () => {
     expect(body.paths['/leads'].post.requestBody.content['application/json'].schema.properties.channel.enum).toContain('bingo-card');
     expect(Object.keys(body.paths['/leads'].post.requestBody.content)).toContain('application/x-www-form-urlencoded');
     expect(body.paths['/leads/{id}/qualification'].post.description).toBe('Roles: SalesManager');
+    const quotes = body.paths['/opportunities/{id}/quotes'].post;
+    expect(Object.keys(quotes.responses)).toContain('202');
+    expect(quotes.requestBody.content['application/json'].schema.properties.lines.minItems).toBe(1);
+    const step = body.paths['/quotes/{id}/tasks/{task}'].post.parameters.find((p: { name: string }) => p.name === 'task');
+    expect(step.schema.enum).toContain('approve-qpa');
   });
 });

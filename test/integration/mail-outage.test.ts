@@ -71,7 +71,7 @@ describe('a failing SES fails a quote visibly', () => {
       token: sm,
     });
     expect(started.status).toBe(202);
-    const failed = await quoteStatus(started.body.quoteId, 'failed');
+    const failed = await quoteStatus(started.body.quoteId, 'failed', 45_000);
     expect(failed.failure.error).toBeTruthy();
     const opp = await client.api('GET', `/opportunities/${opportunityId}`, { token: sm });
     expect(opp.body.timeline.map((entry: { kind: string }) => entry.kind)).toContain('quote-failed');
