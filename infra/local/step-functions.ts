@@ -220,7 +220,14 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
                 parked.set(token, task);
               });
               done.catch(() => undefined); // a timeout may land while the handler still runs
-              await invoke(params.FunctionName, params.Payload);
+              try {
+                await invoke(params.FunctionName, params.Payload);
+              } catch (error) {
+                // The function failed: no one will answer this token; the task's Retry asks anew.
+                const task = parked.get(token);
+                if (task) release(token, task);
+                throw error;
+              }
               return done;
             };
           } else if (resource === 'arn:aws:states:::lambda:invoke') {
