@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 
 let client: DynamoDBClient | undefined;
 let documentClient: DynamoDBDocumentClient | undefined;
@@ -30,4 +30,22 @@ export const failedConditions = (error: unknown): boolean[] | undefined => {
   if (error.name !== 'TransactionCanceledException') return undefined;
   const reasons = (error as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
   return reasons.map((reason) => reason.Code === 'ConditionalCheckFailed');
+};
+
+export type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
+
+/**
+ * Writes every item or none (R27: nothing exists without its timeline entry). When conditions
+ * fail, `refusal` turns which ones (by position) into the business's own error, if it has one.
+ */
+export const writeTogether = async (
+  items: TransactItems,
+  refusal?: (failed: boolean[]) => Error | undefined,
+): Promise<void> => {
+  try {
+    await db().send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    const failed = failedConditions(error);
+    throw (failed && refusal?.(failed)) ?? error;
+  }
 };

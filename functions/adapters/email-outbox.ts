@@ -1,7 +1,7 @@
-import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
-import { db } from './dynamodb';
+import { db, writeTogether } from './dynamodb';
 import { readRecord, timelinePut, type QueuedEmail } from './sales-records';
 
 /** The mail delivery function's view of a queued email: read it, then mark how it went. */
@@ -17,23 +17,19 @@ const settle = async (
   update: { expression: string; values: Record<string, unknown> },
   entry: TimelineEntry,
 ): Promise<void> => {
-  await db().send(
-    new TransactWriteCommand({
-      TransactItems: [
-        {
-          Update: {
-            TableName: tableName(),
-            Key: key,
-            UpdateExpression: update.expression,
-            ConditionExpression: '#status = :queued',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':queued': 'queued', ...update.values },
-          },
-        },
-        timelinePut(key.pk, entry),
-      ],
-    }),
-  );
+  await writeTogether([
+    {
+      Update: {
+        TableName: tableName(),
+        Key: key,
+        UpdateExpression: update.expression,
+        ConditionExpression: '#status = :queued',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':queued': 'queued', ...update.values },
+      },
+    },
+    timelinePut(key.pk, entry),
+  ]);
 };
 
 /** Sent: when, SES's message id, and the attempt that worked. */

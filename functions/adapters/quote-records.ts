@@ -1,10 +1,11 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { Conflict, Gone, NotFound } from '#domain/errors';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { Conflict, NotFound } from '#domain/errors';
 import type { CompletedTask, OpenTask, Quote } from '#domain/quote';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
 import type { StoredAction } from './action-records';
-import { db, failedConditions } from './dynamodb';
+import { db, writeTogether } from './dynamodb';
+import { recordProgress, recordStepAsked, recordStepCompleted, type StepRecord } from './person-steps';
 import { fromItem, putNew, readRecord, timelinePut } from './sales-records';
 import { itemKind, keys, tableDesign } from './table-design';
 
@@ -16,49 +17,34 @@ import { itemKind, keys, tableDesign } from './table-design';
 
 const opportunityPk = (quote: Pick<Quote, 'opportunityId'>) => keys.opportunity(quote.opportunityId).pk;
 
-/** SET for each attribute given; names and values go through placeholders. */
-const assignments = (changes: Record<string, unknown>, prefix = 'c') => {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const parts = Object.entries(changes).map(([name, value], index) => {
-    names[`#${prefix}${index}`] = name;
-    values[`:${prefix}${index}`] = value;
-    return `#${prefix}${index} = :${prefix}${index}`;
-  });
-  return { parts, names, values };
-};
-
 /** R13/R14: the quote and its first timeline entry; the opportunity must exist. */
 export const recordNewQuote = async (quote: Quote, entry: TimelineEntry): Promise<void> => {
   const [byOpportunity] = tableDesign.indexes;
-  try {
-    await db().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            ConditionCheck: {
-              TableName: tableName(),
-              Key: keys.opportunity(quote.opportunityId),
-              ConditionExpression: 'attribute_exists(pk)',
-            },
-          },
-          putNew({
-            ...keys.quote(quote.id),
-            itemType: itemKind.quote,
-            [byOpportunity.partitionKey]: keys.quotesOf(quote.opportunityId),
-            [byOpportunity.sortKey]: `${quote.createdAt}#${quote.id}`,
-            ...quote,
-          }),
-          timelinePut(opportunityPk(quote), entry),
-        ],
+  await writeTogether(
+    [
+      {
+        ConditionCheck: {
+          TableName: tableName(),
+          Key: keys.opportunity(quote.opportunityId),
+          ConditionExpression: 'attribute_exists(pk)',
+        },
+      },
+      putNew({
+        ...keys.quote(quote.id),
+        itemType: itemKind.quote,
+        [byOpportunity.partitionKey]: keys.quotesOf(quote.opportunityId),
+        [byOpportunity.sortKey]: `${quote.createdAt}#${quote.id}`,
+        ...quote,
       }),
-    );
-  } catch (error) {
-    const [noOpportunity, quoteExists] = failedConditions(error) ?? [];
-    if (noOpportunity) throw new NotFound(`No opportunity ${quote.opportunityId}`);
-    if (quoteExists) throw new Conflict(`Quote ${quote.id} exists already`);
-    throw error;
-  }
+      timelinePut(opportunityPk(quote), entry),
+    ],
+    ([noOpportunity, quoteExists]) =>
+      noOpportunity
+        ? new NotFound(`No opportunity ${quote.opportunityId}`)
+        : quoteExists
+          ? new Conflict(`Quote ${quote.id} exists already`)
+          : undefined,
+  );
 };
 
 export const findQuote = (id: string) => readRecord<Quote>(keys.quote(id));
@@ -81,149 +67,52 @@ export const quotesOf = async (opportunityId: string) => {
   });
 };
 
+/** A quote's steps are filed on the quote, their entries on its opportunity's timeline. */
+const quoteRecord = (quote: Pick<Quote, 'id' | 'opportunityId'>): StepRecord => ({
+  key: keys.quote(quote.id),
+  timelinePk: opportunityPk(quote),
+});
+
 /** A step is asked of a person: the action behind the link, the open step on the quote, the entry. */
-export const recordStepAsked = async (
+export const recordQuoteStepAsked = (
   quote: Quote,
   open: OpenTask,
   key: string,
   action: StoredAction,
   status: Quote['status'],
   entry: TimelineEntry,
-): Promise<void> => {
-  await db().send(
-    new TransactWriteCommand({
-      TransactItems: [
-        putNew({ ...keys.action(action.actionId), itemType: itemKind.action, ...action }),
-        {
-          Update: {
-            TableName: tableName(),
-            Key: keys.quote(quote.id),
-            UpdateExpression: 'SET tasks.#key = :open, #status = :status, updatedAt = :now',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: { '#key': key, '#status': 'status' },
-            ExpressionAttributeValues: { ':open': open, ':status': status, ':now': entry.at },
-          },
-        },
-        timelinePut(opportunityPk(quote), entry),
-      ],
-    }),
-  );
-};
+) => recordStepAsked(quoteRecord(quote), open, key, action, { status }, entry);
 
-/**
- * A person completed a step: the link is spent, the quote changes, the step closes, all at once.
- * Either condition failing means someone decided first (409) or the link was replaced (410).
- */
-export const recordStepCompleted = async (
-  quote: Quote,
-  open: OpenTask,
-  key: string,
-  completed: CompletedTask,
-): Promise<void> => {
-  const { parts, names, values } = assignments({ ...completed.changes, updatedAt: completed.entry.at });
-  try {
-    await db().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: tableName(),
-              Key: keys.action(open.actionId),
-              UpdateExpression: 'SET #status = :used, usedAt = :now, usedBy = :by',
-              ConditionExpression: '#status = :open',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':used': 'used', ':open': 'open', ':now': completed.entry.at, ':by': completed.entry.actor },
-            },
-          },
-          {
-            Update: {
-              TableName: tableName(),
-              Key: keys.quote(quote.id),
-              UpdateExpression: `SET ${parts.join(', ')} REMOVE tasks.#key`,
-              ConditionExpression: 'tasks.#key.actionId = :actionId',
-              ExpressionAttributeNames: { ...names, '#key': key },
-              ExpressionAttributeValues: { ...values, ':actionId': open.actionId },
-            },
-          },
-          timelinePut(opportunityPk(quote), completed.entry),
-        ],
-      }),
-    );
-  } catch (error) {
-    const [linkSpent, stepClosed] = failedConditions(error) ?? [];
-    if (linkSpent) throw new Gone('This step has already been answered');
-    if (stepClosed) throw new Conflict('This step has already been answered');
-    throw error;
-  }
-};
+/** A person completed a step (409 if someone decided first, 410 if the link was spent). */
+export const recordQuoteStepCompleted = (quote: Quote, open: OpenTask, key: string, completed: CompletedTask) =>
+  recordStepCompleted(quoteRecord(quote), open, key, completed.changes, completed.entry);
 
 /** The workflow moved the quote on: set what changed and say so on the timeline. */
-export const recordQuoteProgress = async (
+export const recordQuoteProgress = (
   quote: Pick<Quote, 'id' | 'opportunityId'>,
   changes: Partial<Quote>,
   entry: TimelineEntry,
   options: { closeStep?: { key: string; actionId: string } } = {},
-): Promise<void> => {
-  const { parts, names, values } = assignments({ ...changes, updatedAt: entry.at });
-  const close = options.closeStep;
-  await db().send(
-    new TransactWriteCommand({
-      TransactItems: [
-        {
-          Update: {
-            TableName: tableName(),
-            Key: keys.quote(quote.id),
-            UpdateExpression: `SET ${parts.join(', ')}${close ? ' REMOVE tasks.#key' : ''}`,
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: { ...names, ...(close ? { '#key': close.key } : {}) },
-            ExpressionAttributeValues: values,
-          },
-        },
-        ...(close
-          ? [
-              {
-                // The old link stops working: the person is sent a new one.
-                Update: {
-                  TableName: tableName(),
-                  Key: keys.action(close.actionId),
-                  UpdateExpression: 'SET #status = :superseded',
-                  ConditionExpression: '#status = :open',
-                  ExpressionAttributeNames: { '#status': 'status' },
-                  ExpressionAttributeValues: { ':superseded': 'superseded', ':open': 'open' },
-                },
-              },
-            ]
-          : []),
-        timelinePut(opportunityPk(quote), entry),
-      ],
-    }),
-  );
-};
+) => recordProgress(quoteRecord(quote), changes, entry, options);
 
 /** R19: a contract request is filed once per quote, on a quote that went to the customer. */
 export const recordContractRequested = async (quote: Quote, contract: Quote['contract'], entry: TimelineEntry) => {
-  try {
-    await db().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: tableName(),
-              Key: keys.quote(quote.id),
-              UpdateExpression: 'SET contract = :contract, #status = :status, updatedAt = :now',
-              ConditionExpression: 'attribute_not_exists(contract) AND #status = :sent',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':contract': contract, ':status': 'contract-negotiation', ':now': entry.at, ':sent': 'sent' },
-            },
-          },
-          timelinePut(opportunityPk(quote), entry),
-        ],
-      }),
-    );
-  } catch (error) {
-    if (failedConditions(error)?.[0]) throw new Conflict(`Quote ${quote.id} already has a contract, or was not sent`);
-    throw error;
-  }
+  await writeTogether(
+    [
+      {
+        Update: {
+          TableName: tableName(),
+          Key: keys.quote(quote.id),
+          UpdateExpression: 'SET contract = :contract, #status = :status, updatedAt = :now',
+          ConditionExpression: 'attribute_not_exists(contract) AND #status = :sent',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':contract': contract, ':status': 'contract-negotiation', ':now': entry.at, ':sent': 'sent' },
+        },
+      },
+      timelinePut(opportunityPk(quote), entry),
+    ],
+    ([failed]) => (failed ? new Conflict(`Quote ${quote.id} already has a contract, or was not sent`) : undefined),
+  );
 };
 
 // ---- the signed document -----------------------------------------------------------------------

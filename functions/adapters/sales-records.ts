@@ -1,11 +1,11 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { OutgoingEmail } from '#domain/correspondence';
 import { Conflict, NotFound } from '#domain/errors';
 import type { Lead, LeadStatus } from '#domain/lead';
 import type { EngineeringReview, Opportunity, QualifiedLead } from '#domain/opportunity';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
-import { db, failedConditions } from './dynamodb';
+import { db, writeTogether } from './dynamodb';
 import { itemKind, keys, sortKeyPrefix, tableDesign } from './table-design';
 
 /**
@@ -119,15 +119,11 @@ export const readRecord = async <T>(key: { pk: string; sk: string }): Promise<T 
 /** R4/R5: the lead, its first timeline entry and the emails it causes, all or nothing. */
 export const recordNewLead = async (lead: Lead, entry: TimelineEntry, emails: OutgoingEmail[]): Promise<void> => {
   const pk = keys.lead(lead.id).pk;
-  await db().send(
-    new TransactWriteCommand({
-      TransactItems: [
-        putNew({ ...keys.lead(lead.id), itemType: itemKind.lead, ...leadIndexKeys(lead), ...lead }),
-        timelinePut(pk, entry),
-        ...emails.map((email) => emailPut(pk, email, entry.at)),
-      ],
-    }),
-  );
+  await writeTogether([
+    putNew({ ...keys.lead(lead.id), itemType: itemKind.lead, ...leadIndexKeys(lead), ...lead }),
+    timelinePut(pk, entry),
+    ...emails.map((email) => emailPut(pk, email, entry.at)),
+  ]);
 };
 
 export const findLead = (id: string) => readRecord<Lead>(keys.lead(id));
@@ -219,36 +215,30 @@ export const recordQualification = async (
   const { opportunity } = qualified;
   const prospect: Lead = { ...lead, status: 'prospect', opportunityId: opportunity.id, updatedAt: opportunity.createdAt };
   const oppPk = keys.opportunity(opportunity.id).pk;
-  try {
-    await db().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: tableName(),
-              Item: { ...keys.lead(lead.id), itemType: itemKind.lead, ...leadIndexKeys(prospect), ...prospect },
-              ConditionExpression: '#status = :suspect',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':suspect': 'suspect' },
-            },
-          },
-          timelinePut(keys.lead(lead.id).pk, qualified.leadEntry),
-          putNew({
-            ...keys.opportunity(opportunity.id),
-            itemType: itemKind.opportunity,
-            gsi2pk: keys.owner(opportunity.owner),
-            gsi2sk: `OPP#${opportunity.status}#${opportunity.createdAt}#${opportunity.id}`,
-            ...opportunity,
-          }),
-          ...qualified.opportunityEntries.map((entry) => timelinePut(oppPk, entry)),
-          ...emails.map((email) => emailPut(oppPk, email, opportunity.createdAt)),
-        ],
+  await writeTogether(
+    [
+      {
+        Put: {
+          TableName: tableName(),
+          Item: { ...keys.lead(lead.id), itemType: itemKind.lead, ...leadIndexKeys(prospect), ...prospect },
+          ConditionExpression: '#status = :suspect',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':suspect': 'suspect' },
+        },
+      },
+      timelinePut(keys.lead(lead.id).pk, qualified.leadEntry),
+      putNew({
+        ...keys.opportunity(opportunity.id),
+        itemType: itemKind.opportunity,
+        gsi2pk: keys.owner(opportunity.owner),
+        gsi2sk: `OPP#${opportunity.status}#${opportunity.createdAt}#${opportunity.id}`,
+        ...opportunity,
       }),
-    );
-  } catch (error) {
-    if (failedConditions(error)?.[0]) throw new Conflict(`Lead ${lead.id} was qualified meanwhile`);
-    throw error;
-  }
+      ...qualified.opportunityEntries.map((entry) => timelinePut(oppPk, entry)),
+      ...emails.map((email) => emailPut(oppPk, email, opportunity.createdAt)),
+    ],
+    ([failed]) => (failed ? new Conflict(`Lead ${lead.id} was qualified meanwhile`) : undefined),
+  );
 };
 
 // ---- opportunities -----------------------------------------------------------------------------
@@ -268,29 +258,23 @@ export const recordEngineeringReview = async (
   emails: OutgoingEmail[],
 ): Promise<void> => {
   const pk = keys.opportunity(opportunity.id).pk;
-  try {
-    await db().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: tableName(),
-              Key: keys.opportunity(opportunity.id),
-              UpdateExpression: 'SET engineeringReview = :review, updatedAt = :now',
-              ConditionExpression: 'attribute_exists(pk) AND engineeringReview.#status <> :given',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':review': review, ':now': entry.at, ':given': 'given' },
-            },
-          },
-          timelinePut(pk, entry),
-          ...emails.map((email) => emailPut(pk, email, entry.at)),
-        ],
-      }),
-    );
-  } catch (error) {
-    if (failedConditions(error)?.[0]) throw new Conflict(`Engineering already reviewed opportunity ${opportunity.id}`);
-    throw error;
-  }
+  await writeTogether(
+    [
+      {
+        Update: {
+          TableName: tableName(),
+          Key: keys.opportunity(opportunity.id),
+          UpdateExpression: 'SET engineeringReview = :review, updatedAt = :now',
+          ConditionExpression: 'attribute_exists(pk) AND engineeringReview.#status <> :given',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':review': review, ':now': entry.at, ':given': 'given' },
+        },
+      },
+      timelinePut(pk, entry),
+      ...emails.map((email) => emailPut(pk, email, entry.at)),
+    ],
+    ([failed]) => (failed ? new Conflict(`Engineering already reviewed opportunity ${opportunity.id}`) : undefined),
+  );
 };
 
 // ---- timelines ---------------------------------------------------------------------------------
@@ -301,19 +285,13 @@ export type SubjectKind = keyof typeof subjects;
 /** R27: append an entry to a record's timeline; the record must exist. */
 export const appendToTimeline = async (subject: SubjectKind, id: string, entry: TimelineEntry): Promise<void> => {
   const key = subjects[subject](id);
-  try {
-    await db().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { ConditionCheck: { TableName: tableName(), Key: key, ConditionExpression: 'attribute_exists(pk)' } },
-          timelinePut(key.pk, entry),
-        ],
-      }),
-    );
-  } catch (error) {
-    if (failedConditions(error)?.[0]) throw new NotFound(`No ${subject.replace(/s$/, '')} ${id}`);
-    throw error;
-  }
+  await writeTogether(
+    [
+      { ConditionCheck: { TableName: tableName(), Key: key, ConditionExpression: 'attribute_exists(pk)' } },
+      timelinePut(key.pk, entry),
+    ],
+    ([failed]) => (failed ? new NotFound(`No ${subject.replace(/s$/, '')} ${id}`) : undefined),
+  );
 };
 
 // ---- accounts (routing only, for now) ----------------------------------------------------------

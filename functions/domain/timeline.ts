@@ -25,6 +25,19 @@ export const timelineKinds = [
   'quote-failed',
   'contract-requested',
   'contract-decided',
+  'account-opened',
+  'order-received',
+  'order-step',
+  'support-registered',
+  'contract-review-done',
+  'packed',
+  'shipped',
+  'post-shipment-skipped',
+  'delivery-check',
+  'sm-reminded',
+  'equipment-check',
+  'corrective-action',
+  'follow-up-escalated',
 ] as const;
 
 export type TimelineKind = (typeof timelineKinds)[number];

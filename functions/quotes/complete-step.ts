@@ -3,7 +3,7 @@ import { Gone } from '#domain/errors';
 import { completeTask, taskKey, type OpenTask, type Quote, type TaskInput } from '#domain/quote';
 import { sha256 } from '#domain/quote-document';
 import { findAction } from '#adapters/action-records';
-import { readQuoteDocument, recordStepCompleted } from '#adapters/quote-records';
+import { readQuoteDocument, recordQuoteStepCompleted } from '#adapters/quote-records';
 import { answerTask } from '#adapters/workflow-runs';
 import { parseOr400 } from '#http/api';
 import { logger } from '#functions/observability';
@@ -34,7 +34,7 @@ export const completeQuoteStep = async (
     { entryId: randomUUID(), ...(document ? { documentSha256: sha256(document) } : {}) },
     new Date().toISOString(),
   );
-  await recordStepCompleted(quote, open, taskKey(open.task, open.approver), completed);
+  await recordQuoteStepCompleted(quote, open, taskKey(open.task, open.approver), completed);
   await answerTask(action.taskToken, completed.output);
   logger.info('quote step completed', { quoteId: quote.id, task: open.task, via, decision: completed.output.decision });
   return { quoteId: quote.id, task: open.task, ...completed.output };

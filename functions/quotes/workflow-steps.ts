@@ -24,7 +24,7 @@ import {
 import { quoteFilename, renderQuoteDocument, sha256 } from '#domain/quote-document';
 import { systemActor, type TimelineEntry, type TimelineKind } from '#domain/timeline';
 import { linkKey, type StoredAction } from '#adapters/action-records';
-import { findQuote, readQuoteDocument, recordQuoteProgress, recordStepAsked, storeQuoteDocument } from '#adapters/quote-records';
+import { findQuote, readQuoteDocument, recordQuoteProgress, recordQuoteStepAsked, storeQuoteDocument } from '#adapters/quote-records';
 import { opportunityWithHistory } from '#adapters/sales-records';
 import { sendEmail } from '#adapters/ses-mailer';
 import { links, quoteLimits, quoteTeam } from '#functions/config';
@@ -115,7 +115,7 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
       ttl: Math.floor(expiresAt.getTime() / 1000) + 30 * 24 * 60 * 60,
     };
     // The record first: a link in an inbox must always name an action that exists.
-    await recordStepAsked(
+    await recordQuoteStepAsked(
       quote,
       open,
       key,

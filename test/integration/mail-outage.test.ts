@@ -1,13 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settingNames } from '#functions/config';
-import { issueLocalToken } from '../../infra/local/auth';
-import { freePort } from '../../infra/local/ports';
-import { startLocalStack, type LocalStack } from '../../infra/local/stack';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
-import { eventually, stackClient } from './local-stack';
+import { eventually } from './local-stack';
+import { startOwnStack, type OwnStack } from './own-stack';
 import { line, people, quoteJourney } from './quote-journey';
 
 /**
@@ -15,27 +10,25 @@ import { line, people, quoteJourney } from './quote-journey';
  * attempt the failure must show on the lead for a person to follow up. This file runs its own
  * stack (in this worker process) whose SES endpoint answers nothing.
  */
-let local: LocalStack;
-let dataDir: string;
+let own: OwnStack;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'salesflow-outage-'));
-  process.env[settingNames.emailMaxAttempts] = '2';
-  // Step Functions' retry backoff, scaled: seconds become milliseconds.
-  process.env.SALESFLOW_TIME_SCALE = '1000';
-  local = await startLocalStack({ ports: { api: 0, ses: 0, stepFunctions: 0, dynamodb: await freePort() }, dataDir, inMemory: true });
-  // Nothing listens here: every SendEmail fails to connect. Set before the first send creates the client.
+  own = await startOwnStack('outage', {
+    [settingNames.emailMaxAttempts]: '2',
+    // Step Functions' retry backoff, scaled: seconds become milliseconds.
+    SALESFLOW_TIME_SCALE: '1000',
+  });
+  // Nothing listens here: every send fails to connect. Set before the first send creates the client.
   process.env.AWS_ENDPOINT_URL_SES = 'http://127.0.0.1:9';
 }, 120_000);
 
 afterAll(async () => {
-  await local?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await own?.stop();
 });
 
 describe('a failing SES loses nothing', () => {
   it('the lead is stored, delivery is retried, and the failure is visible on the lead', async () => {
-    const response = await fetch(`${local.urls.api}/leads`, {
+    const response = await fetch(`${own.local.urls.api}/leads`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -46,10 +39,10 @@ describe('a failing SES loses nothing', () => {
     });
     expect(response.status).toBe(201);
     const { id } = (await response.json()) as { id: string };
-    const token = await issueLocalToken(join(dataDir, 'local-auth-key.json'), { email: 'admin@x.test', roles: ['SalesAdmin'] });
+    const token = await own.client.tokenFor('admin@x.test', 'SalesAdmin');
 
     const lead = await eventually(async () => {
-      const answer = await fetch(`${local.urls.api}/leads/${id}`, { headers: { authorization: `Bearer ${token}` } });
+      const answer = await fetch(`${own.local.urls.api}/leads/${id}`, { headers: { authorization: `Bearer ${token}` } });
       const body = (await answer.json()) as { emails: { status: string; attempts: number }[]; timeline: { kind: string }[] };
       return body.emails.every((email) => email.status === 'failed') ? body : undefined;
     }, 45_000);
@@ -62,7 +55,7 @@ describe('a failing SES loses nothing', () => {
 
 describe('a failing SES fails a quote visibly', () => {
   it('the workflow retries the email with backoff, then the quote shows failed and the run fails', async () => {
-    const client = stackClient({ ...local.urls, tableName: 'salesflow', keyFile: join(dataDir, 'local-auth-key.json') });
+    const { client } = own;
     const { opportunity, quoteStatus } = quoteJourney(client);
     const { opportunityId } = await opportunity();
     const sm = await client.tokenFor(people.sm, 'SalesManager');
@@ -71,7 +64,12 @@ describe('a failing SES fails a quote visibly', () => {
       token: sm,
     });
     expect(started.status).toBe(202);
-    const failed = await quoteStatus(started.body.quoteId, 'failed', 45_000);
+    const failed = await quoteStatus(started.body.quoteId, 'failed', 15_000).catch(async (e) => {
+      const { events = [] } = await client.stepFunctions.send(new GetExecutionHistoryCommand({ executionArn: started.body.executionArn }));
+      console.log('DEBUGHIST', JSON.stringify(events.map((ev) => [ev.type, (ev as any).stateEnteredEventDetails?.name ?? (ev as any).taskFailedEventDetails?.error ?? ''])));
+      console.log('DEBUGQUOTE', JSON.stringify(await quoteJourney(client).quote(started.body.quoteId)));
+      throw e;
+    });
     expect(failed.failure.error).toBeTruthy();
     const opp = await client.api('GET', `/opportunities/${opportunityId}`, { token: sm });
     expect(opp.body.timeline.map((entry: { kind: string }) => entry.kind)).toContain('quote-failed');

@@ -1,11 +1,7 @@
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../infra/local/ports';
-import { startLocalStack, type LocalStack } from '../../infra/local/stack';
-import { eventually, stackClient, type StackClient } from './local-stack';
+import { eventually, type StackClient } from './local-stack';
+import { startOwnStack, type OwnStack } from './own-stack';
 import { line, people, quoteJourney } from './quote-journey';
 
 /**
@@ -14,28 +10,18 @@ import { line, people, quoteJourney } from './quote-journey';
  * R18 week in fourteen.
  */
 const dayInSeconds = 2;
-let local: LocalStack;
-let dataDir: string;
+let own: OwnStack;
 let client: StackClient;
 let journey: ReturnType<typeof quoteJourney>;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'salesflow-clock-'));
-  process.env.SALESFLOW_TIME_SCALE = String(86_400 / dayInSeconds);
-  const tableName = 'salesflow-clock';
-  local = await startLocalStack({
-    ports: { api: 0, ses: 0, stepFunctions: 0, dynamodb: await freePort() },
-    dataDir,
-    inMemory: true,
-    tableName,
-  });
-  client = stackClient({ ...local.urls, tableName, keyFile: join(dataDir, 'local-auth-key.json') });
+  own = await startOwnStack('clock', { SALESFLOW_TIME_SCALE: String(86_400 / dayInSeconds) });
+  client = own.client;
   journey = quoteJourney(client);
 }, 120_000);
 
 afterAll(async () => {
-  await local?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await own?.stop();
 });
 
 describe('nothing waits forever', () => {

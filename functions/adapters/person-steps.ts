@@ -1,0 +1,148 @@
+import type { TimelineEntry } from '#domain/timeline';
+import { Conflict, Gone } from '#domain/errors';
+import { tableName } from '#functions/config';
+import type { StoredAction } from './action-records';
+import { writeTogether, type TransactItems } from './dynamodb';
+import { putNew, timelinePut } from './sales-records';
+import { itemKind, keys } from './table-design';
+
+/**
+ * The bookkeeping of a person's step on any record (a quote, an order): the action behind the
+ * emailed link, the open step on the record, the timeline entry, written together. Conditions on
+ * the open step's action id make a second answer change nothing.
+ */
+
+/** The record a step belongs to, and whose timeline its entries go on. */
+export interface StepRecord {
+  key: { pk: string; sk: string };
+  timelinePk: string;
+}
+
+export interface OpenStep {
+  actionId: string;
+}
+
+/** SET for each attribute given; names and values go through placeholders. */
+export const assignments = (changes: Record<string, unknown>, prefix = 'c') => {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const parts = Object.entries(changes).map(([name, value], index) => {
+    names[`#${prefix}${index}`] = name;
+    values[`:${prefix}${index}`] = value;
+    return `#${prefix}${index} = :${prefix}${index}`;
+  });
+  return { parts, names, values };
+};
+
+/** A step is asked: the action (holding the task token), the open step, the entry. */
+export const recordStepAsked = async (
+  record: StepRecord,
+  open: OpenStep,
+  stepKey: string,
+  action: StoredAction,
+  changes: Record<string, unknown>,
+  entry: TimelineEntry,
+  extra: TransactItems = [],
+): Promise<void> => {
+  const { parts, names, values } = assignments({ ...changes, updatedAt: entry.at });
+  await writeTogether([
+    putNew({ ...keys.action(action.actionId), itemType: itemKind.action, ...action }),
+    {
+      Update: {
+        TableName: tableName(),
+        Key: record.key,
+        UpdateExpression: `SET tasks.#key = :open, ${parts.join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { ...names, '#key': stepKey },
+        ExpressionAttributeValues: { ...values, ':open': open },
+      },
+    },
+    timelinePut(record.timelinePk, entry),
+    ...extra,
+  ]);
+};
+
+/**
+ * A person answered: the link is spent, the record changes, the step closes, all at once. The
+ * link already spent is a 410; the step already closed (answered another way) a 409.
+ */
+export const recordStepCompleted = async (
+  record: StepRecord,
+  open: OpenStep,
+  stepKey: string,
+  changes: Record<string, unknown>,
+  entry: TimelineEntry,
+  extra: TransactItems = [],
+): Promise<void> => {
+  const { parts, names, values } = assignments({ ...changes, updatedAt: entry.at });
+  await writeTogether(
+    [
+      {
+        Update: {
+          TableName: tableName(),
+          Key: keys.action(open.actionId),
+          UpdateExpression: 'SET #status = :used, usedAt = :now, usedBy = :by',
+          ConditionExpression: '#status = :open',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':used': 'used', ':open': 'open', ':now': entry.at, ':by': entry.actor },
+        },
+      },
+      {
+        Update: {
+          TableName: tableName(),
+          Key: record.key,
+          UpdateExpression: `SET ${parts.join(', ')} REMOVE tasks.#key`,
+          ConditionExpression: 'tasks.#key.actionId = :actionId',
+          ExpressionAttributeNames: { ...names, '#key': stepKey },
+          ExpressionAttributeValues: { ...values, ':actionId': open.actionId },
+        },
+      },
+      timelinePut(record.timelinePk, entry),
+      ...extra,
+    ],
+    ([linkSpent, stepClosed]) =>
+      linkSpent ? new Gone('This link was used already') : stepClosed ? new Conflict('This step has already been answered') : undefined,
+  );
+};
+
+/** The workflow moved the record on: what changed, the entry, and optionally a step closed unanswered. */
+export const recordProgress = async (
+  record: StepRecord,
+  changes: Record<string, unknown>,
+  entry: TimelineEntry,
+  options: { closeStep?: { key: string; actionId: string }; extra?: TransactItems; condition?: string } = {},
+): Promise<void> => {
+  const { parts, names, values } = assignments({ ...changes, updatedAt: entry.at });
+  const close = options.closeStep;
+  await writeTogether(
+    [
+      {
+        Update: {
+          TableName: tableName(),
+          Key: record.key,
+          UpdateExpression: `SET ${parts.join(', ')}${close ? ' REMOVE tasks.#key' : ''}`,
+          ConditionExpression: options.condition ?? 'attribute_exists(pk)',
+          ExpressionAttributeNames: { ...names, ...(close ? { '#key': close.key } : {}) },
+          ExpressionAttributeValues: values,
+        },
+      },
+      ...(close
+        ? [
+            {
+              // The old link stops working: the person is sent a new one.
+              Update: {
+                TableName: tableName(),
+                Key: keys.action(close.actionId),
+                UpdateExpression: 'SET #status = :superseded',
+                ConditionExpression: '#status = :open',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':superseded': 'superseded', ':open': 'open' },
+              },
+            },
+          ]
+        : []),
+      timelinePut(record.timelinePk, entry),
+      ...(options.extra ?? []),
+    ],
+  );
+};

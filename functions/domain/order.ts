@@ -1,0 +1,264 @@
+import type { Account, Contact } from './account';
+import { Conflict } from './errors';
+import type { TimelineEntry } from './timeline';
+
+/**
+ * R20-R26: an order from the PO (or signed contract) to the "is your equipment operating OK?"
+ * call. Pure rules; `functions/orders` records them and `statemachines/post-shipment.asl.json`
+ * runs the follow-ups after shipment.
+ */
+
+export interface OrderLine {
+  sku: string;
+  description: string;
+  quantity: number;
+  unitPrice: number;
+}
+
+export interface OrderRequest {
+  accountId: string;
+  opportunityId?: string;
+  poNumber: string;
+  lines: OrderLine[];
+  /** R21: the person who will use the equipment, for the support registration. */
+  userContact: Contact;
+  /** What is known of the system: model and serial numbers, for support and for packing. */
+  system?: { model?: string; serialNumbers?: string[] };
+}
+
+/**
+ * How an order travels, from its customer: SF or standard (R23/R24), and who the post-shipment
+ * follow-ups talk to (R25/R26). Customers served by W. Sales get none: the chart is explicit.
+ */
+export interface OrderRouting {
+  channel: Account['orderChannel'];
+  followUps: 'none-served-by-w-sales' | 'via-distributor' | 'direct';
+}
+
+export const orderRouting = (customer: Pick<Account, 'orderChannel' | 'servedBy' | 'distributorId'>): OrderRouting => ({
+  channel: customer.orderChannel,
+  followUps:
+    customer.servedBy === 'w-sales' ? 'none-served-by-w-sales' : customer.distributorId ? 'via-distributor' : 'direct',
+});
+
+/** The follow-ups after shipment, and their state. */
+export interface FollowUps {
+  /** R25: ship date + 14 days, the distributor asked "everything received in good order?". */
+  deliveryCheck: { dueAt: string; status: 'scheduled' | 'asked' | 'answered' | 'not-applicable'; answer?: DeliveryAnswer };
+  /** R25: the SM reminded to contact the customer, same day. */
+  smReminder: { dueAt: string; status: 'scheduled' | 'sent' | 'not-applicable' };
+  /** R26: between 2 and 3 months, "is your equipment operating OK?". */
+  equipmentCheck: {
+    dueFrom: string;
+    dueBy: string;
+    status: 'scheduled' | 'asked' | 'yes' | 'no' | 'unanswered' | 'not-applicable';
+    answeredBy?: string;
+    answeredAt?: string;
+    notes?: string;
+  };
+}
+
+export interface DeliveryAnswer {
+  allReceived: boolean;
+  notes?: string;
+  by: string;
+  at: string;
+}
+
+export interface CorrectiveAction {
+  status: 'open' | 'closed';
+  openedAt: string;
+  openedBy: string;
+  problem: string;
+  closedAt?: string;
+  closedBy?: string;
+  resolution?: string;
+}
+
+export interface Order {
+  id: string;
+  accountId: string;
+  opportunityId?: string;
+  poNumber: string;
+  lines: OrderLine[];
+  totalGbp: number;
+  customer: { name: string; contact?: Contact };
+  userContact: Contact;
+  system?: OrderRequest['system'];
+  /** The SM who owns the account. */
+  owner: string;
+  routing: OrderRouting;
+  distributor?: { id: string; name: string; contact?: Contact };
+  /** R21: the customer's support registration (HEAT's role), and its copy on the service desk. */
+  support: { registrationId: string; registeredAt: string; serviceDesk: 'not-configured' | 'queued' | 'synced' | 'failed' };
+  /** R22: Sales Admin's contract review, on their agenda until done. */
+  contractReview: { status: 'open' | 'done'; by?: string; at?: string };
+  /** R23: standard orders only. */
+  welcomeLetter?: { filename: string; sha256: string; status: 'with-production' | 'printed-and-packed'; by?: string; at?: string };
+  /** R24: SF orders only; the password is set by the customer through a one-time link, never sent. */
+  webLogin?: { username: string; status: 'invited' | 'password-set'; setAt?: string };
+  /** R23/R24: what Production packs with the product. */
+  packing: { checklist: string[]; status: 'to-pack' | 'packed'; by?: string; at?: string };
+  shipment?: { shippedAt: string; carrier?: string; tracking?: string; recordedBy: string; executionArn: string };
+  followUps?: FollowUps;
+  correctiveAction?: CorrectiveAction;
+  tasks: Record<string, { task: string; assignee: string; actionId: string; askedAt: string; dueBy: string }>;
+  escalations: Record<string, number>;
+  status: 'received' | 'shipped';
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const pence = (gbp: number) => Math.round(gbp * 100);
+
+export const orderTotal = (lines: readonly OrderLine[]): number =>
+  lines.reduce((sum, line) => sum + pence(line.unitPrice) * line.quantity, 0) / 100;
+
+/** R23/R24: the system-specific information Production packs with every order. */
+export const packingChecklist = (order: Pick<Order, 'routing' | 'system' | 'lines'>): string[] => [
+  ...order.lines.map((line) => `${line.quantity} x ${line.sku}: configuration sheet and test certificate`),
+  ...(order.system?.serialNumbers?.length ? [`Serial numbers: ${order.system.serialNumbers.join(', ')}`] : []),
+  'Installation guide and safety information',
+  order.routing.channel === 'sf' ? 'SF website access card (login is sent to SF Customer Support)' : 'Printed Welcome Letter, signed by the SM',
+];
+
+/** R20-R24: Sales Admin enters the PO; what it sets going. */
+export const placeOrder = (
+  customer: Account,
+  distributor: Account | undefined,
+  request: OrderRequest,
+  ids: { orderId: string; registrationId: string; entryId: string },
+  by: string,
+  now: string,
+): { order: Order; entry: TimelineEntry } => {
+  if (customer.kind !== 'customer') throw new Conflict(`Account ${customer.id} is a ${customer.kind}; orders come from customers`);
+  const routing = orderRouting(customer);
+  const base = {
+    id: ids.orderId,
+    accountId: customer.id,
+    ...(request.opportunityId ? { opportunityId: request.opportunityId } : {}),
+    poNumber: request.poNumber,
+    lines: request.lines,
+    totalGbp: orderTotal(request.lines),
+    customer: { name: customer.name, ...(customer.contacts[0] ? { contact: customer.contacts[0] } : {}) },
+    userContact: request.userContact,
+    ...(request.system ? { system: request.system } : {}),
+    owner: customer.ownerEmail,
+    routing,
+    ...(distributor
+      ? { distributor: { id: distributor.id, name: distributor.name, ...(distributor.contacts[0] ? { contact: distributor.contacts[0] } : {}) } }
+      : {}),
+  };
+  const order: Order = {
+    ...base,
+    support: { registrationId: ids.registrationId, registeredAt: now, serviceDesk: 'not-configured' },
+    contractReview: { status: 'open' },
+    ...(routing.channel === 'sf' ? { webLogin: { username: request.userContact.email, status: 'invited' as const } } : {}),
+    packing: { checklist: packingChecklist({ routing, system: request.system, lines: request.lines }), status: 'to-pack' },
+    tasks: {},
+    escalations: {},
+    status: 'received',
+    createdBy: by,
+    createdAt: now,
+    updatedAt: now,
+  };
+  return {
+    order,
+    entry: {
+      id: ids.entryId,
+      at: now,
+      actor: by,
+      kind: 'order-received',
+      channel: 'internal',
+      summary: `PO ${order.poNumber} received: £${order.totalGbp.toLocaleString('en-GB')} (${routing.channel}); support registration ${ids.registrationId}`,
+      detail: { orderId: order.id, channel: routing.channel, followUps: routing.followUps },
+    },
+  };
+};
+
+// ---- shipment and the follow-ups --------------------------------------------------------------
+
+const day = 24 * 60 * 60 * 1000;
+
+/** A ship date in the future, or more than a year back, is a mistake. */
+export const shipDateProblem = (shippedAt: Date, now: Date): string | undefined => {
+  if (shippedAt.getTime() > now.getTime() + 60_000) return 'must not be in the future';
+  if (shippedAt.getTime() < now.getTime() - 365 * day) return 'must not be more than a year ago';
+  return undefined;
+};
+
+/** R25/R26: the follow-ups' dates, all from the ship date, so a back-dated shipment behaves. */
+export const followUpSchedule = (shippedAt: string, routing: OrderRouting): FollowUps => {
+  const at = (days: number) => new Date(Date.parse(shippedAt) + days * day).toISOString();
+  const none = routing.followUps === 'none-served-by-w-sales';
+  return {
+    deliveryCheck: { dueAt: at(14), status: none || routing.followUps === 'direct' ? 'not-applicable' : 'scheduled' },
+    smReminder: { dueAt: at(14), status: none ? 'not-applicable' : 'scheduled' },
+    equipmentCheck: { dueFrom: at(60), dueBy: at(90), status: none ? 'not-applicable' : 'scheduled' },
+  };
+};
+
+/** The post-shipment workflow's input: ids, the routing and the dates. */
+export const postShipmentInput = (order: Pick<Order, 'id' | 'routing'>, followUps: FollowUps) => ({
+  orderId: order.id,
+  servedByWSales: order.routing.followUps === 'none-served-by-w-sales',
+  viaDistributor: order.routing.followUps === 'via-distributor',
+  schedule: {
+    deliveryCheckAt: followUps.deliveryCheck.dueAt,
+    equipmentCheckFrom: followUps.equipmentCheck.dueFrom,
+  },
+});
+
+export type FollowUpState = 'done' | 'due' | 'overdue' | 'scheduled' | 'not-applicable';
+
+/** What GET /orders/{id} says of each follow-up now. */
+export const followUpStates = (followUps: FollowUps | undefined, now: Date): Record<keyof FollowUps, FollowUpState> | undefined => {
+  if (!followUps) return undefined;
+  const t = now.toISOString();
+  const state = (status: string, doneWhen: string[], dueFrom: string, overdueAfter: string): FollowUpState =>
+    status === 'not-applicable'
+      ? 'not-applicable'
+      : doneWhen.includes(status)
+        ? 'done'
+        : t > overdueAfter
+          ? 'overdue'
+          : t >= dueFrom
+            ? 'due'
+            : 'scheduled';
+  const { deliveryCheck, smReminder, equipmentCheck } = followUps;
+  const grace = (iso: string) => new Date(Date.parse(iso) + 2 * day).toISOString();
+  return {
+    deliveryCheck: state(deliveryCheck.status, ['asked', 'answered'], deliveryCheck.dueAt, grace(deliveryCheck.dueAt)),
+    smReminder: state(smReminder.status, ['sent'], smReminder.dueAt, grace(smReminder.dueAt)),
+    equipmentCheck: state(equipmentCheck.status, ['yes', 'no'], equipmentCheck.dueFrom, equipmentCheck.dueBy),
+  };
+};
+
+/** R26: the SM's answer. "No" opens corrective action, which stays on the agenda until closed. */
+export const equipmentCheckAnswer = (
+  order: Order,
+  answer: { ok: boolean; notes?: string },
+  by: string,
+  now: string,
+): { changes: Partial<Order>; summary: string } => {
+  if (!order.followUps) throw new Conflict(`Order ${order.id} has not shipped`);
+  const equipmentCheck = {
+    ...order.followUps.equipmentCheck,
+    status: answer.ok ? ('yes' as const) : ('no' as const),
+    answeredBy: by,
+    answeredAt: now,
+    ...(answer.notes ? { notes: answer.notes } : {}),
+  };
+  return {
+    changes: {
+      followUps: { ...order.followUps, equipmentCheck },
+      ...(answer.ok
+        ? {}
+        : { correctiveAction: { status: 'open' as const, openedAt: now, openedBy: by, problem: answer.notes ?? 'Equipment not operating OK' } }),
+    },
+    summary: answer.ok
+      ? 'Is your equipment operating OK? Yes: pleased to be of service! (R26)'
+      : `Is your equipment operating OK? No: corrective action opened${answer.notes ? `: ${answer.notes}` : ''} (R26)`,
+  };
+};
