@@ -45,21 +45,26 @@ export const recordStepAsked = async (
   extra: TransactItems = [],
 ): Promise<void> => {
   const { parts, names, values } = assignments({ ...changes, updatedAt: entry.at });
-  await writeTogether([
-    putNew({ ...keys.action(action.actionId), itemType: itemKind.action, ...action }),
-    {
-      Update: {
-        TableName: tableName(),
-        Key: record.key,
-        UpdateExpression: `SET tasks.#key = :open, ${parts.join(', ')}`,
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { ...names, '#key': stepKey },
-        ExpressionAttributeValues: { ...values, ':open': open },
+  await writeTogether(
+    [
+      putNew({ ...keys.action(action.actionId), itemType: itemKind.action, ...action }),
+      {
+        Update: {
+          TableName: tableName(),
+          Key: record.key,
+          UpdateExpression: `SET tasks.#key = :open, ${parts.join(', ')}`,
+          // A sibling branch may still be asking when the run has failed: a failed record takes
+          // no new steps, so its status stays "failed".
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(failure)',
+          ExpressionAttributeNames: { ...names, '#key': stepKey },
+          ExpressionAttributeValues: { ...values, ':open': open },
+        },
       },
-    },
-    timelinePut(record.timelinePk, entry),
-    ...extra,
-  ]);
+      timelinePut(record.timelinePk, entry),
+      ...extra,
+    ],
+    ([, closed]) => (closed ? new Conflict('The workflow of this record has failed; no new step is asked') : undefined),
+  );
 };
 
 /**

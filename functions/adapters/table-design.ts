@@ -13,6 +13,11 @@
  * - an opportunity's quotes, oldest first:      gsi1pk = QUOTES#<opportunityId>, gsi1sk = <createdAt>#<id>
  * - an emailed link's action (holds the task token): pk = ACTION#<id>, sk = ACTION
  * - the key that signs emailed links:           pk = CONFIG, sk = LINK_KEY
+ * - an account with its timeline:               pk = ACCOUNT#<id>
+ * - an order with its timeline, documents, agenda items, login and service-desk copy:
+ *                                               pk = ORDER#<id>, sk = ORDER | TL#... | DOC#... | TODO#... | LOGIN | DESK#...
+ * - a PO number, once per account:              pk = PO#<accountId>#<po>, sk = PO
+ * - a person's open agenda, by due date:        gsi2pk = OWNER#<email>, gsi2sk begins_with TODO#open#
  * - idempotency records (Powertools):           pk = IDEMPOTENCY#<function>, sk = <hash>
  * - health probe:                               pk = HEALTH, sk = HEALTH (never written)
  *
@@ -44,6 +49,11 @@ export const itemKind = {
   document: 'document',
   action: 'action',
   config: 'config',
+  order: 'order',
+  purchaseOrder: 'purchase-order',
+  agendaItem: 'agenda-item',
+  webLogin: 'web-login',
+  serviceDeskSync: 'service-desk-sync',
 } as const;
 
 /**
@@ -62,6 +72,16 @@ export const keys = {
   health: () => ({ pk: 'HEALTH', sk: 'HEALTH' }),
   quote: (id: string) => ({ pk: `QUOTE#${id}`, sk: 'QUOTE' }),
   quoteDocument: (id: string) => ({ pk: `QUOTE#${id}`, sk: 'DOC#quote' }),
+  /** A document (PDF bytes) filed with a record under its name. */
+  document: (subjectPk: string, name: string) => ({ pk: subjectPk, sk: `DOC#${name}` }),
+  order: (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' }),
+  /** Makes a PO number unique per account: written with the order, conditionally. */
+  purchaseOrder: (accountId: string, poNumber: string) => ({ pk: `PO#${accountId}#${poNumber.toLowerCase()}`, sk: 'PO' }),
+  /** The customer's website login (R24): only ever a password hash, set through a one-time link. */
+  webLogin: (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'LOGIN' }),
+  /** One agenda item per kind on a record. */
+  agendaItem: (subjectPk: string, kind: string) => ({ pk: subjectPk, sk: `TODO#${kind}` }),
+  serviceDeskSync: (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'DESK#registration' }),
   quotesOf: (opportunityId: string) => `QUOTES#${opportunityId}`,
   action: (id: string) => ({ pk: `ACTION#${id}`, sk: 'ACTION' }),
   linkKey: () => ({ pk: 'CONFIG', sk: 'LINK_KEY' }),
@@ -73,4 +93,10 @@ export const keys = {
   idempotency: (functionName: string) => `IDEMPOTENCY#${functionName}`,
 } as const;
 
-export const sortKeyPrefix = { timeline: 'TL#', email: 'EMAIL#' } as const;
+export const sortKeyPrefix = { timeline: 'TL#', email: 'EMAIL#', agenda: 'TODO#' } as const;
+
+/** The service-desk worker's filter: only new registrations to copy to the external desk (R21). */
+export const serviceDeskStreamFilter = {
+  eventName: ['INSERT'],
+  dynamodb: { NewImage: { itemType: { S: [itemKind.serviceDeskSync] } } },
+} as const;

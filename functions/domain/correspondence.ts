@@ -12,6 +12,16 @@ export const emailPurposes = [
   'owner-advice',
   'engineering-referral',
   'engineering-advice',
+  'order-acknowledgement',
+  'welcome-letter',
+  'packing-list',
+  'sf-login',
+  'delivery-check',
+  'sm-reminder',
+  'equipment-check',
+  'pleased-to-serve',
+  'corrective-action',
+  'follow-up-escalation',
 ] as const;
 export type EmailPurpose = (typeof emailPurposes)[number];
 
@@ -22,6 +32,8 @@ export interface OutgoingEmail {
   subject: string;
   text: string;
   html: string;
+  /** Documents filed with the same record (by name), attached when the email goes. */
+  attachments?: { filename: string; contentType: string; document: string }[];
 }
 
 export interface Links {

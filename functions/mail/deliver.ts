@@ -4,7 +4,8 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import { randomUUID } from 'node:crypto';
 import type { EmailPurpose } from '#domain/correspondence';
 import { systemActor, type TimelineEntry, type TimelineKind } from '#domain/timeline';
-import { markAttemptFailed, markFailed, markSent, readQueuedEmail } from '#adapters/email-outbox';
+import { markAttemptFailed, markFailed, markSent, readDocument, readQueuedEmail } from '#adapters/email-outbox';
+import type { QueuedEmail } from '#adapters/sales-records';
 import { sendEmail } from '#adapters/ses-mailer';
 import { emailMaxAttempts } from '#functions/config';
 import { logger } from '#functions/observability';
@@ -16,12 +17,10 @@ import { logger } from '#functions/observability';
  * sends the record to the dead-letter queue, and its alarm fires.
  */
 
-const sentKind: Record<EmailPurpose, TimelineKind> = {
+const sentKind: Partial<Record<EmailPurpose, TimelineKind>> = {
   literature: 'customer-responded-to',
   acknowledgement: 'customer-responded-to',
   'owner-advice': 'owner-advised',
-  'engineering-referral': 'email-sent',
-  'engineering-advice': 'email-sent',
 };
 
 const entry = (kind: TimelineKind, summary: string, detail: Record<string, unknown>): TimelineEntry => ({
@@ -34,16 +33,27 @@ const entry = (kind: TimelineKind, summary: string, detail: Record<string, unkno
   detail,
 });
 
+/** A queued email names the documents filed with its record; they go as they are stored. */
+const attachmentsOf = async (email: QueuedEmail) =>
+  Promise.all(
+    (email.attachments ?? []).map(async (attachment) => {
+      const content = await readDocument(email.subjectPk, attachment.document);
+      if (!content) throw new Error(`Document ${attachment.document} is not filed with ${email.subjectPk}`);
+      return { filename: attachment.filename, contentType: attachment.contentType, content };
+    }),
+  );
+
 const deliver = async (record: DynamoDBRecord): Promise<void> => {
   const key = unmarshall(record.dynamodb?.Keys as Record<string, AttributeValue>) as { pk: string; sk: string };
   const email = await readQueuedEmail(key);
   if (email?.status !== 'queued') return; // already delivered or given up: a replay does nothing
   try {
-    const messageId = await sendEmail(email);
+    const attachments = await attachmentsOf(email);
+    const messageId = await sendEmail({ ...email, attachments });
     await markSent(
       key,
       messageId,
-      entry(sentKind[email.purpose], `Emailed ${email.to.join(', ')}: ${email.subject}`, { emailId: email.id, messageId }),
+      entry(sentKind[email.purpose] ?? 'email-sent', `Emailed ${email.to.join(', ')}: ${email.subject}`, { emailId: email.id, messageId }),
     );
     logger.info('email sent', { emailId: email.id, purpose: email.purpose });
   } catch (error) {
