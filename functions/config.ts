@@ -19,6 +19,14 @@ export const settingNames = {
   approvers: 'SALESFLOW_APPROVERS',
   quoteLimits: 'SALESFLOW_QUOTE_LIMITS',
   quoteApprovalArn: 'SALESFLOW_QUOTE_APPROVAL_ARN',
+  productionEmail: 'SALESFLOW_PRODUCTION_EMAIL',
+  sfSupportEmail: 'SALESFLOW_SF_SUPPORT_EMAIL',
+  supportEmail: 'SALESFLOW_SUPPORT_EMAIL',
+  customerWebsite: 'SALESFLOW_CUSTOMER_WEBSITE',
+  /** Optional: where R21's support registrations are copied; empty means no external desk. */
+  serviceDeskUrl: 'SALESFLOW_SERVICE_DESK_URL',
+  serviceDeskMaxAttempts: 'SALESFLOW_SERVICE_DESK_MAX_ATTEMPTS',
+  postShipmentArn: 'SALESFLOW_POST_SHIPMENT_ARN',
 } as const;
 
 export type Settings = Record<keyof typeof settingNames, string>;
@@ -61,3 +69,20 @@ export const quoteTeam = () => ({
 });
 
 export const quoteApprovalArn = (): string => read(settingNames.quoteApprovalArn);
+
+/** R21-R26: the people and places an order involves besides its SM. */
+export const orderTeam = () => ({
+  production: read(settingNames.productionEmail),
+  sfCustomerSupport: read(settingNames.sfSupportEmail),
+  support: read(settingNames.supportEmail),
+  engineering: engineeringEmail(),
+  website: read(settingNames.customerWebsite),
+  /** R26: the SM's manager, who hears of an equipment check nobody answered. */
+  salesDirector: approvers().salesDirector,
+});
+
+/** R21: the external service desk's webhook, if there is one. */
+export const serviceDeskUrl = (): string | undefined => process.env[settingNames.serviceDeskUrl] || undefined;
+export const serviceDeskMaxAttempts = (): number => Number(process.env[settingNames.serviceDeskMaxAttempts] ?? 6);
+
+export const postShipmentArn = (): string => read(settingNames.postShipmentArn);

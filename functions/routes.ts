@@ -14,6 +14,9 @@ export const routeGroups = {
   activities: { entry: 'functions/activities/index.ts', description: 'R6-R8, R11, R12, R18, R27: logged calls and visits' },
   quotes: { entry: 'functions/quotes/index.ts', description: 'R13-R19: quotes, their steps, formal contracts' },
   actions: { entry: 'functions/actions/index.ts', description: 'R28: the signed links emailed to people' },
+  accounts: { entry: 'functions/accounts/index.ts', description: 'R6-R8, R20: customers and distributors' },
+  orders: { entry: 'functions/orders/index.ts', description: 'R20-R26: orders, shipment, their steps' },
+  agenda: { entry: 'functions/agenda/index.ts', description: "R22, R26: a person's open items" },
 } as const;
 
 export type RouteGroup = keyof typeof routeGroups;
@@ -109,6 +112,49 @@ const routeList = [
     summary: 'R19: a formal contract, to the MD for negotiation and approval',
   },
   {
+    method: 'POST',
+    path: '/accounts',
+    group: 'accounts',
+    access: only('SalesAdmin', 'SalesManager'),
+    summary: 'A customer or distributor, with its owning SM',
+  },
+  {
+    method: 'GET',
+    path: '/accounts/{id}',
+    group: 'accounts',
+    access: only('SalesAdmin', 'SalesManager'),
+    summary: 'An account with its timeline',
+  },
+  {
+    method: 'POST',
+    path: '/orders',
+    group: 'orders',
+    access: only('SalesAdmin'),
+    summary: 'R20-R24: a PO or signed contract: support registration, acknowledgement, Welcome Letter or SF login',
+  },
+  {
+    method: 'GET',
+    path: '/orders/{id}',
+    group: 'orders',
+    access: internal,
+    summary: 'An order with its support registration, letters, follow-ups and timeline',
+  },
+  {
+    method: 'POST',
+    path: '/orders/{id}/shipment',
+    group: 'orders',
+    access: only('Production', 'SalesAdmin'),
+    summary: 'Record the shipment and start the post-shipment workflow (R25/R26)',
+  },
+  {
+    method: 'POST',
+    path: '/orders/{id}/tasks/{task}',
+    group: 'orders',
+    access: internal,
+    summary: 'R22-R26: contract review, packing, the equipment check, closing a corrective action',
+  },
+  { method: 'GET', path: '/agenda', group: 'agenda', access: internal, summary: "The caller's open items, most overdue first" },
+  {
     method: 'GET',
     path: '/actions/{token}',
     group: 'actions',
@@ -121,7 +167,7 @@ const routeList = [
     path: '/actions/{token}',
     group: 'actions',
     access: anyone,
-    summary: "Do what an emailed link says: approve or reject a QPA, prepare, sign, decide a contract",
+    summary: 'Do what an emailed link says: approve or reject a QPA, prepare, sign, decide a contract, answer a follow-up, set a password',
     throttle: { rate: 10, burst: 20 },
     acceptsForm: true,
   },

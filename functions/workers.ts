@@ -1,4 +1,4 @@
-import { outboxStreamFilter } from '#adapters/table-design';
+import { outboxStreamFilter, serviceDeskStreamFilter } from '#adapters/table-design';
 
 /**
  * The functions that run from events rather than HTTP, and what feeds them. The CDK stack wires
@@ -9,5 +9,10 @@ export const workers = {
     entry: 'functions/mail/deliver.ts',
     description: 'Delivers queued emails through SES (the outbox)',
     tableStream: { filter: outboxStreamFilter, batchSize: 10, retryAttempts: 8 },
+  },
+  serviceDeskSync: {
+    entry: 'functions/support/service-desk-sync.ts',
+    description: "R21: copies support registrations to the external service desk's webhook",
+    tableStream: { filter: serviceDeskStreamFilter, batchSize: 10, retryAttempts: 8 },
   },
 } as const;

@@ -3,8 +3,7 @@
  * `${Name}` definition substitutions stand for. The CDK stack deploys each file with
  * DefinitionBody.fromFile and these substitutions; the local Step Functions endpoint runs the
  * same file with the same handlers in process.
- *
- * The post-shipment workflow (R25, R26) joins this table when it lands.
+
  */
 export interface Workflow {
   /** The ASL file, relative to the project root. */
@@ -17,6 +16,10 @@ export const workflows = {
   'quote-approval': {
     definitionFile: 'statemachines/quote-approval.asl.json',
     functions: { QuoteSteps: 'functions/quotes/workflow-steps.ts' },
+  },
+  'post-shipment': {
+    definitionFile: 'statemachines/post-shipment.asl.json',
+    functions: { OrderSteps: 'functions/orders/workflow-steps.ts' },
   },
 } as const satisfies Record<string, Workflow>;
 

@@ -29,6 +29,14 @@ export const processSettingDefaults = {
   } satisfies Approvers,
   /** R14/R18: QPA limits, follow-up and link clocks (see defaultQuoteLimits). */
   quoteLimits: { ...defaultQuoteLimits } as QuoteLimits,
+  /** R23/R24: who prints and packs, who hands SF customers their logins, who supports customers. */
+  productionEmail: 'production@salesflow.example',
+  sfSupportEmail: 'sf.support@salesflow.example',
+  supportEmail: 'support@salesflow.example',
+  customerWebsite: 'https://customers.salesflow.example',
+  /** R21: an external service desk's webhook for support registrations; empty for none. */
+  serviceDeskUrl: '',
+  serviceDeskMaxAttempts: 6,
 };
 
 export type ProcessSettings = typeof processSettingDefaults;

@@ -113,7 +113,9 @@ export class SalesflowStack extends Stack {
     };
 
     const appBaseUrl = props.appBaseUrl ?? api.apiEndpoint;
-    const workflowNames: Record<WorkflowName, string> = { 'quote-approval': `${this.stackName}-quote-approval` };
+    const workflowNames = Object.fromEntries(
+      Object.keys(workflows).map((name) => [name, `${this.stackName}-${name}`]),
+    ) as Record<WorkflowName, string>;
     const environment: Record<string, string> = Object.fromEntries(
       Object.entries({
         tableName: table.tableName,
@@ -128,6 +130,13 @@ export class SalesflowStack extends Stack {
         approvers: JSON.stringify(settings.approvers),
         quoteLimits: JSON.stringify(settings.quoteLimits),
         quoteApprovalArn: Workflow.arnFor(this, workflowNames['quote-approval']),
+        productionEmail: settings.productionEmail,
+        sfSupportEmail: settings.sfSupportEmail,
+        supportEmail: settings.supportEmail,
+        customerWebsite: settings.customerWebsite,
+        serviceDeskUrl: settings.serviceDeskUrl,
+        serviceDeskMaxAttempts: String(settings.serviceDeskMaxAttempts),
+        postShipmentArn: Workflow.arnFor(this, workflowNames['post-shipment']),
       } satisfies Settings).map(([name, value]) => [settingNames[name as keyof Settings], value]),
     );
 
@@ -146,7 +155,8 @@ export class SalesflowStack extends Stack {
     }
     // Least privilege: the health probe only reads; the others read and write records.
     table.grantReadData(groups.platform.function);
-    for (const group of ['leads', 'opportunities', 'activities', 'quotes', 'actions'] as const) {
+    table.grantReadData(groups.agenda.function);
+    for (const group of ['leads', 'opportunities', 'activities', 'quotes', 'actions', 'accounts', 'orders'] as const) {
       table.grantReadWriteData(groups[group].function);
     }
     // Emails go out from the configured address only, by the functions that send them.
@@ -169,7 +179,7 @@ export class SalesflowStack extends Stack {
       timeout: Duration.seconds(30),
     });
     table.grantReadWriteData(quoteSteps.function);
-    grantSendEmail(quoteSteps.function, ['ses:SendEmail', 'ses:SendRawEmail']);
+    grantSendEmail(quoteSteps.function, ['ses:SendRawEmail']);
     const quoteApproval = new Workflow(this, 'QuoteApproval', {
       definitionFile: workflows['quote-approval'].definitionFile,
       stateMachineName: workflowNames['quote-approval'],
@@ -180,6 +190,27 @@ export class SalesflowStack extends Stack {
     quoteApproval.grantStartExecution(groups.quotes.function);
     quoteApproval.grantTaskResponse(groups.quotes.function);
     quoteApproval.grantTaskResponse(groups.actions.function);
+
+    // R25/R26: the post-shipment workflow. Its steps queue their emails in the outbox, so the
+    // function needs the table only; mail delivery sends them.
+    const orderSteps = new SalesflowFunction(this, 'OrderSteps', {
+      entry: workflows['post-shipment'].functions.OrderSteps,
+      description: 'R25/R26: the post-shipment workflow steps',
+      environment,
+      alarmTopic,
+      timeout: Duration.seconds(30),
+    });
+    table.grantReadWriteData(orderSteps.function);
+    const postShipment = new Workflow(this, 'PostShipment', {
+      definitionFile: workflows['post-shipment'].definitionFile,
+      stateMachineName: workflowNames['post-shipment'],
+      functions: { OrderSteps: orderSteps.function },
+      alarmTopic,
+      description: 'R25/R26: the two-week check and the two-to-three-month equipment check after shipment',
+    });
+    postShipment.grantStartExecution(groups.orders.function);
+    postShipment.grantTaskResponse(groups.orders.function);
+    postShipment.grantTaskResponse(groups.actions.function);
 
     const mail = new StreamWorker(this, 'MailDelivery', {
       entry: workers.mailDelivery.entry,
@@ -192,7 +223,19 @@ export class SalesflowStack extends Stack {
       memorySize: 512,
     });
     table.grantReadWriteData(mail.function);
-    grantSendEmail(mail.function, ['ses:SendEmail']);
+    grantSendEmail(mail.function, ['ses:SendRawEmail']);
+
+    // R21: support registrations to the external service desk, when one is configured.
+    const serviceDesk = new StreamWorker(this, 'ServiceDeskSync', {
+      entry: workers.serviceDeskSync.entry,
+      description: workers.serviceDeskSync.description,
+      environment,
+      alarmTopic,
+      table,
+      stream: workers.serviceDeskSync.tableStream,
+      timeout: Duration.seconds(30),
+    });
+    table.grantReadWriteData(serviceDesk.function);
 
     const serverErrors = new Alarm(this, 'ApiServerErrors', {
       alarmDescription: 'The API answered 5xx: something other than a client is at fault',
@@ -209,6 +252,7 @@ export class SalesflowStack extends Stack {
     new CfnOutput(this, 'WebClientId', { value: webClient.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'QuoteApprovalArn', { value: quoteApproval.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'PostShipmentArn', { value: postShipment.stateMachine.stateMachineArn });
 
     this.acknowledgeNagFindings();
   }

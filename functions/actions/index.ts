@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { verifyActionLink } from '#domain/action-link';
 import { Gone, NotAllowed } from '#domain/errors';
-import { findAction, linkKey } from '#adapters/action-records';
-import { findQuote } from '#adapters/quote-records';
+import { findAction, linkKey, type StoredAction } from '#adapters/action-records';
 import { apiRoute, json, type ApiEvent, type ApiResult } from '#http/api';
 import { dispatch } from '#http/dispatch';
-import { completeQuoteStep } from '#functions/quotes/complete-step';
-import { stepBody, stepBodyFromForm } from '#functions/quotes/schemas';
-import { donePage, stepPage, stepView } from './step-page';
+import { orderLinkStep } from '#functions/orders/link-steps';
+import { quoteLinkStep } from '#functions/quotes/link-step';
+import { stepBody, stepBodyFromForm } from './link-body';
+import { donePage, stepPage, type LinkStep } from './step-page';
 
 /**
  * R28: /actions/{token}, for the holder of an emailed link. GET shows what the link will do and
@@ -16,16 +16,19 @@ import { donePage, stepPage, stepView } from './step-page';
 
 const tokenPath = z.object({ token: z.string().min(1).max(512) });
 
+/** Each kind of record whose steps are answered by link. */
+const subjects: Record<StoredAction['subject']['kind'], (action: StoredAction, expiresAt: Date) => Promise<LinkStep>> = {
+  quote: quoteLinkStep,
+  order: orderLinkStep,
+};
+
 /** The link's open step, or why there is none. */
-const openStepOf = async (token: string) => {
+const stepOf = async (token: string) => {
   const { actionId, expiresAt } = verifyActionLink(await linkKey(), token, new Date());
   const action = await findAction(actionId);
   if (!action) throw new NotAllowed('This link is not one salesflow sent');
   if (action.status !== 'open') throw new Gone(`This link was ${action.status === 'used' ? 'used already' : 'replaced by a newer one'}`);
-  const quote = await findQuote(action.subject.id);
-  const open = quote?.tasks[action.key];
-  if (!quote || open?.actionId !== actionId) throw new Gone('This step is no longer waiting for an answer');
-  return { action, quote, open, expiresAt };
+  return { action, step: await subjects[action.subject.kind](action, expiresAt) };
 };
 
 const wantsHtml = (event: ApiEvent) => /text\/html/.test(event.headers?.accept ?? '');
@@ -43,17 +46,16 @@ const html = (status: number, body: string): ApiResult => ({
 });
 
 export const showAction = apiRoute({ route: 'GET /actions/{token}', path: tokenPath }, async ({ path, event }) => {
-  const { quote, open, expiresAt } = await openStepOf(path.token);
-  const view = stepView(quote, open, expiresAt);
-  return wantsHtml(event) ? html(200, stepPage(view)) : json(200, view);
+  const { step } = await stepOf(path.token);
+  return wantsHtml(event) ? html(200, stepPage(step.view)) : json(200, step.view);
 });
 
 export const doAction = apiRoute(
   { route: 'POST /actions/{token}', path: tokenPath, body: stepBody, fromForm: stepBodyFromForm },
   async ({ path, body, event }) => {
-    const { action, quote, open } = await openStepOf(path.token);
-    const done = await completeQuoteStep(quote, open, body, action.assignee, 'link');
-    return wantsHtml(event) ? html(200, donePage(stepView(quote, open, new Date()).ask, done.decision)) : json(200, done);
+    const { action, step } = await stepOf(path.token);
+    const done = await step.complete(body, action.assignee);
+    return wantsHtml(event) ? html(200, donePage(step.view, done.outcome)) : json(200, done.result);
   },
 );
 

@@ -1,68 +1,39 @@
 import { escapeHtml } from '#domain/correspondence';
-import { approverTitles, taskRules, type OpenTask, type Quote, type QuoteTask } from '#domain/quote';
 
 /**
- * What an emailed link shows: the step, the quote it is about, and the form that answers it.
+ * What an emailed link shows: the step, the record it is about, and the form that answers it.
  * Opening it changes nothing (mail scanners open links); only the form's POST does.
  */
 
+export interface StepField {
+  name: string;
+  label?: string;
+  kind: 'text' | 'choice' | 'confirm' | 'yes-no' | 'password';
+  required: boolean;
+  options?: string[];
+}
+
 export interface StepView {
   ask: string;
-  quote: {
+  about: {
+    kind: 'quote' | 'order';
     id: string;
-    customer: string;
-    owner: string;
-    netGbp: number;
-    listGbp: number;
-    lines: Quote['request']['lines'];
-    proposalSummary: string;
-    qpaReasons: string[];
-    document?: { sha256: string; bytes: number };
+    title: string;
+    /** Plain sentences, escaped when shown. */
+    facts: string[];
+    lines?: { quantity: number; item: string; unit: number; discountPercent?: number }[];
   };
   assignee: string;
   expiresAt: string;
   /** The fields the POST takes. */
-  fields: { name: string; kind: 'text' | 'choice' | 'confirm'; required: boolean; options?: string[] }[];
+  fields: StepField[];
 }
 
-const fieldsOf: Record<QuoteTask, StepView['fields']> = {
-  'prepare-qpa': [{ name: 'text', kind: 'text', required: true }],
-  'approve-qpa': [
-    { name: 'decision', kind: 'choice', required: true, options: ['approve', 'reject'] },
-    { name: 'reason', kind: 'text', required: false },
-  ],
-  'prepare-quote': [
-    { name: 'paymentTerms', kind: 'text', required: true },
-    { name: 'deliveryTerms', kind: 'text', required: true },
-    { name: 'notes', kind: 'text', required: false },
-  ],
-  'engineering-assistance': [{ name: 'text', kind: 'text', required: true }],
-  'prepare-proposal': [{ name: 'text', kind: 'text', required: true }],
-  sign: [{ name: 'confirm', kind: 'confirm', required: true }],
-  'approve-contract': [
-    { name: 'decision', kind: 'choice', required: true, options: ['approve', 'reject'] },
-    { name: 'reason', kind: 'text', required: false },
-    { name: 'terms', kind: 'text', required: false },
-  ],
-};
-
-export const stepView = (quote: Quote, open: OpenTask, expiresAt: Date): StepView => ({
-  ask: open.approver ? `${taskRules[open.task].ask} (${approverTitles[open.approver]})` : taskRules[open.task].ask,
-  quote: {
-    id: quote.id,
-    customer: quote.customer.company,
-    owner: quote.owner,
-    netGbp: quote.totals.netGbp,
-    listGbp: quote.totals.listGbp,
-    lines: quote.request.lines,
-    proposalSummary: quote.request.proposalSummary,
-    qpaReasons: quote.qpa.reasons,
-    ...(quote.document ? { document: { sha256: quote.document.sha256, bytes: quote.document.bytes } } : {}),
-  },
-  assignee: open.assignee,
-  expiresAt: expiresAt.toISOString(),
-  fields: fieldsOf[open.task],
-});
+/** What a link's subject offers: its view, and how the answer is recorded. */
+export interface LinkStep {
+  view: StepView;
+  complete(body: unknown, by: string): Promise<{ outcome: string; result: Record<string, unknown> }>;
+}
 
 const gbp = (n: number) => `£${n.toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
@@ -72,32 +43,40 @@ const shell = (title: string, body: string) =>
   `<style>body{font:16px system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse}td,th{padding:.2rem .6rem;text-align:left}textarea{width:100%;min-height:6rem}label{display:block;margin:.8rem 0 .2rem}</style>` +
   `</head><body>${body}</body></html>`;
 
-const input = (field: StepView['fields'][number]) => {
+const input = (field: StepField) => {
   const id = `f-${field.name}`;
+  const label = escapeHtml(field.label ?? field.name);
+  const required = field.required ? ' required' : '';
   switch (field.kind) {
     case 'choice':
-      return `<fieldset><legend>${field.name}</legend>${field.options!.map((o) => `<label><input type="radio" name="${field.name}" value="${o}"${field.required ? ' required' : ''}> ${o}</label>`).join('')}</fieldset>`;
+      return `<fieldset><legend>${label}</legend>${field.options!.map((o) => `<label><input type="radio" name="${field.name}" value="${o}"${required}> ${o}</label>`).join('')}</fieldset>`;
+    case 'yes-no':
+      return `<fieldset><legend>${label}</legend><label><input type="radio" name="${field.name}" value="yes"${required}> Yes</label><label><input type="radio" name="${field.name}" value="no"${required}> No</label></fieldset>`;
     case 'confirm':
-      return `<label><input type="checkbox" name="confirm" value="yes" required> I have reviewed the document and sign it as it stands</label>`;
+      return `<label><input type="checkbox" name="${field.name}" value="yes"${required}> ${label}</label>`;
+    case 'password':
+      return `<label for="${id}">${label}</label><input id="${id}" type="password" name="${field.name}" autocomplete="new-password" minlength="12"${required}>`;
     default:
-      return `<label for="${id}">${field.name}${field.required ? '' : ' (optional)'}</label><textarea id="${id}" name="${field.name}"${field.required ? ' required' : ''}></textarea>`;
+      return `<label for="${id}">${label}${field.required ? '' : ' (optional)'}</label><textarea id="${id}" name="${field.name}"${required}></textarea>`;
   }
 };
 
 export const stepPage = (view: StepView): string =>
   shell(
     view.ask,
-    `<h1>${escapeHtml(view.ask)}</h1>` +
-      `<p>Quote for <strong>${escapeHtml(view.quote.customer)}</strong>, ${gbp(view.quote.netGbp)} net (list ${gbp(view.quote.listGbp)}), from ${escapeHtml(view.quote.owner)}.</p>` +
-      (view.quote.qpaReasons.length ? `<p>QPA because of ${escapeHtml(view.quote.qpaReasons.join('; '))}.</p>` : '') +
-      `<table><tr><th>Qty</th><th>Item</th><th>Unit</th><th>Discount</th></tr>${view.quote.lines
-        .map((l) => `<tr><td>${l.quantity}</td><td>${escapeHtml(l.sku)} ${escapeHtml(l.description)}</td><td>${gbp(l.unitPriceGbp)}</td><td>${l.discountPercent}%</td></tr>`)
-        .join('')}</table>` +
-      `<p>${escapeHtml(view.quote.proposalSummary)}</p>` +
-      (view.quote.document ? `<p>Document SHA-256: <code>${view.quote.document.sha256}</code></p>` : '') +
+    `<h1>${escapeHtml(view.ask)}</h1><h2>${escapeHtml(view.about.title)}</h2>` +
+      view.about.facts.map((fact) => `<p>${escapeHtml(fact)}</p>`).join('') +
+      (view.about.lines?.length
+        ? `<table><tr><th>Qty</th><th>Item</th><th>Unit</th>${view.about.lines.some((l) => l.discountPercent !== undefined) ? '<th>Discount</th>' : ''}</tr>${view.about.lines
+            .map(
+              (l) =>
+                `<tr><td>${l.quantity}</td><td>${escapeHtml(l.item)}</td><td>${gbp(l.unit)}</td>${l.discountPercent !== undefined ? `<td>${l.discountPercent}%</td>` : ''}</tr>`,
+            )
+            .join('')}</table>`
+        : '') +
       `<form method="post">${view.fields.map(input).join('')}<p><button type="submit">Send</button></p></form>` +
       `<p><small>For ${escapeHtml(view.assignee)}; this link works once, until ${escapeHtml(view.expiresAt.slice(0, 16).replace('T', ' '))} UTC.</small></p>`,
   );
 
-export const donePage = (ask: string, outcome: string): string =>
-  shell('Thank you', `<h1>Thank you</h1><p>${escapeHtml(ask)}: ${escapeHtml(outcome)}. It is recorded on the quote.</p>`);
+export const donePage = (view: StepView, outcome: string): string =>
+  shell('Thank you', `<h1>Thank you</h1><p>${escapeHtml(view.ask)}: ${escapeHtml(outcome)}. It is recorded on the ${view.about.kind}.</p>`);

@@ -1,7 +1,8 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
+import { newActionId, signActionLink } from '#domain/action-link';
 import type { ApproverPosition, QuoteTask } from '#domain/quote';
-import { tableName } from '#functions/config';
+import { links, tableName } from '#functions/config';
 import { db, failedConditions } from './dynamodb';
 import { readRecord } from './sales-records';
 import { keys } from './table-design';
@@ -13,18 +14,47 @@ import { keys } from './table-design';
  */
 export interface StoredAction {
   actionId: string;
-  subject: { kind: 'quote'; id: string };
-  task: QuoteTask;
+  subject: { kind: 'quote' | 'order'; id: string };
+  task: QuoteTask | OrderLinkTask;
   approver?: ApproverPosition;
   /** The step's key on its record (see taskKey). */
   key: string;
   assignee: string;
-  taskToken: string;
+  /** The waiting workflow task, when a workflow waits for the answer. */
+  taskToken?: string;
   status: 'open' | 'used' | 'superseded';
   createdAt: string;
   expiresAt: string;
   ttl: number;
 }
+
+/** The links of an order: R25's delivery check, R26's equipment check, R24's password. */
+export type OrderLinkTask = 'delivery-check' | 'equipment-check' | 'set-password';
+
+const day = 24 * 60 * 60 * 1000;
+
+/**
+ * A new action and the signed link to it. Spent or not, the action leaves the table a month
+ * after its link expires.
+ */
+export const newAction = async (
+  fields: Pick<StoredAction, 'subject' | 'task' | 'key' | 'assignee' | 'approver' | 'taskToken'>,
+  validDays: number,
+  now: Date,
+): Promise<{ action: StoredAction; url: string }> => {
+  const actionId = newActionId();
+  const expiresAt = new Date(now.getTime() + validDays * day);
+  const action: StoredAction = {
+    ...fields,
+    actionId,
+    status: 'open',
+    createdAt: now.toISOString(),
+    expiresAt: expiresAt.toISOString(),
+    ttl: Math.floor(expiresAt.getTime() / 1000) + 30 * 24 * 60 * 60,
+  };
+  const url = new URL(`/actions/${signActionLink(await linkKey(), actionId, expiresAt)}`, links().appBaseUrl).toString();
+  return { action, url };
+};
 
 export const findAction = (actionId: string) => readRecord<StoredAction>(keys.action(actionId));
 

@@ -67,6 +67,18 @@ export const recordStepAsked = async (
   );
 };
 
+/** The emailed link is spent: once, by whoever answered; a second use finds it spent. */
+export const spendAction = (actionId: string, by: string, at: string): TransactItems[number] => ({
+  Update: {
+    TableName: tableName(),
+    Key: keys.action(actionId),
+    UpdateExpression: 'SET #status = :used, usedAt = :now, usedBy = :by',
+    ConditionExpression: '#status = :open',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':used': 'used', ':open': 'open', ':now': at, ':by': by },
+  },
+});
+
 /**
  * A person answered: the link is spent, the record changes, the step closes, all at once. The
  * link already spent is a 410; the step already closed (answered another way) a 409.
@@ -82,16 +94,7 @@ export const recordStepCompleted = async (
   const { parts, names, values } = assignments({ ...changes, updatedAt: entry.at });
   await writeTogether(
     [
-      {
-        Update: {
-          TableName: tableName(),
-          Key: keys.action(open.actionId),
-          UpdateExpression: 'SET #status = :used, usedAt = :now, usedBy = :by',
-          ConditionExpression: '#status = :open',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':used': 'used', ':open': 'open', ':now': entry.at, ':by': entry.actor },
-        },
-      },
+      spendAction(open.actionId, entry.actor, entry.at),
       {
         Update: {
           TableName: tableName(),
@@ -115,7 +118,13 @@ export const recordProgress = async (
   record: StepRecord,
   changes: Record<string, unknown>,
   entry: TimelineEntry,
-  options: { closeStep?: { key: string; actionId: string }; extra?: TransactItems; condition?: string } = {},
+  options: {
+    closeStep?: { key: string; actionId: string };
+    extra?: TransactItems;
+    /** A condition on the record, with its own placeholders. */
+    condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> };
+    refusal?: (failed: boolean[]) => Error | undefined;
+  } = {},
 ): Promise<void> => {
   const { parts, names, values } = assignments({ ...changes, updatedAt: entry.at });
   const close = options.closeStep;
@@ -126,9 +135,9 @@ export const recordProgress = async (
           TableName: tableName(),
           Key: record.key,
           UpdateExpression: `SET ${parts.join(', ')}${close ? ' REMOVE tasks.#key' : ''}`,
-          ConditionExpression: options.condition ?? 'attribute_exists(pk)',
-          ExpressionAttributeNames: { ...names, ...(close ? { '#key': close.key } : {}) },
-          ExpressionAttributeValues: values,
+          ConditionExpression: options.condition?.expression ?? 'attribute_exists(pk)',
+          ExpressionAttributeNames: { ...names, ...(close ? { '#key': close.key } : {}), ...options.condition?.names },
+          ExpressionAttributeValues: { ...values, ...options.condition?.values },
         },
       },
       ...(close
@@ -149,5 +158,6 @@ export const recordProgress = async (
       timelinePut(record.timelinePk, entry),
       ...(options.extra ?? []),
     ],
+    options.refusal,
   );
 };

@@ -14,8 +14,8 @@ import { itemKind, keys, sortKeyPrefix, tableDesign } from './table-design';
  * outgoing emails in the same transaction, so none of them exists without the others (R27).
  */
 
-type Item = Record<string, unknown>;
-type Put = { Put: { TableName: string; Item: Item; ConditionExpression?: string } };
+export type Item = Record<string, unknown>;
+export type Put = { Put: { TableName: string; Item: Item; ConditionExpression?: string } };
 
 const bookkeeping = new Set<string>([
   tableDesign.partitionKey,
@@ -55,7 +55,8 @@ export interface QueuedEmail extends OutgoingEmail {
   lastError?: string;
 }
 
-const emailPut = (subjectPk: string, email: OutgoingEmail, now: string): Put =>
+/** An email queued under its record, in the same transaction as the change that causes it. */
+export const emailPut = (subjectPk: string, email: OutgoingEmail, now: string): Put =>
   putNew({
     ...keys.email(subjectPk, email.id),
     itemType: itemKind.email,
@@ -91,13 +92,15 @@ const collection = async (pk: string): Promise<Item[]> => {
   return items;
 };
 
-const withHistory = async <T>(pk: string, sk: string): Promise<(History & { record: T }) | undefined> => {
+/** A record with its timeline and the emails queued under it. */
+export const withHistory = async <T>(pk: string, sk: string): Promise<(History & { record: T; items: Item[] }) | undefined> => {
   const items = await collection(pk);
   const record = items.find((item) => item.sk === sk);
   if (!record) return undefined;
   const skOf = (item: Item) => String(item.sk);
   return {
     record: fromItem<T>(record),
+    items,
     timeline: items.filter((item) => skOf(item).startsWith(sortKeyPrefix.timeline)).map((item) => fromItem<TimelineEntry>(item)),
     emails: items
       .filter((item) => skOf(item).startsWith(sortKeyPrefix.email))

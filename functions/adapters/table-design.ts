@@ -16,6 +16,7 @@
  * - an account with its timeline:               pk = ACCOUNT#<id>
  * - an order with its timeline, documents, agenda items, login and service-desk copy:
  *                                               pk = ORDER#<id>, sk = ORDER | TL#... | DOC#... | TODO#... | LOGIN | DESK#...
+ * - an opportunity's orders, oldest first:      gsi1pk = ORDERS#<opportunityId>, gsi1sk = <createdAt>#<id>
  * - a PO number, once per account:              pk = PO#<accountId>#<po>, sk = PO
  * - a person's open agenda, by due date:        gsi2pk = OWNER#<email>, gsi2sk begins_with TODO#open#
  * - idempotency records (Powertools):           pk = IDEMPOTENCY#<function>, sk = <hash>
@@ -83,6 +84,7 @@ export const keys = {
   agendaItem: (subjectPk: string, kind: string) => ({ pk: subjectPk, sk: `TODO#${kind}` }),
   serviceDeskSync: (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'DESK#registration' }),
   quotesOf: (opportunityId: string) => `QUOTES#${opportunityId}`,
+  ordersOf: (opportunityId: string) => `ORDERS#${opportunityId}`,
   action: (id: string) => ({ pk: `ACTION#${id}`, sk: 'ACTION' }),
   linkKey: () => ({ pk: 'CONFIG', sk: 'LINK_KEY' }),
   /** Timeline entries sort by time; the id breaks ties between entries of the same millisecond. */

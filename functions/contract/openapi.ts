@@ -4,6 +4,8 @@ import { leadBody, leadCreated, leadListQuery, qualificationBody, qualificationR
 import { engineeringReviewBody } from '../opportunities/schemas';
 import { routeKey, routes, type RouteKey } from '#functions/routes';
 import { contractBody, quoteBody, taskBodies, taskPath } from '#functions/quotes/schemas';
+import { accountBody, accountCreated } from '#functions/accounts/schemas';
+import { deliveryAnswerBody, orderBody, orderCreated, orderTaskBodies, orderTaskPath, setPasswordBody, shipmentBody } from '#functions/orders/schemas';
 
 /**
  * GET /openapi.json, built from the same route table and the same zod schemas that validate
@@ -21,7 +23,10 @@ interface Contract {
 }
 
 const anyStep = z.union(Object.values(taskBodies));
+const anyOrderStep = z.union(Object.values(orderTaskBodies));
+const anyLinkAnswer = z.union([...Object.values(taskBodies), ...Object.values(orderTaskBodies), deliveryAnswerBody, setPasswordBody]);
 const workflowStarted = z.object({ quoteId: z.uuid(), executionArn: z.string() });
+const shipmentStarted = z.object({ orderId: z.uuid(), executionArn: z.string() });
 
 const contracts: Partial<Record<RouteKey, Contract>> = {
   'POST /leads': { body: leadBody, created: leadCreated },
@@ -34,7 +39,11 @@ const contracts: Partial<Record<RouteKey, Contract>> = {
   'POST /quotes/{id}/tasks/{task}': { body: anyStep, path: taskPath.pick({ task: true }), status: '200' },
   'POST /opportunities/{id}/contract': { body: contractBody, created: workflowStarted, status: '202' },
   'GET /actions/{token}': { path: z.object({ token: z.string() }) },
-  'POST /actions/{token}': { body: anyStep, path: z.object({ token: z.string() }), status: '200' },
+  'POST /actions/{token}': { body: anyLinkAnswer, path: z.object({ token: z.string() }), status: '200' },
+  'POST /accounts': { body: accountBody, created: accountCreated },
+  'POST /orders': { body: orderBody, created: orderCreated },
+  'POST /orders/{id}/shipment': { body: shipmentBody, created: shipmentStarted, status: '202' },
+  'POST /orders/{id}/tasks/{task}': { body: anyOrderStep, path: orderTaskPath.pick({ task: true }), status: '200' },
 };
 
 const problem = z.object({

@@ -17,6 +17,7 @@ export const emailPurposes = [
   'packing-list',
   'sf-login',
   'delivery-check',
+  'delivery-problem',
   'sm-reminder',
   'equipment-check',
   'pleased-to-serve',

@@ -164,3 +164,17 @@ export const followUpEscalationEmail = (order: Order, id: string, manager: strin
     ],
     { url: orderUrl(order, links), label: 'Open the order' },
   );
+
+/** R25: the distributor reports a problem with the delivery; the SM hears of it at once. */
+export const deliveryProblemEmail = (order: Order, id: string, notes: string | undefined, links: Links): OutgoingEmail =>
+  email(
+    id,
+    'delivery-problem',
+    [order.owner],
+    `Delivery problem reported: ${order.customer.name}, PO ${order.poNumber}`,
+    [
+      `${order.distributor?.name ?? 'The distributor'} reports that PO ${order.poNumber} was not all received in good order: ${notes ?? 'no details given'}.`,
+      `Please contact them and ${order.userContact.name} (${order.userContact.email}).`,
+    ],
+    { url: orderUrl(order, links), label: 'Open the order' },
+  );

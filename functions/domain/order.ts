@@ -1,5 +1,6 @@
 import type { Account, Contact } from './account';
-import { Conflict } from './errors';
+import { Conflict, NotAllowed } from './errors';
+import { hasAnyRole, type Caller } from './roles';
 import type { TimelineEntry } from './timeline';
 
 /**
@@ -261,4 +262,89 @@ export const equipmentCheckAnswer = (
       ? 'Is your equipment operating OK? Yes: pleased to be of service! (R26)'
       : `Is your equipment operating OK? No: corrective action opened${answer.notes ? `: ${answer.notes}` : ''} (R26)`,
   };
+};
+
+// ---- the steps people take on an order --------------------------------------------------------
+
+export const orderTasks = ['contract-review', 'packing', 'equipment-check', 'corrective-action'] as const;
+export type OrderTask = (typeof orderTasks)[number];
+
+/** What each step asks, as people read it. */
+export const orderTaskAsks: Record<OrderTask, string> = {
+  'contract-review': 'Review the contract (R22)',
+  packing: 'Print and pack the Welcome Letter and system information (R23/R24)',
+  'equipment-check': 'Is your equipment operating OK? (R26)',
+  'corrective-action': 'Close the corrective action (R26)',
+};
+
+/**
+ * Who may complete which step, and whether it is still open: a person outside the step is a 403,
+ * a step already done (or not yet asked) a 409.
+ */
+export const checkOrderTask = (order: Order, task: OrderTask, caller: Caller): void => {
+  const allowed: Record<OrderTask, boolean> = {
+    'contract-review': hasAnyRole(caller, ['SalesAdmin']),
+    packing: hasAnyRole(caller, ['Production', 'SalesAdmin']),
+    'equipment-check': caller.email === order.owner,
+    'corrective-action': caller.email === order.owner || hasAnyRole(caller, ['SalesAdmin', 'Engineering']),
+  };
+  if (!allowed[task]) throw new NotAllowed(`${orderTaskAsks[task]} is not yours to do on order ${order.id}`);
+  const open: Record<OrderTask, boolean> = {
+    'contract-review': order.contractReview.status === 'open',
+    packing: order.packing.status === 'to-pack',
+    'equipment-check': Boolean(order.tasks['equipment-check']),
+    'corrective-action': order.correctiveAction?.status === 'open',
+  };
+  if (!open[task]) throw new Conflict(`${orderTaskAsks[task]}: not open on order ${order.id}`);
+};
+
+/** An item on a person's agenda (GET /agenda), filed under the record it is about. */
+export interface AgendaItem {
+  kind: OrderTask;
+  assignee: string;
+  dueAt: string;
+  summary: string;
+  subject: { kind: 'order'; id: string };
+}
+
+const day14 = (from: string) => new Date(Date.parse(from) + 14 * day).toISOString();
+
+/** R22: Sales Admin reviews the contract within two weeks of the PO. */
+export const contractReviewItem = (order: Order, salesAdmin: string): AgendaItem => ({
+  kind: 'contract-review',
+  assignee: salesAdmin,
+  dueAt: day14(order.createdAt),
+  summary: `Review the contract of PO ${order.poNumber} (${order.customer.name})`,
+  subject: { kind: 'order', id: order.id },
+});
+
+/** R26: the SM's call, due by three months after shipment. */
+export const equipmentCheckItem = (order: Order): AgendaItem => ({
+  kind: 'equipment-check',
+  assignee: order.owner,
+  dueAt: order.followUps!.equipmentCheck.dueBy,
+  summary: `Ask ${order.customer.name}: is your equipment operating OK? (PO ${order.poNumber})`,
+  subject: { kind: 'order', id: order.id },
+});
+
+/** R26 "no": on the SM's agenda until closed; a week to a first resolution. */
+export const correctiveActionItem = (order: Order, openedAt: string): AgendaItem => ({
+  kind: 'corrective-action',
+  assignee: order.owner,
+  dueAt: new Date(Date.parse(openedAt) + 7 * day).toISOString(),
+  summary: `Corrective action for ${order.customer.name} (PO ${order.poNumber})`,
+  subject: { kind: 'order', id: order.id },
+});
+
+/** How overdue an agenda item is, in whole days; 0 when not yet due. */
+export const overdueDays = (dueAt: string, now: Date): number => Math.max(0, Math.floor((now.getTime() - Date.parse(dueAt)) / day));
+
+/** How long the links of an order stay good. */
+export const orderLinkValidDays = { deliveryCheck: 30, equipmentCheck: 45, setPassword: 14 } as const;
+
+/** R24: the customer's own password; we keep only its scrypt hash. */
+export const passwordProblem = (password: string, username: string): string | undefined => {
+  if (password.length < 12) return 'must be at least 12 characters';
+  if (password.toLowerCase().includes(username.split('@')[0]!.toLowerCase())) return 'must not contain your username';
+  return undefined;
 };

@@ -23,7 +23,7 @@ export const completeQuoteStep = async (
 ) => {
   const input = { task: open.task, ...parseOr400(taskBodies[open.task], body, [], 'request body') } as TaskInput;
   const action = await findAction(open.actionId);
-  if (!action || action.status !== 'open') throw new Gone('This step has already been answered');
+  if (!action?.taskToken || action.status !== 'open') throw new Gone('This step has already been answered');
   const document = input.task === 'sign' ? await readQuoteDocument(quote.id) : undefined;
   const completed = completeTask(
     quote,

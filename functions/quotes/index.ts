@@ -13,7 +13,8 @@ import { dispatch } from '#http/dispatch';
 import { idempotentByKeyHeader } from '#http/idempotency';
 import { logger } from '#functions/observability';
 import { completeQuoteStep } from './complete-step';
-import { contractBody, quoteBody, quotePath, stepBody, taskPath } from './schemas';
+import { stepBody } from '#functions/actions/link-body';
+import { contractBody, quoteBody, quotePath, taskPath } from './schemas';
 
 /** Workflow runs are named after their quote, so a retry can never start a second one. */
 const runName = { quote: (id: string) => `quote-${id}`, contract: (id: string) => `contract-${id}` };

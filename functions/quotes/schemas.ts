@@ -48,15 +48,3 @@ export const taskBodies = {
 
 export const quotePath = z.object({ id: recordId });
 export const taskPath = z.object({ id: recordId, task: z.enum(quoteTasks) });
-
-/** Any JSON object; the step decides the shape once it is known. */
-export const stepBody = z.record(z.string(), z.unknown());
-
-/** An HTML form's fields: empty ones are absent; "confirm" is a checkbox. */
-export const stepBodyFromForm = (fields: Record<string, string | string[] | undefined>) =>
-  Object.fromEntries(
-    Object.entries(fields)
-      .map(([name, value]) => [name, Array.isArray(value) ? value[0] : value] as const)
-      .filter(([, value]) => value !== undefined && value !== '')
-      .map(([name, value]) => [name, name === 'confirm' ? value === 'yes' || value === 'on' || value === 'true' : value]),
-  );

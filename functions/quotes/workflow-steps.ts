@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { newActionId, signActionLink } from '#domain/action-link';
 import {
   assigneeOf,
   escalationOutcome,
@@ -23,7 +22,7 @@ import {
 } from '#domain/quote-correspondence';
 import { quoteFilename, renderQuoteDocument, sha256 } from '#domain/quote-document';
 import { systemActor, type TimelineEntry, type TimelineKind } from '#domain/timeline';
-import { linkKey, type StoredAction } from '#adapters/action-records';
+import { newAction } from '#adapters/action-records';
 import { findQuote, readQuoteDocument, recordQuoteProgress, recordQuoteStepAsked, storeQuoteDocument } from '#adapters/quote-records';
 import { opportunityWithHistory } from '#adapters/sales-records';
 import { sendEmail } from '#adapters/ses-mailer';
@@ -91,28 +90,25 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
     const limits = quoteLimits();
     const key = taskKey(input.task, input.approver);
     const assignee = assigneeOf(quote, input.task, input.approver, quoteTeam());
-    const actionId = newActionId();
-    const expiresAt = new Date(now.getTime() + days(limits.linkValidDays));
+    const { action, url } = await newAction(
+      {
+        subject: { kind: 'quote', id: quote.id },
+        task: input.task,
+        ...(input.approver ? { approver: input.approver } : {}),
+        key,
+        assignee,
+        taskToken: input.taskToken,
+      },
+      limits.linkValidDays,
+      now,
+    );
     const open: OpenTask = {
       task: input.task,
       ...(input.approver ? { approver: input.approver } : {}),
       assignee,
-      actionId,
+      actionId: action.actionId,
       askedAt: now.toISOString(),
       dueBy: new Date(now.getTime() + days(3)).toISOString(),
-    };
-    const action: StoredAction = {
-      actionId,
-      subject: { kind: 'quote', id: quote.id },
-      task: input.task,
-      ...(input.approver ? { approver: input.approver } : {}),
-      key,
-      assignee,
-      taskToken: input.taskToken,
-      status: 'open',
-      createdAt: now.toISOString(),
-      expiresAt: expiresAt.toISOString(),
-      ttl: Math.floor(expiresAt.getTime() / 1000) + 30 * 24 * 60 * 60,
     };
     // The record first: a link in an inbox must always name an action that exists.
     await recordQuoteStepAsked(
@@ -123,7 +119,6 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
       taskRules[input.task].status,
       entry('quote-step-assigned', `${taskRules[input.task].ask}: asked of ${assignee}`, { quoteId: quote.id, task: input.task }, open.askedAt),
     );
-    const url = new URL(`/actions/${signActionLink(await linkKey(), actionId, expiresAt)}`, links().appBaseUrl).toString();
     const email = stepRequestEmail(quote, open, url, links(), quote.escalations[key] ?? 0);
     await send({ ...email, to: [assignee] }, `ask:${input.task}`, quote);
     return { asked: assignee };

@@ -93,6 +93,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       approvers: process.env[settingNames.approvers] ?? JSON.stringify(processSettingDefaults.approvers),
       quoteLimits: process.env[settingNames.quoteLimits] ?? JSON.stringify(processSettingDefaults.quoteLimits),
       quoteApprovalArn: stepFunctions.stateMachineArn(localWorkflowName('quote-approval')),
+      productionEmail: process.env[settingNames.productionEmail] ?? processSettingDefaults.productionEmail,
+      sfSupportEmail: process.env[settingNames.sfSupportEmail] ?? processSettingDefaults.sfSupportEmail,
+      supportEmail: process.env[settingNames.supportEmail] ?? processSettingDefaults.supportEmail,
+      customerWebsite: process.env[settingNames.customerWebsite] ?? processSettingDefaults.customerWebsite,
+      serviceDeskUrl: process.env[settingNames.serviceDeskUrl] ?? processSettingDefaults.serviceDeskUrl,
+      serviceDeskMaxAttempts: process.env[settingNames.serviceDeskMaxAttempts] ?? String(processSettingDefaults.serviceDeskMaxAttempts),
+      postShipmentArn: stepFunctions.stateMachineArn(localWorkflowName('post-shipment')),
     };
     Object.assign(process.env, {
       AWS_REGION: region,
@@ -109,17 +116,19 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const streamArn = await ensureTable(client, tableName);
     client.destroy();
 
-    const { mailDelivery } = workers;
-    const poller = startStreamPoller({
-      endpoint: dynamodb.endpoint,
-      streamArn,
-      filter: mailDelivery.tableStream.filter,
-      handler: await loadHandler<(event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>>(mailDelivery.entry),
-      batchSize: mailDelivery.tableStream.batchSize,
-      retryAttempts: mailDelivery.tableStream.retryAttempts,
-      deadLetterFile: join(dataDir, 'dead-letters', 'mail-delivery.jsonl'),
-    });
-    stops.push(poller.stop);
+    // Every stream worker, with the same filter, batch size and retries as its event source on AWS.
+    for (const [name, worker] of Object.entries(workers)) {
+      const poller = startStreamPoller({
+        endpoint: dynamodb.endpoint,
+        streamArn,
+        filter: worker.tableStream.filter,
+        handler: await loadHandler<(event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>>(worker.entry),
+        batchSize: worker.tableStream.batchSize,
+        retryAttempts: worker.tableStream.retryAttempts,
+        deadLetterFile: join(dataDir, 'dead-letters', `${name}.jsonl`),
+      });
+      stops.push(poller.stop);
+    }
 
     const api = await startLocalApiGateway({
       host,

@@ -13,6 +13,8 @@ import aslValidator from 'asl-validator';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startLocalStepFunctions } from '../../infra/local/step-functions';
+import { projectFile } from '../../infra/local/project';
+import { workflows } from '#functions/workflows';
 
 /**
  * The local Step Functions endpoint, driven by the AWS SDK as the handlers will drive it, with a
@@ -81,6 +83,11 @@ const inOneDay = () => new Date(Date.now() + 86_400_000).toISOString();
 describe('the ASL', () => {
   it('the fixture is valid Amazon States Language', () => {
     const { isValid, errorsText } = aslValidator(JSON.parse(definition));
+    expect(isValid, errorsText()).toBe(true);
+  });
+
+  it.each(Object.entries(workflows))('%s is valid Amazon States Language', (_name, workflow) => {
+    const { isValid, errorsText } = aslValidator(JSON.parse(readFileSync(projectFile(workflow.definitionFile), 'utf8')));
     expect(isValid, errorsText()).toBe(true);
   });
 });

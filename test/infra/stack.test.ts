@@ -6,7 +6,7 @@ import { roles } from '#domain/roles';
 import { readFileSync } from 'node:fs';
 import { routeGroups, routeKey, routes } from '#functions/routes';
 import { workers } from '#functions/workers';
-import { workflows } from '#functions/workflows';
+import { workflows, type WorkflowName } from '#functions/workflows';
 import { projectFile } from '../../infra/local/project';
 import { AwsSolutionsChecks } from '../../infra/nag';
 import { SalesflowStack } from '../../infra/salesflow-stack';
@@ -128,46 +128,88 @@ describe('the functions', () => {
   });
 });
 
-describe('the quote-approval workflow', () => {
-  const machines = () => Object.entries(template.findResources('AWS::StepFunctions::StateMachine')) as [string, any][];
+const machineIds = { 'quote-approval': /^QuoteApproval/, 'post-shipment': /^PostShipment/ } as const;
+const stepsFunctionOf = (name: WorkflowName) => Object.keys(workflows[name].functions)[0]!;
+
+describe.each(Object.keys(workflows) as WorkflowName[])('the %s workflow', (name) => {
+  const machine = () => {
+    const found = Object.entries(template.findResources('AWS::StepFunctions::StateMachine')).find(([id]) => machineIds[name].test(id));
+    expect(found, `a state machine for ${name}`).toBeDefined();
+    return found as [string, any];
+  };
 
   it('is a STANDARD state machine from its ASL file, logging ALL events with X-Ray', () => {
-    const [, machine] = machines()[0]!;
-    expect(machine!.Properties).toMatchObject({
+    const [, resource] = machine();
+    expect(resource.Properties).toMatchObject({
       StateMachineType: 'STANDARD',
       LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
       TracingConfiguration: { Enabled: true },
     });
     // The definition is the file itself (an S3 asset), with the function ARN substituted in.
-    expect(machine!.Properties.DefinitionS3Location).toBeDefined();
-    expect(machine!.Properties.DefinitionSubstitutions).toEqual({ QuoteSteps: { 'Fn::GetAtt': [expect.stringMatching(/^QuoteStepsFunction/), 'Arn'] } });
-    const file = readFileSync(projectFile(workflows['quote-approval'].definitionFile), 'utf8');
-    expect(file).toContain('${QuoteSteps}');
+    expect(resource.Properties.DefinitionS3Location).toBeDefined();
+    const steps = stepsFunctionOf(name);
+    expect(resource.Properties.DefinitionSubstitutions).toEqual({
+      [steps]: { 'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${steps}Function`)), 'Arn'] },
+    });
+    const file = readFileSync(projectFile(workflows[name].definitionFile), 'utf8');
+    expect(file).toContain(`\${${steps}}`);
   });
 
   it('may invoke its own steps function and nothing else', () => {
-    const [machineId, machine] = machines()[0]!;
-    const roleId = machine!.Properties.RoleArn['Fn::GetAtt'][0];
+    const [, resource] = machine();
+    const roleId = resource.Properties.RoleArn['Fn::GetAtt'][0];
     const [, policy] = Object.entries(template.findResources('AWS::IAM::Policy')).find(([, p]) =>
       p.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleId),
     )!;
     const invoke = policy.Properties.PolicyDocument.Statement.filter((s: { Action: unknown }) =>
       JSON.stringify(s.Action).includes('lambda:InvokeFunction'),
     );
-    expect(JSON.stringify(invoke)).toMatch(/QuoteStepsFunction/);
+    expect(JSON.stringify(invoke)).toMatch(new RegExp(`${stepsFunctionOf(name)}Function`));
+    for (const other of Object.keys(workflows).filter((n) => n !== name) as WorkflowName[]) {
+      expect(JSON.stringify(invoke)).not.toMatch(new RegExp(`${stepsFunctionOf(other)}Function`));
+    }
     expect(JSON.stringify(invoke)).not.toMatch(/"\*"/);
-    expect(machineId).toMatch(/^QuoteApproval/);
   });
+});
 
-  it('only the quotes function starts runs; quotes and actions hand answers back', () => {
+describe('workflow permissions and alarms', () => {
+  it('only the quotes and orders functions start runs; they and the links hand answers back', () => {
     const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
     const holders = (action: string) =>
       policies.filter(([, p]) => JSON.stringify(p).includes(action)).map(([id]) => id.replace(/Function.*$/, '')).sort();
-    expect(holders('states:StartExecution')).toEqual(['QuotesApi']);
-    expect(holders('states:SendTaskSuccess')).toEqual(['ActionsApi', 'QuotesApi']);
+    expect(holders('states:StartExecution')).toEqual(['OrdersApi', 'QuotesApi']);
+    expect(holders('states:SendTaskSuccess')).toEqual(['ActionsApi', 'OrdersApi', 'QuotesApi']);
   });
 
-  it('raises an alarm when a run fails', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsFailed', Namespace: 'AWS/States' });
+  it('raises an alarm when a run of either workflow fails', () => {
+    const failed = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
+      (alarm) => alarm.Properties.MetricName === 'ExecutionsFailed' && alarm.Properties.Namespace === 'AWS/States',
+    );
+    expect(failed).toHaveLength(Object.keys(workflows).length);
+  });
+});
+
+describe('the post-shipment workflow (R25/R26)', () => {
+  const definition = JSON.parse(readFileSync(projectFile(workflows['post-shipment'].definitionFile), 'utf8'));
+  const states = Object.values(definition.States) as any[];
+
+  it('waits to timestamps computed from the ship date, never fixed seconds', () => {
+    const waits = states.filter((state) => state.Type === 'Wait');
+    expect(waits.map((w) => w.TimestampPath)).toEqual(['$.schedule.deliveryCheckAt', '$.schedule.equipmentCheckFrom']);
+    expect(waits.every((w) => w.Seconds === undefined && w.SecondsPath === undefined)).toBe(true);
+  });
+
+  it('asks the SM with a task token and escalates on timeout', () => {
+    const ask = states.find((state) => String(state.Resource).endsWith('.waitForTaskToken'));
+    expect(ask.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
+    expect(ask.TimeoutSeconds).toBe(30 * 24 * 60 * 60);
+    expect(ask.Catch[0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: "Escalate to the SM's manager" });
+  });
+
+  it('the service desk worker reads only new registrations, with a DLQ', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify(workers.serviceDeskSync.tableStream.filter) }] },
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
   });
 });

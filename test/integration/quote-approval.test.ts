@@ -106,7 +106,7 @@ describe('R13-R17: a quote within the standard limits', () => {
     const before = await quote(quoteId);
     const shown = await api('GET', link);
     expect(shown.status).toBe(200);
-    expect(shown.body).toMatchObject({ ask: 'Prepare the quote', assignee: people.salesAdmin, quote: { id: quoteId } });
+    expect(shown.body).toMatchObject({ ask: 'Prepare the quote', assignee: people.salesAdmin, about: { kind: 'quote', id: quoteId } });
     const page = await api('GET', link, { headers: { accept: 'text/html' } });
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(page.body).toContain('<form method="post">');

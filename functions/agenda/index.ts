@@ -1,0 +1,20 @@
+import { overdueDays } from '#domain/order';
+import { openAgendaOf } from '#adapters/order-records';
+import { apiRoute, json } from '#http/api';
+import { dispatch } from '#http/dispatch';
+
+/**
+ * GET /agenda: the caller's open items (R22's contract reviews, R26's equipment checks and
+ * corrective actions), from the owner index, most overdue first. Overdue items stay and say by
+ * how much.
+ */
+export const getAgenda = apiRoute({ route: 'GET /agenda' }, async ({ caller }) => {
+  const now = new Date();
+  const items = (await openAgendaOf(caller!.email))
+    .map((item) => ({ ...item, overdueByDays: overdueDays(item.dueAt, now), link: `/${item.subject.kind}s/${item.subject.id}` }))
+    .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  return json(200, { owner: caller!.email, items });
+});
+
+/** The agenda Lambda. */
+export const handler = dispatch({ 'GET /agenda': getAgenda });

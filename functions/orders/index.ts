@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import { NotFound } from '#domain/errors';
+import {
+  checkOrderTask,
+  contractReviewItem,
+  followUpSchedule,
+  followUpStates,
+  orderLinkValidDays,
+  placeOrder,
+  postShipmentInput,
+  shipDateProblem,
+  type Order,
+} from '#domain/order';
+import {
+  orderAcknowledgementEmail,
+  packingListEmail,
+  sfLoginEmail,
+  welcomeLetterEmail,
+} from '#domain/order-correspondence';
+import { sha256 } from '#domain/printed-page';
+import { systemActor, type TimelineEntry } from '#domain/timeline';
+import { renderWelcomeLetter, welcomeLetterFilename } from '#domain/welcome-letter';
+import { findAccount } from '#adapters/account-records';
+import { newAction } from '#adapters/action-records';
+import { findOrder, orderWithHistory, recordNewOrder, recordOrderChange, type OrderIntake } from '#adapters/order-records';
+import { findOpportunity } from '#adapters/sales-records';
+import { keys } from '#adapters/table-design';
+import { executionArnFor, startWorkflow } from '#adapters/workflow-runs';
+import { links, orderTeam, postShipmentArn, serviceDeskUrl } from '#functions/config';
+import { idPath } from '#contract/fields';
+import { apiRoute, json, Problem } from '#http/api';
+import { dispatch } from '#http/dispatch';
+import { idempotentByKeyHeader } from '#http/idempotency';
+import { logger } from '#functions/observability';
+import { stepBody } from '#functions/actions/link-body';
+import { completeOrderTask } from './complete-task';
+import { orderBody, orderTaskPath, shipmentBody } from './schemas';
+
+const fieldProblem = (path: string, message: string) => new Problem(400, 'Invalid request body', [{ path, message }]);
+
+/** R20-R24: Sales Admin enters the PO; the order sets the rest going at once. */
+export const createOrder = apiRoute(
+  { route: 'POST /orders', body: orderBody, around: [idempotentByKeyHeader('orders')] },
+  async ({ body, caller }) => {
+    const customer = await findAccount(body.accountId);
+    if (!customer) throw fieldProblem('accountId', 'no such account');
+    if (customer.kind !== 'customer') throw fieldProblem('accountId', 'must be a customer: distributors do not place orders here');
+    if (body.opportunityId && !(await findOpportunity(body.opportunityId))) throw fieldProblem('opportunityId', 'no such opportunity');
+    const distributor = customer.distributorId ? await findAccount(customer.distributorId) : undefined;
+    const now = new Date();
+    const at = now.toISOString();
+    const team = orderTeam();
+    const placed = placeOrder(
+      customer,
+      distributor,
+      body,
+      { orderId: randomUUID(), registrationId: `SR-${randomUUID().slice(0, 8).toUpperCase()}`, entryId: randomUUID() },
+      caller!.email,
+      at,
+    );
+    let order: Order = { ...placed.order, ...(serviceDeskUrl() ? { support: { ...placed.order.support, serviceDesk: 'queued' } } : {}) };
+    const intake: OrderIntake = {
+      order,
+      entry: placed.entry,
+      alsoOnTimelinesOf: [keys.account(customer.id).pk, ...(body.opportunityId ? [keys.opportunity(body.opportunityId).pk] : [])],
+      emails: [],
+      documents: [],
+      // R22: the contract review goes on the agenda of the Sales Admin who entered the order.
+      agenda: [contractReviewItem(order, caller!.email)],
+      ...(serviceDeskUrl() ? { serviceDesk: serviceDeskCopy(order) } : {}),
+    };
+    if (order.routing.channel === 'standard') {
+      // R23: the Welcome Letter, signed by the SM, to Production as a soft copy.
+      const letter = await renderWelcomeLetter(order, { support: team.support, website: team.website }, at);
+      order = { ...order, welcomeLetter: { filename: welcomeLetterFilename(order), sha256: sha256(letter), status: 'with-production' } };
+      intake.documents.push({ name: 'welcome-letter', content: letter, sha256: order.welcomeLetter!.sha256 });
+      intake.emails.push(welcomeLetterEmail(order, randomUUID(), team.production, links()));
+    } else {
+      // R24: SF Customer Support passes on a one-time set-password link; no password is ever sent.
+      const { action, url } = await newAction(
+        { subject: { kind: 'order', id: order.id }, task: 'set-password', key: 'set-password', assignee: order.userContact.email },
+        orderLinkValidDays.setPassword,
+        now,
+      );
+      intake.webLogin = { username: order.webLogin!.username, action };
+      intake.emails.push(sfLoginEmail(order, randomUUID(), team.sfCustomerSupport, url, orderLinkValidDays.setPassword));
+      intake.emails.push(packingListEmail(order, randomUUID(), team.production, links()));
+    }
+    // R22: the customer's acknowledgement.
+    intake.emails.unshift(orderAcknowledgementEmail(order, randomUUID()));
+    intake.order = order;
+    await recordNewOrder(intake);
+    logger.info('order received', { orderId: order.id, channel: order.routing.channel, followUps: order.routing.followUps });
+    return json(201, { id: order.id }, { location: `/orders/${order.id}` });
+  },
+);
+
+/** R21: what the service desk gets: the registration, the user, the system; no prices. */
+const serviceDeskCopy = (order: Order) => ({
+  registrationId: order.support.registrationId,
+  orderId: order.id,
+  customer: order.customer.name,
+  userContact: order.userContact,
+  system: order.system ?? {},
+  products: order.lines.map((line) => ({ sku: line.sku, description: line.description, quantity: line.quantity })),
+  registeredAt: order.support.registeredAt,
+});
+
+/** An order with its support registration, letters, follow-ups (done, due or overdue) and timeline. */
+export const getOrder = apiRoute({ route: 'GET /orders/{id}', path: idPath }, async ({ path }) => {
+  const found = await orderWithHistory(path.id);
+  if (!found) throw new NotFound(`No order ${path.id}`);
+  const { order } = found;
+  return json(200, {
+    ...order,
+    // The step that waits for whom; the links themselves are only ever in the emails.
+    tasks: Object.values(order.tasks).map(({ actionId: _actionId, ...open }) => open),
+    followUpStates: followUpStates(order.followUps, new Date()),
+    timeline: found.timeline,
+    emails: found.emails,
+  });
+});
+
+/** Runs are named after their order: one post-shipment run per order, ever. */
+const runName = (orderId: string) => `shipment-${orderId}`;
+
+/** The shipment: the ship date sets every follow-up's date; the post-shipment workflow runs them. */
+export const recordShipment = apiRoute(
+  { route: 'POST /orders/{id}/shipment', path: idPath, body: shipmentBody },
+  async ({ path, body, caller }) => {
+    const order = await findOrder(path.id);
+    if (!order) throw new NotFound(`No order ${path.id}`);
+    const now = new Date();
+    const shippedAt = new Date(body.shippedAt);
+    const problem = shipDateProblem(shippedAt, now);
+    if (problem) throw fieldProblem('shippedAt', problem);
+    const followUps = followUpSchedule(shippedAt.toISOString(), order.routing);
+    const executionArn = executionArnFor(postShipmentArn(), runName(order.id));
+    const shipment = {
+      shippedAt: shippedAt.toISOString(),
+      ...(body.carrier ? { carrier: body.carrier } : {}),
+      ...(body.tracking ? { tracking: body.tracking } : {}),
+      recordedBy: caller!.email,
+      executionArn,
+    };
+    const at = now.toISOString();
+    await recordOrderChange(
+      order,
+      { shipment, followUps, status: 'shipped' },
+      { expression: 'attribute_exists(pk) AND attribute_not_exists(shipment)' },
+      {
+        id: randomUUID(),
+        at,
+        actor: caller!.email,
+        kind: 'shipped',
+        channel: 'internal',
+        summary: `Shipped on ${shipment.shippedAt.slice(0, 10)}${body.carrier ? ` by ${body.carrier}` : ''}${body.tracking ? ` (${body.tracking})` : ''}`,
+        detail: { orderId: order.id },
+      },
+      {},
+      `Order ${order.id} has already shipped`,
+    );
+    const shipped = { ...order, followUps };
+    try {
+      await startWorkflow(postShipmentArn(), runName(order.id), postShipmentInput(shipped, followUps));
+    } catch (error) {
+      // The shipment stands; the order says its follow-ups could not start, for a person to see.
+      await recordOrderChange(order, { failure: { at: new Date().toISOString(), error: (error as Error).name } }, { expression: 'attribute_exists(pk)' }, failedToStart()).catch(
+        () => undefined,
+      );
+      throw error;
+    }
+    logger.info('order shipped', { orderId: order.id, followUps: order.routing.followUps });
+    return json(202, { orderId: order.id, executionArn }, { location: `/orders/${order.id}` });
+  },
+);
+
+const failedToStart = (): TimelineEntry => ({
+  id: randomUUID(),
+  at: new Date().toISOString(),
+  actor: systemActor,
+  kind: 'order-step',
+  summary: 'The post-shipment workflow could not be started',
+});
+
+/** The internal way to complete a step on an order, for the person or role it belongs to. */
+export const completeTask = apiRoute(
+  { route: 'POST /orders/{id}/tasks/{task}', path: orderTaskPath, body: stepBody },
+  async ({ path, body, caller }) => {
+    const order = await findOrder(path.id);
+    if (!order) throw new NotFound(`No order ${path.id}`);
+    checkOrderTask(order, path.task, caller!);
+    return json(200, await completeOrderTask(order, path.task, body, caller!.email, 'internal'));
+  },
+);
+
+/** The orders Lambda. */
+export const handler = dispatch({
+  'POST /orders': createOrder,
+  'GET /orders/{id}': getOrder,
+  'POST /orders/{id}/shipment': recordShipment,
+  'POST /orders/{id}/tasks/{task}': completeTask,
+});

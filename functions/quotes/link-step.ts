@@ -1,0 +1,68 @@
+import { Gone } from '#domain/errors';
+import { approverTitles, taskRules, type OpenTask, type Quote, type QuoteTask } from '#domain/quote';
+import type { StoredAction } from '#adapters/action-records';
+import { findQuote } from '#adapters/quote-records';
+import type { LinkStep, StepField, StepView } from '#functions/actions/step-page';
+import { completeQuoteStep } from './complete-step';
+
+/** R15-R17, R19: a quote's step, as its emailed link shows and answers it. */
+
+const fieldsOf: Record<QuoteTask, StepField[]> = {
+  'prepare-qpa': [{ name: 'text', kind: 'text', required: true }],
+  'approve-qpa': [
+    { name: 'decision', kind: 'choice', required: true, options: ['approve', 'reject'] },
+    { name: 'reason', kind: 'text', required: false },
+  ],
+  'prepare-quote': [
+    { name: 'paymentTerms', kind: 'text', required: true },
+    { name: 'deliveryTerms', kind: 'text', required: true },
+    { name: 'notes', kind: 'text', required: false },
+  ],
+  'engineering-assistance': [{ name: 'text', kind: 'text', required: true }],
+  'prepare-proposal': [{ name: 'text', kind: 'text', required: true }],
+  sign: [{ name: 'confirm', label: 'I have reviewed the document and sign it as it stands', kind: 'confirm', required: true }],
+  'approve-contract': [
+    { name: 'decision', kind: 'choice', required: true, options: ['approve', 'reject'] },
+    { name: 'reason', kind: 'text', required: false },
+    { name: 'terms', kind: 'text', required: false },
+  ],
+};
+
+const gbp = (n: number) => `£${n.toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+export const quoteStepView = (quote: Quote, open: OpenTask, expiresAt: Date): StepView => ({
+  ask: open.approver ? `${taskRules[open.task].ask} (${approverTitles[open.approver]})` : taskRules[open.task].ask,
+  about: {
+    kind: 'quote',
+    id: quote.id,
+    title: `Quote for ${quote.customer.company}`,
+    facts: [
+      `${gbp(quote.totals.netGbp)} net (list ${gbp(quote.totals.listGbp)}), from ${quote.owner}.`,
+      ...(quote.qpa.reasons.length ? [`QPA because of ${quote.qpa.reasons.join('; ')}.`] : []),
+      quote.request.proposalSummary,
+      ...(quote.document ? [`Document SHA-256: ${quote.document.sha256} (${quote.document.bytes} bytes)`] : []),
+    ],
+    lines: quote.request.lines.map((l) => ({
+      quantity: l.quantity,
+      item: `${l.sku} ${l.description}`,
+      unit: l.unitPriceGbp,
+      discountPercent: l.discountPercent,
+    })),
+  },
+  assignee: open.assignee,
+  expiresAt: expiresAt.toISOString(),
+  fields: fieldsOf[open.task],
+});
+
+export const quoteLinkStep = async (action: StoredAction, expiresAt: Date): Promise<LinkStep> => {
+  const quote = await findQuote(action.subject.id);
+  const open = quote?.tasks[action.key];
+  if (!quote || open?.actionId !== action.actionId) throw new Gone('This step is no longer waiting for an answer');
+  return {
+    view: quoteStepView(quote, open, expiresAt),
+    complete: async (body, by) => {
+      const done = await completeQuoteStep(quote, open, body, by, 'link');
+      return { outcome: done.decision, result: done };
+    },
+  };
+};
