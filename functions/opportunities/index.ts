@@ -4,6 +4,7 @@ import { NotFound } from '#domain/errors';
 import { recordEngineeringAdvice } from '#domain/opportunity';
 import { findOpportunity, opportunityWithHistory, recordEngineeringReview } from '#adapters/sales-records';
 import { quotesOf } from '#adapters/quote-records';
+import { ordersOf } from '#adapters/order-records';
 import { links } from '#functions/config';
 import { idPath } from '#contract/fields';
 import { apiRoute, json } from '#http/api';
@@ -11,11 +12,11 @@ import { dispatch } from '#http/dispatch';
 import { logger } from '#functions/observability';
 import { engineeringReviewBody } from './schemas';
 
-/** An opportunity with its timeline and quotes (orders join it when that workflow lands). */
+/** An opportunity with its timeline, quotes and orders. */
 export const getOpportunity = apiRoute({ route: 'GET /opportunities/{id}', path: idPath }, async ({ path }) => {
-  const [found, quotes] = await Promise.all([opportunityWithHistory(path.id), quotesOf(path.id)]);
+  const [found, quotes, orders] = await Promise.all([opportunityWithHistory(path.id), quotesOf(path.id), ordersOf(path.id)]);
   if (!found) throw new NotFound(`No opportunity ${path.id}`);
-  return json(200, { ...found.opportunity, timeline: found.timeline, emails: found.emails, quotes });
+  return json(200, { ...found.opportunity, timeline: found.timeline, emails: found.emails, quotes, orders });
 });
 
 /** R10: Engineering reviews and advises the SM, once. */

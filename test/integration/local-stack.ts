@@ -109,6 +109,13 @@ export const eventually = async <T>(probe: () => Promise<T | undefined>, within 
   }
 };
 
+/** The /actions/ link in an email. */
+export const linkIn = (email: SentEmail): string => {
+  const match = /https?:\/\/\S+\/actions\/[A-Za-z0-9._-]+/.exec(email.body.text ?? '');
+  if (!match) throw new Error(`no action link in "${email.subject}"`);
+  return match[0];
+};
+
 export const uniqueEmail = (name: string) => `${name}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@customer.test`;
 
 /** The integration suite's shared stack (see global-setup). */

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { qualificationBody } from '../fixtures/qualification';
-import { eventually, uniqueEmail, type SentEmail, type StackClient } from './local-stack';
+import { eventually, linkIn, uniqueEmail, type SentEmail, type StackClient } from './local-stack';
 
 /**
  * The people of a quote's journey, as the local stack's defaults name them
@@ -57,13 +57,6 @@ export const quoteJourney = (client: StackClient) => {
     (await sentEmails()).filter(
       (email) => email.destination.to.some((address) => address.includes(to)) && email.subject.includes(company) && subject.test(email.subject),
     );
-
-  /** The /actions/ link in an email. */
-  const linkIn = (email: SentEmail): string => {
-    const match = /https?:\/\/\S+\/actions\/[A-Za-z0-9._-]+/.exec(email.body.text ?? '');
-    if (!match) throw new Error(`no action link in "${email.subject}"`);
-    return match[0];
-  };
 
   const quote = async (quoteId: string) => {
     const answer = await api('GET', `/quotes/${quoteId}`, { token: await tokenFor(people.sm, 'SalesManager') });
