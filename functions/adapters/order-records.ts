@@ -127,11 +127,12 @@ export const recordOrderChange = (
   changes: Record<string, unknown>,
   condition: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
   entry: TimelineEntry,
-  extra: { items?: TransactItems; emails?: OutgoingEmail[] } = {},
+  extra: { items?: TransactItems; emails?: OutgoingEmail[]; remove?: string[] } = {},
   conflict = 'The order changed meanwhile',
 ) =>
   recordProgress(orderRecord(order), changes, entry, {
     condition,
+    ...(extra.remove ? { remove: extra.remove } : {}),
     extra: [...(extra.items ?? []), ...(extra.emails ?? []).map((email) => emailPut(orderPk(order.id), email, entry.at))],
     refusal: ([changed]) => (changed ? new Conflict(conflict) : undefined),
   });

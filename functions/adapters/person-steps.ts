@@ -124,17 +124,21 @@ export const recordProgress = async (
     /** A condition on the record, with its own placeholders. */
     condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> };
     refusal?: (failed: boolean[]) => Error | undefined;
+    /** Top-level attributes that no longer apply. */
+    remove?: string[];
   } = {},
 ): Promise<void> => {
   const { parts, names, values } = assignments({ ...changes, updatedAt: entry.at });
   const close = options.closeStep;
+  const removals = [...(close ? ['tasks.#key'] : []), ...(options.remove ?? []).map((_, index) => `#r${index}`)];
+  (options.remove ?? []).forEach((name, index) => (names[`#r${index}`] = name));
   await writeTogether(
     [
       {
         Update: {
           TableName: tableName(),
           Key: record.key,
-          UpdateExpression: `SET ${parts.join(', ')}${close ? ' REMOVE tasks.#key' : ''}`,
+          UpdateExpression: `SET ${parts.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
           ConditionExpression: options.condition?.expression ?? 'attribute_exists(pk)',
           ExpressionAttributeNames: { ...names, ...(close ? { '#key': close.key } : {}), ...options.condition?.names },
           ExpressionAttributeValues: { ...values, ...options.condition?.values },

@@ -103,6 +103,12 @@ export interface Order {
   shipment?: { shippedAt: string; carrier?: string; tracking?: string; recordedBy: string; executionArn: string };
   followUps?: FollowUps;
   correctiveAction?: CorrectiveAction;
+  /** The shipment was recorded but its workflow did not start: recording it again retries. */
+  followUpsNotStarted?: { at: string; error: string };
+  /** Set when the workflow skipped the follow-ups (W. Sales). */
+  postShipment?: string;
+  /** A workflow step failed after its retries. */
+  failure?: { at: string; error: string };
   tasks: Record<string, { task: string; assignee: string; actionId: string; askedAt: string; dueBy: string }>;
   escalations: Record<string, number>;
   status: 'received' | 'shipped';

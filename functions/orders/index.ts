@@ -18,7 +18,7 @@ import {
   welcomeLetterEmail,
 } from '#domain/order-correspondence';
 import { sha256 } from '#domain/printed-page';
-import { systemActor, type TimelineEntry } from '#domain/timeline';
+import { systemActor } from '#domain/timeline';
 import { renderWelcomeLetter, welcomeLetterFilename } from '#domain/welcome-letter';
 import { findAccount } from '#adapters/account-records';
 import { newAction } from '#adapters/action-records';
@@ -147,7 +147,8 @@ export const recordShipment = apiRoute(
     await recordOrderChange(
       order,
       { shipment, followUps, status: 'shipped' },
-      { expression: 'attribute_exists(pk) AND attribute_not_exists(shipment)' },
+      // Once per order; again only if the last attempt's workflow could not start.
+      { expression: 'attribute_exists(pk) AND (attribute_not_exists(shipment) OR attribute_exists(followUpsNotStarted))' },
       {
         id: randomUUID(),
         at,
@@ -157,31 +158,31 @@ export const recordShipment = apiRoute(
         summary: `Shipped on ${shipment.shippedAt.slice(0, 10)}${body.carrier ? ` by ${body.carrier}` : ''}${body.tracking ? ` (${body.tracking})` : ''}`,
         detail: { orderId: order.id },
       },
-      {},
+      { remove: ['followUpsNotStarted'] },
       `Order ${order.id} has already shipped`,
     );
-    const shipped = { ...order, followUps };
     try {
-      await startWorkflow(postShipmentArn(), runName(order.id), postShipmentInput(shipped, followUps));
+      await startWorkflow(postShipmentArn(), runName(order.id), postShipmentInput(order, followUps));
     } catch (error) {
-      // The shipment stands; the order says its follow-ups could not start, for a person to see.
-      await recordOrderChange(order, { failure: { at: new Date().toISOString(), error: (error as Error).name } }, { expression: 'attribute_exists(pk)' }, failedToStart()).catch(
-        () => undefined,
-      );
+      // The shipment stands, and says its follow-ups did not start: the same request may be sent again.
+      await recordOrderChange(
+        order,
+        { followUpsNotStarted: { at: new Date().toISOString(), error: (error as Error).name } },
+        { expression: 'attribute_exists(pk)' },
+        {
+          id: randomUUID(),
+          at: new Date().toISOString(),
+          actor: systemActor,
+          kind: 'order-step',
+          summary: 'The post-shipment workflow could not be started; record the shipment again to retry',
+        },
+      ).catch(() => undefined);
       throw error;
     }
     logger.info('order shipped', { orderId: order.id, followUps: order.routing.followUps });
     return json(202, { orderId: order.id, executionArn }, { location: `/orders/${order.id}` });
   },
 );
-
-const failedToStart = (): TimelineEntry => ({
-  id: randomUUID(),
-  at: new Date().toISOString(),
-  actor: systemActor,
-  kind: 'order-step',
-  summary: 'The post-shipment workflow could not be started',
-});
 
 /** The internal way to complete a step on an order, for the person or role it belongs to. */
 export const completeTask = apiRoute(

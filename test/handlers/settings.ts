@@ -22,4 +22,9 @@ Object.assign(process.env, {
   }),
   [settingNames.quoteLimits]: '{}',
   [settingNames.quoteApprovalArn]: 'arn:aws:states:eu-west-2:123456789012:stateMachine:salesflow-quote-approval',
+  [settingNames.productionEmail]: 'production@salesflow.example',
+  [settingNames.sfSupportEmail]: 'sf.support@salesflow.example',
+  [settingNames.supportEmail]: 'support@salesflow.example',
+  [settingNames.customerWebsite]: 'https://customers.salesflow.example',
+  [settingNames.postShipmentArn]: 'arn:aws:states:eu-west-2:123456789012:stateMachine:salesflow-post-shipment',
 });
