@@ -170,44 +170,37 @@ export class SalesflowStack extends Stack {
         }),
       );
 
-    // R13-R19: the quote-approval workflow and the function its steps run in.
-    const quoteSteps = new SalesflowFunction(this, 'QuoteSteps', {
-      entry: workflows['quote-approval'].functions.QuoteSteps,
-      description: 'R13-R19: the quote-approval workflow steps',
-      environment,
-      alarmTopic,
-      timeout: Duration.seconds(30),
-    });
-    table.grantReadWriteData(quoteSteps.function);
-    grantSendEmail(quoteSteps.function, ['ses:SendRawEmail']);
-    const quoteApproval = new Workflow(this, 'QuoteApproval', {
-      definitionFile: workflows['quote-approval'].definitionFile,
-      stateMachineName: workflowNames['quote-approval'],
-      functions: { QuoteSteps: quoteSteps.function },
-      alarmTopic,
-      description: 'R13-R19: quote approval, preparation, signature, transmission and contract',
-    });
+    // Each workflow with the one function its steps run in (functions/workflows.ts).
+    const flows = {} as Record<WorkflowName, { workflow: Workflow; steps: IFunction }>;
+    for (const [name, workflow] of Object.entries(workflows) as [WorkflowName, (typeof workflows)[WorkflowName]][]) {
+      const [[substitution, entry]] = Object.entries(workflow.functions) as [[string, string]];
+      const steps = new SalesflowFunction(this, substitution, {
+        entry,
+        description: `${workflow.description}: the steps`,
+        environment,
+        alarmTopic,
+        timeout: Duration.seconds(30),
+      });
+      table.grantReadWriteData(steps.function);
+      flows[name] = {
+        steps: steps.function,
+        workflow: new Workflow(this, name.replace(/(^|-)(\w)/g, (_, _dash, letter: string) => letter.toUpperCase()), {
+          definitionFile: workflow.definitionFile,
+          stateMachineName: workflowNames[name],
+          functions: { [substitution]: steps.function },
+          alarmTopic,
+          description: workflow.description,
+        }),
+      };
+    }
+    // R17: the quote goes to the customer from its step, the signed PDF attached. The post-shipment
+    // steps queue their emails in the outbox, so they need no SES.
+    grantSendEmail(flows['quote-approval'].steps, ['ses:SendRawEmail']);
+    const { workflow: quoteApproval } = flows['quote-approval'];
     quoteApproval.grantStartExecution(groups.quotes.function);
     quoteApproval.grantTaskResponse(groups.quotes.function);
     quoteApproval.grantTaskResponse(groups.actions.function);
-
-    // R25/R26: the post-shipment workflow. Its steps queue their emails in the outbox, so the
-    // function needs the table only; mail delivery sends them.
-    const orderSteps = new SalesflowFunction(this, 'OrderSteps', {
-      entry: workflows['post-shipment'].functions.OrderSteps,
-      description: 'R25/R26: the post-shipment workflow steps',
-      environment,
-      alarmTopic,
-      timeout: Duration.seconds(30),
-    });
-    table.grantReadWriteData(orderSteps.function);
-    const postShipment = new Workflow(this, 'PostShipment', {
-      definitionFile: workflows['post-shipment'].definitionFile,
-      stateMachineName: workflowNames['post-shipment'],
-      functions: { OrderSteps: orderSteps.function },
-      alarmTopic,
-      description: 'R25/R26: the two-week check and the two-to-three-month equipment check after shipment',
-    });
+    const { workflow: postShipment } = flows['post-shipment'];
     postShipment.grantStartExecution(groups.orders.function);
     postShipment.grantTaskResponse(groups.orders.function);
     postShipment.grantTaskResponse(groups.actions.function);

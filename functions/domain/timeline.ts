@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 /**
  * R27: every significant item is recorded on the timeline of its lead, opportunity, account or
  * order: who, when, what, through which channel. Entries are only ever appended.
@@ -56,3 +58,13 @@ export interface TimelineEntry {
   summary: string;
   detail?: Record<string, unknown>;
 }
+
+/** An entry the process itself writes (a workflow step), with a fresh id. */
+export const systemEntry = (kind: TimelineKind, summary: string, detail: Record<string, unknown>, at: string): TimelineEntry => ({
+  id: randomUUID(),
+  at,
+  actor: systemActor,
+  kind,
+  summary,
+  detail,
+});

@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import type { EmailPurpose } from '#domain/correspondence';
 import { systemActor, type TimelineEntry, type TimelineKind } from '#domain/timeline';
@@ -9,6 +9,7 @@ import type { QueuedEmail } from '#adapters/sales-records';
 import { sendEmail } from '#adapters/ses-mailer';
 import { emailMaxAttempts } from '#functions/config';
 import { logger } from '#functions/observability';
+import { inStreamOrder } from '#functions/stream-batch';
 
 /**
  * Delivers the emails queued with sales records (the outbox), from the table's stream. A record
@@ -72,16 +73,4 @@ const deliver = async (record: DynamoDBRecord): Promise<void> => {
   }
 };
 
-export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-  const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
-  for (const record of event.Records) {
-    try {
-      await deliver(record);
-    } catch {
-      // Streams are ordered: report this record, and the source retries from here.
-      batchItemFailures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' });
-      break;
-    }
-  }
-  return { batchItemFailures };
-};
+export const handler = inStreamOrder(deliver);

@@ -7,7 +7,7 @@ import {
   smReminderEmail,
 } from '#domain/order-correspondence';
 import { equipmentCheckItem, orderLinkValidDays, type Order } from '#domain/order';
-import { systemActor, type TimelineEntry, type TimelineKind } from '#domain/timeline';
+import { systemEntry } from '#domain/timeline';
 import { newAction } from '#adapters/action-records';
 import { findOrder, orderRecord, recordEquipmentCheckAsked, recordOrderChange } from '#adapters/order-records';
 import { failedConditions } from '#adapters/dynamodb';
@@ -35,14 +35,7 @@ type StepInput = z.infer<typeof stepInput>;
 /** R26: the SM's manager hears of an unanswered check this many times before it is left overdue. */
 const maxEscalations = 2;
 
-const entry = (kind: TimelineKind, summary: string, detail: Record<string, unknown>, at: string): TimelineEntry => ({
-  id: randomUUID(),
-  at,
-  actor: systemActor,
-  kind,
-  summary,
-  detail,
-});
+const entry = systemEntry;
 
 const mustFind = async (orderId: string): Promise<Order> => {
   const order = await findOrder(orderId);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
   assigneeOf,
@@ -21,7 +20,7 @@ import {
   type QuoteEmail,
 } from '#domain/quote-correspondence';
 import { quoteFilename, renderQuoteDocument, sha256 } from '#domain/quote-document';
-import { systemActor, type TimelineEntry, type TimelineKind } from '#domain/timeline';
+import { systemEntry } from '#domain/timeline';
 import { newAction } from '#adapters/action-records';
 import { findQuote, readQuoteDocument, recordQuoteProgress, recordQuoteStepAsked, storeQuoteDocument } from '#adapters/quote-records';
 import { opportunityWithHistory } from '#adapters/sales-records';
@@ -59,14 +58,7 @@ const stepInput = z.discriminatedUnion('step', [
 ]);
 type StepInput = z.infer<typeof stepInput>;
 
-const entry = (kind: TimelineKind, summary: string, detail: Record<string, unknown>, at: string): TimelineEntry => ({
-  id: randomUUID(),
-  at,
-  actor: systemActor,
-  kind,
-  summary,
-  detail,
-});
+const entry = systemEntry;
 
 const mustFind = async (quoteId: string): Promise<Quote> => {
   const quote = await findQuote(quoteId);

@@ -1,11 +1,12 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { systemActor, type TimelineEntry } from '#domain/timeline';
 import { readServiceDeskCopy, serviceDeskAttemptFailed, serviceDeskSettled } from '#adapters/order-records';
 import { serviceDeskMaxAttempts, serviceDeskUrl } from '#functions/config';
 import { logger } from '#functions/observability';
+import { inStreamOrder } from '#functions/stream-batch';
 
 /**
  * R21 ("enters information in HEAT"): copies each new support registration to the external
@@ -62,16 +63,4 @@ const sync = async (record: DynamoDBRecord): Promise<void> => {
   }
 };
 
-export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-  const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
-  for (const record of event.Records) {
-    try {
-      await sync(record);
-    } catch {
-      // Streams are ordered: report this record, and the source retries from here.
-      batchItemFailures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' });
-      break;
-    }
-  }
-  return { batchItemFailures };
-};
+export const handler = inStreamOrder(sync);
