@@ -1,4 +1,5 @@
 import type { Territories } from '#domain/ownership';
+import { defaultCadenceRules, type CadenceRules } from '#domain/cadence';
 import { defaultQuoteLimits, type Approvers, type QuoteLimits } from '#domain/quote';
 
 /**
@@ -27,6 +28,8 @@ export const settingNames = {
   serviceDeskUrl: 'SALESFLOW_SERVICE_DESK_URL',
   serviceDeskMaxAttempts: 'SALESFLOW_SERVICE_DESK_MAX_ATTEMPTS',
   postShipmentArn: 'SALESFLOW_POST_SHIPMENT_ARN',
+  /** R6-R8: call and visit intervals (JSON, any subset of defaultCadenceRules). */
+  cadences: 'SALESFLOW_CADENCES',
 } as const;
 
 export type Settings = Record<keyof typeof settingNames, string>;
@@ -86,3 +89,9 @@ export const serviceDeskUrl = (): string | undefined => process.env[settingNames
 export const serviceDeskMaxAttempts = (): number => Number(process.env[settingNames.serviceDeskMaxAttempts] ?? 6);
 
 export const postShipmentArn = (): string => read(settingNames.postShipmentArn);
+
+/** R6-R8: the cadences; any left out keep the chart's. */
+export const cadenceRules = (): CadenceRules => ({
+  ...defaultCadenceRules,
+  ...(JSON.parse(process.env[settingNames.cadences] || '{}') as Partial<CadenceRules>),
+});

@@ -91,6 +91,20 @@ const routeList = [
   },
   {
     method: 'POST',
+    path: '/accounts/{id}/activities',
+    group: 'activities',
+    access: internal,
+    summary: 'R6-R8, R27: log a call, visit or training on an account; a call or visit completes the one due',
+  },
+  {
+    method: 'POST',
+    path: '/orders/{id}/activities',
+    group: 'activities',
+    access: internal,
+    summary: 'R25-R27: log a call, visit, email or note on an order',
+  },
+  {
+    method: 'POST',
     path: '/opportunities/{id}/quotes',
     group: 'quotes',
     access: only('SalesManager'),

@@ -1,3 +1,4 @@
+import { defaultCadenceRules, type CadenceRules } from '#domain/cadence';
 import { defaultQuoteLimits, type Approvers, type QuoteLimits } from '#domain/quote';
 
 /**
@@ -37,6 +38,8 @@ export const processSettingDefaults = {
   /** R21: an external service desk's webhook for support registrations; empty for none. */
   serviceDeskUrl: '',
   serviceDeskMaxAttempts: 6,
+  /** R6-R8: call and visit intervals; the chart's by default. */
+  cadences: { ...defaultCadenceRules } as CadenceRules,
 };
 
 export type ProcessSettings = typeof processSettingDefaults;

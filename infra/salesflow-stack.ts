@@ -22,6 +22,11 @@ import { ApiFunction } from './constructs/api-function';
 import { SalesflowFunction } from './constructs/salesflow-function';
 import { StreamWorker } from './constructs/stream-worker';
 import { Workflow } from './constructs/workflow';
+import { ScheduledJob } from './constructs/scheduled-job';
+import { schedules } from '#functions/schedules';
+
+/** quote-approval -> QuoteApproval: construct ids from the tables' names. */
+const pascalCase = (name: string) => name.replace(/(^|-)(\w)/g, (_, _dash, letter: string) => letter.toUpperCase());
 import { processSettingDefaults, type ProcessSettings } from './process-settings';
 
 export interface SalesflowStackProps extends StackProps {
@@ -137,6 +142,7 @@ export class SalesflowStack extends Stack {
         serviceDeskUrl: settings.serviceDeskUrl,
         serviceDeskMaxAttempts: String(settings.serviceDeskMaxAttempts),
         postShipmentArn: Workflow.arnFor(this, workflowNames['post-shipment']),
+        cadences: JSON.stringify(settings.cadences),
       } satisfies Settings).map(([name, value]) => [settingNames[name as keyof Settings], value]),
     );
 
@@ -184,7 +190,7 @@ export class SalesflowStack extends Stack {
       table.grantReadWriteData(steps.function);
       flows[name] = {
         steps: steps.function,
-        workflow: new Workflow(this, name.replace(/(^|-)(\w)/g, (_, _dash, letter: string) => letter.toUpperCase()), {
+        workflow: new Workflow(this, pascalCase(name), {
           definitionFile: workflow.definitionFile,
           stateMachineName: workflowNames[name],
           functions: { [substitution]: steps.function },
@@ -229,6 +235,22 @@ export class SalesflowStack extends Stack {
       timeout: Duration.seconds(30),
     });
     table.grantReadWriteData(serviceDesk.function);
+
+    // R6-R8: the schedules, each with its job (functions/schedules.ts).
+    for (const [name, schedule] of Object.entries(schedules)) {
+      const job = new ScheduledJob(this, pascalCase(name), {
+        entry: schedule.entry,
+        description: schedule.description,
+        environment,
+        alarmTopic,
+        timeout: Duration.minutes(5),
+        memorySize: 512,
+        schedule: { name, ...schedule },
+      });
+      // It queries the due-date index, records the digests it sent, and sends them.
+      table.grantReadWriteData(job.function);
+      grantSendEmail(job.function, ['ses:SendRawEmail']);
+    }
 
     const serverErrors = new Alarm(this, 'ApiServerErrors', {
       alarmDescription: 'The API answered 5xx: something other than a client is at fault',

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { openAccount } from '#domain/account';
+import { cadencesFor, daysOverdue, firstDue } from '#domain/cadence';
 import { NotFound } from '#domain/errors';
-import { accountWithHistory, findAccount, recordNewAccount } from '#adapters/account-records';
+import { accountWithHistory, dueContactsOf, findAccount, recordNewAccount } from '#adapters/account-records';
+import { cadenceRules } from '#functions/config';
 import { idPath } from '#contract/fields';
 import { apiRoute, json, Problem } from '#http/api';
 import { dispatch } from '#http/dispatch';
@@ -17,15 +19,22 @@ export const createAccount = apiRoute({ route: 'POST /accounts', body: accountBo
     }
   }
   const { account, entry } = openAccount(body, { accountId: randomUUID(), entryId: randomUUID() }, caller!.email, new Date().toISOString());
-  await recordNewAccount(account, entry);
+  // R6-R8: the calls and visits this account is due, from the configured cadences.
+  await recordNewAccount(account, entry, cadencesFor(account, cadenceRules()).map((cadence) => firstDue(account, cadence)));
   logger.info('account opened', { accountId: account.id, kind: account.kind });
   return json(201, { id: account.id }, { location: `/accounts/${account.id}` });
 });
 
+/** An account with its timeline and its calls and visits, each with when it is due and how overdue. */
 export const getAccount = apiRoute({ route: 'GET /accounts/{id}', path: idPath }, async ({ path }) => {
-  const found = await accountWithHistory(path.id);
+  const [found, due] = await Promise.all([accountWithHistory(path.id), dueContactsOf(path.id)]);
   if (!found) throw new NotFound(`No account ${path.id}`);
-  return json(200, { ...found.account, timeline: found.timeline });
+  const now = new Date();
+  return json(200, {
+    ...found.account,
+    due: due.map(({ kind, assignee, dueAt, lastDoneAt, agenda }) => ({ kind, assignee, dueAt, lastDoneAt, agenda, overdueByDays: daysOverdue(dueAt, now) })),
+    timeline: found.timeline,
+  });
 });
 
 /** The accounts Lambda. */

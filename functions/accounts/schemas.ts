@@ -16,6 +16,8 @@ export const accountBody = z
     orderChannel: z.enum(orderChannels).default('standard'),
     distributorId: recordId.optional(),
     contacts: z.array(contact).min(1, 'an account needs at least one contact').max(20),
+    /** R8: how often the AE visits this distributor, as agreed with the SM. */
+    aeVisits: z.strictObject({ ae: emailAddress, everyMonths: z.number().int().min(1).max(24) }).optional(),
   })
   .superRefine((account, ctx) => {
     // R6/R7: a distributor's size sets its call and visit cadence, so it must be known.
@@ -24,6 +26,9 @@ export const accountBody = z
     }
     if (account.kind === 'customer' && account.size) {
       ctx.addIssue({ code: 'custom', path: ['size'], message: 'only distributors have a size' });
+    }
+    if (account.kind === 'customer' && account.aeVisits) {
+      ctx.addIssue({ code: 'custom', path: ['aeVisits'], message: 'AE visits are agreed for distributors' });
     }
     if (account.kind === 'distributor' && account.distributorId) {
       ctx.addIssue({ code: 'custom', path: ['distributorId'], message: 'only customers are served by a distributor' });

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { activityEntry } from '#domain/activity';
+import { completedBy, nextDue } from '#domain/cadence';
+import { dueContactsOf, recordContactLogged } from '#adapters/account-records';
 import { appendToTimeline, type SubjectKind } from '#adapters/sales-records';
 import { idPath } from '#contract/fields';
 import { apiRoute, json } from '#http/api';
@@ -18,8 +20,30 @@ const logActivity = (subject: SubjectKind) =>
     },
   );
 
+/**
+ * R6-R8: on an account, a call or visit by the person it is due from completes it, and the next
+ * one is due an interval after the day it happened.
+ */
+export const logAccountActivity = apiRoute(
+  { route: 'POST /accounts/{id}/activities', path: idPath, body: activityBody },
+  async ({ path, body, caller }) => {
+    const entry = activityEntry(body, caller!.email, randomUUID(), new Date().toISOString());
+    const due = await dueContactsOf(path.id);
+    const completed = completedBy(body, caller!.email, due);
+    const next = completed && nextDue(completed, entry.at);
+    await recordContactLogged(path.id, entry, next && { next, previousDueAt: completed.dueAt });
+    return json(201, {
+      id: entry.id,
+      at: entry.at,
+      ...(next ? { completed: next.kind, nextDueAt: next.dueAt } : {}),
+    });
+  },
+);
+
 /** The activities Lambda. */
 export const handler = dispatch({
   'POST /leads/{id}/activities': logActivity('leads'),
   'POST /opportunities/{id}/activities': logActivity('opportunities'),
+  'POST /orders/{id}/activities': logActivity('orders'),
+  'POST /accounts/{id}/activities': logAccountActivity,
 });

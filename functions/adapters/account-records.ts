@@ -1,14 +1,75 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Account } from '#domain/account';
+import type { DueContact } from '#domain/cadence';
+import { Conflict, NotFound } from '#domain/errors';
 import type { TimelineEntry } from '#domain/timeline';
-import { writeTogether } from './dynamodb';
-import { putNew, readRecord, timelinePut, withHistory } from './sales-records';
-import { itemKind, keys } from './table-design';
+import { tableName } from '#functions/config';
+import { db, writeTogether } from './dynamodb';
+import { fromItem, putNew, readRecord, timelinePut, withHistory } from './sales-records';
+import { dueIndex, itemKind, keys, sortKeyPrefix } from './table-design';
 
 /** Customers and distributors, each with its timeline. */
 
-export const recordNewAccount = async (account: Account, entry: TimelineEntry): Promise<void> => {
+/** The account, its first timeline entry and the calls and visits it is due (R6-R8), at once. */
+export const recordNewAccount = async (account: Account, entry: TimelineEntry, due: DueContact[]): Promise<void> => {
   const key = keys.account(account.id);
-  await writeTogether([putNew({ ...key, itemType: itemKind.account, ...account }), timelinePut(key.pk, entry)]);
+  await writeTogether([
+    putNew({ ...key, itemType: itemKind.account, ...account }),
+    timelinePut(key.pk, entry),
+    ...due.map((contact) => putNew(dueContactItem(contact))),
+  ]);
+};
+
+const dueContactItem = (contact: DueContact) => ({
+  ...keys.dueContact(contact.accountId, contact.kind),
+  itemType: itemKind.dueContact,
+  ...dueIndex.keysFor(contact.accountId, contact.dueAt, contact.kind),
+  ...contact,
+});
+
+/** The calls and visits an account is due, overdue or not. */
+export const dueContactsOf = async (accountId: string): Promise<DueContact[]> => {
+  const { Items = [] } = await db().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :due)',
+      ExpressionAttributeValues: { ':pk': keys.account(accountId).pk, ':due': sortKeyPrefix.due },
+      ConsistentRead: true,
+    }),
+  );
+  return Items.map((item) => fromItem<DueContact>(item));
+};
+
+/**
+ * A call or visit logged on an account (R27), and the due contact it completes moved on to its
+ * next date: together, and only if nobody moved it meanwhile.
+ */
+export const recordContactLogged = async (
+  accountId: string,
+  entry: TimelineEntry,
+  moved?: { next: DueContact; previousDueAt: string },
+): Promise<void> => {
+  const key = keys.account(accountId);
+  await writeTogether(
+    [
+      { ConditionCheck: { TableName: tableName(), Key: key, ConditionExpression: 'attribute_exists(pk)' } },
+      timelinePut(key.pk, entry),
+      ...(moved
+        ? [
+            {
+              Put: {
+                TableName: tableName(),
+                Item: dueContactItem(moved.next),
+                ConditionExpression: 'dueAt = :previous',
+                ExpressionAttributeValues: { ':previous': moved.previousDueAt },
+              },
+            },
+          ]
+        : []),
+    ],
+    ([missing, , moving]) =>
+      missing ? new NotFound(`No account ${accountId}`) : moving ? new Conflict('That call or visit was logged meanwhile; try again') : undefined,
+  );
 };
 
 export const findAccount = (id: string) => readRecord<Account>(keys.account(id));

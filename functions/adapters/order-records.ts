@@ -8,7 +8,7 @@ import type { StoredAction } from './action-records';
 import { db, writeTogether, type TransactItems } from './dynamodb';
 import { assignments, recordProgress, recordStepAsked, recordStepCompleted, spendAction, type OpenStep, type StepRecord } from './person-steps';
 import { emailPut, fromItem, putNew, readRecord, timelinePut, withHistory } from './sales-records';
-import { itemKind, keys, sortKeyPrefix } from './table-design';
+import { dueIndex, itemKind, keys, sortKeyPrefix } from './table-design';
 
 /**
  * Orders in the single table: the order with its timeline, its queued emails, its Welcome
@@ -28,6 +28,8 @@ export const agendaPut = (item: AgendaItem, at: string): TransactItems[number] =
       itemType: itemKind.agendaItem,
       gsi2pk: keys.owner(item.assignee),
       gsi2sk: `${sortKeyPrefix.agenda}open#${item.dueAt}#${item.subject.id}#${item.kind}`,
+      // And in the due-date index, for the digest.
+      ...dueIndex.keysFor(item.subject.id, item.dueAt, item.kind),
       ...item,
       status: 'open',
       openedAt: at,
@@ -39,7 +41,7 @@ export const agendaClose = (orderId: string, kind: AgendaItem['kind'], by: strin
   Update: {
     TableName: tableName(),
     Key: keys.agendaItem(orderPk(orderId), kind),
-    UpdateExpression: 'SET #status = :closed, closedAt = :at, closedBy = :by REMOVE gsi2pk, gsi2sk',
+    UpdateExpression: 'SET #status = :closed, closedAt = :at, closedBy = :by REMOVE gsi2pk, gsi2sk, gsi1pk, gsi1sk',
     ConditionExpression: '#status = :open',
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: { ':closed': 'closed', ':open': 'open', ':at': at, ':by': by },

@@ -282,7 +282,7 @@ export const recordEngineeringReview = async (
 
 // ---- timelines ---------------------------------------------------------------------------------
 
-export const subjects = { leads: keys.lead, opportunities: keys.opportunity } as const;
+export const subjects = { leads: keys.lead, opportunities: keys.opportunity, orders: keys.order } as const;
 export type SubjectKind = keyof typeof subjects;
 
 /** R27: append an entry to a record's timeline; the record must exist. */

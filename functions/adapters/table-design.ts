@@ -19,6 +19,10 @@
  * - an opportunity's orders, oldest first:      gsi1pk = ORDERS#<opportunityId>, gsi1sk = <createdAt>#<id>
  * - a PO number, once per account:              pk = PO#<accountId>#<po>, sk = PO
  * - a person's open agenda, by due date:        gsi2pk = OWNER#<email>, gsi2sk begins_with TODO#open#
+ * - an account's calls and visits (R6-R8):      pk = ACCOUNT#<id>, sk = DUE#<kind>
+ * - everything due by a time (digest), sharded: gsi1pk = DUE#<0..3>, gsi1sk <= <time>~
+ *   (due calls and visits, and open agenda items; closed items leave the index)
+ * - a person's digests, one per schedule tick:  pk = PERSON#<email>, sk = DIGEST#<schedule>#<tick>
  * - idempotency records (Powertools):           pk = IDEMPOTENCY#<function>, sk = <hash>
  * - health probe:                               pk = HEALTH, sk = HEALTH (never written)
  *
@@ -55,6 +59,8 @@ export const itemKind = {
   agendaItem: 'agenda-item',
   webLogin: 'web-login',
   serviceDeskSync: 'service-desk-sync',
+  dueContact: 'due-contact',
+  digest: 'digest',
 } as const;
 
 /**
@@ -86,6 +92,9 @@ export const keys = {
   quotesOf: (opportunityId: string) => `QUOTES#${opportunityId}`,
   ordersOf: (opportunityId: string) => `ORDERS#${opportunityId}`,
   action: (id: string) => ({ pk: `ACTION#${id}`, sk: 'ACTION' }),
+  /** R6-R8: one item per kind of call or visit an account is due. */
+  dueContact: (accountId: string, kind: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `DUE#${kind}` }),
+  digest: (email: string, schedule: string, tick: string) => ({ pk: `PERSON#${email.toLowerCase()}`, sk: `DIGEST#${schedule}#${tick}` }),
   linkKey: () => ({ pk: 'CONFIG', sk: 'LINK_KEY' }),
   /** Timeline entries sort by time; the id breaks ties between entries of the same millisecond. */
   timeline: (subjectPk: string, at: string, entryId: string) => ({ pk: subjectPk, sk: `TL#${at}#${entryId}` }),
@@ -95,7 +104,30 @@ export const keys = {
   idempotency: (functionName: string) => `IDEMPOTENCY#${functionName}`,
 } as const;
 
-export const sortKeyPrefix = { timeline: 'TL#', email: 'EMAIL#', agenda: 'TODO#' } as const;
+export const sortKeyPrefix = { timeline: 'TL#', email: 'EMAIL#', agenda: 'TODO#', due: 'DUE#' } as const;
+
+/**
+ * The due-date index: what is due sorts by its due time, spread over a few partitions so that no
+ * single one takes every write. The digest queries each with `gsi1sk <= now`: it reads what is
+ * due and nothing else, however many accounts there are.
+ */
+export const dueIndex = {
+  name: 'gsi1',
+  shards: 4,
+  partition: (shard: number) => `DUE#${shard}`,
+  /** A stable shard for a record id (FNV-1a). */
+  shardOf: (id: string): number => {
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < id.length; i += 1) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193) >>> 0;
+    return hash % 4;
+  },
+  keysFor: (recordId: string, dueAt: string, what: string) => ({
+    gsi1pk: `DUE#${dueIndex.shardOf(recordId)}`,
+    gsi1sk: `${dueAt}#${recordId}#${what}`,
+  }),
+  /** Everything due at or before `at` (ISO times sort as strings; "~" sorts after "#"). */
+  upTo: (at: string) => `${at}~`,
+} as const;
 
 /** The service-desk worker's filter: only new registrations to copy to the external desk (R21). */
 export const serviceDeskStreamFilter = {

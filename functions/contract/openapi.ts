@@ -35,6 +35,8 @@ const contracts: Partial<Record<RouteKey, Contract>> = {
   'POST /opportunities/{id}/engineering-review': { body: engineeringReviewBody },
   'POST /leads/{id}/activities': { body: activityBody },
   'POST /opportunities/{id}/activities': { body: activityBody },
+  'POST /accounts/{id}/activities': { body: activityBody },
+  'POST /orders/{id}/activities': { body: activityBody },
   'POST /opportunities/{id}/quotes': { body: quoteBody, created: workflowStarted, status: '202' },
   'POST /quotes/{id}/tasks/{task}': { body: anyStep, path: taskPath.pick({ task: true }), status: '200' },
   'POST /opportunities/{id}/contract': { body: contractBody, created: workflowStarted, status: '202' },

@@ -1,3 +1,4 @@
+import type { AeVisits } from './cadence';
 import type { TimelineEntry } from './timeline';
 
 /**
@@ -27,6 +28,8 @@ export interface Account {
   orderChannel: (typeof orderChannels)[number];
   /** The distributor serving this customer, if any. */
   distributorId?: string;
+  /** R8: the AE's visits to this distributor, as agreed with the SM. */
+  aeVisits?: AeVisits;
   contacts: Contact[];
   createdBy: string;
   createdAt: string;

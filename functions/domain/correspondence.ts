@@ -23,6 +23,7 @@ export const emailPurposes = [
   'pleased-to-serve',
   'corrective-action',
   'follow-up-escalation',
+  'digest',
 ] as const;
 export type EmailPurpose = (typeof emailPurposes)[number];
 

@@ -4,6 +4,7 @@ export const localPorts = {
   dynamodb: Number(process.env.SALESFLOW_DYNAMODB_PORT ?? 8000),
   ses: Number(process.env.SALESFLOW_SES_PORT ?? 8005),
   stepFunctions: Number(process.env.SALESFLOW_SFN_PORT ?? 8083),
+  scheduler: Number(process.env.SALESFLOW_SCHEDULER_PORT ?? 8084),
 };
 
 export const localHost = '127.0.0.1';

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { settingNames, type Settings } from '#functions/config';
 import { workers } from '#functions/workers';
 import { workflows, type WorkflowName } from '#functions/workflows';
+import { schedules, type ScheduleEvent } from '#functions/schedules';
 import { processSettingDefaults } from '../process-settings';
 import { startLocalApiGateway } from './api-gateway';
 import { localVerifier } from './auth';
@@ -14,6 +15,7 @@ import { projectFile, loadHandler } from './project';
 import { startSesLocal } from './ses-local';
 import { startLocalStepFunctions, type LocalWorkflow, type TaskHandler } from './step-functions';
 import { startStreamPoller } from './stream-poller';
+import { startLocalScheduler } from './scheduler';
 import { ensureTable } from './table';
 
 /**
@@ -38,7 +40,7 @@ export interface LocalStackOptions {
 }
 
 export interface LocalStack {
-  urls: { api: string; dynamodb: string; ses: string; stepFunctions: string };
+  urls: { api: string; dynamodb: string; ses: string; stepFunctions: string; scheduler: string };
   stop(): Promise<void>;
 }
 
@@ -100,6 +102,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       serviceDeskUrl: process.env[settingNames.serviceDeskUrl] ?? processSettingDefaults.serviceDeskUrl,
       serviceDeskMaxAttempts: process.env[settingNames.serviceDeskMaxAttempts] ?? String(processSettingDefaults.serviceDeskMaxAttempts),
       postShipmentArn: stepFunctions.stateMachineArn(localWorkflowName('post-shipment')),
+      cadences: process.env[settingNames.cadences] ?? JSON.stringify(processSettingDefaults.cadences),
     };
     Object.assign(process.env, {
       AWS_REGION: region,
@@ -130,6 +133,19 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       stops.push(poller.stop);
     }
 
+    // The same schedules as EventBridge Scheduler, their targets in process.
+    const targets: Record<string, (event: ScheduleEvent) => Promise<unknown>> = {};
+    for (const [name, schedule] of Object.entries(schedules)) targets[name] = await loadHandler(schedule.entry);
+    const scheduler = await startLocalScheduler({
+      host,
+      port: ports.scheduler,
+      schedules,
+      targets,
+      timeScale: Number(process.env.SALESFLOW_TIME_SCALE ?? 1),
+      deadLetterFile: join(dataDir, 'dead-letters', 'schedules.jsonl'),
+    });
+    stops.push(scheduler.close);
+
     const api = await startLocalApiGateway({
       host,
       port: ports.api,
@@ -139,7 +155,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     process.env[settingNames.appBaseUrl] = api.url;
 
     return {
-      urls: { api: api.url, dynamodb: dynamodb.endpoint, ses: ses.url, stepFunctions: stepFunctions.url },
+      urls: { api: api.url, dynamodb: dynamodb.endpoint, ses: ses.url, stepFunctions: stepFunctions.url, scheduler: scheduler.url },
       stop,
     };
   } catch (error) {

@@ -6,8 +6,8 @@ const { values } = parseArgs({ options: { 'in-memory': { type: 'boolean', defaul
 const stack = await startLocalStack({
   inMemory: values['in-memory'] || process.env.SALESFLOW_DYNAMODB_IN_MEMORY === '1',
 });
-const { api, dynamodb, ses, stepFunctions } = stack.urls;
-console.log(`ready api=${api} dynamodb=${dynamodb} ses=${ses} stepfunctions=${stepFunctions}`);
+const { api, dynamodb, ses, stepFunctions, scheduler } = stack.urls;
+console.log(`ready api=${api} dynamodb=${dynamodb} ses=${ses} stepfunctions=${stepFunctions} scheduler=${scheduler}`);
 
 let stopping = false;
 const shutdown = async () => {

@@ -6,6 +6,7 @@ import { roles } from '#domain/roles';
 import { readFileSync } from 'node:fs';
 import { routeGroups, routeKey, routes } from '#functions/routes';
 import { workers } from '#functions/workers';
+import { schedules } from '#functions/schedules';
 import { workflows, type WorkflowName } from '#functions/workflows';
 import { projectFile } from '../../infra/local/project';
 import { AwsSolutionsChecks } from '../../infra/nag';
@@ -89,7 +90,9 @@ describe('the functions', () => {
   it('are Node.js 22 on arm64 with JSON logs and X-Ray', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     const workflowFunctions = Object.values(workflows).flatMap((workflow) => Object.keys(workflow.functions));
-    expect(functions).toHaveLength(Object.keys(routeGroups).length + Object.keys(workers).length + workflowFunctions.length);
+    expect(functions).toHaveLength(
+      Object.keys(routeGroups).length + Object.keys(workers).length + workflowFunctions.length + Object.keys(schedules).length,
+    );
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -114,10 +117,10 @@ describe('the functions', () => {
     });
   });
 
-  it('only mail delivery and the quote steps may send email, and only from the configured address', () => {
+  it('only mail delivery, the quote steps and the digest may send email, and only from the configured address', () => {
     const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
     const senders = policies.filter(([, policy]) => JSON.stringify(policy).includes('ses:Send'));
-    expect(senders.map(([id]) => id.replace(/Function.*$/, '')).sort()).toEqual(['MailDelivery', 'QuoteSteps']);
+    expect(senders.map(([id]) => id.replace(/Function.*$/, '')).sort()).toEqual(['MailDelivery', 'QuoteSteps', 'WeeklyDigest']);
     for (const [, policy] of senders) expect(JSON.stringify(policy)).toContain('ses:FromAddress');
   });
 
@@ -211,5 +214,20 @@ describe('the post-shipment workflow (R25/R26)', () => {
       FilterCriteria: { Filters: [{ Pattern: JSON.stringify(workers.serviceDeskSync.tableStream.filter) }] },
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
     });
+  });
+});
+
+describe('the schedules (R6-R8)', () => {
+  it('each is an EventBridge Scheduler schedule with the expression and time zone of functions/schedules.ts', () => {
+    const deployed = Object.values(template.findResources('AWS::Scheduler::Schedule')).map((r) => r.Properties);
+    expect(deployed.map((p) => [p.ScheduleExpression, p.ScheduleExpressionTimezone]).sort()).toEqual(
+      Object.values(schedules).map((s) => [s.expression, s.timeZone]).sort(),
+    );
+    for (const [name, schedule] of Object.entries(schedules)) {
+      const mine = deployed.find((p) => p.ScheduleExpression === schedule.expression)!;
+      expect(JSON.parse(mine.Target.Input)).toEqual({ schedule: name, tick: '<aws.scheduler.scheduled-time>' });
+      expect(mine.Target.RetryPolicy.MaximumRetryAttempts).toBe(schedule.retryAttempts);
+      expect(mine.Target.DeadLetterConfig.Arn).toBeDefined();
+    }
   });
 });

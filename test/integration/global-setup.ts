@@ -7,7 +7,7 @@ import { startLocalStack } from '../../infra/local/stack';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    stack: { api: string; dynamodb: string; ses: string; stepFunctions: string; tableName: string; keyFile: string; dataDir: string };
+    stack: { api: string; dynamodb: string; ses: string; stepFunctions: string; scheduler: string; tableName: string; keyFile: string; dataDir: string };
   }
 }
 
@@ -19,7 +19,7 @@ export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(join(tmpdir(), 'salesflow-test-'));
   const tableName = 'salesflow-test';
   const stack = await startLocalStack({
-    ports: { api: 0, ses: 0, stepFunctions: 0, dynamodb: await freePort() },
+    ports: { api: 0, ses: 0, stepFunctions: 0, scheduler: 0, dynamodb: await freePort() },
     dataDir,
     inMemory: true,
     tableName,

@@ -11,6 +11,7 @@ export interface StackInfo {
   dynamodb: string;
   ses: string;
   stepFunctions: string;
+  scheduler: string;
   tableName: string;
   keyFile: string;
 }
@@ -88,7 +89,16 @@ export const stackClient = (stack: StackInfo) => {
     }
   };
 
-  return { stack, tokenFor, api, sentEmails, itemCount, settledItemCount, dynamodb, stepFunctions };
+  /** Runs a schedule now, as `npm run fire` does; the target's report, or its failure. */
+  const fire = async (schedule: string, tick?: string) => {
+    const response = await fetch(`${stack.scheduler}/schedules/${schedule}/fire`, {
+      method: 'POST',
+      body: tick ? JSON.stringify({ tick }) : undefined,
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+
+  return { stack, tokenFor, api, sentEmails, itemCount, settledItemCount, dynamodb, stepFunctions, fire };
 };
 
 export type StackClient = ReturnType<typeof stackClient>;

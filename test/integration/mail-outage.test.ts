@@ -1,4 +1,6 @@
 import { DescribeExecutionCommand, GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settingNames } from '#functions/config';
 import { eventually } from './local-stack';
@@ -81,5 +83,25 @@ describe('a failing SES fails a quote visibly', () => {
       new GetExecutionHistoryCommand({ executionArn: started.body.executionArn }),
     );
     expect(events.filter((event) => event.type === 'TaskFailed').length).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('a failing SES and the weekly digest', () => {
+  it('the run is retried, then lands on the dead-letter file; the contacts stay due for the next tick', async () => {
+    const { client } = own;
+    const created = await client.api('POST', '/accounts', {
+      body: { kind: 'customer', name: 'Digest Outage Ltd', selected: true, ownerEmail: people.sm, contacts: [{ name: 'K', email: 'k@outage.test' }] },
+      token: await client.tokenFor(people.salesAdmin, 'SalesAdmin'),
+    });
+    expect(created.status).toBe(201);
+    const tick = new Date(Date.now() + 60_000).toISOString();
+    const fired = await client.fire('weekly-digest', tick);
+    expect(fired.status).toBe(502);
+    expect(fired.body.deadLettered).toBe(true);
+    const deadLetters = readFileSync(join(own.dataDir, 'dead-letters', 'schedules.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(deadLetters.at(-1)).toMatchObject({ schedule: 'weekly-digest', tick, error: 'DigestsNotSent' });
+    const account = await client.api('GET', `/accounts/${created.body.id}`, { token: await client.tokenFor(people.sm, 'SalesManager') });
+    expect(account.body.due.map((d: { kind: string }) => d.kind)).toEqual(['sm-call']);
+    expect(account.body.due[0].lastDoneAt).toBeUndefined();
   });
 });

@@ -14,13 +14,14 @@ export const startOwnStack = async (name: string, env: Record<string, string> = 
   Object.assign(process.env, env);
   const tableName = `salesflow-${name}`;
   const local = await startLocalStack({
-    ports: { api: 0, ses: 0, stepFunctions: 0, dynamodb: await freePort() },
+    ports: { api: 0, ses: 0, stepFunctions: 0, scheduler: 0, dynamodb: await freePort() },
     dataDir,
     inMemory: true,
     tableName,
   });
   return {
     local,
+    dataDir,
     client: stackClient({ ...local.urls, tableName, keyFile: join(dataDir, 'local-auth-key.json') }),
     stop: async () => {
       await local.stop();

@@ -1,0 +1,56 @@
+import { CfnElement, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { SalesflowFunction, type SalesflowFunctionProps } from './salesflow-function';
+
+export interface ScheduledJobProps extends SalesflowFunctionProps {
+  /** The schedule's name, expression, zone and retries, from the schedule table. */
+  schedule: { name: string; expression: string; timeZone: string; retryAttempts: number };
+}
+
+/**
+ * A Lambda run by EventBridge Scheduler: the expression in its IANA time zone (Scheduler follows
+ * summer time), the scheduled time passed as the tick, retries, and events that still fail kept on
+ * a dead-letter queue with an alarm.
+ */
+export class ScheduledJob extends SalesflowFunction {
+  readonly deadLetters: Queue;
+  readonly schedule: Schedule;
+
+  constructor(scope: Construct, id: string, props: ScheduledJobProps) {
+    super(scope, id, props);
+    this.deadLetters = new Queue(this, 'DeadLetters', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    this.schedule = new Schedule(this, 'Schedule', {
+      description: props.description,
+      schedule: ScheduleExpression.expression(props.schedule.expression, TimeZone.of(props.schedule.timeZone)),
+      target: new LambdaInvoke(this.function, {
+        input: ScheduleTargetInput.fromObject({ schedule: props.schedule.name, tick: ContextAttribute.scheduledTime }),
+        retryAttempts: props.schedule.retryAttempts,
+        maxEventAge: Duration.hours(6),
+        deadLetterQueue: this.deadLetters,
+      }),
+    });
+    // The target's role lives at the stack's level (Scheduler shares one per target account).
+    Validations.of(Stack.of(this)).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.function.node.defaultChild as CfnElement)}.Arn>:*]`,
+      reason: "The scheduler's role may invoke this function and its own versions (ARN:*); nothing else.",
+    });
+    const alarm = new Alarm(this, 'DeadLettersWaiting', {
+      alarmDescription: `${props.description}: a run failed after its retries and waits on the dead-letter queue`,
+      metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new SnsAction(props.alarmTopic));
+  }
+}
