@@ -17,6 +17,7 @@ export const routeGroups = {
   accounts: { entry: 'functions/accounts/index.ts', description: 'R6-R8, R20: customers and distributors' },
   orders: { entry: 'functions/orders/index.ts', description: 'R20-R26: orders, shipment, their steps' },
   agenda: { entry: 'functions/agenda/index.ts', description: "R22, R26: a person's open items" },
+  marketing: { entry: 'functions/marketing/index.ts', description: 'R1, R2: campaigns, material to distributors, unsubscribe' },
 } as const;
 
 export type RouteGroup = keyof typeof routeGroups;
@@ -166,6 +167,38 @@ const routeList = [
     group: 'orders',
     access: internal,
     summary: 'R22-R26: contract review, packing, the equipment check, closing a corrective action',
+  },
+  { method: 'POST', path: '/campaigns', group: 'marketing', access: only('Marketing'), summary: 'R1: record a campaign' },
+  {
+    method: 'GET',
+    path: '/campaigns/{id}',
+    group: 'marketing',
+    access: only('Marketing', 'SalesManager', 'SalesAdmin'),
+    summary: 'R1: a campaign with its lead count, qualified count and cost per lead',
+  },
+  {
+    method: 'POST',
+    path: '/campaigns/{id}/materials',
+    group: 'marketing',
+    access: only('Marketing'),
+    summary: 'R2: mailshot or cold-call material to distributors chosen by size or list',
+  },
+  {
+    method: 'GET',
+    path: '/unsubscribe/{token}',
+    group: 'marketing',
+    access: anyone,
+    summary: 'What the unsubscribe link in a bulk email will do; changes nothing',
+    throttle: { rate: 10, burst: 20 },
+  },
+  {
+    method: 'POST',
+    path: '/unsubscribe/{token}',
+    group: 'marketing',
+    access: anyone,
+    summary: 'R2: take the address off bulk mail for good',
+    throttle: { rate: 10, burst: 20 },
+    acceptsForm: true,
   },
   { method: 'GET', path: '/agenda', group: 'agenda', access: internal, summary: "The caller's open items, most overdue first" },
   {

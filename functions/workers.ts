@@ -16,3 +16,12 @@ export const workers = {
     tableStream: { filter: serviceDeskStreamFilter, batchSize: 10, retryAttempts: 8 },
   },
 } as const;
+
+/**
+ * R2: SES's bounce and complaint notifications, through SNS from the configuration set. Only on
+ * AWS: the local SES neither bounces nor takes complaints.
+ */
+export const mailFeedback = {
+  entry: 'functions/marketing/ses-feedback.ts',
+  description: 'R2: permanent bounces and complaints take addresses off bulk mail',
+} as const;

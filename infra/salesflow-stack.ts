@@ -7,7 +7,8 @@ import { AccountRecovery, CfnUserPoolGroup, FeaturePlan, Mfa, UserPool } from 'a
 import { AttributeType, Billing, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
+import { ConfigurationSet, EmailIdentity, EmailSendingEvent, EventDestination, Identity } from 'aws-cdk-lib/aws-ses';
+import { SnsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
@@ -15,7 +16,7 @@ import { tableDesign } from '#adapters/table-design';
 import { settingNames, type Settings } from '#functions/config';
 import { roles } from '#domain/roles';
 import { routeGroups, routeKey, routes, type RouteGroup } from '#functions/routes';
-import { workers } from '#functions/workers';
+import { mailFeedback, workers } from '#functions/workers';
 import { workflows, type WorkflowName } from '#functions/workflows';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { ApiFunction } from './constructs/api-function';
@@ -79,7 +80,14 @@ export class SalesflowStack extends Stack {
     }
     const webClient = userPool.addClient('WebForms', { authFlows: { userSrp: true }, preventUserExistenceErrors: true });
 
-    const mailIdentity = new EmailIdentity(this, 'MailFrom', { identity: Identity.email(settings.mailFrom) });
+    // R2: SES reports bounces and complaints to a topic; a function takes those addresses off bulk mail.
+    const mailFeedbackTopic = new Topic(this, 'MailFeedbackTopic', { enforceSSL: true, displayName: 'salesflow SES bounces and complaints' });
+    const mailConfiguration = new ConfigurationSet(this, 'MailConfiguration', { reputationMetrics: true });
+    mailConfiguration.addEventDestination('BouncesAndComplaints', {
+      destination: EventDestination.snsTopic(mailFeedbackTopic),
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+    });
+    const mailIdentity = new EmailIdentity(this, 'MailFrom', { identity: Identity.email(settings.mailFrom), configurationSet: mailConfiguration });
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
     const api = new HttpApi(this, 'Api', {
@@ -162,7 +170,7 @@ export class SalesflowStack extends Stack {
     // Least privilege: the health probe only reads; the others read and write records.
     table.grantReadData(groups.platform.function);
     table.grantReadData(groups.agenda.function);
-    for (const group of ['leads', 'opportunities', 'activities', 'quotes', 'actions', 'accounts', 'orders'] as const) {
+    for (const group of ['leads', 'opportunities', 'activities', 'quotes', 'actions', 'accounts', 'orders', 'marketing'] as const) {
       table.grantReadWriteData(groups[group].function);
     }
     // Emails go out from the configured address only, by the functions that send them.
@@ -235,6 +243,15 @@ export class SalesflowStack extends Stack {
       timeout: Duration.seconds(30),
     });
     table.grantReadWriteData(serviceDesk.function);
+
+    const feedback = new SalesflowFunction(this, 'MailFeedback', {
+      entry: mailFeedback.entry,
+      description: mailFeedback.description,
+      environment,
+      alarmTopic,
+    });
+    feedback.function.addEventSource(new SnsEventSource(mailFeedbackTopic));
+    table.grantWriteData(feedback.function);
 
     // R6-R8: the schedules, each with its job (functions/schedules.ts).
     for (const [name, schedule] of Object.entries(schedules)) {

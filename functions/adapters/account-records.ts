@@ -14,7 +14,13 @@ import { dueIndex, itemKind, keys, sortKeyPrefix } from './table-design';
 export const recordNewAccount = async (account: Account, entry: TimelineEntry, due: DueContact[]): Promise<void> => {
   const key = keys.account(account.id);
   await writeTogether([
-    putNew({ ...key, itemType: itemKind.account, ...account }),
+    putNew({
+      ...key,
+      itemType: itemKind.account,
+      // R2: distributors are found by size for mailshots.
+      ...(account.kind === 'distributor' ? { gsi2pk: keys.distributors(), gsi2sk: `${account.size}#${account.id}` } : {}),
+      ...account,
+    }),
     timelinePut(key.pk, entry),
     ...due.map((contact) => putNew(dueContactItem(contact))),
   ]);
@@ -78,4 +84,24 @@ export const accountWithHistory = async (id: string) => {
   const key = keys.account(id);
   const found = await withHistory<Account>(key.pk, key.sk);
   return found && { account: found.record, timeline: found.timeline, emails: found.emails };
+};
+
+/** R2: the distributors of a size, or all of them; page by page. */
+export const distributors = async (size: 'large' | 'small' | 'all'): Promise<Account[]> => {
+  const found: Account[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'gsi2',
+        KeyConditionExpression: size === 'all' ? 'gsi2pk = :d' : 'gsi2pk = :d AND begins_with(gsi2sk, :size)',
+        ExpressionAttributeValues: { ':d': keys.distributors(), ...(size === 'all' ? {} : { ':size': `${size}#` }) },
+        ExclusiveStartKey,
+      }),
+    );
+    found.push(...(page.Items ?? []).map((item) => fromItem<Account>(item)));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return found;
 };

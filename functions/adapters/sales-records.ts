@@ -126,8 +126,21 @@ export const recordNewLead = async (lead: Lead, entry: TimelineEntry, emails: Ou
     putNew({ ...keys.lead(lead.id), itemType: itemKind.lead, ...leadIndexKeys(lead), ...lead }),
     timelinePut(pk, entry),
     ...emails.map((email) => emailPut(pk, email, entry.at)),
+    // R1: the campaign it came from counts it.
+    ...(lead.campaignId ? [campaignCounter(lead.campaignId, 'leadCount')] : []),
   ]);
 };
+
+/** R1: a campaign's lead counters (see campaign-records), bumped in the lead's own transaction. */
+const campaignCounter = (campaignId: string, counter: 'leadCount' | 'qualifiedCount') => ({
+  Update: {
+    TableName: tableName(),
+    Key: keys.campaignStats(campaignId),
+    UpdateExpression: 'SET itemType = :type ADD #counter :one',
+    ExpressionAttributeNames: { '#counter': counter },
+    ExpressionAttributeValues: { ':type': itemKind.campaignStats, ':one': 1 },
+  },
+});
 
 export const findLead = (id: string) => readRecord<Lead>(keys.lead(id));
 
@@ -239,6 +252,7 @@ export const recordQualification = async (
       }),
       ...qualified.opportunityEntries.map((entry) => timelinePut(oppPk, entry)),
       ...emails.map((email) => emailPut(oppPk, email, opportunity.createdAt)),
+      ...(lead.campaignId ? [campaignCounter(lead.campaignId, 'qualifiedCount')] : []),
     ],
     ([failed]) => (failed ? new Conflict(`Lead ${lead.id} was qualified meanwhile`) : undefined),
   );

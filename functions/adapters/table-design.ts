@@ -22,6 +22,9 @@
  * - an account's calls and visits (R6-R8):      pk = ACCOUNT#<id>, sk = DUE#<kind>
  * - everything due by a time (digest), sharded: gsi1pk = DUE#<0..3>, gsi1sk <= <time>~
  *   (due calls and visits, and open agenda items; closed items leave the index)
+ * - a campaign and its lead counters (R1):      pk = CAMPAIGN#<id>, sk = CAMPAIGN | STATS | TL#...
+ * - distributors by size (R2):                  gsi2pk = DISTRIBUTORS, gsi2sk begins_with <size>#
+ * - an address off bulk mail (R2):              pk = SUPPRESSED#<email>, sk = SUPPRESSED
  * - a person's digests, one per schedule tick:  pk = PERSON#<email>, sk = DIGEST#<schedule>#<tick>
  * - idempotency records (Powertools):           pk = IDEMPOTENCY#<function>, sk = <hash>
  * - health probe:                               pk = HEALTH, sk = HEALTH (never written)
@@ -61,6 +64,9 @@ export const itemKind = {
   serviceDeskSync: 'service-desk-sync',
   dueContact: 'due-contact',
   digest: 'digest',
+  campaign: 'campaign',
+  campaignStats: 'campaign-stats',
+  suppressed: 'suppressed-address',
 } as const;
 
 /**
@@ -94,6 +100,13 @@ export const keys = {
   action: (id: string) => ({ pk: `ACTION#${id}`, sk: 'ACTION' }),
   /** R6-R8: one item per kind of call or visit an account is due. */
   dueContact: (accountId: string, kind: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `DUE#${kind}` }),
+  campaign: (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: 'CAMPAIGN' }),
+  /** R1: counters a lead and its qualification add to, for campaigns recorded or not (yet). */
+  campaignStats: (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: 'STATS' }),
+  /** R2: an address that gets no more bulk mail (unsubscribed, bounced, complained). */
+  suppressed: (email: string) => ({ pk: `SUPPRESSED#${email.toLowerCase()}`, sk: 'SUPPRESSED' }),
+  /** Distributors by size, for mailshots: gsi2pk = DISTRIBUTORS, gsi2sk = <size>#<id>. */
+  distributors: () => 'DISTRIBUTORS',
   digest: (email: string, schedule: string, tick: string) => ({ pk: `PERSON#${email.toLowerCase()}`, sk: `DIGEST#${schedule}#${tick}` }),
   linkKey: () => ({ pk: 'CONFIG', sk: 'LINK_KEY' }),
   /** Timeline entries sort by time; the id breaks ties between entries of the same millisecond. */

@@ -5,6 +5,7 @@ import { engineeringReviewBody } from '../opportunities/schemas';
 import { routeKey, routes, type RouteKey } from '#functions/routes';
 import { contractBody, quoteBody, taskBodies, taskPath } from '#functions/quotes/schemas';
 import { accountBody, accountCreated } from '#functions/accounts/schemas';
+import { campaignBody, campaignCreated, materialBody, materialSent, unsubscribePath } from '#functions/marketing/schemas';
 import { deliveryAnswerBody, orderBody, orderCreated, orderTaskBodies, orderTaskPath, setPasswordBody, shipmentBody } from '#functions/orders/schemas';
 
 /**
@@ -43,6 +44,10 @@ const contracts: Partial<Record<RouteKey, Contract>> = {
   'GET /actions/{token}': { path: z.object({ token: z.string() }) },
   'POST /actions/{token}': { body: anyLinkAnswer, path: z.object({ token: z.string() }), status: '200' },
   'POST /accounts': { body: accountBody, created: accountCreated },
+  'POST /campaigns': { body: campaignBody, created: campaignCreated },
+  'POST /campaigns/{id}/materials': { body: materialBody, created: materialSent, status: '202' },
+  'GET /unsubscribe/{token}': { path: unsubscribePath },
+  'POST /unsubscribe/{token}': { path: unsubscribePath, status: '200' },
   'POST /orders': { body: orderBody, created: orderCreated },
   'POST /orders/{id}/shipment': { body: shipmentBody, created: shipmentStarted, status: '202' },
   'POST /orders/{id}/tasks/{task}': { body: anyOrderStep, path: orderTaskPath.pick({ task: true }), status: '200' },

@@ -24,7 +24,11 @@ export const emailPurposes = [
   'corrective-action',
   'follow-up-escalation',
   'digest',
+  'campaign-material',
 ] as const;
+
+/** Bulk mail: never sent to an address that unsubscribed, bounced or complained. */
+export const bulkPurposes: readonly EmailPurpose[] = ['campaign-material'];
 export type EmailPurpose = (typeof emailPurposes)[number];
 
 export interface OutgoingEmail {

@@ -40,6 +40,9 @@ export const timelineKinds = [
   'equipment-check',
   'corrective-action',
   'follow-up-escalated',
+  'campaign-opened',
+  'campaign-material',
+  'email-suppressed',
 ] as const;
 
 export type TimelineKind = (typeof timelineKinds)[number];

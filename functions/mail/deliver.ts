@@ -2,11 +2,12 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import type { EmailPurpose } from '#domain/correspondence';
+import { bulkPurposes, type EmailPurpose } from '#domain/correspondence';
 import { systemActor, type TimelineEntry, type TimelineKind } from '#domain/timeline';
 import { markAttemptFailed, markFailed, markSent, readDocument, readQueuedEmail } from '#adapters/email-outbox';
 import type { QueuedEmail } from '#adapters/sales-records';
 import { sendEmail } from '#adapters/ses-mailer';
+import { suppressedAmong } from '#adapters/campaign-records';
 import { emailMaxAttempts } from '#functions/config';
 import { logger } from '#functions/observability';
 import { inStreamOrder } from '#functions/stream-batch';
@@ -48,6 +49,11 @@ const deliver = async (record: DynamoDBRecord): Promise<void> => {
   const key = unmarshall(record.dynamodb?.Keys as Record<string, AttributeValue>) as { pk: string; sk: string };
   const email = await readQueuedEmail(key);
   if (email?.status !== 'queued') return; // already delivered or given up: a replay does nothing
+  // R2: bulk mail to an address taken off it since it was queued goes nowhere.
+  if (bulkPurposes.includes(email.purpose) && (await suppressedAmong(email.to)).size) {
+    await markFailed(key, entry('email-suppressed', `Not sent: ${email.to.join(', ')} gets no marketing email`, { emailId: email.id }));
+    return;
+  }
   try {
     const attachments = await attachmentsOf(email);
     const messageId = await sendEmail({ ...email, attachments });

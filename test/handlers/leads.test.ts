@@ -18,14 +18,17 @@ const postLead = (body: string, headers: Record<string, string> = jsonHeaders) =
   call(handler, { method: 'POST', routeKey: 'POST /leads', headers, body });
 
 describe('POST /leads stores the lead before any email can fail', () => {
-  it('writes the lead, its timeline entry and both queued emails in one transaction', async () => {
+  it('writes the lead, its timeline entry, both queued emails and its campaign\'s count in one transaction', async () => {
     dynamodb.on(TransactWriteCommand).resolves({});
     const { status, body, headers } = await postLead(JSON.stringify(validLead));
     expect(status).toBe(201);
     expect(body).toEqual({ id: expect.any(String), status: 'suspect' });
     expect(headers.location).toBe(`/leads/${body!.id}`);
     const [write] = dynamodb.commandCalls(TransactWriteCommand);
-    const items = write!.args[0].input.TransactItems!.map((item) => item.Put!.Item!);
+    const transact = write!.args[0].input.TransactItems!;
+    // R1: the lead counts for the campaign it came from.
+    expect(transact.at(-1)!.Update).toMatchObject({ Key: { pk: 'CAMPAIGN#trade-show-2026', sk: 'STATS' }, ExpressionAttributeNames: { '#counter': 'leadCount' } });
+    const items = transact.slice(0, -1).map((item) => item.Put!.Item!);
     expect(items.map((item) => item.itemType)).toEqual(['lead', 'timeline', 'email', 'email']);
     expect(items[0]).toMatchObject({ status: 'suspect', owner: 'sm.uk@salesflow.example', source: 'marketing-campaign' });
     expect(items.slice(2).map((item) => [item.purpose, item.to, item.status])).toEqual([

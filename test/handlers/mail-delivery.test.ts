@@ -1,5 +1,5 @@
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -50,6 +50,17 @@ describe('mail delivery (the outbox)', () => {
     const [sent, entry] = dynamodb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
     expect(sent!.Update!.ExpressionAttributeValues).toMatchObject({ ':outcome': 'sent', ':messageId': 'ses-1' });
     expect(entry!.Put!.Item).toMatchObject({ kind: 'customer-responded-to', channel: 'email', actor: 'salesflow' });
+  });
+
+  it('R2: bulk mail to an address that unsubscribed after it was queued is not sent, and says why', async () => {
+    dynamodb.on(GetCommand).resolves({ Item: { ...queued, purpose: 'campaign-material' } });
+    dynamodb.on(BatchGetCommand).resolves({ Responses: { 'salesflow-test': [{ pk: 'SUPPRESSED#ann@acme.test' }] } });
+    dynamodb.on(TransactWriteCommand).resolves({});
+    expect(await handler(event('1'))).toEqual({ batchItemFailures: [] });
+    expect(ses.calls()).toHaveLength(0);
+    const [settled, entry] = dynamodb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(settled!.Update!.ExpressionAttributeValues).toMatchObject({ ':outcome': 'failed' });
+    expect(entry!.Put!.Item).toMatchObject({ kind: 'email-suppressed' });
   });
 
   it('a replayed record of an email already sent sends nothing', async () => {

@@ -91,7 +91,7 @@ describe('the functions', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     const workflowFunctions = Object.values(workflows).flatMap((workflow) => Object.keys(workflow.functions));
     expect(functions).toHaveLength(
-      Object.keys(routeGroups).length + Object.keys(workers).length + workflowFunctions.length + Object.keys(schedules).length,
+      Object.keys(routeGroups).length + Object.keys(workers).length + workflowFunctions.length + Object.keys(schedules).length + 1, // + mail feedback
     );
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
@@ -229,5 +229,15 @@ describe('the schedules (R6-R8)', () => {
       expect(mine.Target.RetryPolicy.MaximumRetryAttempts).toBe(schedule.retryAttempts);
       expect(mine.Target.DeadLetterConfig.Arn).toBeDefined();
     }
+  });
+});
+
+describe('bulk mail (R2)', () => {
+  it('SES bounces and complaints reach the feedback function through SNS, from the identity\'s configuration set', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({ MatchingEventTypes: Match.arrayWith(['bounce', 'complaint']), SnsDestination: Match.anyValue() }),
+    });
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { ConfigurationSetAttributes: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda', Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MailFeedbackFunction'), 'Arn'] } });
   });
 });

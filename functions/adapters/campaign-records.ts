@@ -1,0 +1,69 @@
+import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Campaign, CampaignStats } from '#domain/campaign';
+import type { OutgoingEmail } from '#domain/correspondence';
+import type { TimelineEntry } from '#domain/timeline';
+import { tableName } from '#functions/config';
+import { db, writeTogether } from './dynamodb';
+import { emailPut, putNew, readRecord, timelinePut, withHistory } from './sales-records';
+import { itemKind, keys } from './table-design';
+
+/** R1/R2: campaigns, their lead counters, and the addresses that get no bulk mail. */
+
+export const recordNewCampaign = async (campaign: Campaign, entry: TimelineEntry): Promise<void> => {
+  const key = keys.campaign(campaign.id);
+  await writeTogether([putNew({ ...key, itemType: itemKind.campaign, ...campaign }), timelinePut(key.pk, entry)]);
+};
+
+export const campaignWithHistory = async (id: string) => {
+  const key = keys.campaign(id);
+  const found = await withHistory<Campaign>(key.pk, key.sk);
+  if (!found) return undefined;
+  const stats = found.items.find((item) => item.sk === keys.campaignStats(id).sk) as Partial<CampaignStats> | undefined;
+  return {
+    campaign: found.record,
+    stats: { leadCount: Number(stats?.leadCount ?? 0), qualifiedCount: Number(stats?.qualifiedCount ?? 0) },
+    timeline: found.timeline,
+  };
+};
+
+export const findCampaign = (id: string) => readRecord<Campaign>(keys.campaign(id));
+
+/** Which of these addresses get no bulk mail. */
+export const suppressedAmong = async (addresses: string[]): Promise<Set<string>> => {
+  const suppressed = new Set<string>();
+  const unique = [...new Set(addresses.map((a) => a.toLowerCase()))];
+  for (let i = 0; i < unique.length; i += 100) {
+    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+      [tableName()]: { Keys: unique.slice(i, i + 100).map((address) => keys.suppressed(address)) },
+    };
+    while (request && Object.keys(request).length) {
+      const { Responses = {}, UnprocessedKeys } = await db().send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of Responses[tableName()] ?? []) suppressed.add(String(item.pk).slice('SUPPRESSED#'.length));
+      request = UnprocessedKeys as typeof request;
+    }
+  }
+  return suppressed;
+};
+
+export const isSuppressed = async (address: string) => (await suppressedAmong([address])).size > 0;
+
+/** Off bulk mail for good: the first reason is kept. */
+export const suppress = async (address: string, reason: 'unsubscribed' | 'bounced' | 'complained', at: string) => {
+  try {
+    await db().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...keys.suppressed(address), itemType: itemKind.suppressed, reason, at },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  }
+};
+
+/** R2: the material queued for a distributor's contacts, on the distributor's timeline. */
+export const recordMaterialSent = async (distributorId: string, entry: TimelineEntry, emails: OutgoingEmail[]) => {
+  const pk = keys.account(distributorId).pk;
+  await writeTogether([timelinePut(pk, entry), ...emails.map((email) => emailPut(pk, email, entry.at))]);
+};
