@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { openAccount } from '#domain/account';
-import { cadencesFor, daysOverdue, firstDue } from '#domain/cadence';
+import { daysOverdue } from '#domain/agenda';
+import { cadencesFor, firstDue } from '#domain/cadence';
 import { NotFound } from '#domain/errors';
 import { accountWithHistory, dueContactsOf, findAccount, recordNewAccount } from '#adapters/account-records';
 import { cadenceRules } from '#functions/config';

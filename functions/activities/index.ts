@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { activityEntry } from '#domain/activity';
 import { completedBy, nextDue } from '#domain/cadence';
 import { dueContactsOf, recordContactLogged } from '#adapters/account-records';
+import { agendaClose, openItemsUnder } from '#adapters/agenda-records';
 import { appendToTimeline, type SubjectKind } from '#adapters/sales-records';
 import { idPath } from '#contract/fields';
 import { apiRoute, json } from '#http/api';
@@ -40,10 +41,22 @@ export const logAccountActivity = apiRoute(
   },
 );
 
+/** R18: any contact with the customer logged on the opportunity answers its stale quotes' follow-ups. */
+export const logOpportunityActivity = apiRoute(
+  { route: 'POST /opportunities/{id}/activities', path: idPath, body: activityBody },
+  async ({ path, body, caller }) => {
+    const entry = activityEntry(body, caller!.email, randomUUID(), new Date().toISOString());
+    const opportunity = { kind: 'opportunity' as const, id: path.id };
+    const followUps = await openItemsUnder(opportunity, 'quote-follow-up');
+    await appendToTimeline('opportunities', path.id, entry, followUps.map((item) => agendaClose(opportunity, item.kind, caller!.email, entry.at)));
+    return json(201, { id: entry.id, at: entry.at, ...(followUps.length ? { followedUp: followUps.length } : {}) });
+  },
+);
+
 /** The activities Lambda. */
 export const handler = dispatch({
   'POST /leads/{id}/activities': logActivity('leads'),
-  'POST /opportunities/{id}/activities': logActivity('opportunities'),
+  'POST /opportunities/{id}/activities': logOpportunityActivity,
   'POST /orders/{id}/activities': logActivity('orders'),
   'POST /accounts/{id}/activities': logAccountActivity,
 });

@@ -1,14 +1,16 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { OutgoingEmail } from '#domain/correspondence';
 import { Conflict } from '#domain/errors';
-import type { AgendaItem, Order } from '#domain/order';
+import type { AgendaItem } from '#domain/agenda';
+import type { Order } from '#domain/order';
+import { agendaPut } from './agenda-records';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
 import type { StoredAction } from './action-records';
 import { db, writeTogether, type TransactItems } from './dynamodb';
 import { assignments, recordProgress, recordStepAsked, recordStepCompleted, spendAction, type OpenStep, type StepRecord } from './person-steps';
 import { emailPut, fromItem, putNew, readRecord, timelinePut, withHistory } from './sales-records';
-import { dueIndex, itemKind, keys, sortKeyPrefix } from './table-design';
+import { itemKind, keys } from './table-design';
 
 /**
  * Orders in the single table: the order with its timeline, its queued emails, its Welcome
@@ -18,35 +20,6 @@ import { dueIndex, itemKind, keys, sortKeyPrefix } from './table-design';
 
 const orderPk = (id: string) => keys.order(id).pk;
 export const orderRecord = (order: Pick<Order, 'id'>): StepRecord => ({ key: keys.order(order.id), timelinePk: orderPk(order.id) });
-
-/** An agenda item, in the owner index while open (a sparse index: closed items leave it). */
-export const agendaPut = (item: AgendaItem, at: string): TransactItems[number] => ({
-  Put: {
-    TableName: tableName(),
-    Item: {
-      ...keys.agendaItem(orderPk(item.subject.id), item.kind),
-      itemType: itemKind.agendaItem,
-      gsi2pk: keys.owner(item.assignee),
-      gsi2sk: `${sortKeyPrefix.agenda}open#${item.dueAt}#${item.subject.id}#${item.kind}`,
-      // And in the due-date index, for the digest.
-      ...dueIndex.keysFor(item.subject.id, item.dueAt, item.kind),
-      ...item,
-      status: 'open',
-      openedAt: at,
-    },
-  },
-});
-
-export const agendaClose = (orderId: string, kind: AgendaItem['kind'], by: string, at: string): TransactItems[number] => ({
-  Update: {
-    TableName: tableName(),
-    Key: keys.agendaItem(orderPk(orderId), kind),
-    UpdateExpression: 'SET #status = :closed, closedAt = :at, closedBy = :by REMOVE gsi2pk, gsi2sk, gsi1pk, gsi1sk',
-    ConditionExpression: '#status = :open',
-    ExpressionAttributeNames: { '#status': 'status' },
-    ExpressionAttributeValues: { ':closed': 'closed', ':open': 'open', ':at': at, ':by': by },
-  },
-});
 
 export const documentPut = (subjectPk: string, name: string, content: Uint8Array, sha256: string, at: string): TransactItems[number] =>
   putNew({ ...keys.document(subjectPk, name), itemType: itemKind.document, content, sha256, bytes: content.length, storedAt: at });
@@ -208,28 +181,6 @@ export const webLoginPasswordSet = (orderId: string, passwordHash: string, at: s
     ExpressionAttributeValues: { ':hash': passwordHash, ':set': 'password-set', ':invited': 'invited', ':at': at },
   },
 });
-
-// ---- the agenda ---------------------------------------------------------------------------------
-
-/** A person's open items: one query on the owner index, never a scan. */
-export const openAgendaOf = async (email: string): Promise<(AgendaItem & { openedAt: string })[]> => {
-  const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :owner AND begins_with(gsi2sk, :open)',
-        ExpressionAttributeValues: { ':owner': keys.owner(email), ':open': `${sortKeyPrefix.agenda}open#` },
-        ExclusiveStartKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items.map((item) => fromItem<AgendaItem & { openedAt: string }>(item));
-};
 
 // ---- the service desk (R21) --------------------------------------------------------------------
 

@@ -1,11 +1,12 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Conflict, NotFound } from '#domain/errors';
-import type { CompletedTask, OpenTask, Quote } from '#domain/quote';
+import { quoteStepAgendaItem, type CompletedTask, type OpenTask, type Quote } from '#domain/quote';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
 import type { StoredAction } from './action-records';
-import { db, writeTogether } from './dynamodb';
+import { db, writeTogether, type TransactItems } from './dynamodb';
 import { recordProgress, recordStepAsked, recordStepCompleted, type StepRecord } from './person-steps';
+import { agendaClose, agendaPut } from './agenda-records';
 import { fromItem, putNew, readRecord, timelinePut } from './sales-records';
 import { itemKind, keys, tableDesign } from './table-design';
 
@@ -81,19 +82,33 @@ export const recordQuoteStepAsked = (
   action: StoredAction,
   status: Quote['status'],
   entry: TimelineEntry,
-) => recordStepAsked(quoteRecord(quote), open, key, action, { status }, entry);
+) => recordStepAsked(quoteRecord(quote), open, key, action, { status }, entry, [agendaPut(quoteStepAgendaItem(quote, open, key), entry.at)]);
+
+const onQuote = (quote: Pick<Quote, 'id'>) => ({ kind: 'quote' as const, id: quote.id });
 
 /** A person completed a step (409 if someone decided first, 410 if the link was spent). */
 export const recordQuoteStepCompleted = (quote: Quote, open: OpenTask, key: string, completed: CompletedTask) =>
-  recordStepCompleted(quoteRecord(quote), open, key, completed.changes, completed.entry);
+  recordStepCompleted(quoteRecord(quote), open, key, completed.changes, completed.entry, [
+    agendaClose(onQuote(quote), key, completed.entry.actor, completed.entry.at),
+  ]);
 
-/** The workflow moved the quote on: set what changed and say so on the timeline. */
+/**
+ * The workflow moved the quote on: set what changed and say so on the timeline. A step closed
+ * unanswered leaves the agenda; so do all open steps when the quote has failed (`closeAll`).
+ */
 export const recordQuoteProgress = (
   quote: Pick<Quote, 'id' | 'opportunityId'>,
   changes: Partial<Quote>,
   entry: TimelineEntry,
-  options: { closeStep?: { key: string; actionId: string } } = {},
-) => recordProgress(quoteRecord(quote), changes, entry, options);
+  options: { closeStep?: { key: string; actionId: string }; closeAll?: string[]; extra?: TransactItems } = {},
+) =>
+  recordProgress(quoteRecord(quote), changes, entry, {
+    ...(options.closeStep ? { closeStep: options.closeStep } : {}),
+    extra: [
+      ...[...(options.closeStep ? [options.closeStep.key] : []), ...(options.closeAll ?? [])].map((key) => agendaClose(onQuote(quote), key, entry.actor, entry.at)),
+      ...(options.extra ?? []),
+    ],
+  });
 
 /** R19: a contract request is filed once per quote, on a quote that went to the customer. */
 export const recordContractRequested = async (quote: Quote, contract: Quote['contract'], entry: TimelineEntry) => {

@@ -5,7 +5,7 @@ import type { Lead, LeadStatus } from '#domain/lead';
 import type { EngineeringReview, Opportunity, QualifiedLead } from '#domain/opportunity';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
-import { db, writeTogether } from './dynamodb';
+import { db, writeTogether, type TransactItems } from './dynamodb';
 import { itemKind, keys, sortKeyPrefix, tableDesign } from './table-design';
 
 /**
@@ -300,12 +300,13 @@ export const subjects = { leads: keys.lead, opportunities: keys.opportunity, ord
 export type SubjectKind = keyof typeof subjects;
 
 /** R27: append an entry to a record's timeline; the record must exist. */
-export const appendToTimeline = async (subject: SubjectKind, id: string, entry: TimelineEntry): Promise<void> => {
+export const appendToTimeline = async (subject: SubjectKind, id: string, entry: TimelineEntry, extra: TransactItems = []): Promise<void> => {
   const key = subjects[subject](id);
   await writeTogether(
     [
       { ConditionCheck: { TableName: tableName(), Key: key, ConditionExpression: 'attribute_exists(pk)' } },
       timelinePut(key.pk, entry),
+      ...extra,
     ],
     ([failed]) => (failed ? new NotFound(`No ${subject.replace(/s$/, '')} ${id}`) : undefined),
   );

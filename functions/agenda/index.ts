@@ -1,5 +1,5 @@
-import { overdueDays } from '#domain/order';
-import { openAgendaOf } from '#adapters/order-records';
+import { daysOverdue } from '#domain/agenda';
+import { openAgendaOf } from '#adapters/agenda-records';
 import { apiRoute, json } from '#http/api';
 import { dispatch } from '#http/dispatch';
 
@@ -11,7 +11,7 @@ import { dispatch } from '#http/dispatch';
 export const getAgenda = apiRoute({ route: 'GET /agenda' }, async ({ caller }) => {
   const now = new Date();
   const items = (await openAgendaOf(caller!.email))
-    .map((item) => ({ ...item, overdueByDays: overdueDays(item.dueAt, now), link: `/${item.subject.kind}s/${item.subject.id}` }))
+    .map((item) => ({ ...item, overdueByDays: daysOverdue(item.dueAt, now), link: `/${item.subject.kind}s/${item.subject.id}` }))
     .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   return json(200, { owner: caller!.email, items });
 });

@@ -99,9 +99,6 @@ export const nextDue = (contact: DueContact, happenedAt: string): DueContact | u
   return { ...contact, lastDoneAt: happenedAt, dueAt: after(new Date(happenedAt), contact.every).toISOString() };
 };
 
-/** Whole days overdue; 0 when due today or not yet. */
-export const daysOverdue = (dueAt: string, now: Date): number => Math.max(0, Math.floor((now.getTime() - Date.parse(dueAt)) / 86_400_000));
-
 export const cadenceTitles: Record<CadenceKind, string> = {
   'sm-call': 'Status-check call (R6)',
   'sm-visit': 'Visit (R7)',

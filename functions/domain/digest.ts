@@ -1,6 +1,6 @@
-import { cadenceTitles, daysOverdue, type DueContact } from './cadence';
+import { daysOverdue, type AgendaItem } from './agenda';
+import { cadenceTitles, type DueContact } from './cadence';
 import { escapeHtml, htmlPage, type Links, type OutgoingEmail } from './correspondence';
-import type { AgendaItem } from './order';
 
 /**
  * R6-R8, R22, R26: one digest per person per schedule tick, listing what is due from them: calls

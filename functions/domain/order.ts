@@ -1,5 +1,6 @@
 import type { Account, Contact } from './account';
 import { Conflict, NotAllowed } from './errors';
+import type { AgendaItem } from './agenda';
 import { hasAnyRole, type Caller } from './roles';
 import type { TimelineEntry } from './timeline';
 
@@ -304,15 +305,6 @@ export const checkOrderTask = (order: Order, task: OrderTask, caller: Caller): v
   if (!open[task]) throw new Conflict(`${orderTaskAsks[task]}: not open on order ${order.id}`);
 };
 
-/** An item on a person's agenda (GET /agenda), filed under the record it is about. */
-export interface AgendaItem {
-  kind: OrderTask;
-  assignee: string;
-  dueAt: string;
-  summary: string;
-  subject: { kind: 'order'; id: string };
-}
-
 const day14 = (from: string) => new Date(Date.parse(from) + 14 * day).toISOString();
 
 /** R22: Sales Admin reviews the contract within two weeks of the PO. */
@@ -341,9 +333,6 @@ export const correctiveActionItem = (order: Order, openedAt: string): AgendaItem
   summary: `Corrective action for ${order.customer.name} (PO ${order.poNumber})`,
   subject: { kind: 'order', id: order.id },
 });
-
-/** How overdue an agenda item is, in whole days; 0 when not yet due. */
-export const overdueDays = (dueAt: string, now: Date): number => Math.max(0, Math.floor((now.getTime() - Date.parse(dueAt)) / day));
 
 /** How long the links of an order stay good. */
 export const orderLinkValidDays = { deliveryCheck: 30, equipmentCheck: 45, setPassword: 14 } as const;

@@ -1,3 +1,4 @@
+import type { AgendaItem } from './agenda';
 import { Conflict, NotAllowed } from './errors';
 import type { Opportunity } from './opportunity';
 import type { Caller, Role } from './roles';
@@ -537,3 +538,21 @@ export const escalationOutcome = (quote: Pick<Quote, 'escalations'>, key: string
 /** Where a quote stands, for GET /quotes/{id}: the record, and whether its signature still holds. */
 export const signatureHolds = (quote: Pick<Quote, 'signature'>, currentSha256: string | undefined): boolean | undefined =>
   quote.signature ? quote.signature.sha256 === currentSha256 : undefined;
+
+/** R15-R17: a person's open step on a quote, as it shows on their agenda and in the digest. */
+export const quoteStepAgendaItem = (quote: Pick<Quote, 'id' | 'customer' | 'totals'>, open: OpenTask, key: string): AgendaItem => ({
+  kind: key,
+  assignee: open.assignee,
+  dueAt: open.dueBy,
+  summary: `${open.approver ? `${taskRules[open.task].ask} (${approverTitles[open.approver]})` : taskRules[open.task].ask}: quote for ${quote.customer.company}, £${quote.totals.netGbp.toLocaleString('en-GB')} net`,
+  subject: { kind: 'quote', id: quote.id },
+});
+
+/** R18: the customer has not answered the quote; the SM follows up, on the opportunity. */
+export const quoteFollowUpAgendaItem = (quote: Pick<Quote, 'id' | 'owner' | 'customer' | 'opportunityId'>, at: string): AgendaItem => ({
+  kind: `quote-follow-up:${quote.id}`,
+  assignee: quote.owner,
+  dueAt: at,
+  summary: `Follow up the quote with ${quote.customer.company}: no answer yet (R18)`,
+  subject: { kind: 'opportunity', id: quote.opportunityId },
+});

@@ -9,7 +9,8 @@ import {
 } from '#domain/order';
 import type { TimelineEntry, TimelineKind } from '#domain/timeline';
 import { findAction } from '#adapters/action-records';
-import { agendaClose, agendaPut, recordOrderChange, recordOrderStepCompleted } from '#adapters/order-records';
+import { agendaClose, agendaPut } from '#adapters/agenda-records';
+import { recordOrderChange, recordOrderStepCompleted } from '#adapters/order-records';
 import { answerTask } from '#adapters/workflow-runs';
 import { links, orderTeam } from '#functions/config';
 import { parseOr400 } from '#http/api';
@@ -32,6 +33,8 @@ const entry = (kind: TimelineKind, summary: string, by: string, at: string, deta
   detail,
 });
 
+const onOrder = (order: Pick<Order, 'id'>) => ({ kind: 'order' as const, id: order.id });
+
 export const completeOrderTask = async (
   order: Order,
   task: OrderTask,
@@ -50,7 +53,7 @@ export const completeOrderTask = async (
         { contractReview: { status: 'done', by, at, ...(input.notes ? { notes: input.notes } : {}) } },
         { expression: 'contractReview.#s = :open', names: { '#s': 'status' }, values: { ':open': 'open' } },
         entry('contract-review-done', `Contract reviewed by ${by}${input.notes ? `: ${input.notes}` : ''} (R22)`, by, at, detail),
-        { items: [agendaClose(order.id, 'contract-review', by, at)] },
+        { items: [agendaClose(onOrder(order), 'contract-review', by, at)] },
         'The contract was reviewed meanwhile',
       );
       outcome = 'reviewed';
@@ -85,7 +88,7 @@ export const completeOrderTask = async (
         { correctiveAction: { ...order.correctiveAction!, status: 'closed', closedAt: at, closedBy: by, resolution: input.resolution } },
         { expression: 'correctiveAction.#s = :open', names: { '#s': 'status' }, values: { ':open': 'open' } },
         entry('corrective-action', `Corrective action closed by ${by}: ${input.resolution}`, by, at, detail),
-        { items: [agendaClose(order.id, 'corrective-action', by, at)] },
+        { items: [agendaClose(onOrder(order), 'corrective-action', by, at)] },
         'The corrective action was closed meanwhile',
       );
       outcome = 'closed';
@@ -105,9 +108,9 @@ export const completeOrderTask = async (
         changes,
         entry('equipment-check', summary, by, at, { ...detail, ok: input.ok }),
         input.ok
-          ? { items: [agendaClose(order.id, task, by, at)], emails: [pleasedToServeEmail(answered, randomUUID())] }
+          ? { items: [agendaClose(onOrder(order), task, by, at)], emails: [pleasedToServeEmail(answered, randomUUID())] }
           : {
-              items: [agendaClose(order.id, task, by, at), agendaPut(correctiveActionItem(answered, at), at)],
+              items: [agendaClose(onOrder(order), task, by, at), agendaPut(correctiveActionItem(answered, at), at)],
               emails: [correctiveActionEmail(answered, randomUUID(), [team.engineering, team.support], links())],
             },
       );

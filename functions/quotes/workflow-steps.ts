@@ -3,6 +3,7 @@ import {
   assigneeOf,
   escalationOutcome,
   followUpNeeded,
+  quoteFollowUpAgendaItem,
   quoteTasks,
   taskKey,
   taskRules,
@@ -22,6 +23,7 @@ import {
 import { quoteFilename, renderQuoteDocument, sha256 } from '#domain/quote-document';
 import { systemEntry } from '#domain/timeline';
 import { newAction } from '#adapters/action-records';
+import { agendaPut } from '#adapters/agenda-records';
 import { findQuote, readQuoteDocument, recordQuoteProgress, recordQuoteStepAsked, storeQuoteDocument } from '#adapters/quote-records';
 import { opportunityWithHistory } from '#adapters/sales-records';
 import { sendEmail } from '#adapters/ses-mailer';
@@ -203,6 +205,8 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
         { quoteId: quote.id },
         now,
       ),
+      // R18: a stale quote stays on the SM's agenda, and in the digest, until they log the follow-up.
+      due ? { extra: [agendaPut(quoteFollowUpAgendaItem(quote, now), now)] } : {},
     );
     return { reminded: due };
   },
@@ -243,6 +247,7 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
       quote,
       { status: 'failed', failure: { at: now, error: input.failure.Error } },
       entry('quote-failed', `The quote workflow failed (${input.failure.Error}); support has been alerted`, { quoteId: quote.id }, now),
+      { closeAll: Object.keys(quote.tasks) },
     );
     return { failed: true };
   },

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { after, cadencesFor, completedBy, daysOverdue, defaultCadenceRules as rules, firstDue, nextDue, type DueContact } from '#domain/cadence';
+import { daysOverdue } from '#domain/agenda';
+import { after, cadencesFor, completedBy, defaultCadenceRules as rules, firstDue, nextDue, type DueContact } from '#domain/cadence';
 import { digestEmail, digestsOf, type DueThing } from '#domain/digest';
 
 const at = (iso: string) => new Date(iso);

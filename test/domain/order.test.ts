@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Account } from '#domain/account';
+import { daysOverdue } from '#domain/agenda';
 import { Conflict, NotAllowed } from '#domain/errors';
 import {
   checkOrderTask,
@@ -9,7 +10,6 @@ import {
   followUpStates,
   orderRouting,
   orderTotal,
-  overdueDays,
   packingChecklist,
   passwordProblem,
   placeOrder,
@@ -137,8 +137,8 @@ describe('shipment dates', () => {
     expect(on('2026-04-01T00:00:00.001Z').equipmentCheck).toBe('overdue');
     const answered = { ...schedule, equipmentCheck: { ...schedule.equipmentCheck, status: 'yes' as const } };
     expect(followUpStates(answered, new Date('2026-06-01T00:00:00.000Z'))!.equipmentCheck).toBe('done');
-    expect(overdueDays('2026-04-01T00:00:00.000Z', new Date('2026-04-03T12:00:00.000Z'))).toBe(2);
-    expect(overdueDays('2026-04-01T00:00:00.000Z', new Date('2026-03-03T12:00:00.000Z'))).toBe(0);
+    expect(daysOverdue('2026-04-01T00:00:00.000Z', new Date('2026-04-03T12:00:00.000Z'))).toBe(2);
+    expect(daysOverdue('2026-04-01T00:00:00.000Z', new Date('2026-03-03T12:00:00.000Z'))).toBe(0);
   });
 });
 

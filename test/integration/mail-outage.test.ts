@@ -78,6 +78,9 @@ describe('a failing SES fails a quote visibly', () => {
     });
     expect(run.error).toBe('Quote.Failed');
     expect((await quoteJourney(client).quote(started.body.quoteId)).status).toBe('failed');
+    // A failed quote waits on nobody: its open steps left the agenda.
+    const admin = await client.api('GET', '/agenda', { token: await client.tokenFor(people.salesAdmin, 'SalesAdmin') });
+    expect(admin.body.items.filter((item: { subject: { id: string } }) => item.subject.id === started.body.quoteId)).toEqual([]);
     // The first attempt and three retries with backoff, before the failure was recorded.
     const { events = [] } = await client.stepFunctions.send(
       new GetExecutionHistoryCommand({ executionArn: started.body.executionArn }),

@@ -80,6 +80,11 @@ describe('R13-R17: a quote within the standard limits', () => {
     expect(sent.signature).toMatchObject({ signer: people.sm, algorithm: 'SHA-256', holds: true });
     expect(sent.signature.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
     expect(sent.tasks).toEqual([]);
+    // Nobody's agenda holds a step of a quote that went out.
+    for (const [person, role] of [[people.salesAdmin, 'SalesAdmin'], [people.applicationEngineer, 'ApplicationEngineer'], [people.sm, 'SalesManager']] as const) {
+      const agenda = await api('GET', '/agenda', { token: await tokenFor(person, role) });
+      expect(agenda.body.items.filter((item: { subject: { id: string } }) => item.subject.id === quoteId)).toEqual([]);
+    }
 
     // A used link is spent.
     expect((await api('POST', linkIn(toSign), { body: { confirm: true } })).status).toBe(410);

@@ -36,6 +36,13 @@ describe('nothing waits forever', () => {
     });
     expect(started.status).toBe(202);
     const firstAsk = await emailTo(people.salesAdmin, company, /^Prepare the QPA/);
+    // The open step is on Sales Admin's agenda, overdue once its three days pass.
+    const admin = await tokenFor(people.salesAdmin, 'SalesAdmin');
+    const onAgenda = async () =>
+      ((await api('GET', '/agenda', { token: admin })).body.items as { subject: { id: string }; kind: string }[]).filter(
+        (item) => item.subject.id === started.body.quoteId,
+      );
+    expect((await onAgenda()).map((item) => item.kind)).toEqual(['prepare-qpa']);
 
     // Three (scaled) days without an answer: the SM and the sales director hear of it, a new link goes out.
     const escalation = await emailTo(people.sm, company, /^Overdue: Prepare the QPA/, { within: 15_000 });
@@ -49,6 +56,7 @@ describe('nothing waits forever', () => {
 
     const lapsed = await quoteStatus(started.body.quoteId, 'lapsed', 30_000);
     expect(lapsed.escalations['prepare-qpa']).toBe(3);
+    expect(await onAgenda()).toEqual([]); // a lapsed quote waits on nobody
     expect(await emailsTo(people.sm, company, /^Overdue/)).toHaveLength(2);
     await emailTo(people.sm, company, /^Quote lapsed/);
     await eventually(async () => {
@@ -81,5 +89,15 @@ describe('nothing waits forever', () => {
       return body.followUp ? body : undefined;
     });
     expect(followed.followUp.outcome).toBe('reminded');
+
+    // The stale quote is on the SM's agenda (and so in the digest) until the follow-up is logged.
+    const agenda = async () => ((await api('GET', '/agenda', { token: sm })).body.items as { kind: string }[]).map((item) => item.kind);
+    expect(await agenda()).toContain(`quote-follow-up:${quoteId}`);
+    const logged = await api('POST', `/opportunities/${opportunityId}/activities`, {
+      body: { kind: 'call', summary: 'Customer reviewing the quote with finance', with: 'Bea Buyer' },
+      token: sm,
+    });
+    expect(logged.body.followedUp).toBe(1);
+    expect(await agenda()).not.toContain(`quote-follow-up:${quoteId}`);
   }, 60_000);
 });
