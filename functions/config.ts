@@ -90,8 +90,21 @@ export const serviceDeskMaxAttempts = (): number => Number(process.env[settingNa
 
 export const postShipmentArn = (): string => read(settingNames.postShipmentArn);
 
-/** R6-R8: the cadences; any left out keep the chart's. */
-export const cadenceRules = (): CadenceRules => ({
-  ...defaultCadenceRules,
-  ...(JSON.parse(process.env[settingNames.cadences] || '{}') as Partial<CadenceRules>),
-});
+/** R6-R8: the cadences; any rule left out keeps the chart's, down to each kind of account. */
+export const cadenceRules = (): CadenceRules => {
+  const given = JSON.parse(process.env[settingNames.cadences] || '{}') as {
+    smCall?: Partial<CadenceRules['smCall']>;
+    smVisit?: Partial<CadenceRules['smVisit']>;
+    visitAgenda?: string[];
+  };
+  const rules: CadenceRules = {
+    smCall: { ...defaultCadenceRules.smCall, ...given.smCall },
+    smVisit: { ...defaultCadenceRules.smVisit, ...given.smVisit },
+    visitAgenda: given.visitAgenda ?? defaultCadenceRules.visitAgenda,
+  };
+  for (const every of [...Object.values(rules.smCall), ...Object.values(rules.smVisit)]) {
+    const ok = ('days' in every && every.days > 0) || ('months' in every && every.months > 0);
+    if (!ok) throw new Error(`Setting ${settingNames.cadences}: each interval is {"days": n} or {"months": n}`);
+  }
+  return rules;
+};

@@ -174,12 +174,16 @@ export class SalesflowStack extends Stack {
       table.grantReadWriteData(groups[group].function);
     }
     // Emails go out from the configured address only, by the functions that send them.
+    // With a configuration set on the identity, SES authorizes the send against the set too.
     const grantSendEmail = (fn: IFunction, actions: string[]) =>
       fn.addToRolePolicy(
         new PolicyStatement({
           effect: Effect.ALLOW,
           actions,
-          resources: [`arn:${this.partition}:ses:${this.region}:${this.account}:identity/${mailIdentity.emailIdentityName}`],
+          resources: [
+            `arn:${this.partition}:ses:${this.region}:${this.account}:identity/${mailIdentity.emailIdentityName}`,
+            `arn:${this.partition}:ses:${this.region}:${this.account}:configuration-set/${mailConfiguration.configurationSetName}`,
+          ],
           conditions: { StringEquals: { 'ses:FromAddress': settings.mailFrom } },
         }),
       );

@@ -3,7 +3,7 @@ import { openAccount } from '#domain/account';
 import { daysOverdue } from '#domain/agenda';
 import { cadencesFor, firstDue } from '#domain/cadence';
 import { NotFound } from '#domain/errors';
-import { accountWithHistory, dueContactsOf, findAccount, recordNewAccount } from '#adapters/account-records';
+import { accountWithHistory, findAccount, recordNewAccount } from '#adapters/account-records';
 import { cadenceRules } from '#functions/config';
 import { idPath } from '#contract/fields';
 import { apiRoute, json, Problem } from '#http/api';
@@ -28,8 +28,9 @@ export const createAccount = apiRoute({ route: 'POST /accounts', body: accountBo
 
 /** An account with its timeline and its calls and visits, each with when it is due and how overdue. */
 export const getAccount = apiRoute({ route: 'GET /accounts/{id}', path: idPath }, async ({ path }) => {
-  const [found, due] = await Promise.all([accountWithHistory(path.id), dueContactsOf(path.id)]);
+  const found = await accountWithHistory(path.id);
   if (!found) throw new NotFound(`No account ${path.id}`);
+  const { due } = found;
   const now = new Date();
   return json(200, {
     ...found.account,

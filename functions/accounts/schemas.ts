@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { accountKinds, distributorSizes, orderChannels, servedByChannels } from '#domain/account';
 import { emailAddress, nameText, phone, recordId } from '#contract/fields';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Any JSON object; the step decides the shape once it is known. */
 export const stepBody = z.record(z.string(), z.unknown());

@@ -21,7 +21,7 @@ export interface StepView {
     title: string;
     /** Plain sentences, escaped when shown. */
     facts: string[];
-    lines?: { quantity: number; item: string; unit: number; discountPercent?: number }[];
+    lines?: { quantity: number; item: string; unit?: number; discountPercent?: number }[];
   };
   assignee: string;
   expiresAt: string;
@@ -67,10 +67,10 @@ export const stepPage = (view: StepView): string =>
     `<h1>${escapeHtml(view.ask)}</h1><h2>${escapeHtml(view.about.title)}</h2>` +
       view.about.facts.map((fact) => `<p>${escapeHtml(fact)}</p>`).join('') +
       (view.about.lines?.length
-        ? `<table><tr><th>Qty</th><th>Item</th><th>Unit</th>${view.about.lines.some((l) => l.discountPercent !== undefined) ? '<th>Discount</th>' : ''}</tr>${view.about.lines
+        ? `<table><tr><th>Qty</th><th>Item</th>${view.about.lines.some((l) => l.unit !== undefined) ? '<th>Unit</th>' : ''}${view.about.lines.some((l) => l.discountPercent !== undefined) ? '<th>Discount</th>' : ''}</tr>${view.about.lines
             .map(
               (l) =>
-                `<tr><td>${l.quantity}</td><td>${escapeHtml(l.item)}</td><td>${gbp(l.unit)}</td>${l.discountPercent !== undefined ? `<td>${l.discountPercent}%</td>` : ''}</tr>`,
+                `<tr><td>${l.quantity}</td><td>${escapeHtml(l.item)}</td>${l.unit !== undefined ? `<td>${gbp(l.unit)}</td>` : ''}${l.discountPercent !== undefined ? `<td>${l.discountPercent}%</td>` : ''}</tr>`,
             )
             .join('')}</table>`
         : '') +

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { activityChannels, activityKinds } from '#domain/activity';
 import { isoDateTime, nameText, text } from '#contract/fields';
 

@@ -45,8 +45,6 @@ export const suppressedAmong = async (addresses: string[]): Promise<Set<string>>
   return suppressed;
 };
 
-export const isSuppressed = async (address: string) => (await suppressedAmong([address])).size > 0;
-
 /** Off bulk mail for good: the first reason is kept. */
 export const suppress = async (address: string, reason: 'unsubscribed' | 'bounced' | 'complained', at: string) => {
   try {

@@ -1,6 +1,6 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { OutgoingEmail } from '#domain/correspondence';
-import { Conflict } from '#domain/errors';
+import { Conflict, Gone } from '#domain/errors';
 import type { AgendaItem } from '#domain/agenda';
 import type { Order } from '#domain/order';
 import { agendaPut } from './agenda-records';
@@ -99,7 +99,7 @@ export const ordersOf = async (opportunityId: string) => {
  */
 export const recordOrderChange = (
   order: Pick<Order, 'id'>,
-  changes: Record<string, unknown>,
+  changes: Record<string, unknown> | Partial<Order>,
   condition: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
   entry: TimelineEntry,
   extra: { items?: TransactItems; emails?: OutgoingEmail[]; remove?: string[] } = {},
@@ -166,7 +166,9 @@ export const recordLinkAnswered = (
       timelinePut(orderPk(order.id), entry),
       ...items,
     ],
-    ([spent, changed]) => (spent || changed ? new Conflict('This has already been answered') : undefined),
+    // The link spent is a 410, as for every link; the record moved on, a 409.
+    ([spent, changed, , login]) =>
+      spent ? new Gone('This link was used already') : changed || login ? new Conflict('This has already been answered') : undefined,
   );
 };
 

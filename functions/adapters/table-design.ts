@@ -132,7 +132,7 @@ export const dueIndex = {
   shardOf: (id: string): number => {
     let hash = 0x811c9dc5;
     for (let i = 0; i < id.length; i += 1) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193) >>> 0;
-    return hash % 4;
+    return hash % dueIndex.shards;
   },
   keysFor: (recordId: string, dueAt: string, what: string) => ({
     gsi1pk: `DUE#${dueIndex.shardOf(recordId)}`,

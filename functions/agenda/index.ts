@@ -8,10 +8,12 @@ import { dispatch } from '#http/dispatch';
  * corrective actions), from the owner index, most overdue first. Overdue items stay and say by
  * how much.
  */
+const collections = { order: 'orders', quote: 'quotes', opportunity: 'opportunities' } as const;
+
 export const getAgenda = apiRoute({ route: 'GET /agenda' }, async ({ caller }) => {
   const now = new Date();
   const items = (await openAgendaOf(caller!.email))
-    .map((item) => ({ ...item, overdueByDays: daysOverdue(item.dueAt, now), link: `/${item.subject.kind}s/${item.subject.id}` }))
+    .map((item) => ({ ...item, overdueByDays: daysOverdue(item.dueAt, now), link: `/${collections[item.subject.kind]}/${item.subject.id}` }))
     .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   return json(200, { owner: caller!.email, items });
 });

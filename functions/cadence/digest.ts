@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { digestEmail, digestsOf } from '#domain/digest';
 import { digestSent, dueBy, recordDigestSent } from '#adapters/due-records';
 import { sendEmail } from '#adapters/ses-mailer';

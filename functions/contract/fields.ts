@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Field shapes shared by every body: one definition each, so the rules read the same everywhere. */
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { activityBody } from '../activities/schemas';
 import { leadBody, leadCreated, leadListQuery, qualificationBody, qualificationResult } from '../leads/schemas';
 import { engineeringReviewBody } from '../opportunities/schemas';

@@ -299,7 +299,8 @@ export const checkOrderTask = (order: Order, task: OrderTask, caller: Caller): v
   const open: Record<OrderTask, boolean> = {
     'contract-review': order.contractReview.status === 'open',
     packing: order.packing.status === 'to-pack',
-    'equipment-check': Boolean(order.tasks['equipment-check']),
+    // Asked and waiting, or left unanswered after the escalations (the SM may still answer late).
+    'equipment-check': Boolean(order.tasks['equipment-check']) || order.followUps?.equipmentCheck.status === 'unanswered',
     'corrective-action': order.correctiveAction?.status === 'open',
   };
   if (!open[task]) throw new Conflict(`${orderTaskAsks[task]}: not open on order ${order.id}`);

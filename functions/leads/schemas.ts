@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { leadChannels, leadSources, leadStatuses } from '#domain/lead';
 import { literatureCodes } from '#domain/literature';
 import { buyingInfluenceRoles, qualificationRoutes } from '#domain/opportunity';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Account } from '#domain/account';
 import { campaignReport, materialEmail } from '#domain/campaign';
 import { escapeHtml } from '#domain/correspondence';
@@ -12,6 +12,7 @@ import { links } from '#functions/config';
 import { idPath } from '#contract/fields';
 import { apiRoute, json, Problem, type ApiResult } from '#http/api';
 import { dispatch } from '#http/dispatch';
+import { idempotentByKeyHeader } from '#http/idempotency';
 import { logger } from '#functions/observability';
 import { campaignBody, materialBody, unsubscribePath } from './schemas';
 
@@ -41,7 +42,7 @@ export const getCampaign = apiRoute({ route: 'GET /campaigns/{id}', path: idPath
  * unsubscribe link; suppressed addresses are skipped. Each send goes on the distributor's timeline.
  */
 export const sendMaterial = apiRoute(
-  { route: 'POST /campaigns/{id}/materials', path: idPath, body: materialBody },
+  { route: 'POST /campaigns/{id}/materials', path: idPath, body: materialBody, around: [idempotentByKeyHeader('materials')] },
   async ({ path, body, caller }) => {
     const campaign = await findCampaign(path.id);
     if (!campaign) throw new NotFound(`No campaign ${path.id}`);
@@ -49,7 +50,8 @@ export const sendMaterial = apiRoute(
       'size' in body.to
         ? await distributors(body.to.size)
         : await Promise.all(
-            body.to.distributorIds.map(async (id, index) => {
+            // The same distributor listed twice gets the material once.
+            [...new Set(body.to.distributorIds)].map(async (id, index) => {
               const account = await findAccount(id);
               if (account?.kind !== 'distributor') {
                 throw new Problem(400, 'Invalid request body', [{ path: `to.distributorIds.${index}`, message: 'must be a distributor account' }]);

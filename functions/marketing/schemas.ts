@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { campaignKinds, materialKinds } from '#domain/campaign';
 import { recordId, text } from '#contract/fields';
 

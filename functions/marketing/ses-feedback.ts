@@ -1,5 +1,5 @@
 import type { SNSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { suppress } from '#adapters/campaign-records';
 import { logger } from '#functions/observability';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { engineeringRecommendations } from '#domain/opportunity';
 import { text } from '#contract/fields';
 

@@ -96,25 +96,34 @@ export const completeOrderTask = async (
     }
     case 'equipment-check': {
       const input = parseOr400(orderTaskBodies[task], body, [], 'request body');
-      const open = order.tasks[task]!;
-      const action = await findAction(open.actionId);
-      if (!action?.taskToken || action.status !== 'open') throw new Gone('This check has already been answered');
       const { changes, summary } = equipmentCheckAnswer(order, input, by, at);
       const answered = { ...order, ...changes } as Order;
       const team = orderTeam();
-      await recordOrderStepCompleted(
-        order,
-        { ...open, actionId: open.actionId },
-        changes,
-        entry('equipment-check', summary, by, at, { ...detail, ok: input.ok }),
-        input.ok
-          ? { items: [agendaClose(onOrder(order), task, by, at)], emails: [pleasedToServeEmail(answered, randomUUID())] }
-          : {
-              items: [agendaClose(onOrder(order), task, by, at), agendaPut(correctiveActionItem(answered, at), at)],
-              emails: [correctiveActionEmail(answered, randomUUID(), [team.engineering, team.support], links())],
-            },
-      );
-      await answerTask(action.taskToken, { ok: input.ok });
+      const effects = input.ok
+        ? { items: [agendaClose(onOrder(order), task, by, at)], emails: [pleasedToServeEmail(answered, randomUUID())] }
+        : {
+            items: [agendaClose(onOrder(order), task, by, at), agendaPut(correctiveActionItem(answered, at), at)],
+            emails: [correctiveActionEmail(answered, randomUUID(), [team.engineering, team.support], links())],
+          };
+      const logged = entry('equipment-check', summary, by, at, { ...detail, ok: input.ok });
+      const open = order.tasks[task];
+      if (open) {
+        // The workflow waits for this answer: record it, then hand it back.
+        const action = await findAction(open.actionId);
+        if (!action?.taskToken || action.status !== 'open') throw new Gone('This check has already been answered');
+        await recordOrderStepCompleted(order, open, changes, logged, effects);
+        await answerTask(action.taskToken, { ok: input.ok });
+      } else {
+        // R26: asked, escalated and left overdue; the workflow has ended, the SM answers late.
+        await recordOrderChange(
+          order,
+          changes,
+          { expression: 'followUps.equipmentCheck.#s = :unanswered', names: { '#s': 'status' }, values: { ':unanswered': 'unanswered' } },
+          logged,
+          effects,
+          'The equipment check was answered meanwhile',
+        );
+      }
       outcome = input.ok ? 'yes' : 'no: corrective action opened';
       break;
     }

@@ -164,20 +164,26 @@ export const recordShipment = apiRoute(
     try {
       await startWorkflow(postShipmentArn(), runName(order.id), postShipmentInput(order, followUps));
     } catch (error) {
-      // The shipment stands, and says its follow-ups did not start: the same request may be sent again.
-      await recordOrderChange(
-        order,
-        { followUpsNotStarted: { at: new Date().toISOString(), error: (error as Error).name } },
-        { expression: 'attribute_exists(pk)' },
-        {
-          id: randomUUID(),
-          at: new Date().toISOString(),
-          actor: systemActor,
-          kind: 'order-step',
-          summary: 'The post-shipment workflow could not be started; record the shipment again to retry',
-        },
-      ).catch(() => undefined);
-      throw error;
+      // Started already, by an earlier attempt that could not say so: the run is there.
+      if ((error as Error).name !== 'ExecutionAlreadyExists') {
+        // The shipment stands, and says its follow-ups did not start: the same request retries.
+        await recordOrderChange(
+          order,
+          { followUpsNotStarted: { at: new Date().toISOString(), error: (error as Error).name } },
+          { expression: 'attribute_exists(pk)' },
+          {
+            id: randomUUID(),
+            at: new Date().toISOString(),
+            actor: systemActor,
+            kind: 'order-step',
+            summary: 'The post-shipment workflow could not be started; record the shipment again to retry',
+          },
+        );
+        logger.error('post-shipment workflow not started', { orderId: order.id, error: (error as Error).name });
+        throw new Problem(503, 'The shipment is recorded, but its follow-ups could not start; send the same request again', undefined, {
+          'retry-after': '5',
+        });
+      }
     }
     logger.info('order shipped', { orderId: order.id, followUps: order.routing.followUps });
     return json(202, { orderId: order.id, executionArn }, { location: `/orders/${order.id}` });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { orderTasks } from '#domain/order';
 import { isoDateTime, nameText, recordId, referenceId, text } from '#contract/fields';
 import { contact } from '#functions/accounts/schemas';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { quoteTasks, type QuoteTask } from '#domain/quote';
 import { recordId, referenceId, text } from '#contract/fields';
 

@@ -47,8 +47,6 @@ const sync = async (record: DynamoDBRecord): Promise<void> => {
   if (!url) return; // configured off since: the registration stays with the order
   try {
     await post(url, copy.registration);
-    await serviceDeskSettled(orderId, 'synced', entry(`Support registration ${copy.registration.registrationId} copied to the service desk`, { orderId }));
-    logger.info('service desk synced', { orderId });
   } catch (error) {
     const reason = error instanceof Error ? error.name : 'UnknownError';
     const attempts = await serviceDeskAttemptFailed(orderId, reason);
@@ -60,7 +58,12 @@ const sync = async (record: DynamoDBRecord): Promise<void> => {
       entry(`Could not copy the support registration to the service desk after ${attempts} attempts; it is kept on the order`, { orderId, reason }),
     );
     logger.error('service desk failed for good', { orderId, attempts, reason });
+    return;
   }
+  // The desk has it: a failure from here on retries the write, and the desk sees the same
+  // Idempotency-Key if it is posted again.
+  await serviceDeskSettled(orderId, 'synced', entry(`Support registration ${copy.registration.registrationId} copied to the service desk`, { orderId }));
+  logger.info('service desk synced', { orderId });
 };
 
 export const handler = inStreamOrder(sync);

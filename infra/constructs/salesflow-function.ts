@@ -7,6 +7,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
+import { lambdaBundling } from '../bundling';
 
 export interface SalesflowFunctionProps {
   /** The handler module, relative to the project root (from the route table or the workers). */
@@ -56,14 +57,13 @@ export class SalesflowFunction extends Construct {
       depsLockFilePath: join(projectRoot, 'package-lock.json'),
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
+        target: lambdaBundling.target,
+        minify: lambdaBundling.minify,
         sourceMap: true,
-        mainFields: ['module', 'main'],
+        mainFields: [...lambdaBundling.mainFields],
         // Bundle the SDK clients too: only what each handler uses is shipped, and cold starts shrink.
         externalModules: [],
-        // Some CommonJS dependencies call require() for Node built-ins.
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        banner: lambdaBundling.banner,
         metafile: false,
       },
     });

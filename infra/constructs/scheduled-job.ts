@@ -3,6 +3,7 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SalesflowFunction, type SalesflowFunctionProps } from './salesflow-function';
@@ -27,6 +28,13 @@ export class ScheduledJob extends SalesflowFunction {
       retentionPeriod: Duration.days(14),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
+    });
+    // Scheduler invokes asynchronously: its retries and queue cover delivering the event; a run
+    // that throws is retried by Lambda, then sent to the same queue.
+    this.function.configureAsyncInvoke({
+      retryAttempts: Math.min(2, props.schedule.retryAttempts),
+      maxEventAge: Duration.hours(6),
+      onFailure: new SqsDestination(this.deadLetters),
     });
     this.schedule = new Schedule(this, 'Schedule', {
       description: props.description,

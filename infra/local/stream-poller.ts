@@ -119,7 +119,17 @@ export const startStreamPoller = (options: StreamPollerOptions): StreamPoller =>
     let sawRecords = false;
     for (const [shardId, iterator] of iterators) {
       if (!iterator) continue;
-      const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+      let page;
+      try {
+        page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+      } catch (error) {
+        // The shard was trimmed past this iterator, or it expired: start the shard again from its
+        // oldest record (the workers are idempotent, so a record seen twice changes nothing).
+        const name = (error as Error).name;
+        if (name !== 'TrimmedDataAccessException' && name !== 'ExpiredIteratorException') throw error;
+        iterators.delete(shardId);
+        continue;
+      }
       iterators.set(shardId, page.NextShardIterator);
       const kept = (page.Records ?? [])
         .map((record) => toLambdaRecord(record, options.streamArn))

@@ -168,6 +168,14 @@ describe('the steps on an order', () => {
     expect(() => checkOrderTask(order, 'corrective-action', { email: 'sm@x.test', roles: ['SalesManager'] })).toThrow(Conflict);
   });
 
+  it('R26: a check left unanswered after the escalations can still be answered late by the SM', () => {
+    const order = shipped();
+    const unanswered = { ...order, tasks: {}, followUps: { ...order.followUps!, equipmentCheck: { ...order.followUps!.equipmentCheck, status: 'unanswered' as const } } };
+    expect(() => checkOrderTask(unanswered, 'equipment-check', { email: 'sm@x.test', roles: ['SalesManager'] })).not.toThrow();
+    const answeredAlready = { ...unanswered, followUps: { ...unanswered.followUps, equipmentCheck: { ...unanswered.followUps.equipmentCheck, status: 'yes' as const } } };
+    expect(() => checkOrderTask(answeredAlready, 'equipment-check', { email: 'sm@x.test', roles: ['SalesManager'] })).toThrow(Conflict);
+  });
+
   it('"no" opens a corrective action with the problem; "yes" opens none', () => {
     const no = equipmentCheckAnswer(shipped(), { ok: false, notes: 'Drifts' }, 'sm@x.test', now);
     expect(no.changes.correctiveAction).toMatchObject({ status: 'open', problem: 'Drifts', openedBy: 'sm@x.test' });

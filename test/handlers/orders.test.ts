@@ -51,7 +51,9 @@ describe('a shipment whose workflow cannot start loses nothing', () => {
     dynamodb.on(GetCommand).resolves({ Item: { ...order } });
     dynamodb.on(TransactWriteCommand).resolves({});
     sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('unavailable'), { name: 'ServiceUnavailable' }));
-    expect((await ship()).status).toBe(500);
+    const refused = await ship();
+    expect(refused.status).toBe(503);
+    expect(refused.headers['retry-after']).toBe('5');
     const [recorded, flagged] = dynamodb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems![0]!.Update!);
     expect(recorded!.ConditionExpression).toContain('attribute_exists(followUpsNotStarted)');
     expect(Object.values(flagged!.ExpressionAttributeNames!)).toContain('followUpsNotStarted');

@@ -121,7 +121,11 @@ describe('the functions', () => {
     const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
     const senders = policies.filter(([, policy]) => JSON.stringify(policy).includes('ses:Send'));
     expect(senders.map(([id]) => id.replace(/Function.*$/, '')).sort()).toEqual(['MailDelivery', 'QuoteSteps', 'WeeklyDigest']);
-    for (const [, policy] of senders) expect(JSON.stringify(policy)).toContain('ses:FromAddress');
+    for (const [, policy] of senders) {
+      expect(JSON.stringify(policy)).toContain('ses:FromAddress');
+      // The identity has a configuration set, which SES authorizes as well.
+      expect(JSON.stringify(policy)).toContain(':configuration-set/');
+    }
   });
 
   it('the health probe cannot write', () => {
@@ -229,6 +233,13 @@ describe('the schedules (R6-R8)', () => {
       expect(mine.Target.RetryPolicy.MaximumRetryAttempts).toBe(schedule.retryAttempts);
       expect(mine.Target.DeadLetterConfig.Arn).toBeDefined();
     }
+  });
+
+  it('a run that throws is retried by Lambda and then dead-lettered too (Scheduler invokes asynchronously)', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
   });
 });
 
