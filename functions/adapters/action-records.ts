@@ -4,8 +4,8 @@ import { newActionId, signActionLink } from '#domain/action-link';
 import type { ApproverPosition, QuoteTask } from '#domain/quote';
 import { links, tableName } from '#functions/config';
 import { db, failedConditions } from './dynamodb';
-import { readRecord } from './sales-records';
-import { keys } from './table-design';
+import { putNew, readRecord } from './sales-records';
+import { itemKind, keys } from './table-design';
 
 /**
  * The actions behind emailed links. Each holds the Step Functions task token (server-side only),
@@ -55,6 +55,9 @@ export const newAction = async (
   const url = new URL(`/actions/${signActionLink(await linkKey(), actionId, expiresAt)}`, links().appBaseUrl).toString();
   return { action, url };
 };
+
+/** A new action, written with the change that emails its link. */
+export const actionPut = (action: StoredAction) => putNew({ ...keys.action(action.actionId), itemType: itemKind.action, ...action });
 
 export const findAction = (actionId: string) => readRecord<StoredAction>(keys.action(actionId));
 

@@ -6,7 +6,7 @@ import type { Order } from '#domain/order';
 import { agendaPut } from './agenda-records';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
-import type { StoredAction } from './action-records';
+import { actionPut, type StoredAction } from './action-records';
 import { db, writeTogether, type TransactItems } from './dynamodb';
 import { assignments, recordProgress, recordStepAsked, recordStepCompleted, spendAction, type OpenStep, type StepRecord } from './person-steps';
 import { emailPut, fromItem, putNew, readRecord, timelinePut, withHistory } from './sales-records';
@@ -62,7 +62,7 @@ export const recordNewOrder = async (intake: OrderIntake): Promise<void> => {
       ...(intake.webLogin
         ? [
             putNew({ ...keys.webLogin(order.id), itemType: itemKind.webLogin, username: intake.webLogin.username, status: 'invited' }),
-            putNew({ ...keys.action(intake.webLogin.action.actionId), itemType: itemKind.action, ...intake.webLogin.action }),
+            actionPut(intake.webLogin.action),
           ]
         : []),
     ],

@@ -1,10 +1,10 @@
 import type { TimelineEntry } from '#domain/timeline';
 import { Conflict, Gone } from '#domain/errors';
 import { tableName } from '#functions/config';
-import type { StoredAction } from './action-records';
+import { actionPut, type StoredAction } from './action-records';
 import { writeTogether, type TransactItems } from './dynamodb';
-import { putNew, timelinePut } from './sales-records';
-import { itemKind, keys } from './table-design';
+import { timelinePut } from './sales-records';
+import { keys } from './table-design';
 
 /**
  * The bookkeeping of a person's step on any record (a quote, an order): the action behind the
@@ -47,7 +47,7 @@ export const recordStepAsked = async (
   const { parts, names, values } = assignments({ ...changes, updatedAt: entry.at });
   await writeTogether(
     [
-      putNew({ ...keys.action(action.actionId), itemType: itemKind.action, ...action }),
+      actionPut(action),
       {
         Update: {
           TableName: tableName(),

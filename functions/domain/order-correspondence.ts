@@ -1,6 +1,5 @@
 import { escapeHtml, htmlPage, type Links, type OutgoingEmail } from './correspondence';
-import type { Order } from './order';
-import { welcomeLetterFilename } from './welcome-letter';
+import { welcomeLetterFilename, type Order } from './order';
 
 /**
  * The emails of an order (R21-R26), composed as data and queued with the change that causes them

@@ -344,3 +344,7 @@ export const passwordProblem = (password: string, username: string): string | un
   if (password.toLowerCase().includes(username.split('@')[0]!.toLowerCase())) return 'must not contain your username';
   return undefined;
 };
+
+/** R23: the Welcome Letter's file name, as Production receives it. */
+export const welcomeLetterFilename = (order: Pick<Order, 'poNumber'>) =>
+  `welcome-letter-${order.poNumber.replace(/[^A-Za-z0-9-]/g, '_')}.pdf`;

@@ -1,13 +1,10 @@
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from '@pdfme/pdf-lib';
-import { createHash } from 'node:crypto';
 
 /**
  * The process's printed documents (a quote, a welcome letter) as A4 PDFs of plain text. Rendering
  * is deterministic: the metadata dates are the given time, so the same input gives the same bytes
  * and the same SHA-256, which is what a signature can be checked against.
  */
-
-export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 export const money = (gbp: number) =>
   `£${gbp.toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;

@@ -1,7 +1,7 @@
 import { money, printedDocument } from './printed-page';
 import type { Quote } from './quote';
 
-export { sha256 } from './printed-page';
+export { sha256 } from './document-hash';
 
 /** R16/R17: the quote and technical proposal as one PDF, the exact bytes the SM signs and the customer receives. */
 

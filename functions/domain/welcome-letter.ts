@@ -6,8 +6,6 @@ import { printedDocument } from './printed-page';
  * details, website access information, the SM's electronic signature, and on its second part the
  * system-specific information to pack.
  */
-export const welcomeLetterFilename = (order: Pick<Order, 'poNumber'>) =>
-  `welcome-letter-${order.poNumber.replace(/[^A-Za-z0-9-]/g, '_')}.pdf`;
 
 export const renderWelcomeLetter = (
   order: Order,

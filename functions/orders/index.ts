@@ -9,6 +9,7 @@ import {
   placeOrder,
   postShipmentInput,
   shipDateProblem,
+  welcomeLetterFilename,
   type Order,
 } from '#domain/order';
 import {
@@ -17,9 +18,8 @@ import {
   sfLoginEmail,
   welcomeLetterEmail,
 } from '#domain/order-correspondence';
-import { sha256 } from '#domain/printed-page';
+import { sha256 } from '#domain/document-hash';
 import { systemActor } from '#domain/timeline';
-import { renderWelcomeLetter, welcomeLetterFilename } from '#domain/welcome-letter';
 import { findAccount } from '#adapters/account-records';
 import { newAction } from '#adapters/action-records';
 import { findOrder, orderWithHistory, recordNewOrder, recordOrderChange, type OrderIntake } from '#adapters/order-records';
@@ -71,6 +71,8 @@ export const createOrder = apiRoute(
     };
     if (order.routing.channel === 'standard') {
       // R23: the Welcome Letter, signed by the SM, to Production as a soft copy.
+      // The PDF writer loads only here, not for every route of this function.
+      const { renderWelcomeLetter } = await import('#domain/welcome-letter');
       const letter = await renderWelcomeLetter(order, { support: team.support, website: team.website }, at);
       order = { ...order, welcomeLetter: { filename: welcomeLetterFilename(order), sha256: sha256(letter), status: 'with-production' } };
       intake.documents.push({ name: 'welcome-letter', content: letter, sha256: order.welcomeLetter!.sha256 });

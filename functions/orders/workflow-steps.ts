@@ -8,12 +8,12 @@ import {
 } from '#domain/order-correspondence';
 import { equipmentCheckItem, orderLinkValidDays, type Order } from '#domain/order';
 import { systemEntry } from '#domain/timeline';
-import { newAction } from '#adapters/action-records';
+import { actionPut, newAction } from '#adapters/action-records';
 import { findOrder, orderRecord, recordEquipmentCheckAsked, recordOrderChange } from '#adapters/order-records';
 import { failedConditions } from '#adapters/dynamodb';
 import { recordProgress } from '#adapters/person-steps';
-import { emailPut, putNew, timelinePut } from '#adapters/sales-records';
-import { itemKind, keys } from '#adapters/table-design';
+import { emailPut, timelinePut } from '#adapters/sales-records';
+import { keys } from '#adapters/table-design';
 import { links, orderTeam } from '#functions/config';
 import { logger } from '#functions/observability';
 
@@ -86,7 +86,7 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
         orderLinkValidDays.deliveryCheck,
         now,
       );
-      items.push(putNew({ ...keys.action(action.actionId), itemType: itemKind.action, ...action }));
+      items.push(actionPut(action));
       items.push(emailPut(pk, deliveryCheckEmail(order, randomUUID(), action.assignee, url), at));
       entries.push(
         entry('delivery-check', `${order.distributor!.name} asked: everything received in good order? (R25)`, { orderId: order.id }, at),

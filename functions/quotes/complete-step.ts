@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Gone } from '#domain/errors';
 import { completeTask, taskKey, type OpenTask, type Quote, type TaskInput } from '#domain/quote';
-import { sha256 } from '#domain/quote-document';
+import { sha256 } from '#domain/document-hash';
 import { findAction } from '#adapters/action-records';
 import { readQuoteDocument, recordQuoteStepCompleted } from '#adapters/quote-records';
 import { answerTask } from '#adapters/workflow-runs';

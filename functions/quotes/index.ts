@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { NotFound } from '#domain/errors';
 import { defineQuote, openTaskFor, quoteWorkflowInput, signatureHolds, type Quote } from '#domain/quote';
-import { sha256 } from '#domain/quote-document';
+import { sha256 } from '#domain/document-hash';
 import { systemActor } from '#domain/timeline';
 import { findQuote, readQuoteDocument, recordContractRequested, recordNewQuote, recordQuoteProgress } from '#adapters/quote-records';
 import { findLead, findOpportunity } from '#adapters/sales-records';
