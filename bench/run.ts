@@ -58,6 +58,7 @@ try {
   results.bundles = {
     goal: 'every function at most 1.25 x the floor',
     floorBytes: bundles.floor.bytes,
+    floorInputs: bundles.floor.largestInputs,
     functions: bundles.functions.map((b) => ({ ...b, file: undefined, ratio: ratio(b.bytes, bundles.floor.bytes) })),
   };
 
