@@ -1,13 +1,12 @@
-import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { dueIndex } from '#adapters/table-design';
 import { issueLocalToken } from '../infra/local/auth';
 import { freePort } from '../infra/local/ports';
 import { startLocalStack } from '../infra/local/stack';
+import { seedDueCalls } from '../test/fixtures/due-contacts';
 import { qualificationBody } from '../test/fixtures/qualification';
 import { bundleAll } from './bundles';
 import { bareNode, coldStarts } from './cold-init';
@@ -168,36 +167,7 @@ try {
 
   // A day of digests for N accounts: N call items, 50 due; seeded around the meter, not through it.
   const seeder = new DynamoDBClient({});
-  const now = Date.now();
-  for (let i = 0; i < plan.accounts; i += 25) {
-    let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> = {
-      [tableName]: Array.from({ length: Math.min(25, plan.accounts - i) }, (_, j) => {
-        const n = i + j;
-        const accountId = `bench-${tag}-${n}`;
-        const dueAt = new Date(n < 50 ? now - 3_600_000 : now + 365 * 86_400_000).toISOString();
-        return {
-          PutRequest: {
-            Item: marshall({
-              pk: `ACCOUNT#${accountId}`,
-              sk: 'DUE#sm-call',
-              itemType: 'due-contact',
-              ...dueIndex.keysFor(accountId, dueAt, 'sm-call'),
-              kind: 'sm-call',
-              assignee: `sm.bench${n % 5}@salesflow.example`,
-              every: { days: 7 },
-              accountId,
-              accountName: `Bench Account ${n}`,
-              dueAt,
-            }),
-          },
-        };
-      }),
-    };
-    while (Object.keys(request).length) {
-      const { UnprocessedItems = {} } = await seeder.send(new BatchWriteItemCommand({ RequestItems: request as never }));
-      request = UnprocessedItems as typeof request;
-    }
-  }
+  await seedDueCalls(seeder, tableName, { tag, count: plan.accounts, due: 50, assignees: 5, prefix: 'bench' });
   seeder.destroy();
   const digestRuns: Units[] = [];
   let digestReport: unknown;

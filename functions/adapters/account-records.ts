@@ -4,7 +4,7 @@ import type { DueContact } from '#domain/cadence';
 import { Conflict, NotFound } from '#domain/errors';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
-import { db, writeTogether } from './dynamodb';
+import { db, queryAll, writeTogether } from './dynamodb';
 import { fromItem, putNew, readRecord, timelinePut, withHistory } from './sales-records';
 import { dueIndex, itemKind, keys, sortKeyPrefix } from './table-design';
 
@@ -95,21 +95,12 @@ export const accountWithHistory = async (id: string) => {
 };
 
 /** R2: the distributors of a size, or all of them; page by page. */
-export const distributors = async (size: 'large' | 'small' | 'all'): Promise<Account[]> => {
-  const found: Account[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'gsi2',
-        KeyConditionExpression: size === 'all' ? 'gsi2pk = :d' : 'gsi2pk = :d AND begins_with(gsi2sk, :size)',
-        ExpressionAttributeValues: { ':d': keys.distributors(), ...(size === 'all' ? {} : { ':size': `${size}#` }) },
-        ExclusiveStartKey,
-      }),
-    );
-    found.push(...(page.Items ?? []).map((item) => fromItem<Account>(item)));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return found;
-};
+export const distributors = async (size: 'large' | 'small' | 'all'): Promise<Account[]> =>
+  (
+    await queryAll({
+      TableName: tableName(),
+      IndexName: 'gsi2',
+      KeyConditionExpression: size === 'all' ? 'gsi2pk = :d' : 'gsi2pk = :d AND begins_with(gsi2sk, :size)',
+      ExpressionAttributeValues: { ':d': keys.distributors(), ...(size === 'all' ? {} : { ':size': `${size}#` }) },
+    })
+  ).map((item) => fromItem<Account>(item));

@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AgendaItem } from '#domain/agenda';
 import { tableName } from '#functions/config';
-import { db, type TransactItems } from './dynamodb';
+import { db, queryAll, type TransactItems } from './dynamodb';
 import { fromItem } from './sales-records';
 import { dueIndex, itemKind, keys, sortKeyPrefix } from './table-design';
 
@@ -59,21 +59,12 @@ export const openItemsUnder = async (subject: AgendaItem['subject'], kindPrefix:
 };
 
 /** A person's open items: one query on the owner index, never a scan. */
-export const openAgendaOf = async (email: string): Promise<(AgendaItem & { openedAt: string })[]> => {
-  const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :owner AND begins_with(gsi2sk, :open)',
-        ExpressionAttributeValues: { ':owner': keys.owner(email), ':open': `${sortKeyPrefix.agenda}open#` },
-        ExclusiveStartKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items.map((item) => fromItem<AgendaItem & { openedAt: string }>(item));
-};
+export const openAgendaOf = async (email: string): Promise<(AgendaItem & { openedAt: string })[]> =>
+  (
+    await queryAll({
+      TableName: tableName(),
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :owner AND begins_with(gsi2sk, :open)',
+      ExpressionAttributeValues: { ':owner': keys.owner(email), ':open': `${sortKeyPrefix.agenda}open#` },
+    })
+  ).map((item) => fromItem<AgendaItem & { openedAt: string }>(item));

@@ -5,7 +5,7 @@ import type { Lead, LeadStatus } from '#domain/lead';
 import type { EngineeringReview, Opportunity, QualifiedLead } from '#domain/opportunity';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
-import { db, writeTogether, type TransactItems } from './dynamodb';
+import { db, queryAll, writeTogether, type TransactItems } from './dynamodb';
 import { itemKind, keys, sortKeyPrefix, tableDesign } from './table-design';
 
 /**
@@ -74,23 +74,8 @@ export interface History {
 }
 
 /** One query reads a record with everything filed under it; a long history takes several pages. */
-const collection = async (pk: string): Promise<Item[]> => {
-  const items: Item[] = [];
-  let ExclusiveStartKey: Item | undefined;
-  do {
-    const page = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ExclusiveStartKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
-};
+const collection = (pk: string): Promise<Item[]> =>
+  queryAll({ TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } });
 
 /** A record with its timeline and the emails queued under it. */
 export const withHistory = async <T>(pk: string, sk: string): Promise<(History & { record: T; items: Item[] }) | undefined> => {

@@ -1,10 +1,9 @@
 import { CfnElement, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { DeadLetters } from './dead-letters';
 import { Construct } from 'constructs';
 import { SalesflowFunction, type SalesflowFunctionProps } from './salesflow-function';
 
@@ -24,11 +23,7 @@ export class ScheduledJob extends SalesflowFunction {
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id, props);
-    this.deadLetters = new Queue(this, 'DeadLetters', {
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
+    this.deadLetters = new DeadLetters(this, 'DeadLetters', { description: props.description, alarmTopic: props.alarmTopic }).queue;
     // Scheduler invokes asynchronously: its retries and queue cover delivering the event; a run
     // that throws is retried by Lambda, then sent to the same queue.
     this.function.configureAsyncInvoke({
@@ -51,14 +46,5 @@ export class ScheduledJob extends SalesflowFunction {
       id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.function.node.defaultChild as CfnElement)}.Arn>:*]`,
       reason: "The scheduler's role may invoke this function and its own versions (ARN:*); nothing else.",
     });
-    const alarm = new Alarm(this, 'DeadLettersWaiting', {
-      alarmDescription: `${props.description}: a run failed after its retries and waits on the dead-letter queue`,
-      metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    alarm.addAlarmAction(new SnsAction(props.alarmTopic));
   }
 }

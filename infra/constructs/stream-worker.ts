@@ -1,10 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { DeadLetters } from './dead-letters';
 import { Construct } from 'constructs';
 import { SalesflowFunction, type SalesflowFunctionProps } from './salesflow-function';
 
@@ -23,11 +22,7 @@ export class StreamWorker extends SalesflowFunction {
 
   constructor(scope: Construct, id: string, props: StreamWorkerProps) {
     super(scope, id, props);
-    this.deadLetters = new Queue(this, 'DeadLetters', {
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
+    this.deadLetters = new DeadLetters(this, 'DeadLetters', { description: props.description, alarmTopic: props.alarmTopic }).queue;
     this.function.addEventSource(
       new DynamoEventSource(props.table, {
         startingPosition: StartingPosition.TRIM_HORIZON,
@@ -40,14 +35,5 @@ export class StreamWorker extends SalesflowFunction {
         filters: [FilterCriteria.filter(props.stream.filter)],
       }),
     );
-    const alarm = new Alarm(this, 'DeadLettersWaiting', {
-      alarmDescription: `${props.description}: records gave up and wait on the dead-letter queue`,
-      metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    alarm.addAlarmAction(new SnsAction(props.alarmTopic));
   }
 }

@@ -1,7 +1,6 @@
-import { BatchWriteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dueIndex } from '#adapters/table-design';
+import { seedDueCalls } from '../fixtures/due-contacts';
 import { eventually, uniqueEmail, type SentEmail, type StackClient } from './local-stack';
 import { startOwnStack, type OwnStack } from './own-stack';
 
@@ -121,30 +120,7 @@ describe('the digest reads what is due, not the customer base', () => {
     const baseline = await client.fire('weekly-digest', inAMinute());
     const dueBefore = baseline.body.dueItems as number;
     // 20,000 accounts' call items straight into the table: 19,950 due next year, 50 due now.
-    const now = Date.now();
-    const items = Array.from({ length: 20_000 }, (_, i) => {
-      const accountId = `seed-${tag}-${i}`;
-      const dueAt = new Date(i < 50 ? now - (i + 1) * 3_600_000 : now + 365 * 86_400_000).toISOString();
-      return {
-        pk: `ACCOUNT#${accountId}`,
-        sk: 'DUE#sm-call',
-        itemType: 'due-contact',
-        ...dueIndex.keysFor(accountId, dueAt, 'sm-call'),
-        kind: 'sm-call',
-        assignee: `sm.seed${i % 5}@salesflow.example`,
-        every: { days: 7 },
-        accountId,
-        accountName: `Seeded Account ${i}`,
-        dueAt,
-      };
-    });
-    for (let i = 0; i < items.length; i += 25) {
-      let requests = { [own.client.stack.tableName]: items.slice(i, i + 25).map((item) => ({ PutRequest: { Item: marshall(item) } })) };
-      while (Object.keys(requests).length) {
-        const { UnprocessedItems = {} } = await client.dynamodb.send(new BatchWriteItemCommand({ RequestItems: requests }));
-        requests = UnprocessedItems as typeof requests;
-      }
-    }
+    await seedDueCalls(client.dynamodb, own.client.stack.tableName, { tag, count: 20_000, due: 50, assignees: 5, prefix: 'seed' });
 
     const fired = await client.fire('weekly-digest', inAMinute());
     expect(fired.status).toBe(200);
