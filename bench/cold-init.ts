@@ -30,16 +30,41 @@ export const bareNode = async (runs: number): Promise<Summary> => {
   return summarize(times);
 };
 
-export const coldStarts = async (bundleFile: string, event: () => unknown, runs: number, workDir: string) => {
+/** One cold start of a bundle with a fresh event: its time and what the handler answered. */
+export const coldStart = async (bundleFile: string, event: unknown, workDir: string) => {
   mkdirSync(workDir, { recursive: true });
-  const times: number[] = [];
-  let outcome = '';
-  for (let i = 0; i < runs; i += 1) {
-    const eventFile = join(workDir, `event-${i}.json`);
-    writeFileSync(eventFile, JSON.stringify(event()));
-    const { millis, output } = await once(['bench/cold-runner.mjs', bundleFile, eventFile]);
-    times.push(millis);
-    outcome = output;
+  const eventFile = join(workDir, 'event.json');
+  writeFileSync(eventFile, JSON.stringify(event));
+  return once(['bench/cold-runner.mjs', bundleFile, eventFile]);
+};
+
+/**
+ * Every function's cold starts, each run next to one of the floor's, round after round: a busy
+ * moment on a shared machine then slows both alike, and the ratio holds.
+ */
+export const coldStartsBesideFloor = async (
+  floorFile: string,
+  functions: { name: string; file: string; event: () => unknown }[],
+  runs: number,
+  workDir: string,
+) => {
+  const floor: number[] = [];
+  const times = new Map<string, number[]>(functions.map((f) => [f.name, []]));
+  const outcomes = new Map<string, string>();
+  for (let round = 0; round < runs; round += 1) {
+    for (const fn of functions) {
+      floor.push((await coldStart(floorFile, {}, workDir)).millis);
+      const { millis, output } = await coldStart(fn.file, fn.event(), workDir);
+      times.get(fn.name)!.push(millis);
+      outcomes.set(fn.name, output);
+    }
   }
-  return { ...summarize(times), outcome };
+  const floorSummary = summarize(floor);
+  return {
+    floor: floorSummary,
+    functions: functions.map((fn) => {
+      const summary = summarize(times.get(fn.name)!);
+      return { name: fn.name, ...summary, ratio: Math.round((summary.median / floorSummary.median) * 100) / 100, outcome: outcomes.get(fn.name) };
+    }),
+  };
 };

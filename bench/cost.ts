@@ -1,4 +1,7 @@
 import { rawDb } from '#adapters/dynamodb';
+import { schedules } from '#functions/schedules';
+import { defaultMemoryMb, mailFeedback, workers } from '#functions/workers';
+import { onInvocation } from '../infra/local/project';
 import { prices } from './prices';
 
 /**
@@ -54,4 +57,19 @@ export const priced = (units: Units) => {
   const total = Object.values(parts).reduce((a, b) => a + b, 0);
   const dominant = Object.entries(parts).sort((a, b) => b[1] - a[1])[0]![0];
   return { units, usd: Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, Number(v.toPrecision(3))])), totalUsd: Number(total.toPrecision(3)), dominant };
+};
+
+/** Every Lambda invocation the local stack makes, with its measured duration at its memory size. */
+export const lambdaMeter = () => {
+  const memoryMb = new Map<string, number>([
+    ...Object.values(workers).map((w) => [w.entry, w.memoryMb] as [string, number]),
+    ...Object.values(schedules).map((s) => [s.entry, s.memoryMb] as [string, number]),
+    [mailFeedback.entry, mailFeedback.memoryMb],
+  ]);
+  const totals = { invocations: 0, gbSeconds: 0 };
+  onInvocation(({ entry, millis }) => {
+    totals.invocations += 1;
+    totals.gbSeconds += (Math.ceil(millis) / 1000) * ((memoryMb.get(entry) ?? defaultMemoryMb) / 1024);
+  });
+  return { snapshot: () => ({ ...totals }) };
 };

@@ -1,16 +1,18 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import type { Role } from '#domain/roles';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { issueLocalToken } from '../infra/local/auth';
 import { freePort } from '../infra/local/ports';
 import { startLocalStack } from '../infra/local/stack';
 import { seedDueCalls } from '../test/fixtures/due-contacts';
 import { qualificationBody } from '../test/fixtures/qualification';
 import { bundleAll } from './bundles';
-import { bareNode, coldStarts } from './cold-init';
-import { capacityMeter, priced, type Units } from './cost';
+import { bareNode, coldStartsBesideFloor } from './cold-init';
+import { capacityMeter, lambdaMeter, priced, type Units } from './cost';
 import { benchLambdas } from './lambdas';
 import { leadBody, warmLatency } from './latency';
 import { loadBurst } from './load';
@@ -42,6 +44,8 @@ const stack = await startLocalStack({
   tableName,
 });
 const meter = capacityMeter();
+const invocations = lambdaMeter();
+const sfn = new SFNClient({});
 const results: Record<string, unknown> = {
   machine: { cores: availableParallelism(), cpu: cpus()[0]?.model, node: process.version },
   mode: quick ? 'quick' : 'full',
@@ -64,12 +68,12 @@ try {
   // 2. Cold init: a fresh process per start, median of N, against the floor's.
   log('cold init');
   const bare = await bareNode(plan.coldRuns);
-  const floor = await coldStarts(bundles.floor.file, () => ({}), plan.coldRuns, join(dataDir, 'events'));
-  const cold = [];
-  for (const [index, lambda] of lambdas.entries()) {
-    const measured = await coldStarts(bundles.functions[index]!.file, lambda.event, plan.coldRuns, join(dataDir, 'events'));
-    cold.push({ name: lambda.name, ...measured, ratio: ratio(measured.median, floor.median) });
-  }
+  const { floor, functions: cold } = await coldStartsBesideFloor(
+    bundles.floor.file,
+    lambdas.map((lambda, index) => ({ name: lambda.name, file: bundles.functions[index]!.file, event: lambda.event })),
+    plan.coldRuns,
+    join(dataDir, 'events'),
+  );
   results.coldInit = { goal: 'every function at most 1.15 x the floor', bareNode: bare, floor, functions: cold };
 
   // 3. Warm latency through the local API, against raw PutItem / GetItem.
@@ -94,28 +98,57 @@ try {
   // 5. Cost per business event, from units counted in real runs.
   log('cost per event');
   const sentCount = async () => ((await (await fetch(`${stack.urls.ses}/store`)).json()) as { emails: unknown[] }).emails.length;
-  const settle = async (check: () => Promise<boolean>) => {
-    for (let i = 0; i < 100 && !(await check()); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+  const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis));
+  const until = async <T>(probe: () => Promise<T | undefined>, what: string): Promise<T> => {
+    for (let i = 0; i < 300; i += 1) {
+      const value = await probe().catch(() => undefined);
+      if (value !== undefined && value !== false) return value;
+      await sleep(100);
+    }
+    throw new Error(`bench: gave up waiting for ${what}`);
   };
-  const measure = async (
-    run: () => Promise<{ requests: number; lambdaMillis: number[]; extraInvocations: number; scheduler?: number; emails: number }>,
-  ) => {
-    const before = { ...meter.snapshot(), emails: await sentCount() };
+  /** Until no email has gone out for `millis`. */
+  const quiet = async (millis: number) => {
+    for (let last = -1, stable = 0; stable < millis / 100; ) {
+      const count = await sentCount();
+      stable = count === last ? stable + 1 : 0;
+      last = count;
+      await sleep(100);
+    }
+  };
+  // The load burst's emails are still going out: let the outbox drain first, so that no event is
+  // charged for another's deliveries.
+  await quiet(1500);
+  const api = async (method: string, path: string, body: unknown, as?: string) => {
+    const response = await fetch(`${stack.urls.api}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(as ? { authorization: `Bearer ${as}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, any>) : {} };
+  };
+  const tokenOf = (email: string, ...roles: Role[]) => issueLocalToken(join(dataDir, 'local-auth-key.json'), { email, roles });
+  const transitionsOf = async (executionArn: string) => {
+    const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+    // Standard workflows bill each state entered.
+    return events.filter((event) => event.type?.endsWith('StateEntered')).length;
+  };
+
+  /** One event: what it sent through the API, and every unit the stack used meanwhile. */
+  const measure = async (run: () => Promise<{ requests: number; emails: number; executionArn?: string; scheduler?: number }>) => {
+    const before = { ...meter.snapshot(), ...invocations.snapshot(), emails: await sentCount() };
     const done = await run();
-    // Wait for the outbox to deliver what the event queued: counted at SES, not by reading the table.
-    await settle(async () => (await sentCount()) >= before.emails + done.emails);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the delivery's own bookkeeping
-    const after = { ...meter.snapshot(), emails: await sentCount() };
-    const apiMillis = done.lambdaMillis.reduce((a, b) => a + b, 0);
-    // Outbox deliveries are not timed one by one here: each is taken at the median call's time.
-    const workerMillis = done.extraInvocations * (summarize(done.lambdaMillis).median || 0);
+    await until(async () => (await sentCount()) >= before.emails + done.emails, `${done.emails} emails`);
+    await quiet(1000); // the deliveries' own bookkeeping, and any email beyond those expected
+    const after = { ...meter.snapshot(), ...invocations.snapshot(), emails: await sentCount() };
     const units: Units = {
       apiRequests: done.requests,
-      lambdaInvocations: done.requests + done.extraInvocations + (done.scheduler ?? 0),
-      lambdaGbSeconds: Math.round(((apiMillis + workerMillis) / 1000) * 1000) / 1000,
+      lambdaInvocations: after.invocations - before.invocations,
+      lambdaGbSeconds: Math.round((after.gbSeconds - before.gbSeconds) * 1000) / 1000,
       readUnits: after.readUnits - before.readUnits,
       writeUnits: after.writeUnits - before.writeUnits,
-      transitions: 0,
+      transitions: done.executionArn ? await transitionsOf(done.executionArn) : 0,
       emails: after.emails - before.emails,
       schedulerInvocations: done.scheduler ?? 0,
     };
@@ -124,48 +157,82 @@ try {
   const medianUnits = (runs: Units[]): Units =>
     Object.fromEntries(Object.keys(runs[0]!).map((k) => [k, summarize(runs.map((u) => u[k as keyof Units])).median])) as unknown as Units;
 
-  const postLead = async (i: number) => {
-    const started = performance.now();
-    const response = await fetch(`${stack.urls.api}/leads`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(leadBody(`${tag}cost`, i)) });
-    const { id } = (await response.json()) as { id: string };
-    return { id, millis: performance.now() - started };
-  };
-  // The load burst's emails are still going out: let the outbox drain first, so that no event is
-  // charged for another's deliveries.
-  for (let last = -1, stable = 0; stable < 15; ) {
-    const count = await sentCount();
-    stable = count === last ? stable + 1 : 0;
-    last = count;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  const leadRuns: Units[] = [];
-  const opportunityRuns: Units[] = [];
-  const smToken = await issueLocalToken(join(dataDir, 'local-auth-key.json'), { email: 'sm.uk@salesflow.example', roles: ['SalesManager'] });
+  // Waiting on the workflows reads the records with a client of its own, outside the meters: the
+  // event's units are what the process spends, not what the benchmark spends watching it.
+  const watcher = new DynamoDBClient({});
+  const recordOf = async (pk: string, sk: string) =>
+    unmarshall((await watcher.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: pk }, sk: { S: sk } }, ConsistentRead: true }))).Item ?? {});
+  const admin = await tokenOf('sales.admin@salesflow.example', 'SalesAdmin');
+  const sm = await tokenOf('sm.uk@salesflow.example', 'SalesManager');
+  const runs: Record<'lead' | 'opportunity' | 'quote' | 'order', Units[]> = { lead: [], opportunity: [], quote: [], order: [] };
   for (let i = 0; i < plan.costRuns; i += 1) {
     let leadId = '';
-    leadRuns.push(
+    runs.lead.push(
       await measure(async () => {
-        const { id, millis } = await postLead(i);
-        leadId = id;
-        return { requests: 1, lambdaMillis: [millis], extraInvocations: 2, emails: 2 }; // literature and SM advice, by the outbox
+        leadId = (await api('POST', '/leads', leadBody(`${tag}cost`, i))).body.id;
+        return { requests: 1, emails: 2 }; // the literature, and the SM's advice
       }),
     );
-    opportunityRuns.push(
+    let opportunityId = '';
+    runs.opportunity.push(
       await measure(async () => {
-        const started = performance.now();
-        const answer = await fetch(`${stack.urls.api}/leads/${leadId}/qualification`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${smToken}` },
-          body: JSON.stringify(qualificationBody()),
-        });
-        await answer.text();
-        const millis = performance.now() - started;
-        return { requests: 1, lambdaMillis: [millis], extraInvocations: 0, emails: 0 };
+        opportunityId = (await api('POST', `/leads/${leadId}/qualification`, qualificationBody(), sm)).body.opportunityId;
+        return { requests: 1, emails: 0 };
+      }),
+    );
+    // A quote with a 15% discount: a QPA, the sales director's approval, both documents, the
+    // signature and the PDF to the customer. Every step through the internal route.
+    runs.quote.push(
+      await measure(async () => {
+        const started = await api(
+          'POST',
+          `/opportunities/${opportunityId}/quotes`,
+          { lines: [{ sku: 'TX-200', description: 'Inline tester', quantity: 2, unitPriceGbp: 12_000, discountPercent: 15 }], proposalSummary: 'Two testers' },
+          sm,
+        );
+        const { quoteId, executionArn } = started.body as { quoteId: string; executionArn: string };
+        let requests = 1;
+        const step = async (task: string, body: unknown, as: string) => {
+          await until(async () => Object.values((await recordOf(`QUOTE#${quoteId}`, 'QUOTE')).tasks ?? {}).some((t) => (t as { task: string }).task === task), task);
+          const done = await api('POST', `/quotes/${quoteId}/tasks/${task}`, body, as);
+          if (done.status !== 200) throw new Error(`bench: ${task} answered ${done.status}`);
+          requests += 1;
+        };
+        await step('prepare-qpa', { text: 'QPA: 15% for a second unit' }, admin);
+        await step('approve-qpa', { decision: 'approve' }, await tokenOf('sales.director@salesflow.example', 'SalesManager'));
+        await step('prepare-proposal', { text: 'Technical proposal' }, await tokenOf('application.engineering@salesflow.example', 'ApplicationEngineer'));
+        await step('prepare-quote', { paymentTerms: '30 days', deliveryTerms: 'Ex works' }, admin);
+        await step('sign', { confirm: true }, sm);
+        await until(async () => (await recordOf(`QUOTE#${quoteId}`, 'QUOTE')).status === 'sent', 'the quote sent');
+        // Five steps asked by email, and the customer's quote.
+        return { requests, emails: 6, executionArn };
+      }),
+    );
+    // A standard order through a distributor, shipped 61 days ago so that every follow-up is due
+    // at once: acknowledgement, Welcome Letter, day 14, day 60 answered "yes".
+    const distributor = await api('POST', '/accounts', { kind: 'distributor', name: `Bench Dist ${i}`, ownerEmail: 'sm.uk@salesflow.example', size: 'large', contacts: [{ name: 'D', email: `d${i}.${tag}@dist.test` }] }, admin);
+    const customer = await api('POST', '/accounts', { kind: 'customer', name: `Bench Customer ${i}`, ownerEmail: 'sm.uk@salesflow.example', distributorId: distributor.body.id, contacts: [{ name: 'C', email: `c${i}.${tag}@customer.test` }] }, admin);
+    runs.order.push(
+      await measure(async () => {
+        const order = await api(
+          'POST',
+          '/orders',
+          { accountId: customer.body.id, poNumber: `PO-${tag}-${i}`, lines: [{ sku: 'TX-200', description: 'Inline tester', quantity: 1, unitPrice: 24_000 }], userContact: { name: 'U', email: `u${i}.${tag}@customer.test` } },
+          admin,
+        );
+        const orderId = order.body.id as string;
+        const shipped = await api('POST', `/orders/${orderId}/shipment`, { shippedAt: new Date(Date.now() - 61 * 86_400_000).toISOString() }, await tokenOf('production@salesflow.example', 'Production'));
+        await until(async () => Boolean((await recordOf(`ORDER#${orderId}`, 'ORDER')).tasks?.['equipment-check']), 'the equipment check');
+        const answered = await api('POST', `/orders/${orderId}/tasks/equipment-check`, { ok: true }, sm);
+        if (answered.status !== 200) throw new Error(`bench: the equipment check answered ${answered.status} ${JSON.stringify(answered.body)}`);
+        await until(async () => (await sfn.send(new DescribeExecutionCommand({ executionArn: shipped.body.executionArn }))).status === 'SUCCEEDED', 'the run to end');
+        // Acknowledgement, Welcome Letter, distributor's check, SM's reminder, SM's check, pleased to serve.
+        return { requests: 3, emails: 6, executionArn: shipped.body.executionArn };
       }),
     );
   }
 
-  // A day of digests for N accounts: N call items, 50 due; seeded around the meter, not through it.
+  // A digest run over N accounts: N call items, 50 due; seeded around the meters, not through them.
   const seeder = new DynamoDBClient({});
   await seedDueCalls(seeder, tableName, { tag, count: plan.accounts, due: 50, assignees: 5, prefix: 'bench' });
   seeder.destroy();
@@ -174,25 +241,24 @@ try {
   for (let i = 0; i < plan.costRuns; i += 1) {
     digestRuns.push(
       await measure(async () => {
-        const started = performance.now();
         const fired = await fetch(`${stack.urls.scheduler}/schedules/weekly-digest/fire`, {
           method: 'POST',
           body: JSON.stringify({ tick: new Date(Date.now() + 60_000 + i * 1000).toISOString() }),
         });
         digestReport = await fired.json();
-        const millis = performance.now() - started;
-        return { requests: 0, lambdaMillis: [millis], extraInvocations: 0, scheduler: 1, emails: 5 }; // five SMs with calls due: a new tick, five digests
+        return { requests: 0, emails: (digestReport as { sent: number }).sent, scheduler: 1 };
       }),
     );
   }
+  watcher.destroy();
   results.cost = {
     prices,
     events: {
-      lead: priced(medianUnits(leadRuns)),
-      qualifiedOpportunity: priced(medianUnits(opportunityRuns)),
+      lead: priced(medianUnits(runs.lead)),
+      qualifiedOpportunity: priced(medianUnits(runs.opportunity)),
+      quoteWithQpa: priced(medianUnits(runs.quote)),
+      orderThroughPostShipment: priced(medianUnits(runs.order)),
       digestRun: { accounts: plan.accounts, due: 50, report: digestReport, ...priced(medianUnits(digestRuns)) },
-      quoteWithQpa: { notMeasured: 'not yet: the harness does not drive a quote through its links' },
-      orderThroughPostShipment: { notMeasured: 'not yet: the harness does not drive an order through its workflow' },
     },
   };
 

@@ -13,6 +13,7 @@ export interface Schedule {
   description: string;
   /** Invocations retried before the event goes to the dead-letter queue. */
   retryAttempts: number;
+  memoryMb: number;
 }
 
 export const schedules = {
@@ -22,6 +23,7 @@ export const schedules = {
     entry: 'functions/cadence/digest.ts',
     description: "R6-R8, R22, R26: each SM's and AE's digest of calls, visits and tasks due",
     retryAttempts: 3,
+    memoryMb: 512,
   },
 } as const satisfies Record<string, Schedule>;
 

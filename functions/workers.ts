@@ -9,11 +9,13 @@ export const workers = {
     entry: 'functions/mail/deliver.ts',
     description: 'Delivers queued emails through SES (the outbox)',
     tableStream: { filter: outboxStreamFilter, batchSize: 10, retryAttempts: 8 },
+    memoryMb: 512,
   },
   serviceDeskSync: {
     entry: 'functions/support/service-desk-sync.ts',
     description: "R21: copies support registrations to the external service desk's webhook",
     tableStream: { filter: serviceDeskStreamFilter, batchSize: 10, retryAttempts: 8 },
+    memoryMb: 1024,
   },
 } as const;
 
@@ -24,4 +26,8 @@ export const workers = {
 export const mailFeedback = {
   entry: 'functions/marketing/ses-feedback.ts',
   description: 'R2: permanent bounces and complaints take addresses off bulk mail',
+  memoryMb: 1024,
 } as const;
+
+/** Memory of every other function (API groups, workflow steps): SalesflowFunction's default. */
+export const defaultMemoryMb = 1024;

@@ -231,7 +231,7 @@ export class SalesflowStack extends Stack {
       table,
       stream: workers.mailDelivery.tableStream,
       timeout: Duration.seconds(30),
-      memorySize: 512,
+      memorySize: workers.mailDelivery.memoryMb,
     });
     table.grantReadWriteData(mail.function);
     grantSendEmail(mail.function, ['ses:SendRawEmail']);
@@ -245,12 +245,14 @@ export class SalesflowStack extends Stack {
       table,
       stream: workers.serviceDeskSync.tableStream,
       timeout: Duration.seconds(30),
+      memorySize: workers.serviceDeskSync.memoryMb,
     });
     table.grantReadWriteData(serviceDesk.function);
 
     const feedback = new SalesflowFunction(this, 'MailFeedback', {
       entry: mailFeedback.entry,
       description: mailFeedback.description,
+      memorySize: mailFeedback.memoryMb,
       environment,
       alarmTopic,
     });
@@ -265,7 +267,7 @@ export class SalesflowStack extends Stack {
         environment,
         alarmTopic,
         timeout: Duration.minutes(5),
-        memorySize: 512,
+        memorySize: schedule.memoryMb,
         schedule: { name, ...schedule },
       });
       // It queries the due-date index, records the digests it sent, and sends them.

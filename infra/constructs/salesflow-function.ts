@@ -8,6 +8,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { lambdaBundling } from '../bundling';
+import { defaultMemoryMb } from '#functions/workers';
 
 export interface SalesflowFunctionProps {
   /** The handler module, relative to the project root (from the route table or the workers). */
@@ -42,7 +43,7 @@ export class SalesflowFunction extends Construct {
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? 1024,
+      memorySize: props.memorySize ?? defaultMemoryMb,
       timeout: props.timeout ?? Duration.seconds(10),
       tracing: Tracing.ACTIVE,
       logGroup,

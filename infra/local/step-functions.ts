@@ -202,7 +202,9 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
             const timeoutSeconds = state.TimeoutSeconds as number | undefined;
             // The interpreter raises the timeout itself, as its own States.Timeout: Retry's
             // States.TaskFailed must not match it, and only the interpreter's error class says so.
-            state.TimeoutSeconds = timeoutSeconds ? timeoutSeconds / scale : noTimeout;
+            // Node's timers overflow past 24.8 days (and then fire at once): a longer timeout,
+            // unscaled, is cut to that; no local run lasts so long.
+            state.TimeoutSeconds = timeoutSeconds ? Math.min(timeoutSeconds / scale, noTimeout) : noTimeout;
             handlers[stateName] = async (input) => {
               const params = input as { FunctionName?: string; Payload?: unknown };
               const token = findToken(params.Payload, unclaimed);
@@ -215,7 +217,7 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
                   task.timer = setTimeout(() => {
                     parked.delete(token);
                     timedOut.add(token);
-                  }, (timeoutSeconds * 1000) / scale);
+                  }, Math.min((timeoutSeconds * 1000) / scale, longestTimer));
                 }
                 parked.set(token, task);
               });

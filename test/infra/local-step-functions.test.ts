@@ -71,11 +71,12 @@ const waitFor = async <T>(probe: () => T | undefined | Promise<T | undefined>, w
   }
 };
 const askedFor = (ref: string) => waitFor(() => steps.find((s) => s.step === 'ask' && s.ref === ref));
-const settled = (executionArn: string) =>
+const settledOn = (client: SFNClient, executionArn: string) =>
   waitFor(async () => {
-    const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
     return execution.status === 'RUNNING' ? undefined : execution;
   });
+const settled = (executionArn: string) => settledOn(sfn, executionArn);
 const start = (ref: string, dueAt: string, name?: string) =>
   sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn, name, input: JSON.stringify({ ref, dueAt }) }));
 const inOneDay = () => new Date(Date.now() + 86_400_000).toISOString();
@@ -175,5 +176,33 @@ describe('the local Step Functions endpoint', () => {
     await expect(
       sfn.send(new DescribeExecutionCommand({ executionArn: `${machineArn.replace('stateMachine', 'execution')}:missing` })),
     ).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
+  });
+});
+
+describe('timeouts longer than a Node timer can hold', () => {
+  it('a 30-day person step at real time waits, rather than timing out at once (Node timers overflow past 24.8 days)', async () => {
+    const monthLong = JSON.parse(definition) as { States: Record<string, { Type: string; TimeoutSeconds?: number }> };
+    for (const state of Object.values(monthLong.States)) if (state.TimeoutSeconds) state.TimeoutSeconds = 30 * 24 * 60 * 60;
+    const asked: Step[] = [];
+    const realTime = await startLocalStepFunctions({
+      host: '127.0.0.1',
+      port: 0,
+      region: 'eu-west-2',
+      timeScale: 1,
+      workflows: [{ name: 'month', definition: JSON.stringify(monthLong), functions: { StepFunction: async (event) => (asked.push(event as Step), { ok: true }) } }],
+    });
+    try {
+      const client = new SFNClient({ endpoint: realTime.url, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      const { executionArn } = await client.send(
+        new StartExecutionCommand({ stateMachineArn: realTime.stateMachineArn('month'), input: JSON.stringify({ ref: 'month', dueAt: new Date().toISOString() }) }),
+      );
+      const ask = await waitFor(() => asked.find((s) => s.step === 'ask'));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect((await client.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('RUNNING');
+      await client.send(new SendTaskSuccessCommand({ taskToken: ask.taskToken, output: JSON.stringify({ ok: true }) }));
+      expect((await settledOn(client, executionArn!)).status).toBe('SUCCEEDED');
+    } finally {
+      await realTime.close();
+    }
   });
 });
