@@ -3,15 +3,13 @@ import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
 import { db, writeTogether } from './dynamodb';
 import { readRecord, timelinePut, type QueuedEmail } from './sales-records';
-import { keys } from './table-design';
 
 /** The mail delivery function's view of a queued email: read it, then mark how it went. */
 
 export const readQueuedEmail = (key: { pk: string; sk: string }) => readRecord<QueuedEmail>(key);
 
 /** A document (a PDF) filed with a record under its name: what an email attaches. */
-export const readDocument = async (subjectPk: string, name: string): Promise<Uint8Array | undefined> =>
-  (await readRecord<{ content?: Uint8Array }>(keys.document(subjectPk, name)))?.content;
+export { readDocument } from './sales-records';
 
 /**
  * The email leaves `queued` for good (sent or failed) together with its timeline entry; the

@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Conflict, NotFound } from '#domain/errors';
 import { quoteStepAgendaItem, type CompletedTask, type OpenTask, type Quote } from '#domain/quote';
 import type { TimelineEntry } from '#domain/timeline';
@@ -7,7 +7,7 @@ import type { StoredAction } from './action-records';
 import { db, writeTogether, type TransactItems } from './dynamodb';
 import { recordProgress, recordStepAsked, recordStepCompleted, type StepRecord } from './person-steps';
 import { agendaClose, agendaPut } from './agenda-records';
-import { fromItem, putNew, readRecord, timelinePut } from './sales-records';
+import { fromItem, putNew, readDocument, readRecord, timelinePut } from './sales-records';
 import { itemKind, keys, tableDesign } from './table-design';
 
 /**
@@ -144,9 +144,4 @@ export const storeQuoteDocument = async (quoteId: string, content: Uint8Array, s
   );
 };
 
-export const readQuoteDocument = async (quoteId: string): Promise<Uint8Array | undefined> => {
-  const { Item } = await db().send(
-    new GetCommand({ TableName: tableName(), Key: keys.quoteDocument(quoteId), ConsistentRead: true }),
-  );
-  return Item?.content as Uint8Array | undefined;
-};
+export const readQuoteDocument = (quoteId: string): Promise<Uint8Array | undefined> => readDocument(keys.quote(quoteId).pk, 'quote');

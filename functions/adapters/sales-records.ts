@@ -102,6 +102,10 @@ export const readRecord = async <T>(key: { pk: string; sk: string }): Promise<T 
   return Item ? fromItem<T>(Item) : undefined;
 };
 
+/** A document (a PDF) filed with a record under its name. */
+export const readDocument = async (subjectPk: string, name: string): Promise<Uint8Array | undefined> =>
+  (await readRecord<{ content?: Uint8Array }>(keys.document(subjectPk, name)))?.content;
+
 // ---- leads -------------------------------------------------------------------------------------
 
 /** R4/R5: the lead, its first timeline entry and the emails it causes, all or nothing. */

@@ -84,7 +84,7 @@ export const keys = {
   account: (id: string) => ({ pk: `ACCOUNT#${id}`, sk: 'ACCOUNT' }),
   health: () => ({ pk: 'HEALTH', sk: 'HEALTH' }),
   quote: (id: string) => ({ pk: `QUOTE#${id}`, sk: 'QUOTE' }),
-  quoteDocument: (id: string) => ({ pk: `QUOTE#${id}`, sk: 'DOC#quote' }),
+  quoteDocument: (id: string) => keys.document(keys.quote(id).pk, 'quote'),
   /** A document (PDF bytes) filed with a record under its name. */
   document: (subjectPk: string, name: string) => ({ pk: subjectPk, sk: `DOC#${name}` }),
   order: (id: string) => ({ pk: `ORDER#${id}`, sk: 'ORDER' }),
