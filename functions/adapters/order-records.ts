@@ -8,7 +8,7 @@ import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
 import { actionPut, type StoredAction } from './action-records';
 import { db, writeTogether, type TransactItems } from './dynamodb';
-import { assignments, recordProgress, recordStepAsked, recordStepCompleted, spendAction, type OpenStep, type StepRecord } from './person-steps';
+import { recordProgress, recordStepAsked, recordStepCompleted, recordUpdate, spendAction, type Condition, type OpenStep, type StepRecord } from './person-steps';
 import { emailPut, fromItem, putNew, readRecord, timelinePut, withHistory } from './sales-records';
 import { itemKind, keys } from './table-design';
 
@@ -100,7 +100,7 @@ export const ordersOf = async (opportunityId: string) => {
 export const recordOrderChange = (
   order: Pick<Order, 'id'>,
   changes: Record<string, unknown> | Partial<Order>,
-  condition: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
+  condition: Condition,
   entry: TimelineEntry,
   extra: { items?: TransactItems; emails?: OutgoingEmail[]; remove?: string[] } = {},
   conflict = 'The order changed meanwhile',
@@ -145,24 +145,14 @@ export const recordLinkAnswered = (
   order: Pick<Order, 'id'>,
   action: StoredAction,
   changes: Record<string, unknown>,
-  condition: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
+  condition: Condition,
   entry: TimelineEntry,
   items: TransactItems = [],
 ) => {
-  const { parts, names, values } = assignments({ ...changes, updatedAt: entry.at });
   return writeTogether(
     [
       spendAction(action.actionId, entry.actor, entry.at),
-      {
-        Update: {
-          TableName: tableName(),
-          Key: keys.order(order.id),
-          UpdateExpression: `SET ${parts.join(', ')}`,
-          ConditionExpression: condition.expression,
-          ExpressionAttributeNames: { ...names, ...condition.names },
-          ExpressionAttributeValues: { ...values, ...condition.values },
-        },
-      },
+      recordUpdate(keys.order(order.id), changes, entry.at, condition),
       timelinePut(orderPk(order.id), entry),
       ...items,
     ],

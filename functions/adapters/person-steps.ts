@@ -23,7 +23,7 @@ export interface OpenStep {
 }
 
 /** SET for each attribute given; names and values go through placeholders. */
-export const assignments = (changes: Record<string, unknown>, prefix = 'c') => {
+const assignments = (changes: Record<string, unknown>, prefix = 'c') => {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const parts = Object.entries(changes).map(([name, value], index) => {
@@ -32,6 +32,38 @@ export const assignments = (changes: Record<string, unknown>, prefix = 'c') => {
     return `#${prefix}${index} = :${prefix}${index}`;
   });
   return { parts, names, values };
+};
+
+/** A condition on a record, with its own placeholders. */
+export interface Condition {
+  expression: string;
+  names?: Record<string, string>;
+  values?: Record<string, unknown>;
+}
+
+/**
+ * The record's own update in a transaction: the changes and updatedAt set, any further SET parts
+ * and REMOVEs, all under a condition. Every step write below goes through it.
+ */
+export const recordUpdate = (
+  key: { pk: string; sk: string },
+  changes: Record<string, unknown>,
+  at: string,
+  condition: Condition,
+  more: { set?: string[]; remove?: string[]; names?: Record<string, string>; values?: Record<string, unknown> } = {},
+): TransactItems[number] => {
+  const { parts, names, values } = assignments({ ...changes, updatedAt: at });
+  const remove = more.remove ?? [];
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: key,
+      UpdateExpression: `SET ${[...(more.set ?? []), ...parts].join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+      ConditionExpression: condition.expression,
+      ExpressionAttributeNames: { ...names, ...more.names, ...condition.names },
+      ExpressionAttributeValues: { ...values, ...more.values, ...condition.values },
+    },
+  };
 };
 
 /** A step is asked: the action (holding the task token), the open step, the entry. */
@@ -44,22 +76,18 @@ export const recordStepAsked = async (
   entry: TimelineEntry,
   extra: TransactItems = [],
 ): Promise<void> => {
-  const { parts, names, values } = assignments({ ...changes, updatedAt: entry.at });
   await writeTogether(
     [
       actionPut(action),
-      {
-        Update: {
-          TableName: tableName(),
-          Key: record.key,
-          UpdateExpression: `SET tasks.#key = :open, ${parts.join(', ')}`,
-          // A sibling branch may still be asking when the run has failed: a failed record takes
-          // no new steps, so its status stays "failed".
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(failure)',
-          ExpressionAttributeNames: { ...names, '#key': stepKey },
-          ExpressionAttributeValues: { ...values, ':open': open },
-        },
-      },
+      // A sibling branch may still be asking when the run has failed: a failed record takes no
+      // new steps, so its status stays "failed".
+      recordUpdate(
+        record.key,
+        changes,
+        entry.at,
+        { expression: 'attribute_exists(pk) AND attribute_not_exists(failure)' },
+        { set: ['tasks.#key = :open'], names: { '#key': stepKey }, values: { ':open': open } },
+      ),
       timelinePut(record.timelinePk, entry),
       ...extra,
     ],
@@ -91,20 +119,16 @@ export const recordStepCompleted = async (
   entry: TimelineEntry,
   extra: TransactItems = [],
 ): Promise<void> => {
-  const { parts, names, values } = assignments({ ...changes, updatedAt: entry.at });
   await writeTogether(
     [
       spendAction(open.actionId, entry.actor, entry.at),
-      {
-        Update: {
-          TableName: tableName(),
-          Key: record.key,
-          UpdateExpression: `SET ${parts.join(', ')} REMOVE tasks.#key`,
-          ConditionExpression: 'tasks.#key.actionId = :actionId',
-          ExpressionAttributeNames: { ...names, '#key': stepKey },
-          ExpressionAttributeValues: { ...values, ':actionId': open.actionId },
-        },
-      },
+      recordUpdate(
+        record.key,
+        changes,
+        entry.at,
+        { expression: 'tasks.#key.actionId = :actionId', names: { '#key': stepKey }, values: { ':actionId': open.actionId } },
+        { remove: ['tasks.#key'] },
+      ),
       timelinePut(record.timelinePk, entry),
       ...extra,
     ],
@@ -121,29 +145,23 @@ export const recordProgress = async (
   options: {
     closeStep?: { key: string; actionId: string };
     extra?: TransactItems;
-    /** A condition on the record, with its own placeholders. */
-    condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> };
+    condition?: Condition;
     refusal?: (failed: boolean[]) => Error | undefined;
     /** Top-level attributes that no longer apply. */
     remove?: string[];
   } = {},
 ): Promise<void> => {
-  const { parts, names, values } = assignments({ ...changes, updatedAt: entry.at });
   const close = options.closeStep;
-  const removals = [...(close ? ['tasks.#key'] : []), ...(options.remove ?? []).map((_, index) => `#r${index}`)];
-  (options.remove ?? []).forEach((name, index) => (names[`#r${index}`] = name));
+  const removed = options.remove ?? [];
   await writeTogether(
     [
-      {
-        Update: {
-          TableName: tableName(),
-          Key: record.key,
-          UpdateExpression: `SET ${parts.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
-          ConditionExpression: options.condition?.expression ?? 'attribute_exists(pk)',
-          ExpressionAttributeNames: { ...names, ...(close ? { '#key': close.key } : {}), ...options.condition?.names },
-          ExpressionAttributeValues: { ...values, ...options.condition?.values },
+      recordUpdate(record.key, changes, entry.at, options.condition ?? { expression: 'attribute_exists(pk)' }, {
+        remove: [...(close ? ['tasks.#key'] : []), ...removed.map((_, index) => `#r${index}`)],
+        names: {
+          ...(close ? { '#key': close.key } : {}),
+          ...Object.fromEntries(removed.map((name, index) => [`#r${index}`, name])),
         },
-      },
+      }),
       ...(close
         ? [
             {

@@ -42,10 +42,14 @@ const fieldProblem = (path: string, message: string) => new Problem(400, 'Invali
 export const createOrder = apiRoute(
   { route: 'POST /orders', body: orderBody, around: [idempotentByKeyHeader('orders')] },
   async ({ body, caller }) => {
-    const customer = await findAccount(body.accountId);
+    // The two reads are independent: one round trip, not two.
+    const [customer, opportunity] = await Promise.all([
+      findAccount(body.accountId),
+      body.opportunityId ? findOpportunity(body.opportunityId) : undefined,
+    ]);
     if (!customer) throw fieldProblem('accountId', 'no such account');
     if (customer.kind !== 'customer') throw fieldProblem('accountId', 'must be a customer: distributors do not place orders here');
-    if (body.opportunityId && !(await findOpportunity(body.opportunityId))) throw fieldProblem('opportunityId', 'no such opportunity');
+    if (body.opportunityId && !opportunity) throw fieldProblem('opportunityId', 'no such opportunity');
     const distributor = customer.distributorId ? await findAccount(customer.distributorId) : undefined;
     const now = new Date();
     const at = now.toISOString();
