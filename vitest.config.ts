@@ -20,7 +20,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/browser/**/*.test.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
           // One shared stack: files take turns, so a count of the table means what it says.
           fileParallelism: false,

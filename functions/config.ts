@@ -11,6 +11,8 @@ export const settingNames = {
   tableName: 'SALESFLOW_TABLE_NAME',
   mailFrom: 'SALESFLOW_MAIL_FROM',
   appBaseUrl: 'SALESFLOW_APP_BASE_URL',
+  /** Where the web forms are (CloudFront on AWS; the API's own origin locally). */
+  webBaseUrl: 'SALESFLOW_WEB_BASE_URL',
   engineeringEmail: 'SALESFLOW_ENGINEERING_EMAIL',
   territories: 'SALESFLOW_TERRITORIES',
   fallbackOwner: 'SALESFLOW_FALLBACK_OWNER',
@@ -43,6 +45,8 @@ const read = (name: string): string => {
 export const tableName = (): string => read(settingNames.tableName);
 export const mailFrom = (): string => read(settingNames.mailFrom);
 export const links = () => ({ appBaseUrl: read(settingNames.appBaseUrl) });
+/** A page of the web forms, such as the lead form's thank-you page. */
+export const webPage = (path: string): string => new URL(path, read(settingNames.webBaseUrl)).toString();
 export const engineeringEmail = (): string => read(settingNames.engineeringEmail);
 export const emailMaxAttempts = (): number => Number(process.env[settingNames.emailMaxAttempts] ?? 5);
 

@@ -10,7 +10,7 @@ import type { Role } from '#domain/roles';
 export const routeGroups = {
   platform: { entry: 'functions/platform/index.ts', description: 'Health and the OpenAPI document' },
   leads: { entry: 'functions/leads/index.ts', description: 'R3-R5, R9: lead intake, lists and qualification' },
-  opportunities: { entry: 'functions/opportunities/index.ts', description: 'R10: opportunities and engineering review' },
+  opportunities: { entry: 'functions/opportunities/index.ts', description: 'R10: opportunities, engineering review and the pipeline' },
   activities: { entry: 'functions/activities/index.ts', description: 'R6-R8, R11, R12, R18, R27: logged calls and visits' },
   quotes: { entry: 'functions/quotes/index.ts', description: 'R13-R19: quotes, their steps, formal contracts' },
   actions: { entry: 'functions/actions/index.ts', description: 'R28: the signed links emailed to people' },
@@ -68,6 +68,13 @@ const routeList = [
     group: 'opportunities',
     access: internal,
     summary: 'An opportunity with its timeline',
+  },
+  {
+    method: 'GET',
+    path: '/pipeline',
+    group: 'opportunities',
+    access: internal,
+    summary: "An SM's suspects, prospects, quotes and orders by stage, with counts and values (the caller's unless owner is given)",
   },
   {
     method: 'POST',

@@ -3,7 +3,7 @@ import { CfnStage, HttpApi, CorsHttpMethod } from 'aws-cdk-lib/aws-apigatewayv2'
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { AccountRecovery, CfnUserPoolGroup, FeaturePlan, Mfa, UserPool } from 'aws-cdk-lib/aws-cognito';
+import { AccountRecovery, CfnUserPoolGroup, FeaturePlan, Mfa, OAuthScope, UserPool } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, Billing, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -24,6 +24,7 @@ import { SalesflowFunction } from './constructs/salesflow-function';
 import { StreamWorker } from './constructs/stream-worker';
 import { Workflow } from './constructs/workflow';
 import { ScheduledJob } from './constructs/scheduled-job';
+import { WebForms } from './constructs/web-forms';
 import { schedules } from '#functions/schedules';
 
 /** quote-approval -> QuoteApproval: construct ids from the tables' names. */
@@ -35,8 +36,10 @@ export interface SalesflowStackProps extends StackProps {
   settings?: Partial<ProcessSettings>;
   /** Who hears about alarms (cdk.json context `salesflow:alarmEmail`). */
   alarmEmail?: string;
-  /** Where people open salesflow; defaults to the API's own URL until the web forms are hosted. */
+  /** Where emailed links (served by the API) point; defaults to the API's own URL. */
   appBaseUrl?: string;
+  /** The Cognito hosted sign-in's domain prefix, unique in the region (default salesflow-<account>). */
+  signInDomainPrefix?: string;
 }
 
 /** The AWS side: the same handlers, route table and key design as `npm start`, on managed services. */
@@ -78,7 +81,22 @@ export class SalesflowStack extends Stack {
     for (const role of roles) {
       new CfnUserPoolGroup(this, `Group${role}`, { userPoolId: userPool.userPoolId, groupName: role });
     }
-    const webClient = userPool.addClient('WebForms', { authFlows: { userSrp: true }, preventUserExistenceErrors: true });
+    // The web forms; people sign in on the pool's hosted pages, which hand the pages a code (PKCE).
+    const webForms = new WebForms(this, 'WebForms');
+    const signInDomain = userPool.addDomain('SignIn', {
+      cognitoDomain: { domainPrefix: props.signInDomainPrefix ?? `salesflow-${this.account}` },
+    });
+    const webClient = userPool.addClient('WebForms', {
+      authFlows: { userSrp: true },
+      preventUserExistenceErrors: true,
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [`${webForms.url}/sign-in.html`],
+        logoutUrls: [`${webForms.url}/sign-in.html`],
+      },
+      idTokenValidity: Duration.hours(8),
+    });
 
     // R2: SES reports bounces and complaints to a topic; a function takes those addresses off bulk mail.
     const mailFeedbackTopic = new Topic(this, 'MailFeedbackTopic', { enforceSSL: true, displayName: 'salesflow SES bounces and complaints' });
@@ -93,7 +111,8 @@ export class SalesflowStack extends Stack {
     const api = new HttpApi(this, 'Api', {
       description: 'salesflow: web forms and internal pages',
       corsPreflight: {
-        allowOrigins: ['*'],
+        // Only the web forms' pages call the API from a browser; scripts need no CORS.
+        allowOrigins: [webForms.url],
         allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
         allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
         maxAge: Duration.hours(1),
@@ -134,6 +153,7 @@ export class SalesflowStack extends Stack {
         tableName: table.tableName,
         mailFrom: settings.mailFrom,
         appBaseUrl,
+        webBaseUrl: webForms.url,
         engineeringEmail: settings.engineeringEmail,
         territories: JSON.stringify(settings.territories),
         fallbackOwner: settings.fallbackOwner,
@@ -285,6 +305,17 @@ export class SalesflowStack extends Stack {
     });
     serverErrors.addAlarmAction(new SnsAction(alarmTopic));
 
+    webForms.publish({
+      apiUrl: api.apiEndpoint,
+      signIn: {
+        kind: 'cognito',
+        authorizeUrl: `${signInDomain.baseUrl()}/oauth2/authorize`,
+        tokenUrl: `${signInDomain.baseUrl()}/oauth2/token`,
+        clientId: webClient.userPoolClientId,
+      },
+    });
+
+    new CfnOutput(this, 'WebFormsUrl', { value: webForms.url });
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
     new CfnOutput(this, 'WebClientId', { value: webClient.userPoolClientId });

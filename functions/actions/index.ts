@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { verifyActionLink } from '#domain/action-link';
 import { Gone, NotAllowed } from '#domain/errors';
 import { findAction, linkKey, type StoredAction } from '#adapters/action-records';
-import { apiRoute, json, type ApiEvent, type ApiResult } from '#http/api';
+import { apiRoute, htmlHeaders, json, wantsPage, type ApiResult } from '#http/api';
 import { dispatch } from '#http/dispatch';
 import { orderLinkStep } from '#functions/orders/link-steps';
 import { quoteLinkStep } from '#functions/quotes/link-step';
@@ -31,23 +31,11 @@ const stepOf = async (token: string) => {
   return { action, step: await subjects[action.subject.kind](action, expiresAt) };
 };
 
-const wantsHtml = (event: ApiEvent) => /text\/html/.test(event.headers?.accept ?? '');
-
-const html = (status: number, body: string): ApiResult => ({
-  statusCode: status,
-  headers: {
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
-    'referrer-policy': 'no-referrer',
-  },
-  body,
-});
+const html = (status: number, body: string): ApiResult => ({ statusCode: status, headers: htmlHeaders, body });
 
 export const showAction = apiRoute({ route: 'GET /actions/{token}', path: tokenPath }, async ({ path, event }) => {
   const { step } = await stepOf(path.token);
-  return wantsHtml(event) ? html(200, stepPage(step.view)) : json(200, step.view);
+  return wantsPage(event) ? html(200, stepPage(step.view)) : json(200, step.view);
 });
 
 export const doAction = apiRoute(
@@ -55,7 +43,7 @@ export const doAction = apiRoute(
   async ({ path, body, event }) => {
     const { action, step } = await stepOf(path.token);
     const done = await step.complete(body, action.assignee);
-    return wantsHtml(event) ? html(200, donePage(step.view, done.outcome)) : json(200, done.result);
+    return wantsPage(event) ? html(200, donePage(step.view, done.outcome)) : json(200, done.result);
   },
 );
 

@@ -64,8 +64,66 @@ export const parseOr400 = <S extends z.ZodType>(schema: S, value: unknown, prefi
   return result.data;
 };
 
+/** A browser navigating (a form post without JavaScript, an emailed link) rather than a script. */
+export const wantsPage = (event: ApiEvent) => /\btext\/html\b/.test(event.headers?.accept ?? '');
+
+export const htmlHeaders = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+  'referrer-policy': 'no-referrer',
+};
+
+/** 303 See Other: where a browser goes after a form post that worked. */
+export const seeOther = (location: string): ApiResult => ({
+  statusCode: 303,
+  headers: { location, 'cache-control': 'no-store' },
+  body: '',
+});
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** "contact.email" reads as "Contact email"; "lines.0.quantity" as "Lines quantity (row 1)". */
+const fieldName = (path: string) => {
+  const parts = path.split('.');
+  const row = parts.find((part) => /^\d+$/.test(part));
+  const words = parts
+    .filter((part) => !/^\d+$/.test(part))
+    .join(' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)}${row !== undefined ? ` (row ${Number(row) + 1})` : ''}`;
+};
+
+/** The same refusal, as a page: a person without JavaScript reads what to correct and goes back. */
+const problemPage = (status: number, message: string, errors: FieldError[] | undefined, event: ApiEvent): ApiResult => {
+  const back = event.headers?.referer && /^https?:\/\//.test(event.headers.referer) ? event.headers.referer : undefined;
+  const title = status === 400 ? 'Please check the form' : status === 410 ? 'This link has been used or has expired' : message;
+  const body =
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
+    `<title>${escapeHtml(title)}</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}` +
+    `.errors{border:2px solid #a4161a;border-radius:6px;padding:.5rem 1rem}li{color:#a4161a;font-weight:600}a{color:#0b5cad}</style></head><body>` +
+    `<main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>` +
+    (errors?.length
+      ? `<div class="errors" role="alert"><ul>${errors.map((e) => `<li>${escapeHtml(fieldName(e.path))} ${escapeHtml(e.message)}</li>`).join('')}</ul></div>`
+      : '') +
+    (back ? `<p><a href="${escapeHtml(back)}">Go back to the form</a>; what you typed is still there.</p>` : '') +
+    `</main></body></html>`;
+  return { statusCode: status, headers: htmlHeaders, body };
+};
+
 /** Maps anything thrown to the response API.md promises; unknown faults are 500s, and logged. */
 const toResponse = (error: unknown, event: ApiEvent): ApiResult => {
+  const answer = jsonResponse(error, event);
+  if (!wantsPage(event) || answer.statusCode === undefined || answer.statusCode < 400) return answer;
+  const { message, errors } = JSON.parse(answer.body ?? '{}') as { message: string; errors?: FieldError[] };
+  const page = problemPage(answer.statusCode, message, errors, event);
+  return { ...page, headers: { ...answer.headers, ...page.headers } };
+};
+
+const jsonResponse = (error: unknown, event: ApiEvent): ApiResult => {
   if (error instanceof Problem) {
     return json(error.status, { message: error.message, ...(error.errors ? { errors: error.errors } : {}) }, error.headers);
   }

@@ -3,8 +3,8 @@ import { customerResponseEmail, ownerAdviceEmail } from '#domain/correspondence'
 import { logResponse } from '#domain/lead';
 import { ownerOfLead } from '#domain/ownership';
 import { findAccountOwner, recordNewLead } from '#adapters/sales-records';
-import { links, territories } from '#functions/config';
-import { apiRoute, json } from '#http/api';
+import { links, territories, webPage } from '#functions/config';
+import { apiRoute, json, seeOther, wantsPage } from '#http/api';
 import { idempotentByKeyHeader } from '#http/idempotency';
 import { logger } from '#functions/observability';
 import { leadBody, leadFromForm } from './schemas';
@@ -12,12 +12,15 @@ import { leadBody, leadFromForm } from './schemas';
 /** R3/R4/R5: a customer response becomes a suspect; the customer and the owning SM hear of it. */
 export const createLead = apiRoute(
   { route: 'POST /leads', body: leadBody, fromForm: leadFromForm, around: [idempotentByKeyHeader('leads')] },
-  async ({ body }) => {
+  async ({ body, event }) => {
+    // The lead form posted without JavaScript: the browser goes on to the thank-you page.
+    const answer = (id: string, status: string) =>
+      wantsPage(event) ? seeOther(webPage('/thanks.html')) : json(201, { id, status }, { location: `/leads/${id}` });
     const { website, ...response } = body;
     if (website) {
       // The honeypot was filled in: a bot. It gets what a person would, and nothing is stored.
       logger.info('honeypot filled; nothing stored');
-      return json(201, { id: randomUUID(), status: 'suspect' });
+      return answer(randomUUID(), 'suspect');
     }
     const distributorOwner = response.distributorId ? await findAccountOwner(response.distributorId) : undefined;
     const owner = ownerOfLead({ distributorOwner, country: response.contact.country }, territories());
@@ -32,6 +35,6 @@ export const createLead = apiRoute(
       ownerAdviceEmail(lead, randomUUID(), links()),
     ]);
     logger.info('lead logged', { leadId: lead.id, channel: lead.channel, source: lead.source });
-    return json(201, { id: lead.id, status: lead.status }, { location: `/leads/${lead.id}` });
+    return answer(lead.id, lead.status);
   },
 );

@@ -5,12 +5,14 @@ import { recordEngineeringAdvice } from '#domain/opportunity';
 import { findOpportunity, opportunityWithHistory, recordEngineeringReview } from '#adapters/sales-records';
 import { quotesOf } from '#adapters/quote-records';
 import { ordersOf } from '#adapters/order-records';
+import { ownersPipeline } from '#adapters/pipeline-records';
+import { pipelineOf } from '#domain/pipeline';
 import { links } from '#functions/config';
 import { idPath } from '#contract/fields';
 import { apiRoute, json } from '#http/api';
 import { dispatch } from '#http/dispatch';
 import { logger } from '#functions/observability';
-import { engineeringReviewBody } from './schemas';
+import { engineeringReviewBody, pipelineQuery } from './schemas';
 
 /** An opportunity with its timeline, quotes and orders. */
 export const getOpportunity = apiRoute({ route: 'GET /opportunities/{id}', path: idPath }, async ({ path }) => {
@@ -35,8 +37,16 @@ export const giveEngineeringReview = apiRoute(
   },
 );
 
+/** The pipeline by stage: whose is the caller's choice, their own by default. */
+export const getPipeline = apiRoute({ route: 'GET /pipeline', query: pipelineQuery }, async ({ query, caller }) => {
+  const owner = query.owner ?? caller!.email;
+  const { suspects, opportunities } = await ownersPipeline(owner);
+  return json(200, { owner, stages: pipelineOf(suspects, opportunities) });
+});
+
 /** The opportunities Lambda. */
 export const handler = dispatch({
   'GET /opportunities/{id}': getOpportunity,
   'POST /opportunities/{id}/engineering-review': giveEngineeringReview,
+  'GET /pipeline': getPipeline,
 });

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { engineeringRecommendations } from '#domain/opportunity';
-import { text } from '#contract/fields';
+import { emailAddress, text } from '#contract/fields';
 
 /** R10: Engineering's advice to the SM, after a call or visit with the customer if need be. */
 export const engineeringReviewBody = z.strictObject({
@@ -8,3 +8,5 @@ export const engineeringReviewBody = z.strictObject({
   advice: text(4000),
   customerContact: z.enum(['none', 'call', 'visit']).default('none'),
 });
+
+export const pipelineQuery = z.strictObject({ owner: emailAddress.optional() });

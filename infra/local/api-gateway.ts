@@ -74,7 +74,7 @@ export const startLocalApiGateway = async (options: {
   host: string;
   port: number;
   verify: Verify;
-  /** Serves anything no route matches (the web forms), or undefined for a 404. */
+  /** Serves anything no route matches (the web forms); returns false for the API's 404. */
   fallback?: (request: IncomingMessage, response: ServerResponse) => boolean;
 }): Promise<LocalApiGateway> => {
   const compiled = routes.map(compile);
@@ -95,7 +95,7 @@ export const startLocalApiGateway = async (options: {
       .filter((m): m is { c: CompiledRoute; match: RegExpExecArray } => m.match !== null);
     const hit = candidates.find((m) => m.c.route.method === method);
     if (!hit) {
-      if (method === 'GET' && options.fallback?.(request, response)) return;
+      if (options.fallback?.(request, response)) return;
       send(response, 404, JSON.stringify({ message: 'Not Found' }));
       return;
     }

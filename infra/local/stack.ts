@@ -16,6 +16,7 @@ import { startSesLocal } from './ses-local';
 import { startLocalStepFunctions, type LocalWorkflow, type TaskHandler } from './step-functions';
 import { startStreamPoller } from './stream-poller';
 import { startLocalScheduler } from './scheduler';
+import { localWebSite } from './web-site';
 import { ensureTable } from './table';
 
 /**
@@ -86,6 +87,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       tableName,
       mailFrom: process.env[settingNames.mailFrom] ?? processSettingDefaults.mailFrom,
       appBaseUrl: `http://${host}:${ports.api}`,
+      webBaseUrl: `http://${host}:${ports.api}`,
       engineeringEmail: process.env[settingNames.engineeringEmail] ?? processSettingDefaults.engineeringEmail,
       territories: process.env[settingNames.territories] ?? JSON.stringify(processSettingDefaults.territories),
       fallbackOwner: process.env[settingNames.fallbackOwner] ?? processSettingDefaults.fallbackOwner,
@@ -150,9 +152,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       host,
       port: ports.api,
       verify: await localVerifier(localKeyFile(dataDir)),
+      fallback: localWebSite({ keyFile: localKeyFile(dataDir) }),
     });
     stops.push(api.close);
     process.env[settingNames.appBaseUrl] = api.url;
+    process.env[settingNames.webBaseUrl] = api.url;
 
     return {
       urls: { api: api.url, dynamodb: dynamodb.endpoint, ses: ses.url, stepFunctions: stepFunctions.url, scheduler: scheduler.url },

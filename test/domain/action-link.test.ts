@@ -41,4 +41,16 @@ describe('emailed links (R28)', () => {
       }),
     );
   });
+
+  it("refuses a link whose signature only differs in base64url's spare bits (found by the property above)", () => {
+    const token = signActionLink(key, newActionId(), later);
+    const signature = token.split('.')[3]!;
+    const bytes = Buffer.from(signature, 'base64url');
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const twin = [...alphabet]
+      .map((c) => signature.slice(0, -1) + c)
+      .find((variant) => variant !== signature && Buffer.from(variant, 'base64url').equals(bytes));
+    expect(twin).toBeDefined();
+    expect(() => verifyActionLink(key, `${token.slice(0, -signature.length)}${twin}`, now)).toThrow(NotAllowed);
+  });
 });

@@ -9,6 +9,7 @@ Object.assign(process.env, {
   [settingNames.tableName]: 'salesflow-test',
   [settingNames.mailFrom]: 'sales@salesflow.example',
   [settingNames.appBaseUrl]: 'https://sales.example',
+  [settingNames.webBaseUrl]: 'https://www.sales.example',
   [settingNames.engineeringEmail]: 'engineering@salesflow.example',
   [settingNames.territories]: JSON.stringify({ GB: 'sm.uk@salesflow.example' }),
   [settingNames.fallbackOwner]: 'sales.manager@salesflow.example',

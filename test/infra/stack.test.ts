@@ -88,7 +88,10 @@ describe('the HTTP API', () => {
 
 describe('the functions', () => {
   it('are Node.js 22 on arm64 with JSON logs and X-Ray', () => {
-    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    // Ours, not CDK's own custom-resource functions (the web forms' upload and bucket clean-up).
+    const functions = Object.entries(template.findResources('AWS::Lambda::Function'))
+      .filter(([id]) => !/^Custom(CDKBucketDeployment|S3AutoDeleteObjects)/.test(id))
+      .map(([, fn]) => fn);
     const workflowFunctions = Object.values(workflows).flatMap((workflow) => Object.keys(workflow.functions));
     expect(functions).toHaveLength(
       Object.keys(routeGroups).length + Object.keys(workers).length + workflowFunctions.length + Object.keys(schedules).length + 1, // + mail feedback
@@ -250,5 +253,54 @@ describe('bulk mail (R2)', () => {
     });
     template.hasResourceProperties('AWS::SES::EmailIdentity', { ConfigurationSetAttributes: Match.anyValue() });
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda', Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MailFeedbackFunction'), 'Arn'] } });
+  });
+});
+
+describe('the web forms', () => {
+  it('are a private bucket read by CloudFront only, over HTTPS, with security headers', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+    });
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
+      }),
+    });
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          ContentSecurityPolicy: Match.objectLike({ ContentSecurityPolicy: Match.stringLikeRegexp("default-src 'self'") }),
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+        }),
+      }),
+    });
+  });
+
+  it('are uploaded with the API URL and the Cognito sign-in written in at deploy', () => {
+    const [deployment] = Object.values(template.findResources('Custom::CDKBucketDeployment'));
+    const data = JSON.stringify(deployment!.Properties.SourceMarkers ?? deployment!.Properties);
+    // The lead form's action and /config.js carry the API's endpoint and the pool's client, resolved at deploy.
+    expect(data).toContain('ApiEndpoint');
+    expect(data).toContain('WebForms');
+    template.hasResourceProperties('Custom::CDKBucketDeployment', { DistributionPaths: ['/*'] });
+  });
+
+  it("send people to Cognito's hosted sign-in with the code flow, back to the site's sign-in page", () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthScopes: Match.arrayWith(['openid', 'email']),
+      CallbackURLs: [Match.objectLike({ 'Fn::Join': Match.anyValue() })],
+    });
+    template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+  });
+
+  it('are the only browser origin the API accepts, and where the thank-you page is', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowOrigins: [Match.objectLike({ 'Fn::Join': Match.anyValue() })] }),
+    });
+    const [leads] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('lead intake') } }));
+    expect(JSON.stringify(leads!.Properties.Environment.Variables.SALESFLOW_WEB_BASE_URL)).toContain('DomainName');
   });
 });

@@ -1,0 +1,281 @@
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, linkIn, stack, stackClient, uniqueEmail } from '../integration/local-stack';
+import { line, people, quoteJourney } from '../integration/quote-journey';
+
+/**
+ * The web forms in a real browser (Debian's Chromium, driven by playwright-core) against the
+ * suite's local stack: the same pages `npm start` serves at http://127.0.0.1:3000/. Screenshots of
+ * each page land in test-output/browser/.
+ */
+const client = stackClient(stack);
+const { api, sentEmails, tokenFor } = client;
+const { emailTo, quoteStatus } = quoteJourney(client);
+const site = stack.api;
+const shots = 'test-output/browser';
+
+let browser: Browser;
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  // Never skipped: CI installs chromium (.ci/run), and a missing browser fails here.
+  browser = await chromium.launch({
+    executablePath: process.env.SALESFLOW_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--disable-gpu'],
+  });
+});
+afterAll(async () => browser?.close());
+
+/** A fresh browser profile; `done` fails the test if any page script threw, then closes it. */
+const pageIn = async (options: { javaScriptEnabled?: boolean } = {}): Promise<{ page: Page; done: () => Promise<void> }> => {
+  const context: BrowserContext = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true, baseURL: site });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  return {
+    page,
+    done: async () => {
+      await context.close();
+      expect(problems).toEqual([]);
+    },
+  };
+};
+
+const shoot = (page: Page, name: string) => page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+
+const fillLeadForm = async (page: Page, fields: { name: string; email: string; company: string; country?: string; phone?: string }) => {
+  await page.getByLabel('Your name').fill(fields.name);
+  await page.getByLabel('Email').fill(fields.email);
+  await page.getByLabel('Company').fill(fields.company);
+  if (fields.phone !== undefined) await page.getByLabel('Phone').fill(fields.phone);
+  if (fields.country !== undefined) await page.getByLabel('Country').fill(fields.country);
+  await page.getByLabel('How did you hear of us?').selectOption('marketing-campaign');
+  await page.getByLabel('Technical datasheet').check();
+  await page.getByLabel('Price list').check();
+};
+
+/** Signs in through the local sign-in page as `email` with `roles`, then opens `path`. */
+const signedIn = async (page: Page, email: string, roles: string[], path: string) => {
+  await page.goto(`/sign-in.html?next=${encodeURIComponent(path)}`);
+  await page.getByLabel('Email').fill(email);
+  for (const role of roles) await page.getByLabel(role, { exact: true }).check();
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname + url.search === path);
+};
+
+const leadsByEmail = async (email: string) => {
+  const token = await tokenFor(people.sm, 'SalesManager');
+  const listed = await api('GET', `/leads?owner=${encodeURIComponent(people.sm)}&limit=100`, { token });
+  return (listed.body.leads as { id: string; contact: { email: string } }[]).filter((lead) => lead.contact.email === email);
+};
+
+describe('the public lead form (R3)', () => {
+  it('a customer fills it in, sees the thank-you page, and gets the literature by email', async () => {
+    const { page, done } = await pageIn();
+    const customer = uniqueEmail('web.customer');
+    await page.goto('/');
+    await shoot(page, '01-lead-form');
+    await fillLeadForm(page, { name: 'Wendy Web', email: customer, company: 'Web Form Works Ltd', country: 'GB' });
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.waitForURL('**/thanks.html');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Thank you');
+    await shoot(page, '02-thank-you');
+
+    const literature = await eventually(async () => (await sentEmails()).find((email) => email.destination.to.some((to) => to.includes(customer))));
+    expect(literature.body.text).toContain('Technical datasheet');
+    expect(literature.body.text).toContain('Price list');
+    // One lead, owned by the UK SM (R4), even if the button had been pressed twice.
+    expect(await leadsByEmail(customer)).toHaveLength(1);
+    await done();
+  });
+
+  it('works without JavaScript: the form posts urlencoded and the browser lands on the thank-you page', async () => {
+    const { page, done } = await pageIn({ javaScriptEnabled: false });
+    const customer = uniqueEmail('no.script');
+    await page.goto('/');
+    await fillLeadForm(page, { name: 'Nora Noscript', email: customer, company: 'Plain Posts plc', country: 'IE' });
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.waitForURL('**/thanks.html');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Thank you');
+    expect(await eventually(async () => (await leadsByEmail(customer)).at(0))).toMatchObject({ contact: { email: customer } });
+    await done();
+  });
+
+  it('bad fields get a message each, next to the field, with focus on the first; nothing is sent', async () => {
+    const { page, done } = await pageIn();
+    const requests: string[] = [];
+    page.on('request', (request) => request.method() === 'POST' && requests.push(request.url()));
+    await page.goto('/');
+    await page.getByLabel('Email').fill('not-an-email');
+    await page.getByLabel('Phone').fill('call me');
+    await page.getByRole('button', { name: 'Send' }).click();
+
+    const name = page.getByLabel('Your name');
+    await expect.poll(() => name.evaluate((el: any) => el === el.ownerDocument.activeElement)).toBe(true);
+    await expect.poll(() => name.getAttribute('aria-invalid')).toBe('true');
+    await expect.poll(() => page.locator('#contact-name-error').innerText()).toBe('Your name is required');
+    await expect.poll(() => page.locator('#contact-email-error').innerText()).toBe('Email must be an email address');
+    await expect.poll(() => page.locator('#contact-phone-error').innerText()).toBe('Phone must be a phone number');
+    await expect.poll(() => page.locator('#source-error').innerText()).toBe('How did you hear of us? is required');
+    await expect.poll(() => page.getByRole('alert').innerText()).toContain('Please correct the following');
+    await shoot(page, '03-lead-form-errors');
+    expect(requests).toEqual([]);
+    await done();
+  });
+
+  it("what only the server can judge comes back by field too: a country code that doesn't exist", async () => {
+    const { page, done } = await pageIn();
+    await page.goto('/');
+    await fillLeadForm(page, { name: 'Xavier', email: uniqueEmail('xx'), company: 'Nowhere Ltd', country: 'XX' });
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => page.locator('#contact-country-error').innerText()).toBe('Country must be an ISO 3166-1 alpha-2 country code');
+    await expect.poll(() => page.getByLabel('Country').evaluate((el: any) => el === el.ownerDocument.activeElement)).toBe(true);
+    expect(page.url()).toBe(`${site}/`);
+    await done();
+  });
+
+  it('without JavaScript, a refusal is a page that lists what to correct', async () => {
+    const { page, done } = await pageIn({ javaScriptEnabled: false });
+    await page.goto('/');
+    // The browser's own checks would stop an empty form; a bad country code gets past them.
+    await fillLeadForm(page, { name: 'Xena', email: uniqueEmail('xena'), company: 'Nowhere plc', country: 'QQ' });
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Please check the form');
+    await expect.poll(() => page.getByRole('alert').innerText()).toContain('Contact country must be an ISO 3166-1 alpha-2 country code');
+    await expect.poll(() => page.getByRole('link', { name: 'Go back to the form' }).isVisible()).toBe(true);
+    await shoot(page, '04-no-script-refusal');
+    await done();
+  });
+});
+
+describe('the internal pages', () => {
+  it('the SM signs in, qualifies the lead, and sees it in the pipeline', async () => {
+    const company = `Pipeline Pumps ${Math.random().toString(36).slice(2, 7)} Ltd`;
+    const lead = await api('POST', '/leads', {
+      body: { channel: 'bingo-card', source: 'marketing-campaign', contact: { name: 'Pat Prospect', email: uniqueEmail('pat'), company, country: 'GB' } },
+    });
+    expect(lead.status).toBe(201);
+
+    const { page, done } = await pageIn();
+    await signedIn(page, people.sm, ['SalesManager'], '/app/');
+    await expect.poll(() => page.locator('[data-stage=suspect]').isVisible()).toBe(true);
+    await page.getByRole('link', { name: company }).click();
+    await page.waitForURL(`**/app/lead.html?id=${lead.body.id}`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe(`${company}: suspect`);
+    await shoot(page, '05-lead');
+
+    const form = page.locator('#qualify-form');
+    await form.getByLabel("The prospect's business").fill('Bottling plant, three lines');
+    await form.getByLabel('Buying concept').fill('Replace ageing testers');
+    await form.getByLabel('Application').fill('Inline leak testing');
+    await form.getByLabel('Budget').fill('£300k approved');
+    await form.getByLabel('Timing').fill('Q1');
+    await form.getByLabel('Name').first().fill('Dana Director');
+    await form.getByLabel('Role').first().selectOption('economic');
+    await form.getByLabel('Product needs').fill('TX-200, fixtures');
+    await form.getByLabel('Estimated value (£)').fill('300000');
+    await form.getByRole('button', { name: 'Qualify' }).click();
+
+    // R10: over £250k, so Engineering must review; the page says so and shows the opportunity.
+    await page.waitForURL('**/app/opportunity.html?id=*');
+    await expect.poll(() => page.getByRole('status').innerText()).toBe('Qualified; engineering review required');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe(`${company}: prospect`);
+    await shoot(page, '06-opportunity');
+
+    await page.getByRole('link', { name: 'Pipeline' }).click();
+    const prospects = page.getByRole('region', { name: /^Prospects/ });
+    await expect.poll(() => prospects.getByRole('row', { name: new RegExp(company) }).innerText()).toContain('£300,000');
+    await expect.poll(() => page.getByRole('region', { name: /^Suspects/ }).getByRole('link', { name: company }).count()).toBe(0);
+    await shoot(page, '07-pipeline');
+    await done();
+  });
+
+  it('a form refused by the API shows the reason by the field, and a person without the role never sees it', async () => {
+    const lead = await api('POST', '/leads', {
+      body: { channel: 'phone', source: 'prior-contact', contact: { name: 'Rae', email: uniqueEmail('rae'), company: 'Refusals Ltd', country: 'GB' } },
+    });
+    const { page, done } = await pageIn();
+    await signedIn(page, people.salesAdmin, ['SalesAdmin'], `/app/lead.html?id=${lead.body.id}`);
+    await expect.poll(() => page.locator('#qualify').isHidden()).toBe(true);
+    // Logging a call dated in the future: the browser allows the date, the server does not.
+    const form = page.locator('#activity-form');
+    await form.getByLabel('When').fill('2099-01-01T10:00');
+    await form.getByLabel('What was said or done').fill('Left a message');
+    await form.getByRole('button', { name: 'Log it' }).click();
+    await expect.poll(() => page.locator('#at-error').innerText()).toMatch(/must not be in the future/);
+    await done();
+  });
+
+  it('Sales Admin records the order on the opportunity, and Production records the shipment', async () => {
+    const { opportunity } = quoteJourney(client);
+    const { opportunityId, company } = await opportunity({ value: 40_000 });
+    const { page, done } = await pageIn();
+    await signedIn(page, people.salesAdmin, ['SalesAdmin'], `/app/opportunity.html?id=${opportunityId}`);
+    await page.getByRole('link', { name: 'Record an order for this opportunity' }).click();
+    await page.waitForURL('**/app/new-order.html?*');
+    await expect.poll(() => page.getByLabel('Company').inputValue()).toBe(company);
+    await page.getByLabel('Contact name').fill('Bea Buyer');
+    await page.getByLabel('Contact email').fill(uniqueEmail('bea'));
+    await page.getByLabel('PO number').fill(`PO-${Date.now()}`);
+    await page.getByLabel('SKU').fill('TX-200');
+    await page.getByLabel('Description').fill('Inline tester');
+    await page.getByLabel('Qty').fill('2');
+    await page.getByLabel('Unit price (£)').fill('19500');
+    await page.getByLabel('Name', { exact: true }).fill('Uma User');
+    await page.getByLabel('Email', { exact: true }).fill(uniqueEmail('uma'));
+    await shoot(page, '08-new-order');
+    await page.getByRole('button', { name: 'Record the order' }).click();
+    await page.waitForURL('**/app/order.html?id=*');
+    await expect.poll(() => page.getByRole('status').innerText()).toBe('Order recorded');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toContain('received');
+    const orderId = new URL(page.url()).searchParams.get('id')!;
+    await done();
+
+    const production = await pageIn();
+    await signedIn(production.page, 'production@salesflow.example', ['Production'], `/app/order.html?id=${orderId}`);
+    await production.page.getByLabel('Shipped').fill(new Date(Date.now() - 3_600_000).toISOString().slice(0, 16));
+    await production.page.getByLabel('Carrier').fill('DHL');
+    await production.page.getByRole('button', { name: 'Record the shipment' }).click();
+    await expect.poll(() => production.page.getByRole('status').innerText()).toBe('Shipment recorded; the post-shipment sequence is running');
+    await expect.poll(() => production.page.locator('#shipment').isHidden()).toBe(true);
+    await shoot(production.page, '09-order-shipped');
+    await production.done();
+  });
+});
+
+describe('the emailed link pages (R28)', () => {
+  it('the sales director approves a QPA through the link: what will happen, then confirm', async () => {
+    const { opportunity } = quoteJourney(client);
+    const { opportunityId, company } = await opportunity({ value: 60_000 });
+    // 15% is over the standard discount: a QPA, approved by the sales director alone.
+    const started = await api('POST', `/opportunities/${opportunityId}/quotes`, {
+      body: { lines: [line(20_000, 15, 2)], proposalSummary: 'Two inline testers' },
+      token: await tokenFor(people.sm, 'SalesManager'),
+    });
+    expect(started.status).toBe(202);
+    const prepare = await emailTo(people.salesAdmin, company, /^Prepare the QPA/);
+    expect((await api('POST', linkIn(prepare), { body: { text: 'Strategic account' } })).status).toBe(200);
+    const approval = await emailTo(people.salesDirector, company, /^Approve or reject the QPA/);
+
+    const { page, done } = await pageIn({ javaScriptEnabled: false });
+    await page.goto(linkIn(approval));
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toContain('QPA');
+    await expect.poll(() => page.getByText(company).isVisible()).toBe(true);
+    await shoot(page, '10-qpa-link');
+    // Opening the link changed nothing.
+    expect((await quoteStatus(started.body.quoteId, 'awaiting-approval')).status).toBe('awaiting-approval');
+    await page.getByLabel('approve').check();
+    await page.getByLabel(/reason/i).fill('Volume justifies it');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Thank you');
+    await shoot(page, '11-qpa-approved');
+    // The only approver said yes: the quote goes on to Sales Admin's preparation (R16).
+    await quoteStatus(started.body.quoteId, 'in-preparation');
+
+    // The link is spent: opening it again says so, as a page.
+    await page.goto(linkIn(approval));
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('This link has been used or has expired');
+    await done();
+  });
+});

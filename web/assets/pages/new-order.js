@@ -1,0 +1,50 @@
+// @ts-check
+import { enhance } from '../forms.js';
+import { formAt, internalPage, queryParam } from '../page.js';
+import { api, hasRole } from '../session.js';
+
+/**
+ * R20: Sales Admin records a PO. The account is an existing one, or opened here first (its
+ * fields are named account.*, and the API's refusals of it are shown against them).
+ */
+const who = internalPage();
+const form = formAt('#order-form');
+/** @param {string} name */
+const field = (name) => /** @type {HTMLInputElement} */ (form.elements.namedItem(name));
+field('opportunityId').value = queryParam('opportunityId');
+field('account.name').value = queryParam('company');
+field('account.ownerEmail').value = queryParam('owner');
+if (!field('opportunityId').value) field('opportunityId').disabled = true;
+if (!hasRole(who, 'SalesAdmin')) form.before(Object.assign(document.createElement('p'), { className: 'error', textContent: 'Only Sales Admin records orders.' }));
+
+const orderKey = crypto.randomUUID();
+const accountKey = crypto.randomUUID();
+/** @type {string | undefined} */
+let openedAccount;
+enhance(
+  form,
+  async (body) => {
+    if (!body.accountId) {
+      if (!openedAccount) {
+        const fields = Object.fromEntries([...new FormData(form)].filter(([name]) => name.startsWith('account.')).map(([name, value]) => [name.slice(8), String(value).trim()]));
+        const account = {
+          kind: 'customer',
+          name: fields.name,
+          ownerEmail: fields.ownerEmail,
+          servedBy: fields.servedBy,
+          orderChannel: fields.orderChannel,
+          contacts: [{ name: fields['contacts.0.name'], email: fields['contacts.0.email'] }],
+        };
+        const opened = await api('POST', '/accounts', { body: account, idempotencyKey: accountKey });
+        if (opened.status !== 201) {
+          const errors = (opened.body?.errors ?? []).map((/** @type {any} */ e) => ({ ...e, path: `account.${e.path}` }));
+          return { status: opened.status, body: { ...opened.body, errors } };
+        }
+        openedAccount = opened.body.id;
+      }
+      body.accountId = openedAccount;
+    }
+    return api('POST', '/orders', { body, idempotencyKey: orderKey });
+  },
+  ({ body }) => location.assign(`/app/order.html?id=${body.id}&done=${encodeURIComponent('Order recorded')}`),
+);

@@ -1,0 +1,61 @@
+// @ts-check
+import { $, facts, formAt, gbp, h, internalPage, loadFailed, postForm, queryParam, reloadWith, showNotice, timeline, when } from '../page.js';
+import { api, hasRole } from '../session.js';
+
+/**
+ * An opportunity: its qualification, Engineering's review (R10), its quotes and orders. The SM
+ * requests quotes here (R13); Engineering gives its review; anyone logs contact (R11, R12, R18).
+ */
+const who = internalPage();
+showNotice();
+const id = queryParam('id');
+const answer = await api('GET', `/opportunities/${encodeURIComponent(id)}`);
+if (answer.status !== 200) loadFailed(answer);
+else {
+  const opp = answer.body;
+  document.title = `${opp.company} · salesflow`;
+  const review = opp.engineeringReview;
+  $('#content').replaceChildren(
+    h('h1', {}, `${opp.company}: ${opp.status}`),
+    facts([
+      ['Estimated value', gbp(opp.qualification.estimatedValueGbp)],
+      ['Owner', opp.owner],
+      ['Application', opp.qualification.application],
+      ['Timing', opp.qualification.timing],
+      ['Non-standard', opp.qualification.nonStandardRequirements ?? 'none'],
+      ['Engineering review', review.status + (review.reasons.length ? ` (${review.reasons.join('; ')})` : '')],
+      ['Engineering advice', review.advice && `${review.advice.recommendation}: ${review.advice.advice}`],
+      ['Qualified', when(opp.createdAt)],
+    ]),
+    h('p', {}, h('a', { href: `/app/lead.html?id=${opp.leadId}` }, 'The lead it came from')),
+    h('h2', {}, 'Quotes'),
+    opp.quotes.length
+      ? h('ul', {}, ...opp.quotes.map((/** @type {any} */ q) => h('li', {}, h('a', { href: `/app/quote.html?id=${q.id}` }, `${gbp(q.netGbp)} net: ${q.status}`), ` (${when(q.createdAt)})`)))
+      : h('p', {}, 'None yet.'),
+    h('h2', {}, 'Orders'),
+    opp.orders.length
+      ? h('ul', {}, ...opp.orders.map((/** @type {any} */ o) => h('li', {}, h('a', { href: `/app/order.html?id=${o.id}` }, `PO ${o.poNumber}: ${gbp(o.totalGbp)}`), ` (${o.status})`)))
+      : h('p', {}, 'None yet.'),
+    h('h2', {}, 'Timeline'),
+    timeline(opp.timeline),
+  );
+
+  if (review.status === 'required' && hasRole(who, 'Engineering')) {
+    $('#review').hidden = false;
+    const select = /** @type {HTMLSelectElement} */ ($('#r-recommendation'));
+    for (const value of ['proceed', 'proceed-with-changes', 'decline']) select.append(h('option', { value }, value));
+  }
+  postForm(formAt('#review-form'), who, ['Engineering'], `/opportunities/${id}/engineering-review`, () => reloadWith('Review given; the SM has it'));
+
+  if (hasRole(who, 'SalesManager')) $('#quote').hidden = false;
+  postForm(formAt('#quote-form'), who, ['SalesManager'], `/opportunities/${id}/quotes`, ({ body }) =>
+    location.assign(`/app/quote.html?id=${body.quoteId}&done=${encodeURIComponent('Quote started; its approval workflow is running')}`),
+  );
+
+  if (hasRole(who, 'SalesAdmin')) {
+    const link = $('#record-order');
+    link.hidden = false;
+    link.querySelector('a')?.setAttribute('href', `/app/new-order.html?opportunityId=${id}&company=${encodeURIComponent(opp.company)}&owner=${encodeURIComponent(opp.owner)}`);
+  }
+  postForm(formAt('#activity-form'), who, [], `/opportunities/${id}/activities`, () => reloadWith('Activity logged'));
+}
