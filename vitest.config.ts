@@ -12,7 +12,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['test/domain/**/*.test.ts', 'test/handlers/**/*.test.ts', 'test/infra/**/*.test.ts'],
+          include: ['test/domain/**/*.test.ts', 'test/handlers/**/*.test.ts', 'test/infra/**/*.test.ts', 'test/web/**/*.test.ts'],
           setupFiles: ['test/handlers/settings.ts'],
         },
       },

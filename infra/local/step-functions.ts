@@ -150,6 +150,10 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
     const unresolved = /\$\{(\w+)\}/.exec(text);
     if (unresolved) throw new Error(`${workflow.name}: no local function for \${${unresolved[1]}}`);
     const definition = JSON.parse(text) as StateMachineDefinition;
+    // The run's own clock: it starts at the real time the run starts and runs `scale` times faster,
+    // so "until two months after shipment" after a two-week wait waits six weeks more, not two months.
+    const runStarted = Date.now();
+    const runNow = () => runStarted + (Date.now() - runStarted) * scale;
     const handlers: Localized['handlers'] = {};
     const types: Localized['types'] = {};
     const retryIntervals: Localized['retryIntervals'] = {};
@@ -184,14 +188,15 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
         if (state.Type === 'Wait') {
           const { Seconds, Timestamp, SecondsPath, TimestampPath } = state as Record<string, string | number | undefined>;
           handlers[stateName] = async (input) => {
+            const now = runNow();
             const until =
               Seconds !== undefined
-                ? Date.now() + Number(Seconds) * 1000
+                ? now + Number(Seconds) * 1000
                 : SecondsPath !== undefined
-                  ? Date.now() + Number(pathValue(String(SecondsPath), input)) * 1000
+                  ? now + Number(pathValue(String(SecondsPath), input)) * 1000
                   : Date.parse(String(Timestamp ?? pathValue(String(TimestampPath), input)));
             if (Number.isNaN(until)) throw taskError('States.Runtime', `${stateName}: no valid time to wait for`);
-            await sleep((until - Date.now()) / scale, signalFor());
+            await sleep((until - now) / scale, signalFor());
             return input;
           };
           for (const field of ['Seconds', 'Timestamp', 'SecondsPath', 'TimestampPath']) delete state[field];

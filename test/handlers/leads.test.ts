@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/leads/index';
 import { qualificationBody } from '../fixtures/qualification';
 import { call, jsonHeaders, validLead } from './requests';
+import { apiGatewayEvent, lambdaContext } from '../../infra/local/api-event';
 
 const validQualification = qualificationBody();
 
@@ -162,5 +163,51 @@ describe('POST /leads/{id}/qualification', () => {
       purpose: 'engineering-referral',
       to: ['engineering@salesflow.example'],
     });
+  });
+});
+
+describe('the lead form posted by a browser without JavaScript', () => {
+  const formPost = (body: string) =>
+    handler(
+      apiGatewayEvent({
+        method: 'POST',
+        routeKey: 'POST /leads',
+        path: '/leads',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html,application/xhtml+xml', referer: 'https://www.sales.example/' },
+        body,
+      }),
+      lambdaContext('salesflow-test'),
+    );
+  const fields = (overrides: Record<string, string> = {}) =>
+    new URLSearchParams({
+      channel: 'web-form',
+      source: 'marketing-campaign',
+      'contact.name': 'Nora',
+      'contact.email': 'nora@plain.test',
+      'contact.company': 'Plain Posts plc',
+      ...overrides,
+    }).toString();
+
+  it('is recorded, and the browser is sent on to the thank-you page (303)', async () => {
+    dynamodb.on(TransactWriteCommand).resolves({});
+    const result = await formPost(fields());
+    expect(result).toMatchObject({ statusCode: 303, headers: { location: 'https://www.sales.example/thanks.html' } });
+    expect(dynamodb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+
+  it('a refusal is a 400 page naming each field to correct, with the way back; nothing is written', async () => {
+    const result = await formPost(fields({ 'contact.email': 'nope', 'contact.country': 'QQ' }));
+    expect(result.statusCode).toBe(400);
+    expect(result.headers!['content-type']).toMatch(/^text\/html/);
+    expect(result.body).toContain('Contact email must be an email address');
+    expect(result.body).toContain('Contact country must be an ISO 3166-1 alpha-2 country code');
+    expect(result.body).toContain('href="https://www.sales.example/"');
+    expect(dynamodb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+
+  it('what a person typed is escaped on the refusal page, never run', async () => {
+    const result = await formPost(fields({ 'contact.name': '<script>alert(1)</script>' }));
+    expect(result.statusCode).toBe(400);
+    expect(result.body).not.toContain('<script>');
   });
 });

@@ -205,4 +205,28 @@ describe('timeouts longer than a Node timer can hold', () => {
       await realTime.close();
     }
   });
+
+  it("keeps the run's own clock: a wait until day 10 that follows a 10-day wait is already due", async () => {
+    // Two waits in a row, as post-shipment has (day 14, then day 60 from the ship date).
+    const twoWaits = JSON.stringify({
+      StartAt: 'Ten days',
+      States: {
+        'Ten days': { Type: 'Wait', Seconds: 10 * 86_400, Next: 'Until day ten' },
+        'Until day ten': { Type: 'Wait', TimestampPath: '$.dayTen', End: true },
+      },
+    });
+    const fast = await startLocalStepFunctions({ host: '127.0.0.1', port: 0, region: 'eu-west-2', timeScale: 5 * 86_400, workflows: [{ name: 'two-waits', definition: twoWaits, functions: {} }] });
+    try {
+      const client = new SFNClient({ endpoint: fast.url, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      const began = Date.now();
+      const { executionArn } = await client.send(
+        new StartExecutionCommand({ stateMachineArn: fast.stateMachineArn('two-waits'), input: JSON.stringify({ dayTen: new Date(began + 10 * 86_400_000).toISOString() }) }),
+      );
+      expect((await settledOn(client, executionArn!)).status).toBe('SUCCEEDED');
+      // Ten days are two seconds here; measured against the wall clock the second wait would add two more.
+      expect(Date.now() - began).toBeLessThan(3_500);
+    } finally {
+      await fast.close();
+    }
+  });
 });
