@@ -44,7 +44,7 @@ const read = (name: string): string => {
 
 export const tableName = (): string => read(settingNames.tableName);
 export const mailFrom = (): string => read(settingNames.mailFrom);
-export const links = () => ({ appBaseUrl: read(settingNames.appBaseUrl) });
+export const links = () => ({ appBaseUrl: read(settingNames.appBaseUrl), webBaseUrl: read(settingNames.webBaseUrl) });
 /** A page of the web forms, such as the lead form's thank-you page. */
 export const webPage = (path: string): string => new URL(path, read(settingNames.webBaseUrl)).toString();
 export const engineeringEmail = (): string => read(settingNames.engineeringEmail);

@@ -43,9 +43,15 @@ export interface OutgoingEmail {
 }
 
 export interface Links {
-  /** Where people open salesflow: the web forms and internal pages. */
+  /** Where emailed links are answered: the API's own pages (/actions, /unsubscribe). */
   appBaseUrl: string;
+  /** Where the web forms are: the internal pages a signed-in person opens. */
+  webBaseUrl: string;
 }
+
+/** The internal page of a record, for people who sign in; never in an email to an outsider. */
+export const pageUrl = (links: Links, page: 'lead' | 'opportunity' | 'quote' | 'order' | 'agenda', id?: string): string =>
+  new URL(`/app/${page}.html${id ? `?id=${encodeURIComponent(id)}` : ''}`, links.webBaseUrl).toString();
 
 /** Every piece of user text goes through this before it touches HTML. */
 export const escapeHtml = (text: string): string =>
@@ -59,7 +65,7 @@ export const htmlPage = (paragraphs: string[]): string =>
 export const customerResponseEmail = (lead: Lead, emailId: string, links: Links): OutgoingEmail => {
   const items = (lead.literature ?? []).map((code) => ({
     title: literatureCatalogue[code].title,
-    url: new URL(literatureCatalogue[code].path, links.appBaseUrl).toString(),
+    url: new URL(literatureCatalogue[code].path, links.webBaseUrl).toString(),
   }));
   const name = lead.contact.name;
   if (items.length === 0) {
@@ -95,7 +101,7 @@ export const customerResponseEmail = (lead: Lead, emailId: string, links: Links)
 
 /** R4: advise the owning SM of a new lead. */
 export const ownerAdviceEmail = (lead: Lead, emailId: string, links: Links): OutgoingEmail => {
-  const url = new URL(`/leads/${lead.id}`, links.appBaseUrl).toString();
+  const url = pageUrl(links, 'lead', lead.id);
   const c = lead.contact;
   const facts: [string, string | undefined][] = [
     ['Company', c.company],
@@ -131,7 +137,7 @@ export const engineeringReferralEmail = (
   engineering: string,
   links: Links,
 ): OutgoingEmail => {
-  const url = new URL(`/opportunities/${opportunity.id}`, links.appBaseUrl).toString();
+  const url = pageUrl(links, 'opportunity', opportunity.id);
   const reasons = opportunity.engineeringReview.reasons.join('; ');
   return {
     id: emailId,
@@ -154,7 +160,7 @@ export const engineeringAdviceEmail = (
   emailId: string,
   links: Links,
 ): OutgoingEmail => {
-  const url = new URL(`/opportunities/${opportunity.id}`, links.appBaseUrl).toString();
+  const url = pageUrl(links, 'opportunity', opportunity.id);
   return {
     id: emailId,
     purpose: 'engineering-advice',

@@ -1,6 +1,6 @@
 import { daysOverdue, type AgendaItem } from './agenda';
 import { cadenceTitles, type DueContact } from './cadence';
-import { escapeHtml, htmlPage, type Links, type OutgoingEmail } from './correspondence';
+import { escapeHtml, htmlPage, pageUrl, type Links, type OutgoingEmail } from './correspondence';
 
 /**
  * R6-R8, R22, R26: one digest per person per schedule tick, listing what is due from them: calls
@@ -45,7 +45,7 @@ export const digestEmail = (person: string, lines: readonly DigestLine[], id: st
   const contacts = lines.filter((l) => l.section === 'contacts');
   const tasks = lines.filter((l) => l.section === 'tasks');
   const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
-  const agenda = new URL('/agenda', links.appBaseUrl).toString();
+  const agenda = pageUrl(links, 'agenda');
   const sections: [string, DigestLine[]][] = [
     ['Calls and visits due', contacts],
     ['Tasks due', tasks],

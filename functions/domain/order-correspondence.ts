@@ -1,4 +1,4 @@
-import { escapeHtml, htmlPage, type Links, type OutgoingEmail } from './correspondence';
+import { escapeHtml, htmlPage, pageUrl, type Links, type OutgoingEmail } from './correspondence';
 import { welcomeLetterFilename, type Order } from './order';
 
 /**
@@ -25,7 +25,7 @@ const email = (
   ]),
 });
 
-const orderUrl = (order: Pick<Order, 'id'>, links: Links) => new URL(`/orders/${order.id}`, links.appBaseUrl).toString();
+const orderUrl = (order: Pick<Order, 'id'>, links: Links) => pageUrl(links, 'order', order.id);
 
 /** R22: the customer hears that the order arrived. */
 export const orderAcknowledgementEmail = (order: Order, id: string): OutgoingEmail =>

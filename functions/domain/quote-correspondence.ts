@@ -1,4 +1,4 @@
-import { escapeHtml, htmlPage, type Links } from './correspondence';
+import { escapeHtml, htmlPage, pageUrl, type Links } from './correspondence';
 import { approverTitles, taskRules, type Decision, type OpenTask, type Quote, type QuoteTask } from './quote';
 
 /**
@@ -16,7 +16,7 @@ export interface QuoteEmail {
 
 const gbp = (amount: number) => `£${amount.toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
-const quoteUrl = (quote: Pick<Quote, 'id'>, links: Links) => new URL(`/quotes/${quote.id}`, links.appBaseUrl).toString();
+const quoteUrl = (quote: Pick<Quote, 'id'>, links: Links) => pageUrl(links, 'quote', quote.id);
 
 const stepName = (open: Pick<OpenTask, 'task' | 'approver'>) =>
   open.approver ? `${taskRules[open.task].ask} (${approverTitles[open.approver]})` : taskRules[open.task].ask;
@@ -110,7 +110,7 @@ export const followUpReminderEmail = (quote: Quote, links: Links): QuoteEmail =>
   return {
     to: [quote.owner],
     subject: `Follow up your quote: ${quote.customer.company}`,
-    text: `${text}\n\nLog the call on the opportunity: ${new URL(`/opportunities/${quote.opportunityId}`, links.appBaseUrl)}\n`,
+    text: `${text}\n\nLog the call on the opportunity: ${pageUrl(links, 'opportunity', quote.opportunityId)}\n`,
     html: htmlPage([escapeHtml(text), `<a href="${escapeHtml(quoteUrl(quote, links))}">Open the quote</a>`]),
   };
 };

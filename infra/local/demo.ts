@@ -111,7 +111,7 @@ try {
   await call('POST', `/opportunities/${opportunityId}/engineering-review`, { recommendation: 'proceed', advice: 'Standard fixtures fit.', customerContact: 'call' }, await token(people.engineeringEmail, 'Engineering'));
 
   say('SM', 'requests a quote at 15% off: over the standard discount, so a QPA (R14)');
-  const { quoteId } = await call('POST', `/opportunities/${opportunityId}/quotes`, {
+  await call('POST', `/opportunities/${opportunityId}/quotes`, {
     lines: [{ sku: 'TX-200', description: 'Inline tester', quantity: 2, unitPriceGbp: 120_000, discountPercent: 15 }],
     proposalSummary: 'Two inline testers with fixtures and training',
   }, smToken);

@@ -85,6 +85,10 @@ describe('the public lead form (R3)', () => {
     const literature = await eventually(async () => (await sentEmails()).find((email) => email.destination.to.some((to) => to.includes(customer))));
     expect(literature.body.text).toContain('Technical datasheet');
     expect(literature.body.text).toContain('Price list');
+    // The links in it open the documents, served with the web forms.
+    const datasheet = /https?:\/\/\S+\/literature\/technical-datasheet\.pdf/.exec(literature.body.text ?? '')![0];
+    const pdf = await fetch(datasheet);
+    expect([pdf.status, pdf.headers.get('content-type')]).toEqual([200, 'application/pdf']);
     // One lead, owned by the UK SM (R4), even if the button had been pressed twice.
     expect(await leadsByEmail(customer)).toHaveLength(1);
     await done();

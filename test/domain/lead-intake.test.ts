@@ -6,7 +6,7 @@ import { groupsFromClaim } from '#domain/roles';
 import { leadBody, leadFromForm } from '../../functions/leads/schemas';
 
 const territories = { byCountry: { GB: 'sm.uk@example.com', DE: 'sm.dach@example.com' }, fallbackOwner: 'sm@example.com' };
-const links = { appBaseUrl: 'https://sales.example' };
+const links = { appBaseUrl: 'https://sales.example', webBaseUrl: 'https://www.sales.example' };
 
 const response: CustomerResponse = {
   channel: 'bingo-card',
@@ -45,7 +45,7 @@ describe('R4: the emails a lead causes', () => {
     const email = customerResponseEmail(lead, 'm1', links);
     expect(email.purpose).toBe('literature');
     expect(email.to).toEqual(['ann@acme.test']);
-    expect(email.text).toContain('https://sales.example/literature/product-brochure.pdf');
+    expect(email.text).toContain('https://www.sales.example/literature/product-brochure.pdf');
     expect(email.text).toContain('Price list');
   });
 
@@ -65,7 +65,8 @@ describe('R4: the emails a lead causes', () => {
   it('the owning SM is advised with a link to the lead', () => {
     const email = ownerAdviceEmail(lead, 'm2', links);
     expect(email.to).toEqual(['sm.uk@example.com']);
-    expect(email.text).toContain('https://sales.example/leads/l1');
+    // The SM opens the lead's page on the web forms, where they sign in.
+    expect(email.text).toContain('https://www.sales.example/app/lead.html?id=l1');
   });
 });
 

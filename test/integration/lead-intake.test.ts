@@ -55,7 +55,7 @@ describe('R3/R4: a customer response becomes a lead', () => {
     );
     expect(advice.subject).toBe('New lead: Acme Ltd');
     expect(advice.body.html).toContain('Interested in &#60;b&#62;inline&#60;/b&#62; testing');
-    expect(advice.body.text).toContain(`/leads/${id}`);
+    expect(advice.body.text).toContain(`/app/lead.html?id=${id}`);
 
     // R27: the timeline says who, when, what and how, and the emails show as sent.
     const found = await eventually(async () => {
