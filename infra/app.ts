@@ -9,5 +9,6 @@ new SalesflowStack(app, 'Salesflow', {
   settings: app.node.tryGetContext('salesflow:settings'),
   alarmEmail: app.node.tryGetContext('salesflow:alarmEmail'),
   appBaseUrl: app.node.tryGetContext('salesflow:appBaseUrl'),
+  signInDomainPrefix: app.node.tryGetContext('salesflow:signInDomainPrefix'),
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

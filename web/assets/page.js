@@ -90,6 +90,55 @@ export const postForm = (form, who, roles, path, done, shape = (body) => body) =
   enhance(form, (body) => api('POST', path, { body: shape(body), idempotencyKey }), done);
 };
 
+/**
+ * A record's page: signs in, shows the notice a reload carried, and loads `/<collection>/<id>`;
+ * undefined (having said why, where the content would be) when it cannot.
+ * @param {string} collection
+ * @returns {Promise<{ who: import('./session.js').Session, id: string, record: any } | undefined>}
+ */
+export const recordPage = async (collection) => {
+  const who = internalPage();
+  showNotice();
+  const id = queryParam('id');
+  const answer = await api('GET', `/${collection}/${encodeURIComponent(id)}`);
+  if (answer.status === 200) return { who, id, record: answer.body };
+  loadFailed(answer);
+  return undefined;
+};
+
+/** The one form for a call, visit, training, email or note, as every record's page offers it. */
+const activityMarkup = `
+  <h2>Log a call, visit or training</h2>
+  <form id="activity-form">
+    <div class="row">
+      <div class="field"><label for="activity-kind">What</label>
+        <select id="activity-kind" name="kind" required>
+          <option value="call">Call</option><option value="visit">Visit</option><option value="training">Training</option>
+          <option value="email">Email</option><option value="note">Note</option>
+        </select></div>
+      <div class="field"><label for="activity-at">When <span class="hint">Blank for now</span></label>
+        <input id="activity-at" name="at" type="datetime-local" data-type="datetime"></div>
+      <div class="field"><label for="activity-with">With <span class="hint">Optional</span></label>
+        <input id="activity-with" name="with" type="text" maxlength="200" pattern="[^<>]*" data-pattern="must not contain &lt; or &gt;"></div>
+    </div>
+    <div class="field"><label for="activity-summary">What was said or done</label>
+      <textarea id="activity-summary" name="summary" required maxlength="4000"></textarea></div>
+    <div class="field"><label for="activity-outcome">Outcome <span class="hint">Optional</span></label>
+      <input id="activity-outcome" name="outcome" type="text" maxlength="4000"></div>
+    <p><button type="submit">Log it</button></p>
+  </form>`;
+
+/**
+ * R27: adds the activity form to the page, posting to `/<collection>/<id>/activities`.
+ * @param {import('./session.js').Session} who @param {string} collection @param {string} id
+ */
+export const activitySection = (who, collection, id) => {
+  const section = h('section', {});
+  section.innerHTML = activityMarkup; // our own constant markup; nothing a person typed
+  $('#main').append(section);
+  postForm(formAt('#activity-form'), who, [], `/${collection}/${id}/activities`, () => reloadWith('Activity logged'));
+};
+
 /** Reload to show what changed, with a notice that says what was done. @param {string} notice */
 export const reloadWith = (notice) => {
   const url = new URL(location.href);

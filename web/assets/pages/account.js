@@ -1,15 +1,10 @@
 // @ts-check
-import { $, facts, formAt, h, internalPage, loadFailed, postForm, queryParam, reloadWith, showNotice, timeline, when } from '../page.js';
-import { api } from '../session.js';
+import { $, activitySection, facts, h, recordPage, timeline, when } from '../page.js';
 
 /** An account (R6-R8): its calls and visits, when due; logging one sets the next. */
-const who = internalPage();
-showNotice();
-const id = queryParam('id');
-const answer = await api('GET', `/accounts/${encodeURIComponent(id)}`);
-if (answer.status !== 200) loadFailed(answer);
-else {
-  const account = answer.body;
+const page = await recordPage('accounts');
+if (page) {
+  const { who, id, record: account } = page;
   $('#content').replaceChildren(
     h('h1', {}, account.name),
     facts([
@@ -25,5 +20,5 @@ else {
     h('h2', {}, 'Timeline'),
     timeline(account.timeline),
   );
-  postForm(formAt('#activity-form'), who, [], `/accounts/${id}/activities`, () => reloadWith('Activity logged'));
+  activitySection(who, 'accounts', id);
 }

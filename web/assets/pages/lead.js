@@ -1,15 +1,11 @@
 // @ts-check
-import { $, facts, formAt, h, internalPage, loadFailed, postForm, queryParam, reloadWith, showNotice, timeline, when } from '../page.js';
-import { api, hasRole } from '../session.js';
+import { $, activitySection, facts, formAt, h, postForm, recordPage, timeline, when } from '../page.js';
+import { hasRole } from '../session.js';
 
 /** A lead: who, what they asked for, its timeline; the SM qualifies it (R9) and anyone logs contact. */
-const who = internalPage();
-showNotice();
-const id = queryParam('id');
-const answer = await api('GET', `/leads/${encodeURIComponent(id)}`);
-if (answer.status !== 200) loadFailed(answer);
-else {
-  const lead = answer.body;
+const page = await recordPage('leads');
+if (page) {
+  const { who, id, record: lead } = page;
   document.title = `${lead.contact.company} · salesflow`;
   $('#content').replaceChildren(
     h('h1', {}, `${lead.contact.company}: ${lead.status}`),
@@ -34,5 +30,5 @@ else {
       `/app/opportunity.html?id=${body.opportunityId}&done=${encodeURIComponent(`Qualified; engineering review ${body.engineeringReview}`)}`,
     ),
   );
-  postForm(formAt('#activity-form'), who, [], `/leads/${id}/activities`, () => reloadWith('Activity logged'));
+  activitySection(who, 'leads', id);
 }

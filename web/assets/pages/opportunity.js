@@ -1,18 +1,14 @@
 // @ts-check
-import { $, facts, formAt, gbp, h, internalPage, loadFailed, postForm, queryParam, reloadWith, showNotice, timeline, when } from '../page.js';
-import { api, hasRole } from '../session.js';
+import { $, activitySection, facts, formAt, gbp, h, postForm, recordPage, reloadWith, timeline, when } from '../page.js';
+import { hasRole } from '../session.js';
 
 /**
  * An opportunity: its qualification, Engineering's review (R10), its quotes and orders. The SM
  * requests quotes here (R13); Engineering gives its review; anyone logs contact (R11, R12, R18).
  */
-const who = internalPage();
-showNotice();
-const id = queryParam('id');
-const answer = await api('GET', `/opportunities/${encodeURIComponent(id)}`);
-if (answer.status !== 200) loadFailed(answer);
-else {
-  const opp = answer.body;
+const page = await recordPage('opportunities');
+if (page) {
+  const { who, id, record: opp } = page;
   document.title = `${opp.company} · salesflow`;
   const review = opp.engineeringReview;
   $('#content').replaceChildren(
@@ -57,5 +53,5 @@ else {
     link.hidden = false;
     link.querySelector('a')?.setAttribute('href', `/app/new-order.html?opportunityId=${id}&company=${encodeURIComponent(opp.company)}&owner=${encodeURIComponent(opp.owner)}`);
   }
-  postForm(formAt('#activity-form'), who, [], `/opportunities/${id}/activities`, () => reloadWith('Activity logged'));
+  activitySection(who, 'opportunities', id);
 }

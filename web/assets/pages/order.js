@@ -1,15 +1,11 @@
 // @ts-check
-import { $, facts, formAt, gbp, h, internalPage, loadFailed, postForm, queryParam, reloadWith, showNotice, timeline, when } from '../page.js';
-import { api, hasRole } from '../session.js';
+import { $, activitySection, facts, formAt, gbp, h, postForm, recordPage, reloadWith, timeline, when } from '../page.js';
+import { hasRole } from '../session.js';
 
 /** An order (R20-R26): support registration, letters, follow-ups; Production or Sales Admin records the shipment. */
-const who = internalPage();
-showNotice();
-const id = queryParam('id');
-const answer = await api('GET', `/orders/${encodeURIComponent(id)}`);
-if (answer.status !== 200) loadFailed(answer);
-else {
-  const order = answer.body;
+const page = await recordPage('orders');
+if (page) {
+  const { who, id, record: order } = page;
   $('#content').replaceChildren(
     h('h1', {}, `PO ${order.poNumber}: ${order.status}`),
     facts([
@@ -30,5 +26,5 @@ else {
   );
   if (!order.shipment && hasRole(who, 'Production', 'SalesAdmin')) $('#shipment').hidden = false;
   postForm(formAt('#shipment-form'), who, ['Production', 'SalesAdmin'], `/orders/${id}/shipment`, () => reloadWith('Shipment recorded; the post-shipment sequence is running'));
-  postForm(formAt('#activity-form'), who, [], `/orders/${id}/activities`, () => reloadWith('Activity logged'));
+  activitySection(who, 'orders', id);
 }

@@ -1,15 +1,10 @@
 // @ts-check
-import { $, facts, gbp, h, internalPage, loadFailed, queryParam, showNotice, when } from '../page.js';
-import { api } from '../session.js';
+import { facts, gbp, h, recordPage, when, $ } from '../page.js';
 
 /** Where a quote stands (R13-R19): its steps, who has them, the decisions and the signature. */
-internalPage();
-showNotice();
-const id = queryParam('id');
-const answer = await api('GET', `/quotes/${encodeURIComponent(id)}`);
-if (answer.status !== 200) loadFailed(answer);
-else {
-  const quote = answer.body;
+const page = await recordPage('quotes');
+if (page) {
+  const { record: quote } = page;
   $('#content').replaceChildren(
     h('h1', {}, `Quote for ${quote.customer?.company ?? 'a customer'}: ${quote.status}`),
     facts([
