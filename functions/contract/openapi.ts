@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { activityBody } from '../activities/schemas';
 import { leadBody, leadCreated, leadListQuery, qualificationBody, qualificationResult } from '../leads/schemas';
-import { engineeringReviewBody } from '../opportunities/schemas';
+import { engineeringReviewBody, pipelineQuery } from '../opportunities/schemas';
 import { routeKey, routes, type RouteKey } from '#functions/routes';
 import { contractBody, quoteBody, taskBodies, taskPath } from '#functions/quotes/schemas';
 import { accountBody, accountCreated } from '#functions/accounts/schemas';
@@ -34,6 +34,7 @@ const contracts: Partial<Record<RouteKey, Contract>> = {
   'GET /leads': { query: leadListQuery },
   'POST /leads/{id}/qualification': { body: qualificationBody, created: qualificationResult },
   'POST /opportunities/{id}/engineering-review': { body: engineeringReviewBody },
+  'GET /pipeline': { query: pipelineQuery },
   'POST /leads/{id}/activities': { body: activityBody },
   'POST /opportunities/{id}/activities': { body: activityBody },
   'POST /accounts/{id}/activities': { body: activityBody },
