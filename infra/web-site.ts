@@ -22,7 +22,7 @@ const apiUrlMarker = '{{apiUrl}}';
 export const isTemplated = (file: string) => file.endsWith('.html') && readFileSync(join(webRoot, file), 'utf8').includes(apiUrlMarker);
 export const renderPage = (file: string, apiUrl: string): string => readFileSync(join(webRoot, file), 'utf8').replaceAll(apiUrlMarker, apiUrl);
 
-export const contentTypes: Record<string, string> = {
+const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',

@@ -7,6 +7,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import type { z } from 'zod';
+import { escapeHtml } from '#domain/correspondence';
 import { Conflict, Gone, NotAllowed, NotFound } from '#domain/errors';
 import { groupsFromClaim, hasAnyRole, type Caller } from '#domain/roles';
 import { isThrottling } from '#adapters/dynamodb';
@@ -81,9 +82,6 @@ export const seeOther = (location: string): ApiResult => ({
   headers: { location, 'cache-control': 'no-store' },
   body: '',
 });
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** "contact.email" reads as "Contact email"; "lines.0.quantity" as "Lines quantity (row 1)". */
 const fieldName = (path: string) => {
