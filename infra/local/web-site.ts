@@ -46,6 +46,7 @@ const readJson = (request: IncomingMessage): Promise<unknown> =>
 
 export const localWebSite = (options: { keyFile: string }) => {
   const files = new Set(siteFiles());
+  const templated = new Set([...files].filter(isTemplated));
   const config = siteConfigScript({
     apiUrl: '',
     signIn: { kind: 'local', tokenUrl: '/local/sign-in', people: localPeople(), roles },
@@ -83,7 +84,7 @@ export const localWebSite = (options: { keyFile: string }) => {
     }
     const file = path.endsWith('/') ? `${path.slice(1)}index.html` : path.slice(1);
     if (!files.has(file)) return false;
-    const body = isTemplated(file) ? renderPage(file, '') : readFileSync(join(webRoot, file));
+    const body = templated.has(file) ? renderPage(file, '') : readFileSync(join(webRoot, file));
     response.writeHead(200, { ...headers, 'content-type': contentTypeOf(file), 'cache-control': 'no-cache' }).end(body);
     return true;
   };

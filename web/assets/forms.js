@@ -46,7 +46,6 @@ export const bodyOf = (form) => {
   /** @type {Record<string, any>} */
   const body = {};
   for (const control of controlsOf(form)) {
-    if (control.dataset.skip !== undefined) continue;
     const value = valueOf(control);
     if (value === undefined) continue;
     const path = control.name.split('.');

@@ -4,8 +4,9 @@ import { formAt, internalPage, queryParam } from '../page.js';
 import { api, hasRole } from '../session.js';
 
 /**
- * R20: Sales Admin records a PO. The account is an existing one, or opened here first (its
- * fields are named account.*, and the API's refusals of it are shown against them).
+ * R20: Sales Admin records a PO. The account is an existing one, or opened here first: its
+ * fields are named account.*, sent on their own to POST /accounts, whose refusals are shown
+ * against them.
  */
 const who = internalPage();
 const form = formAt('#order-form');
@@ -24,27 +25,19 @@ let openedAccount;
 enhance(
   form,
   async (body) => {
-    if (!body.accountId) {
+    const { account, ...order } = body;
+    if (!order.accountId) {
       if (!openedAccount) {
-        const fields = Object.fromEntries([...new FormData(form)].filter(([name]) => name.startsWith('account.')).map(([name, value]) => [name.slice(8), String(value).trim()]));
-        const account = {
-          kind: 'customer',
-          name: fields.name,
-          ownerEmail: fields.ownerEmail,
-          servedBy: fields.servedBy,
-          orderChannel: fields.orderChannel,
-          contacts: [{ name: fields['contacts.0.name'], email: fields['contacts.0.email'] }],
-        };
-        const opened = await api('POST', '/accounts', { body: account, idempotencyKey: accountKey });
+        const opened = await api('POST', '/accounts', { body: { kind: 'customer', ...(/** @type {object} */ (account ?? {})) }, idempotencyKey: accountKey });
         if (opened.status !== 201) {
           const errors = (opened.body?.errors ?? []).map((/** @type {any} */ e) => ({ ...e, path: `account.${e.path}` }));
           return { status: opened.status, body: { ...opened.body, errors } };
         }
         openedAccount = opened.body.id;
       }
-      body.accountId = openedAccount;
+      order.accountId = openedAccount;
     }
-    return api('POST', '/orders', { body, idempotencyKey: orderKey });
+    return api('POST', '/orders', { body: order, idempotencyKey: orderKey });
   },
   ({ body }) => location.assign(`/app/order.html?id=${body.id}&done=${encodeURIComponent('Order recorded')}`),
 );
