@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { activityChannels, activityKinds } from '#domain/activity';
-import { isoDateTime, nameText, text } from '#contract/fields';
+import { isoDateTime, multiLineText, nameText } from '#contract/fields';
 
 /** A call, visit, email, note or training, as it happened. */
 export const activityBody = z.strictObject({
@@ -10,6 +10,6 @@ export const activityBody = z.strictObject({
     .refine((at) => Date.parse(at) <= Date.now() + 5 * 60_000, { message: 'must not be in the future' })
     .optional(),
   with: nameText().optional(),
-  summary: text(4000),
-  outcome: text(4000).optional(),
+  summary: multiLineText(4000),
+  outcome: multiLineText(4000).optional(),
 });

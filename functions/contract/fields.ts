@@ -4,10 +4,58 @@ import * as z from 'zod';
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
 
-/** Free text: trimmed, bounded. It may hold anything, and is escaped wherever it is shown. */
-export const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+/*
+ * What a person can have meant to type. A lone surrogate is not text at all: stored, it breaks
+ * every reader that decodes strictly (`aws dynamodb scan` fails for the whole table). Control
+ * characters and bidi overrides/isolates hide or reorder what a reader sees ("Trojan Source").
+ * NFC so that "e\u0301" and "é" are one name when compared, searched or deduplicated.
+ */
+const loneSurrogate = /\p{Cs}/u; // with the u flag, only an unpaired half matches
+/** Tabs and line breaks: layout in prose, but a name or a title is one line. */
+const layoutControl = /[\t\n\r\u2028\u2029]/;
+/** C0, DEL and C1, less the tab and line feed that prose may hold (CR is made LF before this). */
+const otherControl = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
+const bidiControl = /[\u202A-\u202E\u2066-\u2069]/;
+/** Nothing a reader would see: spaces, zero-width and other default-ignorable characters. */
+const invisibleOnly = /^[\p{White_Space}\p{Default_Ignorable_Code_Point}\p{Cc}]*$/u;
+/** Trimmed besides whitespace: zero-width spaces carried in by copy and paste (ZWJ/ZWNJ stay, they join). */
+const edges = /^[\s\u200B\u2060]+|[\s\u200B\u2060]+$/g;
 
-/** Names of people and companies: no markup, ever. */
+/** Why a string is not well-formed text, in words for the person who typed it; undefined if it is. */
+export const textProblem = (value: string, multiLine: boolean): string | undefined => {
+  if (loneSurrogate.test(value)) return 'must not contain broken characters (unpaired surrogates)';
+  if (!multiLine && layoutControl.test(value)) return 'must be one line, without tabs or line breaks';
+  if (otherControl.test(value)) return 'must not contain control characters';
+  if (bidiControl.test(value)) return 'must not contain text-direction override characters';
+  if (value !== '' && invisibleOnly.test(value)) return 'must not be only invisible characters';
+  return undefined;
+};
+
+const wellFormedText = (max: number, { multiLine = false, allowEmpty = false } = {}) => {
+  const tidied = z.string().overwrite((value) => {
+    // A form's textarea posts CRLF; one line break is one \n however it arrived.
+    const lines = multiLine ? value.replace(/\r\n?/g, '\n') : value;
+    // NFC before the length checks, which then bound what is stored (NFC can lengthen a few scripts).
+    return lines.replace(edges, '').normalize('NFC');
+  });
+  return (allowEmpty ? tidied : tidied.min(1, 'must not be empty'))
+    .max(max, `must be at most ${max} characters`)
+    .superRefine((value, ctx) => {
+      const problem = textProblem(value, multiLine);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, input: value });
+    });
+};
+
+/** One line of free text: trimmed, bounded, well-formed. It is escaped wherever it is shown. */
+export const text = (max: number) => wellFormedText(max);
+
+/** Prose (notes, advice, a message): as `text`, and line breaks and tabs are kept. */
+export const multiLineText = (max: number) => wellFormedText(max, { multiLine: true });
+
+/** Prose that may be left blank, where blank means "none" (stored as ""). */
+export const multiLineTextOrBlank = (max: number) => wellFormedText(max, { multiLine: true, allowEmpty: true });
+
+/** Names of people and companies: one line, no markup, ever. */
 export const nameText = (max = 200) =>
   text(max).refine((value) => !/[<>]/.test(value), { message: 'must not contain < or >' });
 

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { leadChannels, leadSources, leadStatuses } from '#domain/lead';
 import { literatureCodes } from '#domain/literature';
 import { buyingInfluenceRoles, qualificationRoutes } from '#domain/opportunity';
-import { countryCode, emailAddress, nameText, phone, referenceId, text } from '#contract/fields';
+import { countryCode, emailAddress, multiLineText, multiLineTextOrBlank, nameText, phone, referenceId, text } from '#contract/fields';
 
 /** R3: a customer response, as the web form, Sales Admin or a script posts it. */
 export const leadBody = z.strictObject({
@@ -20,7 +20,7 @@ export const leadBody = z.strictObject({
   interest: z
     .strictObject({
       products: z.array(text(100)).max(20).optional(),
-      message: text(4000).optional(),
+      message: multiLineText(4000).optional(),
     })
     .optional(),
   literature: z
@@ -73,14 +73,15 @@ export const leadListQuery = z.strictObject({
 
 /** R9: what the SM learnt qualifying the prospect. */
 export const qualificationBody = z.strictObject({
-  business: text(2000),
-  buyingConcept: text(2000),
-  application: text(2000),
+  business: multiLineText(2000),
+  buyingConcept: multiLineText(2000),
+  application: multiLineText(2000),
   budget: text(500),
   timing: text(500),
   buyingInfluences: z.array(z.strictObject({ name: nameText(), role: z.enum(buyingInfluenceRoles) })).max(30),
   productNeeds: z.array(text(200)).max(50),
-  nonStandardRequirements: z.string().trim().max(4000).nullable(),
+  /** Blank when there are none (the form's hint), so blank stays allowed. */
+  nonStandardRequirements: multiLineTextOrBlank(4000).nullable(),
   estimatedValueGbp: z.number().finite().nonnegative().max(1e12),
   via: z.enum(qualificationRoutes),
 });

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { campaignKinds, materialKinds } from '#domain/campaign';
-import { recordId, text } from '#contract/fields';
+import { multiLineText, recordId, text } from '#contract/fields';
 
 const day = z.iso.date({ message: 'must be a date, YYYY-MM-DD' });
 
@@ -21,7 +21,7 @@ export const campaignCreated = z.object({ id: z.uuid() });
 export const materialBody = z.strictObject({
   kind: z.enum(materialKinds),
   subject: text(200),
-  body: text(20_000),
+  body: multiLineText(20_000),
   to: z.union([
     z.strictObject({ size: z.enum(['large', 'small', 'all']) }),
     z.strictObject({ distributorIds: z.array(recordId).min(1).max(500) }),

@@ -1,11 +1,11 @@
 import * as z from 'zod';
 import { engineeringRecommendations } from '#domain/opportunity';
-import { emailAddress, text } from '#contract/fields';
+import { emailAddress, multiLineText } from '#contract/fields';
 
 /** R10: Engineering's advice to the SM, after a call or visit with the customer if need be. */
 export const engineeringReviewBody = z.strictObject({
   recommendation: z.enum(engineeringRecommendations),
-  advice: text(4000),
+  advice: multiLineText(4000),
   customerContact: z.enum(['none', 'call', 'visit']).default('none'),
 });
 

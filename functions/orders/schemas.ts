@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { orderTasks } from '#domain/order';
-import { isoDateTime, nameText, recordId, referenceId, text } from '#contract/fields';
+import { isoDateTime, multiLineText, nameText, recordId, referenceId, text } from '#contract/fields';
 import { contact } from '#functions/accounts/schemas';
 
 /** R20: a PO or signed contract, as Sales Admin enters it (API.md). */
@@ -39,17 +39,17 @@ export const orderTaskPath = z.object({ id: recordId, task: z.enum(orderTasks) }
 
 /** What each step on an order takes, through a link or the internal route alike. */
 export const orderTaskBodies = {
-  'contract-review': z.strictObject({ notes: text(4000).optional() }),
-  packing: z.strictObject({ notes: text(2000).optional() }),
-  'equipment-check': z.strictObject({ ok: z.boolean(), notes: text(4000).optional() }).superRefine((answer, ctx) => {
+  'contract-review': z.strictObject({ notes: multiLineText(4000).optional() }),
+  packing: z.strictObject({ notes: multiLineText(2000).optional() }),
+  'equipment-check': z.strictObject({ ok: z.boolean(), notes: multiLineText(4000).optional() }).superRefine((answer, ctx) => {
     // R26: "no" opens a corrective action, which needs to say what is wrong.
     if (!answer.ok && !answer.notes) ctx.addIssue({ code: 'custom', path: ['notes'], message: 'say what is wrong, for Engineering and support' });
   }),
-  'corrective-action': z.strictObject({ resolution: text(4000) }),
+  'corrective-action': z.strictObject({ resolution: multiLineText(4000) }),
 } as const;
 
 /** R25: the distributor's answer to "everything received in good order?". */
-export const deliveryAnswerBody = z.strictObject({ allReceived: z.boolean(), notes: text(4000).optional() });
+export const deliveryAnswerBody = z.strictObject({ allReceived: z.boolean(), notes: multiLineText(4000).optional() });
 
 /** R24: the customer chooses a password through the one-time link. */
 export const setPasswordBody = z.strictObject({ password: z.string().min(1).max(200) });

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { quoteTasks, type QuoteTask } from '#domain/quote';
-import { recordId, referenceId, text } from '#contract/fields';
+import { multiLineText, recordId, referenceId, text } from '#contract/fields';
 
 /** R13/R14: the quote lines and proposal the SM defines. */
 export const quoteLine = z.strictObject({
@@ -13,15 +13,15 @@ export const quoteLine = z.strictObject({
 
 export const quoteBody = z.strictObject({
   lines: z.array(quoteLine).min(1, 'a quote needs at least one line').max(200),
-  proposalSummary: text(4000),
-  nonStandardRequirements: text(4000).nullable().default(null),
+  proposalSummary: multiLineText(4000),
+  nonStandardRequirements: multiLineText(4000).nullable().default(null),
   validForDays: z.number().int().min(1).max(365).default(30),
 });
 
 /** R19: what the customer requires of a formal contract. */
 export const contractBody = z.strictObject({
   quoteId: recordId,
-  requirements: text(4000),
+  requirements: multiLineText(4000),
 });
 
 const decision = z.enum(['approve', 'reject']);
@@ -33,16 +33,19 @@ const reasonOnRejection = <T extends { decision: 'approve' | 'reject'; reason?: 
   }
 };
 
-/** What each person's step takes; the same bodies through a link or the internal route. */
+/**
+ * What each person's step takes; the same bodies through a link or the internal route. A link's
+ * page asks for each with a textarea, so every answer may run to several lines.
+ */
 export const taskBodies = {
-  'prepare-qpa': z.strictObject({ text: text(8000) }),
-  'approve-qpa': z.strictObject({ decision, reason: text(2000).optional() }).superRefine(reasonOnRejection),
-  'prepare-quote': z.strictObject({ paymentTerms: text(500), deliveryTerms: text(500), notes: text(4000).optional() }),
-  'engineering-assistance': z.strictObject({ text: text(8000) }),
-  'prepare-proposal': z.strictObject({ text: text(20000) }),
+  'prepare-qpa': z.strictObject({ text: multiLineText(8000) }),
+  'approve-qpa': z.strictObject({ decision, reason: multiLineText(2000).optional() }).superRefine(reasonOnRejection),
+  'prepare-quote': z.strictObject({ paymentTerms: multiLineText(500), deliveryTerms: multiLineText(500), notes: multiLineText(4000).optional() }),
+  'engineering-assistance': z.strictObject({ text: multiLineText(8000) }),
+  'prepare-proposal': z.strictObject({ text: multiLineText(20000) }),
   sign: z.strictObject({ confirm: z.literal(true, 'must be true: you sign the document as it stands') }),
   'approve-contract': z
-    .strictObject({ decision, reason: text(2000).optional(), terms: text(8000).optional() })
+    .strictObject({ decision, reason: multiLineText(2000).optional(), terms: multiLineText(8000).optional() })
     .superRefine(reasonOnRejection),
 } satisfies Record<QuoteTask, z.ZodType>;
 
