@@ -35,7 +35,7 @@ export interface LocalStackOptions {
   /** 0 picks a free port (tests). */
   ports?: Partial<typeof localPorts>;
   dataDir?: string;
-  /** Keep DynamoDB in memory instead of under the data folder. */
+  /** Keep DynamoDB and Step Functions executions in memory instead of under the data folder. */
   inMemory?: boolean;
   tableName?: string;
 }
@@ -79,6 +79,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       region,
       workflows: localWorkflows,
       timeScale: Number(process.env.SALESFLOW_TIME_SCALE ?? 1),
+      dataDir: options.inMemory ? undefined : join(dataDir, 'stepfunctions'),
     });
     stops.push(stepFunctions.close);
 

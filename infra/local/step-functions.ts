@@ -5,6 +5,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { lambdaContext } from './api-event';
 import { listen } from './ports';
+import {
+  definitionHash,
+  openExecutionStore,
+  resumeDefinition,
+  type Json,
+  type Spot,
+  type StoredExecution,
+} from './step-functions-store';
 
 /**
  * The Step Functions API on one machine. `aws-local-stepfunctions` interprets the same ASL files
@@ -16,11 +24,13 @@ import { listen } from './ports';
  * - `.waitForTaskToken`: the token comes from the Context object ($$.Task.Token), the task is
  *   parked until SendTask* names it, and its TimeoutSeconds fails it with States.Timeout;
  * - time scale: every Wait (Seconds, Timestamp and their Paths), every task timeout and every
- *   retry interval runs `timeScale` times faster, so a demo or a test never sleeps real days.
- * Executions live in memory, as in AWS's own Step Functions Local: a restart forgets them.
+ *   retry interval runs `timeScale` times faster, so a demo or a test never sleeps real days;
+ * - with `dataDir`, executions outlive a restart, as on AWS: each one, its history, where it
+ *   stands, its parked token or pending Wait are kept on disk (step-functions-store.ts), and a
+ *   running one goes on at start from the state where it stood (see `launch`).
+ * Without `dataDir` executions live in memory, as in AWS's own Step Functions Local.
  */
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type TaskHandler = (event: unknown, context: LambdaContext) => Promise<unknown>;
 
 export interface LocalWorkflow {
@@ -40,32 +50,11 @@ export interface LocalStepFunctionsOptions {
   workflows: LocalWorkflow[];
   /** 86400 makes a day pass in a second. */
   timeScale?: number;
+  /** Where executions persist; without it they live in memory and a restart forgets them. */
+  dataDir?: string;
 }
 
-type Status = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
-
-interface HistoryEvent {
-  id: number;
-  previousEventId: number;
-  timestamp: number;
-  type: string;
-  [details: string]: unknown;
-}
-
-interface Execution {
-  executionArn: string;
-  stateMachineArn: string;
-  name: string;
-  status: Status;
-  input: string;
-  output?: string;
-  error?: string;
-  cause?: string;
-  startDate: number;
-  stopDate?: number;
-  events: HistoryEvent[];
-  abort: () => void;
-}
+type Execution = StoredExecution;
 
 interface ParkedTask {
   executionArn: string;
@@ -87,6 +76,7 @@ class ApiError extends Error {
 
 /** A task failure as the ASL sees it: its `name` is what Retry and Catch match. */
 const taskError = (name: string, cause: string): Error => Object.assign(new Error(cause), { name });
+const stopped = () => taskError('States.Aborted', 'execution stopped');
 
 /** Node's timers hold at most 2^31-1 ms (24.8 days); longer sleeps go in steps. */
 const longestTimer = 2 ** 31 - 1;
@@ -96,15 +86,18 @@ const noTimeout = Math.floor(longestTimer / 1000);
 const sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
   for (let left = ms; left > 0; left -= longestTimer) {
     await new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(taskError('States.Aborted', 'execution stopped'));
+      if (signal?.aborted) return reject(stopped());
       const timer = setTimeout(resolve, Math.min(left, longestTimer));
       signal?.addEventListener('abort', () => {
         clearTimeout(timer);
-        reject(taskError('States.Aborted', 'execution stopped'));
+        reject(stopped());
       });
     });
   }
 };
+
+/** Lets the interpreter's events (nested ones pass through several async hops) reach the run's record. */
+const eventsSettle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const pathValue = (path: string, json: unknown): unknown => JSONPath({ path, json: json as object, wrap: false });
 
@@ -120,27 +113,68 @@ const findToken = (value: unknown, unclaimed: Set<string>): string | undefined =
   return undefined;
 };
 
+type States = Record<string, Record<string, unknown>>;
+type Handler = (input: Json) => Promise<Json>;
+
+/** What a run's handlers need from it. */
+interface RunHooks {
+  executionArn: string;
+  signal: AbortSignal;
+  scale: number;
+  /** The run's own clock, in ms. */
+  now: () => number;
+  /** A task parked its token (deadline on the run's clock): the run must keep it before anyone hears of it. */
+  parkedAt: (stateName: string, token: string, deadline: number | undefined) => Promise<void>;
+  /** A Wait began (until on the run's clock). */
+  waitingAt: (stateName: string, until: number) => Promise<void>;
+}
+
 interface Localized {
   definition: StateMachineDefinition;
-  handlers: Record<string, (input: Json) => Promise<Json>>;
+  handlers: Record<string, Handler>;
   /** Milliseconds before each retrier's retries, per state, when time runs fast. */
   retryIntervals: Record<string, number[]>;
   /** The state's type as written in the ASL (Waits run as tasks here). */
   types: Record<string, string>;
+  /** For a state inside a Parallel or a Map (one level down): that state, and which branch of a Parallel. */
+  scopes: Record<string, { container: string; branch?: number }>;
+  /** States inside a branch whose exit ends the branch. */
+  ends: Set<string>;
+  /** A Map or Parallel inside a branch: resuming there starts that inner state over. */
+  deeplyNested: string[];
 }
 
 export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions) => {
   const account = options.account ?? '000000000000';
-  const scale = options.timeScale && options.timeScale > 0 ? options.timeScale : 1;
+  const timeScale = options.timeScale && options.timeScale > 0 ? options.timeScale : 1;
   const machineArn = (name: string) => `arn:aws:states:${options.region}:${account}:stateMachine:${name}`;
   const functionArn = (name: string) => `arn:aws:lambda:${options.region}:${account}:function:${name}`;
+  const store = options.dataDir ? openExecutionStore(options.dataDir) : undefined;
   const executions = new Map<string, Execution>();
+  const aborts = new Map<string, () => void>();
   const parked = new Map<string, ParkedTask>();
   const unclaimed = new Set<string>();
   const timedOut = new Set<string>();
+  const definitions = new Map<string, string>();
+
+  // Writes gather until the current burst of events is over, so a file never holds a half-taken step.
+  const dirty = new Set<Execution>();
+  let flushing: NodeJS.Immediate | undefined;
+  let closing = false;
+  const flush = () => {
+    clearImmediate(flushing);
+    flushing = undefined;
+    for (const execution of dirty) store?.save(execution);
+    dirty.clear();
+  };
+  const save = (execution: Execution) => {
+    if (!store || closing) return;
+    dirty.add(execution);
+    flushing ??= setImmediate(flush);
+  };
 
   /** Rewrites a definition for the interpreter, keeping every state's name and transitions. */
-  const localize = (workflow: LocalWorkflow, signalFor: () => AbortSignal, executionArnFor: () => string): Localized => {
+  const localize = (workflow: LocalWorkflow, run: RunHooks): Localized => {
     let text = workflow.definition;
     const byArn = new Map<string, { name: string; handler: TaskHandler }>();
     for (const [name, handler] of Object.entries(workflow.functions)) {
@@ -150,15 +184,13 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
     const unresolved = /\$\{(\w+)\}/.exec(text);
     if (unresolved) throw new Error(`${workflow.name}: no local function for \${${unresolved[1]}}`);
     const definition = JSON.parse(text) as StateMachineDefinition;
-    // The run's own clock: it starts at the real time the run starts and runs `scale` times faster,
-    // so "until two months after shipment" after a two-week wait waits six weeks more, not two months.
-    const runStarted = Date.now();
-    const runNow = () => runStarted + (Date.now() - runStarted) * scale;
-    const handlers: Localized['handlers'] = {};
-    const types: Localized['types'] = {};
-    const retryIntervals: Localized['retryIntervals'] = {};
+    const { scale } = run;
+    const localized: Localized = { definition, handlers: {}, types: {}, retryIntervals: {}, scopes: {}, ends: new Set(), deeplyNested: [] };
+    const { handlers, types, retryIntervals } = localized;
 
     const invoke = async (arn: unknown, payload: unknown): Promise<Json> => {
+      // A stopped run's Retry still calls again (the interpreter's retry sleep ends at once): no side effects then.
+      if (run.signal.aborted) throw stopped();
       const target = byArn.get(String(arn));
       if (!target) throw taskError('Lambda.ResourceNotFoundException', `No local function ${String(arn)}`);
       try {
@@ -169,26 +201,32 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
       }
     };
 
-    const visit = (states: Record<string, Record<string, unknown>>) => {
+    const visit = (states: States, depth: number, container?: string, branch?: number) => {
       for (const [stateName, state] of Object.entries(states)) {
         types[stateName] = String(state.Type);
+        if (container) {
+          if (depth === 1) localized.scopes[stateName] = { container, branch };
+          if (state.End === true || state.Type === 'Succeed') localized.ends.add(stateName);
+        }
         if (Array.isArray(state.Retry) && scale > 1) {
           // Backoff as the first interval, scaled like every other wait (the library's override is flat).
           retryIntervals[stateName] = (state.Retry as { IntervalSeconds?: number }[]).map(
             (retrier) => ((retrier.IntervalSeconds ?? 1) * 1000) / scale,
           );
         }
+        if ((state.Type === 'Parallel' || state.Type === 'Map') && depth > 0) localized.deeplyNested.push(stateName);
         if (state.Type === 'Parallel') {
-          for (const branch of state.Branches as { States: Record<string, Record<string, unknown>> }[]) visit(branch.States);
+          (state.Branches as { States: States }[]).forEach((inner, index) => visit(inner.States, depth + 1, stateName, index));
         }
         if (state.Type === 'Map') {
-          const processor = (state.ItemProcessor ?? state.Iterator) as { States: Record<string, Record<string, unknown>> };
-          visit(processor.States);
+          const processor = (state.ItemProcessor ?? state.Iterator) as { States: States };
+          visit(processor.States, depth + 1, stateName);
         }
         if (state.Type === 'Wait') {
           const { Seconds, Timestamp, SecondsPath, TimestampPath } = state as Record<string, string | number | undefined>;
           handlers[stateName] = async (input) => {
-            const now = runNow();
+            if (run.signal.aborted) throw stopped();
+            const now = run.now();
             const until =
               Seconds !== undefined
                 ? now + Number(Seconds) * 1000
@@ -196,7 +234,8 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
                   ? now + Number(pathValue(String(SecondsPath), input)) * 1000
                   : Date.parse(String(Timestamp ?? pathValue(String(TimestampPath), input)));
             if (Number.isNaN(until)) throw taskError('States.Runtime', `${stateName}: no valid time to wait for`);
-            await sleep((until - now) / scale, signalFor());
+            await run.waitingAt(stateName, until);
+            await sleep((until - run.now()) / scale, run.signal);
             return input;
           };
           for (const field of ['Seconds', 'Timestamp', 'SecondsPath', 'TimestampPath']) delete state[field];
@@ -211,23 +250,16 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
             // unscaled, is cut to that; no local run lasts so long.
             state.TimeoutSeconds = timeoutSeconds ? Math.min(timeoutSeconds / scale, noTimeout) : noTimeout;
             handlers[stateName] = async (input) => {
+              if (run.signal.aborted) throw stopped();
               const params = input as { FunctionName?: string; Payload?: unknown };
               const token = findToken(params.Payload, unclaimed);
               if (!token) throw taskError('States.Runtime', `${stateName}: its Payload must carry $$.Task.Token`);
               unclaimed.delete(token);
-              const done = new Promise<Json>((resolve, reject) => {
-                const task: ParkedTask = { executionArn: executionArnFor(), stateName, resolve, reject };
-                if (timeoutSeconds) {
-                  // Bookkeeping only: from now on SendTask* names a timed-out task.
-                  task.timer = setTimeout(() => {
-                    parked.delete(token);
-                    timedOut.add(token);
-                  }, Math.min((timeoutSeconds * 1000) / scale, longestTimer));
-                }
-                parked.set(token, task);
-              });
+              const done = park(token, run.executionArn, stateName, timeoutSeconds ? (timeoutSeconds * 1000) / scale : undefined);
               done.catch(() => undefined); // a timeout may land while the handler still runs
               try {
+                // On disk before the function sends the token anywhere, so no link outlives a restart.
+                await run.parkedAt(stateName, token, timeoutSeconds ? run.now() + timeoutSeconds * 1000 : undefined);
                 await invoke(params.FunctionName, params.Payload);
               } catch (error) {
                 // The function failed: no one will answer this token; the task's Retry asks anew.
@@ -250,15 +282,297 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
         }
       }
     };
-    visit(definition.States as unknown as Record<string, Record<string, unknown>>);
-    return { definition, handlers, types, retryIntervals };
+    visit(definition.States as unknown as States, 0);
+    return localized;
   };
 
+  /** Parks a task until SendTask* names its token; after `timeoutMs` (real) SendTask* hears it timed out. */
+  const park = (token: string, executionArn: string, stateName: string, timeoutMs: number | undefined) =>
+    new Promise<Json>((resolve, reject) => {
+      const task: ParkedTask = { executionArn, stateName, resolve, reject };
+      if (timeoutMs !== undefined) {
+        // Bookkeeping only: the interpreter fails the task itself; from then on SendTask* names a timed-out task.
+        task.timer = setTimeout(() => {
+          parked.delete(token);
+          timedOut.add(token);
+        }, Math.min(Math.max(timeoutMs, 0), longestTimer));
+      }
+      parked.set(token, task);
+    });
+
   const machines = new Map(options.workflows.map((workflow) => [machineArn(workflow.name), workflow]));
+  const idle: RunHooks = {
+    executionArn: '',
+    signal: new AbortController().signal,
+    scale: timeScale,
+    now: Date.now,
+    parkedAt: async () => undefined,
+    waitingAt: async () => undefined,
+  };
   // Fail at start, not at the first execution, if a definition cannot run here.
   for (const workflow of options.workflows) {
-    localize(workflow, () => new AbortController().signal, () => '');
+    const { deeplyNested } = localize(workflow, idle);
+    if (store && deeplyNested.length) {
+      console.warn(
+        `[stepfunctions] ${workflow.name}: ${deeplyNested.join(', ')} sit inside a Parallel or Map branch; ` +
+          'a run stopped within them goes on from the start of that state after a restart, repeating its finished tasks (AWS would not)',
+      );
+    }
+    definitions.set(definitionHash(workflow.definition), workflow.definition);
   }
+
+  const record = (execution: Execution, type: string, details: Record<string, unknown> = {}) => {
+    const id = execution.events.length + 1;
+    execution.events.push({ id, previousEventId: id - 1, timestamp: Date.now() / 1000, type, ...details });
+  };
+
+  /** Ends a run that cannot go on after a restart, saying why, rather than leave it RUNNING forever. */
+  const failOnResume = (execution: Execution, cause: string) => {
+    console.warn(`[stepfunctions] ${execution.executionArn} cannot go on: ${cause}`);
+    execution.status = 'FAILED';
+    execution.error = 'States.Runtime';
+    execution.cause = `Local restart: ${cause}`;
+    execution.stopDate = Date.now() / 1000;
+    delete execution.position;
+    record(execution, 'ExecutionFailed', { executionFailedEventDetails: { error: execution.error, cause: execution.cause } });
+    save(execution);
+  };
+
+  /**
+   * Runs an execution: from its start, or (after a restart) from its recorded position, through a
+   * derived definition whose StartAt is a copy of the state where it stood (resumeDefinition). The
+   * copy of a parked task parks the same token again, with what is left of its timeout; the copy of
+   * a Wait sleeps until the recorded time on the run's clock; tasks that had finished do not run.
+   */
+  const launch = (execution: Execution, workflow: LocalWorkflow, from?: Spot) => {
+    const controller = new AbortController();
+    const scale = execution.timeScale;
+    const executionArn = execution.executionArn;
+    // The run's own clock: it starts when the run starts and runs `scale` times faster, so "until two
+    // months after shipment" after a two-week wait waits six weeks more, not two months. It keeps
+    // going while the stack is down: a Wait due meanwhile ends at once after a restart.
+    const runStarted = execution.startDate * 1000;
+    const now = () => runStarted + (Date.now() - runStarted) * scale;
+
+    /** The spots standing at a state: the run's own, or its branches' and iterations'. */
+    const spotsAt = (stateName: string): Spot[] => {
+      const position = execution.position;
+      if (!position) return [];
+      const scope = localized.scopes[stateName];
+      if (!scope) return position.state === stateName ? [position] : [];
+      if (position.state !== scope.container) return [];
+      return Object.values(position.inner ?? {}).filter((spot): spot is Spot => 'state' in spot && spot.state === stateName);
+    };
+    const localized = localize(workflow, {
+      executionArn,
+      signal: controller.signal,
+      scale,
+      now,
+      parkedAt: async (stateName, token, deadline) => {
+        if (!store) return;
+        await eventsSettle();
+        // A retry parks anew at the same spot; iterations parked at the same state pair in order.
+        const spot = spotsAt(stateName).find((candidate) => !candidate.token || !parked.has(candidate.token));
+        if (spot) Object.assign(spot, { token, deadline });
+        save(execution);
+        if (!closing) flush();
+      },
+      waitingAt: async (stateName, until) => {
+        if (!store) return;
+        await eventsSettle();
+        const spot = spotsAt(stateName).find((candidate) => candidate.until === undefined);
+        if (spot) spot.until = until;
+        save(execution);
+      },
+    });
+
+    let definition = localized.definition;
+    const handlers = { ...localized.handlers };
+    const retryIntervals = { ...localized.retryIntervals };
+    let aliases = new Map<string, string | null>();
+    if (from) {
+      const resumed = resumeDefinition(localized.definition, from);
+      definition = resumed.definition;
+      aliases = resumed.aliases;
+      for (const [name, give] of Object.entries(resumed.entries)) handlers[name] = async (input) => give(input);
+      for (const { name, original, state, spot } of resumed.copies) {
+        if (localized.retryIntervals[original]) retryIntervals[name] = localized.retryIntervals[original];
+        const again = localized.handlers[original];
+        if (!again) continue;
+        let first = true;
+        if (spot.token) {
+          const token = spot.token;
+          const left = spot.deadline === undefined ? undefined : (spot.deadline - now()) / scale;
+          // The interpreter's timeout of this copy is what was left of the original's (at once if past).
+          state.TimeoutSeconds = left === undefined ? noTimeout : Math.min(Math.max(left / 1000, 0.001), noTimeout);
+          handlers[name] = async (input) => {
+            // Only the first call is the parked task; a Retry of it asks anew, as the original would.
+            if (!first) return again(input);
+            first = false;
+            if (controller.signal.aborted) throw stopped();
+            return park(token, executionArn, original, left);
+          };
+        } else if (spot.until !== undefined) {
+          const until = spot.until;
+          handlers[name] = async (input) => {
+            if (!first) return again(input);
+            first = false;
+            await sleep((until - now()) / scale, controller.signal);
+            return input;
+          };
+        } else {
+          // A Lambda task cut off mid-call, or a person's step not yet asked: it runs (again).
+          handlers[name] = again;
+        }
+      }
+    }
+
+    // Scaled timeouts are fractional, which the built-in validation refuses; every ASL file is
+    // validated with asl-validator in the tests instead, as written.
+    const machine = new StateMachine(definition, { validationOptions: { noValidate: true } });
+    const context = {
+      Execution: {
+        Id: executionArn,
+        Name: execution.name,
+        Input: JSON.parse(execution.input) as Json,
+        StartTime: new Date(runStarted).toISOString(),
+        RoleArn: `arn:aws:iam::${account}:role/local`,
+      },
+      StateMachine: { Id: execution.stateMachineArn, Name: workflow.name },
+      Task: {
+        /** Each read is a new token: Parameters read it once per task they build. */
+        get Token() {
+          const token = randomBytes(96).toString('base64url');
+          unclaimed.add(token);
+          return token;
+        },
+      },
+    };
+    const run = machine.run(from ? from.input : (JSON.parse(execution.input) as Json), {
+      overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: retryIntervals },
+      context: context as never,
+    });
+    aborts.set(executionArn, () => {
+      controller.abort();
+      run.abort();
+    });
+
+    /** Where the run stands, from the interpreter's events: what a restart goes on from. */
+    const track = (type: string, name: string, data: { input?: Json; output?: Json; index?: number }) => {
+      const scope = localized.scopes[name];
+      if (!scope) {
+        if (type === 'StateEntered') execution.position = { state: name, input: data.input ?? null };
+        else if (type === 'StateCaught' && execution.position?.state === name) execution.position.caught = true;
+        return;
+      }
+      const position = execution.position;
+      if (!position || position.state !== scope.container) return; // a late event of a container already left
+      const key = String(scope.branch ?? data.index);
+      const inner = (position.inner ??= {});
+      const spot = inner[key];
+      if (type === 'StateEntered') inner[key] = { state: name, input: data.input ?? null };
+      else if (type === 'StateCaught' && spot && 'state' in spot) spot.caught = true;
+      else if (type === 'StateExited' && localized.ends.has(name) && !(spot && 'caught' in spot && spot.caught)) {
+        inner[key] = { output: data.output ?? null };
+      }
+    };
+
+    // After a restart, what happened before it is in the history already: the restarted run's own
+    // start, the entering of the states it goes on in, and the branches that had begun or finished.
+    const before = from?.inner ?? {};
+    let branchesBegun = Object.keys(before).length;
+    let branchesDone = Object.values(before).filter((spot) => 'output' in spot).length;
+    const resumedContainer = from && [...aliases].find(([, original]) => original === from.state)?.[0];
+    const resuming = execution.events.length > 0;
+
+    void (async () => {
+      for await (const event of run.eventLogs) {
+        if (closing) return; // a stop of the stack is not an end of its runs
+        const raw = 'state' in event ? event.state : undefined;
+        const alias = raw ? aliases.get(raw.name) : undefined;
+        if (alias === null) continue; // an entry state of a restarted run
+        const name = raw ? (alias ?? raw.name) : undefined;
+        const kind = name ? (localized.types[name] ?? raw!.type) : undefined;
+        const index = 'index' in event ? event.index : undefined;
+        const parent = 'parentState' in event ? event.parentState.name : undefined;
+        // A restarted state keeps its recorded spot (token, Wait, branches): it was entered before.
+        const reentered = event.type === 'StateEntered' && alias;
+        if (name && !reentered && execution.status === 'RUNNING') track(event.type, name, { input: raw!.input, output: raw!.output, index });
+        switch (event.type) {
+          case 'ExecutionStarted':
+            if (resuming) break;
+            record(execution, 'ExecutionStarted', {
+              executionStartedEventDetails: { input: JSON.stringify(event.input), roleArn: context.Execution.RoleArn },
+            });
+            break;
+          case 'StateEntered':
+            if (reentered) break;
+            record(execution, `${kind}StateEntered`, { stateEnteredEventDetails: { name, input: JSON.stringify(raw!.input) } });
+            break;
+          case 'StateExited':
+            record(execution, `${kind}StateExited`, { stateExitedEventDetails: { name, output: JSON.stringify(raw!.output ?? null) } });
+            break;
+          case 'StateFailed':
+            record(execution, kind === 'Task' ? 'TaskFailed' : `${kind}StateFailed`, {
+              taskFailedEventDetails: { error: event.Error, cause: String(event.Cause) },
+            });
+            break;
+          case 'ExecutionSucceeded':
+            execution.status = 'SUCCEEDED';
+            execution.output = JSON.stringify(event.output ?? null);
+            execution.stopDate = Date.now() / 1000;
+            delete execution.position;
+            record(execution, 'ExecutionSucceeded', { executionSucceededEventDetails: { output: execution.output } });
+            break;
+          case 'ExecutionFailed':
+          case 'ExecutionTimeout':
+            if (execution.status !== 'RUNNING') break;
+            execution.status = event.type === 'ExecutionTimeout' ? 'TIMED_OUT' : 'FAILED';
+            execution.error = 'Error' in event ? event.Error : 'States.Timeout';
+            execution.cause = 'Cause' in event ? String(event.Cause) : 'The execution timed out';
+            execution.stopDate = Date.now() / 1000;
+            delete execution.position;
+            record(execution, event.type === 'ExecutionTimeout' ? 'ExecutionTimedOut' : 'ExecutionFailed', {
+              executionFailedEventDetails: { error: execution.error, cause: execution.cause },
+            });
+            break;
+          case 'MapIterationStarted':
+          case 'MapIterationSucceeded':
+            if (parent === resumedContainer && index !== undefined && before[index]) {
+              if (event.type === 'MapIterationStarted' || 'output' in before[index]) break;
+            }
+            record(execution, event.type);
+            break;
+          case 'ParallelBranchStarted':
+            if (parent === resumedContainer && branchesBegun > 0) {
+              branchesBegun -= 1;
+              break;
+            }
+            record(execution, event.type);
+            break;
+          case 'ParallelBranchSucceeded':
+            // Finished branches return at once when restarted, so they are the first to report.
+            if (parent === resumedContainer && branchesDone > 0) {
+              branchesDone -= 1;
+              break;
+            }
+            record(execution, event.type);
+            break;
+          case 'StateRetried':
+          case 'StateCaught':
+          case 'ParallelBranchFailed':
+          case 'MapIterationFailed':
+            record(execution, event.type);
+            break;
+          default:
+            break;
+        }
+        save(execution);
+      }
+    })();
+    // The outcome comes from the event log, so history and status always agree.
+    run.result.catch(() => undefined);
+  };
 
   const start = (input: { stateMachineArn?: string; name?: string; input?: string }) => {
     const workflow = machines.get(input.stateMachineArn ?? '');
@@ -273,104 +587,25 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
       if (existing.status === 'RUNNING' && existing.input === rawInput) return existing;
       throw new ApiError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
-    let parsed: Json;
     try {
-      parsed = JSON.parse(rawInput) as Json;
+      JSON.parse(rawInput);
     } catch {
       throw new ApiError('InvalidExecutionInput', 'Invalid State Machine Execution Input: not JSON');
     }
-    const controller = new AbortController();
-    const localized = localize(workflow, () => controller.signal, () => executionArn);
-    // Scaled timeouts are fractional, which the built-in validation refuses; every ASL file is
-    // validated with asl-validator in the tests instead, as written.
-    const machine = new StateMachine(localized.definition, { validationOptions: { noValidate: true } });
-    const startDate = Date.now() / 1000;
-    const context = {
-      Execution: { Id: executionArn, Name: name, Input: parsed, StartTime: new Date().toISOString(), RoleArn: `arn:aws:iam::${account}:role/local` },
-      StateMachine: { Id: machineArn(workflow.name), Name: workflow.name },
-      Task: {
-        /** Each read is a new token: Parameters read it once per task they build. */
-        get Token() {
-          const token = randomBytes(96).toString('base64url');
-          unclaimed.add(token);
-          return token;
-        },
-      },
-    };
-    const run = machine.run(parsed, {
-      overrides: { taskResourceLocalHandlers: localized.handlers as never, retryIntervalOverrides: localized.retryIntervals },
-      context: context as never,
-    });
     const execution: Execution = {
       executionArn,
       stateMachineArn: machineArn(workflow.name),
       name,
       status: 'RUNNING',
       input: rawInput,
-      startDate,
+      startDate: Date.now() / 1000,
       events: [],
-      abort: () => {
-        controller.abort();
-        run.abort();
-      },
+      timeScale,
+      definition: store ? store.keepDefinition(workflow.definition) : definitionHash(workflow.definition),
     };
+    launch(execution, workflow);
     executions.set(executionArn, execution);
-
-    const record = (type: string, details: Record<string, unknown> = {}) => {
-      const id = execution.events.length + 1;
-      execution.events.push({ id, previousEventId: id - 1, timestamp: Date.now() / 1000, type, ...details });
-    };
-    void (async () => {
-      for await (const event of run.eventLogs) {
-        const state = 'state' in event ? event.state : undefined;
-        const kind = state ? (localized.types[state.name] ?? state.type) : undefined;
-        switch (event.type) {
-          case 'ExecutionStarted':
-            record('ExecutionStarted', { executionStartedEventDetails: { input: JSON.stringify(event.input), roleArn: context.Execution.RoleArn } });
-            break;
-          case 'StateEntered':
-            record(`${kind}StateEntered`, { stateEnteredEventDetails: { name: state!.name, input: JSON.stringify(state!.input) } });
-            break;
-          case 'StateExited':
-            record(`${kind}StateExited`, { stateExitedEventDetails: { name: state!.name, output: JSON.stringify(state!.output ?? null) } });
-            break;
-          case 'StateFailed':
-            record(kind === 'Task' ? 'TaskFailed' : `${kind}StateFailed`, { taskFailedEventDetails: { error: event.Error, cause: String(event.Cause) } });
-            break;
-          case 'ExecutionSucceeded':
-            execution.status = 'SUCCEEDED';
-            execution.output = JSON.stringify(event.output ?? null);
-            execution.stopDate = Date.now() / 1000;
-            record('ExecutionSucceeded', { executionSucceededEventDetails: { output: execution.output } });
-            break;
-          case 'ExecutionFailed':
-          case 'ExecutionTimeout':
-            if (execution.status !== 'RUNNING') break;
-            execution.status = event.type === 'ExecutionTimeout' ? 'TIMED_OUT' : 'FAILED';
-            execution.error = 'Error' in event ? event.Error : 'States.Timeout';
-            execution.cause = 'Cause' in event ? String(event.Cause) : 'The execution timed out';
-            execution.stopDate = Date.now() / 1000;
-            record(event.type === 'ExecutionTimeout' ? 'ExecutionTimedOut' : 'ExecutionFailed', {
-              executionFailedEventDetails: { error: execution.error, cause: execution.cause },
-            });
-            break;
-          case 'StateRetried':
-          case 'StateCaught':
-          case 'ParallelBranchStarted':
-          case 'ParallelBranchSucceeded':
-          case 'ParallelBranchFailed':
-          case 'MapIterationStarted':
-          case 'MapIterationSucceeded':
-          case 'MapIterationFailed':
-            record(event.type);
-            break;
-          default:
-            break;
-        }
-      }
-    })();
-    // The outcome comes from the event log, so history and status always agree.
-    run.result.catch(() => undefined);
+    save(execution);
     return execution;
   };
 
@@ -378,7 +613,7 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
   const release = (token: string, task: ParkedTask) => {
     clearTimeout(task.timer);
     parked.delete(token);
-    task.reject(taskError('States.Aborted', 'execution stopped'));
+    task.reject(stopped());
   };
 
   const find = (executionArn: unknown): Execution => {
@@ -413,8 +648,8 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
       return { executionArn: execution.executionArn, startDate: execution.startDate };
     },
     DescribeExecution: (body) => {
-      const { events: _events, abort: _abort, ...execution } = find(body.executionArn);
-      return execution;
+      const { executionArn, stateMachineArn, name, status, input, output, error, cause, startDate, stopDate } = find(body.executionArn);
+      return { executionArn, stateMachineArn, name, status, input, output, error, cause, startDate, stopDate };
     },
     ListExecutions: (body) => {
       if (!machines.has(body.stateMachineArn)) throw new ApiError('StateMachineDoesNotExist', 'State Machine Does Not Exist');
@@ -440,17 +675,13 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
         execution.error = body.error;
         execution.cause = body.cause;
         execution.stopDate = Date.now() / 1000;
+        delete execution.position;
         for (const [token, task] of parked) {
           if (task.executionArn === execution.executionArn) release(token, task);
         }
-        execution.abort();
-        execution.events.push({
-          id: execution.events.length + 1,
-          previousEventId: execution.events.length,
-          timestamp: execution.stopDate,
-          type: 'ExecutionAborted',
-          executionAbortedEventDetails: { error: body.error, cause: body.cause },
-        });
+        aborts.get(execution.executionArn)?.();
+        record(execution, 'ExecutionAborted', { executionAbortedEventDetails: { error: body.error, cause: body.cause } });
+        save(execution);
       }
       return { stopDate: execution.stopDate };
     },
@@ -497,6 +728,35 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
     },
   };
 
+  if (store) {
+    let resumed = 0;
+    for (const execution of store.load()) {
+      executions.set(execution.executionArn, execution);
+      if (execution.status !== 'RUNNING') continue;
+      const workflow = machines.get(execution.stateMachineArn);
+      const text = store.definition(execution.definition) ?? definitions.get(execution.definition);
+      if (!workflow) {
+        failOnResume(execution, 'its state machine is no longer defined here');
+        continue;
+      }
+      if (!text) {
+        failOnResume(execution, 'the definition it started with is missing from the data directory');
+        continue;
+      }
+      try {
+        launch(execution, { ...workflow, definition: text }, execution.position);
+        resumed += 1;
+      } catch (error) {
+        failOnResume(execution, (error as Error).message);
+      }
+    }
+    console.warn(
+      `[stepfunctions] executions persist in ${store.dir}; ${resumed} running one(s) resumed. Unlike AWS, on a restart ` +
+        'a Lambda task cut off mid-call runs again, Retry attempts count from zero, and a resumed run\'s ' +
+        '$$.Execution.Input and StartTime are those of the state it goes on from',
+    );
+  }
+
   const server: Server = createServer(async (request, response) => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
@@ -520,8 +780,11 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
     url,
     stateMachineArn: machineArn,
     close: async () => {
+      // What is on disk stays as it stood: nothing the stopping runs do from here is recorded.
+      flush();
+      closing = true;
       for (const [token, task] of parked) release(token, task);
-      for (const execution of executions.values()) if (execution.status === 'RUNNING') execution.abort();
+      for (const execution of executions.values()) if (execution.status === 'RUNNING') aborts.get(execution.executionArn)?.();
       await close();
     },
   };
