@@ -10,7 +10,7 @@ import { processSettingDefaults } from '../process-settings';
 import { startLocalApiGateway } from './api-gateway';
 import { localVerifier } from './auth';
 import { startDynamoDbLocal } from './dynamodb-local';
-import { localHost, localPorts } from './ports';
+import { isAddressInUse, localHost, localPorts, portIsFree, PortInUseError, type PortName } from './ports';
 import { projectFile, loadHandler } from './project';
 import { startSesLocal } from './ses-local';
 import { startLocalStepFunctions, type LocalWorkflow, type TaskHandler } from './step-functions';
@@ -55,6 +55,18 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     for (const step of stops.reverse()) await step().catch(() => undefined);
   };
 
+  // Every taken port in one message, before anything starts (the JVM alone takes seconds).
+  const taken: ConstructorParameters<typeof PortInUseError>[0] = [];
+  for (const [name, port] of Object.entries(ports) as [PortName, number][]) {
+    if (!(await portIsFree(host, port))) taken.push({ name, host, port });
+  }
+  if (taken.length > 0) throw new PortInUseError(taken);
+  // A port taken after that check still fails with its name and variable.
+  const claiming = <T>(name: PortName, start: Promise<T>): Promise<T> =>
+    start.catch((error: unknown) => {
+      throw isAddressInUse(error) ? new PortInUseError([{ name, host, port: ports[name] }]) : error;
+    });
+
   try {
     const dynamodb = await startDynamoDbLocal({
       host,
@@ -73,14 +85,14 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       }
       localWorkflows.push({ name: localWorkflowName(name as WorkflowName), definition: readFileSync(projectFile(workflow.definitionFile), 'utf8'), functions });
     }
-    const stepFunctions = await startLocalStepFunctions({
+    const stepFunctions = await claiming('stepFunctions', startLocalStepFunctions({
       host,
       port: ports.stepFunctions,
       region,
       workflows: localWorkflows,
       timeScale: Number(process.env.SALESFLOW_TIME_SCALE ?? 1),
       dataDir: options.inMemory ? undefined : join(dataDir, 'stepfunctions'),
-    });
+    }));
     stops.push(stepFunctions.close);
 
     // The same names the CDK stack sets on its functions, and the SDK's standard endpoint variables.
@@ -139,22 +151,22 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     // The same schedules as EventBridge Scheduler, their targets in process.
     const targets: Record<string, (event: ScheduleEvent) => Promise<unknown>> = {};
     for (const [name, schedule] of Object.entries(schedules)) targets[name] = await loadHandler(schedule.entry);
-    const scheduler = await startLocalScheduler({
+    const scheduler = await claiming('scheduler', startLocalScheduler({
       host,
       port: ports.scheduler,
       schedules,
       targets,
       timeScale: Number(process.env.SALESFLOW_TIME_SCALE ?? 1),
       deadLetterFile: join(dataDir, 'dead-letters', 'schedules.jsonl'),
-    });
+    }));
     stops.push(scheduler.close);
 
-    const api = await startLocalApiGateway({
+    const api = await claiming('api', startLocalApiGateway({
       host,
       port: ports.api,
       verify: await localVerifier(localKeyFile(dataDir)),
       fallback: localWebSite({ keyFile: localKeyFile(dataDir) }),
-    });
+    }));
     stops.push(api.close);
     process.env[settingNames.appBaseUrl] = api.url;
     process.env[settingNames.webBaseUrl] = api.url;
