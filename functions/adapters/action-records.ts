@@ -22,7 +22,12 @@ export interface StoredAction {
   assignee: string;
   /** The waiting workflow task, when a workflow waits for the answer. */
   taskToken?: string;
-  status: 'open' | 'used' | 'superseded';
+  /**
+   * `closed`: its step ended without an answer from this link (the workflow refused the answer or
+   * failed), so the link answers nothing any more.
+   */
+  status: 'open' | 'used' | 'superseded' | 'closed';
+  closedAt?: string;
   createdAt: string;
   expiresAt: string;
   ttl: number;

@@ -1,9 +1,10 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { TimelineEntry } from '#domain/timeline';
 import { Conflict, Gone } from '#domain/errors';
 import { tableName } from '#functions/config';
 import { actionPut, type StoredAction } from './action-records';
-import { writeTogether, type TransactItems } from './dynamodb';
-import { timelinePut } from './sales-records';
+import { failedConditions, writeTogether, type TransactItems } from './dynamodb';
+import { readRecord, timelinePut } from './sales-records';
 import { keys } from './table-design';
 
 /**
@@ -108,6 +109,22 @@ export const spendAction = (actionId: string, by: string, at: string): TransactI
 });
 
 /**
+ * The link answers nothing any more: its step ended without it. The task token goes too, and so
+ * does any trace of an answer given through it (see takeBackStepCompleted).
+ */
+export const closeAction = (actionId: string, at: string): TransactItems[number] => ({
+  Update: {
+    TableName: tableName(),
+    Key: keys.action(actionId),
+    UpdateExpression: 'SET #status = :closed, closedAt = :now REMOVE taskToken, usedAt, usedBy',
+    // Never a fragment of an action that has left the table.
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':closed': 'closed', ':now': at },
+  },
+});
+
+/**
  * A person answered: the link is spent, the record changes, the step closes, all at once. The
  * link already spent is a 410; the step already closed (answered another way) a 409.
  */
@@ -144,6 +161,8 @@ export const recordProgress = async (
   entry: TimelineEntry,
   options: {
     closeStep?: { key: string; actionId: string };
+    /** Steps that end unanswered, their links with them (no new link follows). */
+    closeSteps?: { key: string; actionId?: string }[];
     extra?: TransactItems;
     condition?: Condition;
     refusal?: (failed: boolean[]) => Error | undefined;
@@ -152,16 +171,23 @@ export const recordProgress = async (
   } = {},
 ): Promise<void> => {
   const close = options.closeStep;
+  const closeAll = options.closeSteps ?? [];
   const removed = options.remove ?? [];
   await writeTogether(
     [
       recordUpdate(record.key, changes, entry.at, options.condition ?? { expression: 'attribute_exists(pk)' }, {
-        remove: [...(close ? ['tasks.#key'] : []), ...removed.map((_, index) => `#r${index}`)],
+        remove: [
+          ...(close ? ['tasks.#key'] : []),
+          ...closeAll.map((_, index) => `tasks.#s${index}`),
+          ...removed.map((_, index) => `#r${index}`),
+        ],
         names: {
           ...(close ? { '#key': close.key } : {}),
+          ...Object.fromEntries(closeAll.map((step, index) => [`#s${index}`, step.key])),
           ...Object.fromEntries(removed.map((name, index) => [`#r${index}`, name])),
         },
       }),
+      ...closeAll.flatMap((step) => (step.actionId ? [closeAction(step.actionId, entry.at)] : [])),
       ...(close
         ? [
             {
@@ -182,4 +208,105 @@ export const recordProgress = async (
     ],
     options.refusal,
   );
+};
+
+/**
+ * `current` with what `written` changed from `prior` taken back, wherever it still stands; what
+ * someone else wrote since stands. Maps are taken back key by key (a parallel step may have filled
+ * its own part of `prepared`), lists by the items that were appended (`decisions`).
+ */
+const takeBack = (prior: unknown, written: unknown, current: unknown): unknown => {
+  if (isDeepStrictEqual(current, written)) return prior;
+  const isMap = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (isMap(written) && isMap(current)) {
+    const before = isMap(prior) ? prior : {};
+    const result: Record<string, unknown> = { ...current };
+    for (const name of new Set([...Object.keys(before), ...Object.keys(written)])) {
+      if (isDeepStrictEqual(before[name], written[name])) continue;
+      const back = takeBack(before[name], written[name], current[name]);
+      if (back === undefined) delete result[name];
+      else result[name] = back;
+    }
+    return result;
+  }
+  if (Array.isArray(written) && Array.isArray(current)) {
+    const before = Array.isArray(prior) ? prior : [];
+    const added = written.filter((item) => !before.some((old) => isDeepStrictEqual(old, item)));
+    return current.filter((item) => !added.some((mine) => isDeepStrictEqual(mine, item)));
+  }
+  return current;
+};
+
+/** The record changed between reading and writing it: read it again. */
+class RecordMoved extends Error {}
+/** An attempt that seemed to fail had written it all: its closing entry is there. */
+class TakenBack extends Error {}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The workflow refused an answer that recordStepCompleted wrote (its task timed out, its run
+ * ended): nothing of the answer may stay. The record's changed attributes go back to what they
+ * were (taken back only where they still hold what the answer wrote), the answer's timeline entry
+ * goes, `closing` says why the step ended, and the link is closed rather than spent, so it
+ * answers 410 from now on. The step itself stays closed: no one waits for it. The record is read
+ * and written under a condition on its updatedAt, and read again if it moved meanwhile.
+ */
+export const takeBackStepCompleted = async (
+  record: StepRecord,
+  answer: { prior: Record<string, unknown>; changes: Record<string, unknown>; entry: TimelineEntry; actionId: string },
+  closing: TimelineEntry,
+): Promise<void> => {
+  // As the table holds it: no undefined members.
+  const written = JSON.parse(JSON.stringify(answer.changes)) as Record<string, unknown>;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const current = await readRecord<Record<string, unknown>>(record.key);
+      if (!current) throw new Error(`${record.key.pk} is gone; the answer cannot be taken back`);
+      const restored = Object.keys(written).map((name) => [name, takeBack(answer.prior[name], written[name], current[name])] as const);
+      const restore = Object.fromEntries(restored.filter(([, value]) => value !== undefined));
+      const absent = restored.filter(([, value]) => value === undefined).map(([name]) => name);
+      await writeTogether(
+        [
+          recordUpdate(
+            record.key,
+            restore,
+            closing.at,
+            { expression: '#updatedAt = :seen', names: { '#updatedAt': 'updatedAt' }, values: { ':seen': current.updatedAt } },
+            { remove: absent.map((_, index) => `#u${index}`), names: Object.fromEntries(absent.map((name, index) => [`#u${index}`, name])) },
+          ),
+          { Delete: { TableName: tableName(), Key: keys.timeline(record.timelinePk, answer.entry.at, answer.entry.id) } },
+          timelinePut(record.timelinePk, closing),
+          closeAction(answer.actionId, closing.at),
+        ],
+        ([moved, , closed]) => (moved ? new RecordMoved() : closed ? new TakenBack() : undefined),
+      );
+      return;
+    } catch (error) {
+      if (error instanceof TakenBack) return;
+      // Left as it is, the record would keep an answer no workflow took: try hard.
+      if (attempt >= 5) throw error;
+      if (!(error instanceof RecordMoved)) await pause(50 * 2 ** attempt);
+    }
+  }
+};
+
+/**
+ * What an answer causes once the workflow has taken it (the emails it queues, say): written until
+ * it lands, since the workflow has moved on and will not ask again. A put whose item is there
+ * already was written by an attempt that only seemed to fail.
+ */
+export const recordOnceTaken = async (items: TransactItems): Promise<void> => {
+  if (items.length === 0) return;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await writeTogether(items);
+      return;
+    } catch (error) {
+      if (failedConditions(error)?.some(Boolean)) return;
+      if (attempt >= 5) throw error;
+      await pause(50 * 2 ** attempt);
+    }
+  }
 };

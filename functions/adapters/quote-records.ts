@@ -3,9 +3,9 @@ import { Conflict, NotFound } from '#domain/errors';
 import { quoteStepAgendaItem, type CompletedTask, type OpenTask, type Quote } from '#domain/quote';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
-import type { StoredAction } from './action-records';
+import { findAction, type StoredAction } from './action-records';
 import { db, writeTogether, type TransactItems } from './dynamodb';
-import { recordProgress, recordStepAsked, recordStepCompleted, type StepRecord } from './person-steps';
+import { recordProgress, recordStepAsked, recordStepCompleted, takeBackStepCompleted, type StepRecord } from './person-steps';
 import { agendaClose, agendaPut } from './agenda-records';
 import { fromItem, putNew, readDocument, readRecord, timelinePut } from './sales-records';
 import { itemKind, keys, tableDesign } from './table-design';
@@ -92,20 +92,57 @@ export const recordQuoteStepCompleted = (quote: Quote, open: OpenTask, key: stri
     agendaClose(onQuote(quote), key, completed.entry.actor, completed.entry.at),
   ]);
 
+/** The workflow refused the step's answer: the quote as it was, the step closed, `closing` says why. */
+export const takeBackQuoteStep = (quote: Quote, open: OpenTask, completed: CompletedTask, closing: TimelineEntry) =>
+  takeBackStepCompleted(
+    quoteRecord(quote),
+    { prior: quote as unknown as Record<string, unknown>, changes: completed.changes, entry: completed.entry, actionId: open.actionId },
+    closing,
+  );
+
+/** The record moved between reading and writing it. */
+class QuoteMoved extends Error {}
+
+/**
+ * The workflow failed: the quote says so and why, and every open step closes with its link, so no
+ * agenda lists it and no link answers it. Read and written under a condition on updatedAt, so a
+ * step asked or answered meanwhile is closed too (or its answer kept), read again if so.
+ */
+export const recordQuoteFailed = async (quoteId: string, failure: NonNullable<Quote['failure']>, entry: TimelineEntry) => {
+  for (let attempt = 1; ; attempt += 1) {
+    const quote = await findQuote(quoteId);
+    if (!quote) throw new NotFound(`No quote ${quoteId}`);
+    const open = Object.entries(quote.tasks).map(([key, step]) => ({ key, actionId: step.actionId }));
+    // A link long expired has left the table; its step closes all the same.
+    const links = await Promise.all(open.map((step) => findAction(step.actionId)));
+    try {
+      await recordProgress(quoteRecord(quote), { status: 'failed', failure }, entry, {
+        condition: { expression: '#updatedAt = :seen', names: { '#updatedAt': 'updatedAt' }, values: { ':seen': quote.updatedAt } },
+        closeSteps: open.map((step, index) => (links[index] ? step : { key: step.key })),
+        extra: open.map((step) => agendaClose(onQuote(quote), step.key, entry.actor, entry.at)),
+        refusal: ([moved]) => (moved ? new QuoteMoved() : undefined),
+      });
+      return;
+    } catch (error) {
+      if (!(error instanceof QuoteMoved) || attempt >= 5) throw error;
+    }
+  }
+};
+
 /**
  * The workflow moved the quote on: set what changed and say so on the timeline. A step closed
- * unanswered leaves the agenda; so do all open steps when the quote has failed (`closeAll`).
+ * unanswered leaves the agenda (a failed quote closes all of them: recordQuoteFailed).
  */
 export const recordQuoteProgress = (
   quote: Pick<Quote, 'id' | 'opportunityId'>,
   changes: Partial<Quote>,
   entry: TimelineEntry,
-  options: { closeStep?: { key: string; actionId: string }; closeAll?: string[]; extra?: TransactItems } = {},
+  options: { closeStep?: { key: string; actionId: string }; extra?: TransactItems } = {},
 ) =>
   recordProgress(quoteRecord(quote), changes, entry, {
     ...(options.closeStep ? { closeStep: options.closeStep } : {}),
     extra: [
-      ...[...(options.closeStep ? [options.closeStep.key] : []), ...(options.closeAll ?? [])].map((key) => agendaClose(onQuote(quote), key, entry.actor, entry.at)),
+      ...(options.closeStep ? [agendaClose(onQuote(quote), options.closeStep.key, entry.actor, entry.at)] : []),
       ...(options.extra ?? []),
     ],
   });

@@ -21,15 +21,27 @@ export const startWorkflow = async (stateMachineArn: string, name: string, input
 export const executionArnFor = (stateMachineArn: string, name: string): string =>
   `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 
-/** A person's answer goes back to the waiting task. A task that timed out meanwhile is gone. */
+/**
+ * How Step Functions says nobody waits for this token any more: the task timed out, its run
+ * failed, was stopped or is gone (a restarted local stack forgets its runs). AWS answers a token
+ * of a stopped run with TaskTimedOut too, so none of these tells which.
+ */
+const refusals = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken', 'ExecutionDoesNotExist']);
+
+/** The workflow refused a person's answer: a 410, once the answer has been taken back. */
+export class TaskRefused extends Gone {
+  constructor(readonly refusal: string) {
+    super('This step is no longer waiting for an answer (it timed out, or its workflow ended); your answer was not recorded');
+  }
+}
+
+/** A person's answer goes back to the waiting task; a task nobody waits for any more refuses it. */
 export const answerTask = async (taskToken: string, output: unknown): Promise<void> => {
   try {
     await sfn().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
   } catch (error) {
     const name = (error as Error).name;
-    if (name === 'TaskTimedOut' || name === 'TaskDoesNotExist' || name === 'InvalidToken') {
-      throw new Gone('This step is no longer waiting for an answer');
-    }
+    if (refusals.has(name)) throw new TaskRefused(name);
     throw error;
   }
 };

@@ -2,7 +2,7 @@ import type { AgendaItem } from './agenda';
 import { Conflict, NotAllowed } from './errors';
 import type { Opportunity } from './opportunity';
 import type { Caller, Role } from './roles';
-import type { TimelineEntry } from './timeline';
+import { systemActor, type TimelineEntry } from './timeline';
 
 /**
  * R13-R19: a quote, from the SM's definition through the QPA, the parallel preparation of quote
@@ -286,7 +286,8 @@ export interface Quote {
   transmission?: { at: string; to: string; messageId: string; followUpAt: string };
   followUp?: { at: string; outcome: 'reminded' | 'customer-answered' };
   contract?: Contract;
-  failure?: { at: string; error: string };
+  /** The workflow failed: the error's name and a short reason a person can read (see quoteFailure). */
+  failure?: { at: string; error: string; reason?: string };
   executionArn: string;
   createdAt: string;
   updatedAt: string;
@@ -556,3 +557,66 @@ export const quoteFollowUpAgendaItem = (quote: Pick<Quote, 'id' | 'owner' | 'cus
   summary: `Follow up the quote with ${quote.customer.company}: no answer yet (R18)`,
   subject: { kind: 'opportunity', id: quote.opportunityId },
 });
+
+/**
+ * A person's answer came when the workflow no longer waited for it (the task timed out, the run
+ * ended): the step closes, and the entry says so without the answer, which is not kept.
+ */
+export const stepClosedUnanswered = (
+  quote: Pick<Quote, 'id'>,
+  open: OpenTask,
+  by: string,
+  refusal: string,
+  ids: { entryId: string },
+  now: string,
+): TimelineEntry => ({
+  id: ids.entryId,
+  at: now,
+  actor: systemActor,
+  kind: 'quote-step',
+  summary: `"${open.approver ? `${taskRules[open.task].ask} (${approverTitles[open.approver]})` : taskRules[open.task].ask}" closed: the workflow no longer waited for it, so ${by}'s answer was not recorded`,
+  detail: { quoteId: quote.id, task: open.task, refusal },
+});
+
+/** What the workflow's Catch hands its failure step: Step Functions' error name and cause. */
+export interface WorkflowFailure {
+  Error: string;
+  Cause?: string;
+}
+
+const causeWords: Record<string, string> = {
+  'States.Timeout': 'A step took longer than it is allowed',
+  'States.TaskFailed': 'A step kept failing',
+  'States.Permissions': 'The workflow may not call one of its steps',
+};
+
+/** What may not stay in a failure reason: email addresses, and phone-like or account numbers. */
+const addresses = /[^\s@<>()[\]"',;:]+@[^\s@<>()[\]"',;:]+/g;
+const numbers = /\+?\d[\d ().-]{5,}\d/g;
+
+/**
+ * The failure as the quote keeps it. For a Lambda error the Cause is JSON holding errorType and
+ * errorMessage; other causes are plain text, or missing. The reason is the message's first line,
+ * short, with addresses and long numbers masked: error messages may quote a record, and the
+ * failure is shown to everyone who can see the quote.
+ */
+export const quoteFailure = (failure: WorkflowFailure, at: string): NonNullable<Quote['failure']> => {
+  let error = failure.Error;
+  let message = failure.Cause ?? '';
+  try {
+    const parsed = JSON.parse(message) as { errorType?: unknown; errorMessage?: unknown };
+    if (parsed && typeof parsed === 'object') {
+      if (typeof parsed.errorType === 'string' && parsed.errorType) error = parsed.errorType;
+      message = typeof parsed.errorMessage === 'string' ? parsed.errorMessage : '';
+    }
+  } catch {
+    // Not JSON: the cause is the message itself.
+  }
+  const line = (message.split('\n').find((text) => text.trim()) ?? '')
+    .replace(addresses, '[address]')
+    .replace(numbers, (found) => (found.replace(/\D/g, '').length >= 7 ? '[number]' : found))
+    .replace(/\s+/g, ' ')
+    .trim();
+  const short = line.length > 200 ? `${line.slice(0, 199)}…` : line;
+  return { at, error, reason: short || causeWords[failure.Error] || `A step failed (${failure.Error})` };
+};

@@ -7,11 +7,14 @@ import {
   type Order,
   type OrderTask,
 } from '#domain/order';
-import type { TimelineEntry, TimelineKind } from '#domain/timeline';
+import { systemActor, type TimelineEntry, type TimelineKind } from '#domain/timeline';
 import { findAction } from '#adapters/action-records';
 import { agendaClose, agendaPut } from '#adapters/agenda-records';
-import { recordOrderChange, recordOrderStepCompleted } from '#adapters/order-records';
-import { answerTask } from '#adapters/workflow-runs';
+import { orderRecord, recordOrderChange, recordOrderStepCompleted } from '#adapters/order-records';
+import { recordOnceTaken, takeBackStepCompleted } from '#adapters/person-steps';
+import { emailPut } from '#adapters/sales-records';
+import { keys } from '#adapters/table-design';
+import { answerTask, TaskRefused } from '#adapters/workflow-runs';
 import { links, orderTeam } from '#functions/config';
 import { parseOr400 } from '#http/api';
 import { logger } from '#functions/observability';
@@ -20,7 +23,8 @@ import { orderTaskBodies } from './schemas';
 /**
  * A person completes a step on an order (R22-R26), through the internal route or, for the
  * equipment check, its emailed link. What the step causes is written with it: the agenda item
- * closed, the emails queued, the corrective action opened.
+ * closed, the emails queued, the corrective action opened; for an equipment check the workflow
+ * waits for, once the workflow has taken the answer (below).
  */
 
 const entry = (kind: TimelineKind, summary: string, by: string, at: string, detail: Record<string, unknown>): TimelineEntry => ({
@@ -99,20 +103,51 @@ export const completeOrderTask = async (
       const { changes, summary } = equipmentCheckAnswer(order, input, by, at);
       const answered = { ...order, ...changes } as Order;
       const team = orderTeam();
-      const effects = input.ok
-        ? { items: [agendaClose(onOrder(order), task, by, at)], emails: [pleasedToServeEmail(answered, randomUUID())] }
+      const closeCheck = agendaClose(onOrder(order), task, by, at);
+      // What the answer causes for others: the customer's email, or the corrective action's.
+      const caused = input.ok
+        ? { items: [], emails: [pleasedToServeEmail(answered, randomUUID())] }
         : {
-            items: [agendaClose(onOrder(order), task, by, at), agendaPut(correctiveActionItem(answered, at), at)],
+            items: [agendaPut(correctiveActionItem(answered, at), at)],
             emails: [correctiveActionEmail(answered, randomUUID(), [team.engineering, team.support], links())],
           };
       const logged = entry('equipment-check', summary, by, at, { ...detail, ok: input.ok });
       const open = order.tasks[task];
       if (open) {
-        // The workflow waits for this answer: record it, then hand it back.
+        // The workflow waits for this answer, which is kept only if the workflow takes it: recorded
+        // first under the step's conditions (a second answer is a 409 or 410), as a quote's step is
+        // (completeQuoteStep says why), and taken back if Step Functions refuses it. What it causes
+        // for others waits until the workflow has taken it: a queued email goes out at once, and
+        // an email sent cannot be taken back.
         const action = await findAction(open.actionId);
-        if (!action?.taskToken || action.status !== 'open') throw new Gone('This check has already been answered');
-        await recordOrderStepCompleted(order, open, changes, logged, effects);
-        await answerTask(action.taskToken, { ok: input.ok });
+        if (!action?.taskToken || action.status !== 'open') throw new Gone('This check is no longer waiting for an answer');
+        await recordOrderStepCompleted(order, open, changes, logged, { items: [closeCheck] });
+        try {
+          await answerTask(action.taskToken, { ok: input.ok });
+        } catch (error) {
+          if (error instanceof TaskRefused) {
+            const closing = entry(
+              'equipment-check',
+              `Equipment check closed: the workflow no longer waited for it, so ${by}'s answer was not recorded (R26)`,
+              systemActor,
+              new Date().toISOString(),
+              { orderId: order.id, task, refusal: error.refusal },
+            );
+            await takeBackStepCompleted(orderRecord(order), { prior: order as unknown as Record<string, unknown>, changes, entry: logged, actionId: open.actionId }, closing).catch(
+              (failure: unknown) => {
+                logger.error('a refused answer could not be taken back', { orderId: order.id, task, error: (failure as Error).name });
+                throw failure;
+              },
+            );
+            logger.warn('equipment check answer refused by the workflow', { orderId: order.id, refusal: error.refusal });
+          }
+          throw error;
+        }
+        // The workflow has moved on and will not ask again: tried until it lands.
+        await recordOnceTaken([...caused.items, ...caused.emails.map((email) => emailPut(keys.order(order.id).pk, email, at))]).catch((failure: unknown) => {
+          logger.error('what an equipment check causes could not be recorded', { orderId: order.id, error: (failure as Error).name });
+          throw failure;
+        });
       } else {
         // R26: asked, escalated and left overdue; the workflow has ended, the SM answers late.
         await recordOrderChange(
@@ -120,7 +155,7 @@ export const completeOrderTask = async (
           changes,
           { expression: 'followUps.equipmentCheck.#s = :unanswered', names: { '#s': 'status' }, values: { ':unanswered': 'unanswered' } },
           logged,
-          effects,
+          { items: [closeCheck, ...caused.items], emails: caused.emails },
           'The equipment check was answered meanwhile',
         );
       }

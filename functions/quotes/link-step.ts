@@ -58,6 +58,8 @@ export const quoteLinkStep = async (action: StoredAction, expiresAt: Date): Prom
   const quote = await findQuote(action.subject.id);
   const open = quote?.tasks[action.key];
   if (!quote || open?.actionId !== action.actionId) throw new Gone('This step is no longer waiting for an answer');
+  // A quote that failed before its steps were closed with it still lists them: none is answerable.
+  if (quote.status === 'failed') throw new Gone('The workflow of this quote has failed; its steps are closed');
   return {
     view: quoteStepView(quote, open, expiresAt),
     complete: async (body, by) => {

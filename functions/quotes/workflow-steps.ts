@@ -3,6 +3,7 @@ import {
   assigneeOf,
   escalationOutcome,
   followUpNeeded,
+  quoteFailure,
   quoteFollowUpAgendaItem,
   quoteTasks,
   taskKey,
@@ -24,7 +25,7 @@ import { quoteFilename, renderQuoteDocument, sha256 } from '#domain/quote-docume
 import { systemEntry } from '#domain/timeline';
 import { newAction } from '#adapters/action-records';
 import { agendaPut } from '#adapters/agenda-records';
-import { findQuote, readQuoteDocument, recordQuoteProgress, recordQuoteStepAsked, storeQuoteDocument } from '#adapters/quote-records';
+import { findQuote, readQuoteDocument, recordQuoteFailed, recordQuoteProgress, recordQuoteStepAsked, storeQuoteDocument } from '#adapters/quote-records';
 import { opportunityWithHistory } from '#adapters/sales-records';
 import { sendEmail } from '#adapters/ses-mailer';
 import { links, quoteLimits, quoteTeam } from '#functions/config';
@@ -238,16 +239,18 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
     return { told: quote.owner };
   },
 
-  /** A step kept failing: the quote shows it, and the run fails for the alarm. */
+  /**
+   * A step kept failing: the quote shows it and why (the Catch's Cause, not just "Error"), its open
+   * steps close with their links, and the run fails for the alarm.
+   */
   fail: async (input) => {
-    const quote = await mustFind(input.quoteId);
     const now = new Date().toISOString();
-    logger.error('quote workflow failed', { quoteId: quote.id, error: input.failure.Error });
-    await recordQuoteProgress(
-      quote,
-      { status: 'failed', failure: { at: now, error: input.failure.Error } },
-      entry('quote-failed', `The quote workflow failed (${input.failure.Error}); support has been alerted`, { quoteId: quote.id }, now),
-      { closeAll: Object.keys(quote.tasks) },
+    const failure = quoteFailure(input.failure, now);
+    logger.error('quote workflow failed', { quoteId: input.quoteId, error: failure.error });
+    await recordQuoteFailed(
+      input.quoteId,
+      failure,
+      entry('quote-failed', `The quote workflow failed: ${failure.reason}; support has been alerted`, { quoteId: input.quoteId, error: failure.error }, now),
     );
     return { failed: true };
   },
