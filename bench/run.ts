@@ -246,7 +246,7 @@ try {
           body: JSON.stringify({ tick: new Date(Date.now() + 60_000 + i * 1000).toISOString() }),
         });
         digestReport = await fired.json();
-        return { requests: 0, emails: (digestReport as { sent: number }).sent, scheduler: 1 };
+        return { requests: 0, emails: (digestReport as { queued: number }).queued, scheduler: 1 };
       }),
     );
   }

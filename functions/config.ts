@@ -17,6 +17,8 @@ export const settingNames = {
   territories: 'SALESFLOW_TERRITORIES',
   fallbackOwner: 'SALESFLOW_FALLBACK_OWNER',
   emailMaxAttempts: 'SALESFLOW_EMAIL_MAX_ATTEMPTS',
+  /** How long and how often an email is tried (JSON, any subset of defaultEmailRetry). */
+  emailRetry: 'SALESFLOW_EMAIL_RETRY',
   salesAdminEmail: 'SALESFLOW_SALES_ADMIN_EMAIL',
   applicationEngineerEmail: 'SALESFLOW_APPLICATION_ENGINEER_EMAIL',
   approvers: 'SALESFLOW_APPROVERS',
@@ -49,6 +51,21 @@ export const links = () => ({ appBaseUrl: read(settingNames.appBaseUrl), webBase
 export const webPage = (path: string): string => new URL(path, read(settingNames.webBaseUrl)).toString();
 export const engineeringEmail = (): string => read(settingNames.engineeringEmail);
 export const emailMaxAttempts = (): number => Number(process.env[settingNames.emailMaxAttempts] ?? 5);
+
+/**
+ * An email's retries: exponential backoff with jitter from `firstDelaySeconds` up to
+ * `maxDelaySeconds`, for `windowHours` from when it was queued. An SES outage of hours loses nothing.
+ */
+export const defaultEmailRetry = { firstDelaySeconds: 30, maxDelaySeconds: 3600, windowHours: 24 };
+export type EmailRetry = typeof defaultEmailRetry;
+export const emailRetry = (): EmailRetry => {
+  const given = JSON.parse(process.env[settingNames.emailRetry] || '{}') as Partial<Record<keyof EmailRetry, unknown>>;
+  const merged = { ...defaultEmailRetry, ...given };
+  for (const [name, value] of Object.entries(merged)) {
+    if (typeof value !== 'number' || !(value > 0)) throw new Error(`${settingNames.emailRetry}: ${name} must be a positive number`);
+  }
+  return merged as EmailRetry;
+};
 
 let territoriesCache: Territories | undefined;
 /** R4: which SM owns which country; JSON such as {"GB":"sm.uk@example.com"}. */

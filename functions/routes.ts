@@ -35,6 +35,8 @@ export interface Route {
   throttle?: { rate: number; burst: number };
   /** The body may also arrive as an HTML form post (application/x-www-form-urlencoded). */
   acceptsForm?: boolean;
+  /** Creates a record whose id an `Idempotency-Key` header names (functions/http/idempotency). */
+  keyed?: boolean;
 }
 
 const anyone: Access = { public: true };
@@ -47,6 +49,7 @@ const routeList = [
   {
     method: 'POST',
     path: '/leads',
+    keyed: true,
     group: 'leads',
     access: anyone,
     summary: 'R3/R4: record a customer response as a lead, respond to the customer, advise the owning SM',
@@ -114,6 +117,7 @@ const routeList = [
   {
     method: 'POST',
     path: '/opportunities/{id}/quotes',
+    keyed: true,
     group: 'quotes',
     access: only('SalesManager'),
     summary: 'R13/R14: define a quote and start the quote-approval workflow',
@@ -150,6 +154,7 @@ const routeList = [
   {
     method: 'POST',
     path: '/orders',
+    keyed: true,
     group: 'orders',
     access: only('SalesAdmin'),
     summary: 'R20-R24: a PO or signed contract: support registration, acknowledgement, Welcome Letter or SF login',
@@ -186,6 +191,7 @@ const routeList = [
   {
     method: 'POST',
     path: '/campaigns/{id}/materials',
+    keyed: true,
     group: 'marketing',
     access: only('Marketing'),
     summary: 'R2: mailshot or cold-call material to distributors chosen by size or list',

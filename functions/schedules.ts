@@ -14,6 +14,8 @@ export interface Schedule {
   /** Invocations retried before the event goes to the dead-letter queue. */
   retryAttempts: number;
   memoryMb: number;
+  /** The job itself sends through SES (only the outbox's; everything else queues its emails). */
+  sendsEmail?: boolean;
 }
 
 export const schedules = {
@@ -24,6 +26,16 @@ export const schedules = {
     description: "R6-R8, R22, R26: each SM's and AE's digest of calls, visits and tasks due",
     retryAttempts: 3,
     memoryMb: 512,
+  },
+  'mail-retry': {
+    // The outbox's retries are due times in the table; this only looks for what is due.
+    expression: 'rate(1 minute)',
+    timeZone: 'UTC',
+    entry: 'functions/mail/retry.ts',
+    description: 'Tries again each queued email whose next attempt is due; redrives failed emails on request',
+    retryAttempts: 0,
+    memoryMb: 512,
+    sendsEmail: true,
   },
 } as const satisfies Record<string, Schedule>;
 

@@ -1,5 +1,6 @@
 import { defaultCadenceRules, type CadenceRules } from '#domain/cadence';
 import { defaultQuoteLimits, type Approvers, type QuoteLimits } from '#domain/quote';
+import { defaultEmailRetry } from '#functions/config';
 
 /**
  * The business settings both places start from: who the mail comes from, which SM owns which
@@ -20,6 +21,8 @@ export const processSettingDefaults = {
     US: 'sm.americas@salesflow.example',
   } as Record<string, string>,
   emailMaxAttempts: 5,
+  /** How long and how often an email is tried: see defaultEmailRetry in functions/config.ts. */
+  emailRetry: defaultEmailRetry,
   salesAdminEmail: 'sales.admin@salesflow.example',
   applicationEngineerEmail: 'application.engineering@salesflow.example',
   /** R15: the approval matrix's people. */

@@ -1,7 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { CfnStage, HttpApi, CorsHttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AccountRecovery, CfnUserPoolGroup, FeaturePlan, Mfa, OAuthScope, UserPool } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, Billing, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -25,7 +25,7 @@ import { StreamWorker } from './constructs/stream-worker';
 import { Workflow } from './constructs/workflow';
 import { ScheduledJob } from './constructs/scheduled-job';
 import { WebForms } from './constructs/web-forms';
-import { schedules } from '#functions/schedules';
+import { schedules, type Schedule, type ScheduleName } from '#functions/schedules';
 
 /** quote-approval -> QuoteApproval: construct ids from the tables' names. */
 const pascalCase = (name: string) => name.replace(/(^|-)(\w)/g, (_, _dash, letter: string) => letter.toUpperCase());
@@ -158,6 +158,7 @@ export class SalesflowStack extends Stack {
         territories: JSON.stringify(settings.territories),
         fallbackOwner: settings.fallbackOwner,
         emailMaxAttempts: String(settings.emailMaxAttempts),
+        emailRetry: JSON.stringify(settings.emailRetry),
         salesAdminEmail: settings.salesAdminEmail,
         applicationEngineerEmail: settings.applicationEngineerEmail,
         approvers: JSON.stringify(settings.approvers),
@@ -231,9 +232,7 @@ export class SalesflowStack extends Stack {
         }),
       };
     }
-    // R17: the quote goes to the customer from its step, the signed PDF attached. The post-shipment
-    // steps queue their emails in the outbox, so they need no SES.
-    grantSendEmail(flows['quote-approval'].steps, ['ses:SendRawEmail']);
+    // Workflow steps queue their emails in the outbox: only the mail functions hold SES.
     const { workflow: quoteApproval } = flows['quote-approval'];
     quoteApproval.grantStartExecution(groups.quotes.function);
     quoteApproval.grantTaskResponse(groups.quotes.function);
@@ -279,8 +278,9 @@ export class SalesflowStack extends Stack {
     feedback.function.addEventSource(new SnsEventSource(mailFeedbackTopic));
     table.grantWriteData(feedback.function);
 
-    // R6-R8: the schedules, each with its job (functions/schedules.ts).
-    for (const [name, schedule] of Object.entries(schedules)) {
+    // R6-R8: the schedules, each with its job (functions/schedules.ts); the outbox's retries.
+    const jobs = {} as Record<ScheduleName, ScheduledJob>;
+    for (const [name, schedule] of Object.entries(schedules) as [ScheduleName, Schedule][]) {
       const job = new ScheduledJob(this, pascalCase(name), {
         entry: schedule.entry,
         description: schedule.description,
@@ -290,10 +290,21 @@ export class SalesflowStack extends Stack {
         memorySize: schedule.memoryMb,
         schedule: { name, ...schedule },
       });
-      // It queries the due-date index, records the digests it sent, and sends them.
       table.grantReadWriteData(job.function);
-      grantSendEmail(job.function, ['ses:SendRawEmail']);
+      if (schedule.sendsEmail) grantSendEmail(job.function, ['ses:SendRawEmail']);
+      jobs[name] = job;
     }
+
+    // An email given up on (functions/mail/deliver.ts) is a person not told: someone must look.
+    const emailsFailed = new Alarm(this, 'EmailsFailed', {
+      alarmDescription: 'Emails failed for good after their retries: see the runbook (README, "Redrive") to send them again',
+      metric: new Metric({ namespace: 'salesflow', metricName: 'EmailsFailed', dimensionsMap: { service: 'mail' }, statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    emailsFailed.addAlarmAction(new SnsAction(alarmTopic));
 
     const serverErrors = new Alarm(this, 'ApiServerErrors', {
       alarmDescription: 'The API answered 5xx: something other than a client is at fault',
@@ -320,6 +331,8 @@ export class SalesflowStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
     new CfnOutput(this, 'WebClientId', { value: webClient.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: table.tableName });
+    // The redrive: aws lambda invoke --function-name <this> --payload '{"redrive":true}' out.json
+    new CfnOutput(this, 'MailRetryFunction', { value: jobs['mail-retry'].function.functionName });
     new CfnOutput(this, 'QuoteApprovalArn', { value: quoteApproval.stateMachine.stateMachineArn });
     new CfnOutput(this, 'PostShipmentArn', { value: postShipment.stateMachine.stateMachineArn });
 

@@ -27,8 +27,15 @@ const stepOf = async (token: string) => {
   const { actionId, expiresAt } = verifyActionLink(await linkKey(), token, new Date());
   const action = await findAction(actionId);
   if (!action) throw new NotAllowed('This link is not one salesflow sent');
-  if (action.status !== 'open') throw new Gone(`This link was ${action.status === 'used' ? 'used already' : 'replaced by a newer one'}`);
+  if (action.status !== 'open') throw new Gone(spentLink[action.status]);
   return { action, step: await subjects[action.subject.kind](action, expiresAt) };
+};
+
+/** Why a link no longer works, in the words its holder reads. */
+const spentLink: Record<Exclude<StoredAction['status'], 'open'>, string> = {
+  used: 'This link was used already',
+  superseded: 'This link was replaced by a newer one',
+  closed: 'This step is no longer waiting for an answer: it timed out, or its workflow ended',
 };
 
 const html = (status: number, body: string): ApiResult => ({ statusCode: status, headers: htmlHeaders, body });

@@ -1,9 +1,9 @@
-import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Campaign, CampaignStats } from '#domain/campaign';
 import type { OutgoingEmail } from '#domain/correspondence';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
-import { db, writeTogether } from './dynamodb';
+import { AlreadyRecorded, db, writeTogether } from './dynamodb';
 import { emailPut, putNew, readRecord, timelinePut, withHistory } from './sales-records';
 import { itemKind, keys } from './table-design';
 
@@ -16,14 +16,33 @@ export const recordNewCampaign = async (campaign: Campaign, entry: TimelineEntry
 
 export const campaignWithHistory = async (id: string) => {
   const key = keys.campaign(id);
-  const found = await withHistory<Campaign>(key.pk, key.sk);
+  const [found, leadCount, qualifiedCount] = await Promise.all([
+    withHistory<Campaign>(key.pk, key.sk),
+    countCampaignLeads(id, 'LEAD'),
+    countCampaignLeads(id, 'QUALIFIED'),
+  ]);
   if (!found) return undefined;
-  const stats = found.items.find((item) => item.sk === keys.campaignStats(id).sk) as Partial<CampaignStats> | undefined;
-  return {
-    campaign: found.record,
-    stats: { leadCount: Number(stats?.leadCount ?? 0), qualifiedCount: Number(stats?.qualifiedCount ?? 0) },
-    timeline: found.timeline,
-  };
+  return { campaign: found.record, stats: { leadCount, qualifiedCount } satisfies CampaignStats, timeline: found.timeline };
+};
+
+/** R1: a campaign's leads (or qualified leads), counted where they are filed: a count, not a read. */
+const countCampaignLeads = async (id: string, stage: 'LEAD' | 'QUALIFIED'): Promise<number> => {
+  let count = 0;
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :stage)',
+        ExpressionAttributeValues: { ':pk': keys.campaignLeads(id), ':stage': `${stage}#` },
+        Select: 'COUNT',
+        ExclusiveStartKey,
+      }),
+    );
+    count += page.Count ?? 0;
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return count;
 };
 
 export const findCampaign = (id: string) => readRecord<Campaign>(keys.campaign(id));
@@ -63,5 +82,8 @@ export const suppress = async (address: string, reason: 'unsubscribed' | 'bounce
 /** R2: the material queued for a distributor's contacts, on the distributor's timeline. */
 export const recordMaterialSent = async (distributorId: string, entry: TimelineEntry, emails: OutgoingEmail[]) => {
   const pk = keys.account(distributorId).pk;
-  await writeTogether([timelinePut(pk, entry), ...emails.map((email) => emailPut(pk, email, entry.at))]);
+  await writeTogether([timelinePut(pk, entry), ...emails.map((email) => emailPut(pk, email, entry.at))], (failed) =>
+    // An email id taken already: a keyed retry of a send that was recorded (functions/http/idempotency).
+    failed.slice(1).some(Boolean) ? new AlreadyRecorded(`Material for ${distributorId} is queued already`) : undefined,
+  );
 };

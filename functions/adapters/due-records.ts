@@ -1,8 +1,9 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { OutgoingEmail } from '#domain/correspondence';
 import type { DueThing } from '#domain/digest';
 import { tableName } from '#functions/config';
-import { db } from './dynamodb';
-import { fromItem } from './sales-records';
+import { AlreadyRecorded, db, writeTogether } from './dynamodb';
+import { emailPut, fromItem, putNew } from './sales-records';
 import { dueIndex, itemKind, keys } from './table-design';
 
 /**
@@ -43,23 +44,30 @@ export const dueBy = async (at: string): Promise<DueRead> => {
   return read;
 };
 
-/** A digest already went to this person for this tick: a rerun sends no second one. */
-export const digestSent = async (person: string, schedule: string, tick: string): Promise<boolean> => {
-  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: keys.digest(person, schedule, tick), ConsistentRead: true }));
-  return Boolean(Item);
-};
-
-export const recordDigestSent = async (person: string, schedule: string, tick: string, detail: { messageId: string; lines: number; at: string }) => {
-  await db().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: {
-        ...keys.digest(person, schedule, tick),
-        itemType: itemKind.digest,
-        ...detail,
-        // Kept a quarter, then DynamoDB deletes it.
-        ttl: Math.floor(Date.parse(detail.at) / 1000) + 92 * 24 * 60 * 60,
-      },
-    }),
-  );
+/**
+ * The person's digest for this tick, queued in the outbox with its marker, at most once: a rerun
+ * of the tick finds the marker and queues nothing (false).
+ */
+export const queueDigest = async (person: string, schedule: string, tick: string, email: OutgoingEmail, detail: { lines: number; at: string }): Promise<boolean> => {
+  const key = keys.digest(person, schedule, tick);
+  try {
+    await writeTogether(
+      [
+        putNew({
+          ...key,
+          itemType: itemKind.digest,
+          emailId: email.id,
+          ...detail,
+          // Kept a quarter, then DynamoDB deletes it.
+          ttl: Math.floor(Date.parse(detail.at) / 1000) + 92 * 24 * 60 * 60,
+        }),
+        emailPut(key.pk, email, detail.at),
+      ],
+      ([queued]) => (queued ? new AlreadyRecorded(`Digest ${schedule} ${tick} is queued already`) : undefined),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof AlreadyRecorded) return false;
+    throw error;
+  }
 };

@@ -23,6 +23,45 @@ const throttlingErrors = new Set([
 export const isThrottling = (error: unknown): boolean =>
   error instanceof Error && throttlingErrors.has(error.name);
 
+/** Faults of the service or the network, not of the request: nothing is lost by trying again. */
+const passingFaults = new Set([
+  ...throttlingErrors,
+  // SES's name for its sending-rate and daily-quota refusals.
+  'Throttling',
+  'TransactionConflictException',
+  'TransactionInProgressException',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+
+/**
+ * A fault a retry may cure: an unreachable or overloaded AWS service, a 5xx, a transaction that lost
+ * a race for an item. The API answers these with 503 and Retry-After, never a bare 500.
+ */
+export const isPassingFault = (error: unknown): boolean => {
+  if (!(error instanceof Error)) return false;
+  if (passingFaults.has(error.name)) return true;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && networkCodes.has(code)) return true;
+  if ((error as { $fault?: unknown }).$fault === 'server') return true;
+  if ((error as { $retryable?: unknown }).$retryable) return true;
+  if (error.name === 'TransactionCanceledException') {
+    const reasons = (error as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+    return reasons.some((reason) => ['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded'].includes(reason.Code ?? ''));
+  }
+  return false;
+};
+
+/** A create found its record written already: by the same request before (a retry), or not. */
+export class AlreadyRecorded extends Error {
+  override readonly name = 'AlreadyRecorded';
+}
+
 /** A TransactWriteItems cancelled because one of its conditions failed. */
 export const failedConditions = (error: unknown): boolean[] | undefined => {
   if (!(error instanceof Error)) return undefined;
@@ -42,13 +81,31 @@ export const writeTogether = async (
   items: TransactItems,
   refusal?: (failed: boolean[]) => Error | undefined,
 ): Promise<void> => {
-  try {
-    await db().send(new TransactWriteCommand({ TransactItems: items }));
-  } catch (error) {
-    const failed = failedConditions(error);
-    throw (failed && refusal?.(failed)) ?? error;
+  // A transaction that lost a race for one of its items (TransactionConflict) is tried again a few
+  // times, with jitter: the SDK does not, and the other writer has usually finished by then.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await db().send(new TransactWriteCommand({ TransactItems: items }));
+      return;
+    } catch (error) {
+      const failed = failedConditions(error);
+      const refused = failed && refusal?.(failed);
+      if (refused) throw refused;
+      if (attempt < 4 && lostRace(error)) {
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 25 * 2 ** attempt));
+        continue;
+      }
+      throw error;
+    }
   }
 };
+
+const lostRace = (error: unknown) =>
+  error instanceof Error &&
+  error.name === 'TransactionCanceledException' &&
+  ((error as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).some(
+    (reason) => reason.Code === 'TransactionConflict',
+  );
 
 /** Every item a query matches, page by page (each page is at most 1 MB). */
 export const queryAll = async (input: QueryCommandInput): Promise<Record<string, unknown>[]> => {

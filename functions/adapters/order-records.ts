@@ -7,7 +7,7 @@ import { agendaPut } from './agenda-records';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
 import { actionPut, type StoredAction } from './action-records';
-import { db, writeTogether, type TransactItems } from './dynamodb';
+import { AlreadyRecorded, db, writeTogether, type TransactItems } from './dynamodb';
 import { recordProgress, recordStepAsked, recordStepCompleted, recordUpdate, spendAction, type Condition, type OpenStep, type StepRecord } from './person-steps';
 import { emailPut, fromItem, putNew, readRecord, timelinePut, withHistory } from './sales-records';
 import { itemKind, keys } from './table-design';
@@ -39,7 +39,7 @@ export interface OrderIntake {
 }
 
 /** R20-R24: the order and everything it sets going, at once; a PO already recorded is a 409. */
-export const recordNewOrder = async (intake: OrderIntake): Promise<void> => {
+export const recordNewOrder = async (intake: OrderIntake, requestFingerprint: string): Promise<void> => {
   const { order, entry } = intake;
   const pk = orderPk(order.id);
   await writeTogether(
@@ -49,6 +49,7 @@ export const recordNewOrder = async (intake: OrderIntake): Promise<void> => {
         itemType: itemKind.order,
         ...(order.opportunityId ? { gsi1pk: keys.ordersOf(order.opportunityId), gsi1sk: `${order.createdAt}#${order.id}` } : {}),
         ...order,
+        requestFingerprint,
       }),
       putNew({ ...keys.purchaseOrder(order.accountId, order.poNumber), itemType: itemKind.purchaseOrder, orderId: order.id, at: entry.at }),
       timelinePut(pk, entry),
@@ -66,7 +67,12 @@ export const recordNewOrder = async (intake: OrderIntake): Promise<void> => {
           ]
         : []),
     ],
-    ([, poTaken]) => (poTaken ? new Conflict(`PO ${order.poNumber} is already recorded for this account`) : undefined),
+    ([orderExists, poTaken]) =>
+      orderExists
+        ? new AlreadyRecorded(`Order ${order.id} is recorded already`)
+        : poTaken
+          ? new Conflict(`PO ${order.poNumber} is already recorded for this account`)
+          : undefined,
   );
 };
 

@@ -4,7 +4,7 @@ import { quoteStepAgendaItem, type CompletedTask, type OpenTask, type Quote } fr
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
 import { findAction, type StoredAction } from './action-records';
-import { db, writeTogether, type TransactItems } from './dynamodb';
+import { AlreadyRecorded, db, writeTogether, type TransactItems } from './dynamodb';
 import { recordProgress, recordStepAsked, recordStepCompleted, takeBackStepCompleted, type StepRecord } from './person-steps';
 import { agendaClose, agendaPut } from './agenda-records';
 import { fromItem, putNew, readDocument, readRecord, timelinePut } from './sales-records';
@@ -19,7 +19,7 @@ import { itemKind, keys, tableDesign } from './table-design';
 const opportunityPk = (quote: Pick<Quote, 'opportunityId'>) => keys.opportunity(quote.opportunityId).pk;
 
 /** R13/R14: the quote and its first timeline entry; the opportunity must exist. */
-export const recordNewQuote = async (quote: Quote, entry: TimelineEntry): Promise<void> => {
+export const recordNewQuote = async (quote: Quote, entry: TimelineEntry, requestFingerprint: string): Promise<void> => {
   const [byOpportunity] = tableDesign.indexes;
   await writeTogether(
     [
@@ -36,6 +36,7 @@ export const recordNewQuote = async (quote: Quote, entry: TimelineEntry): Promis
         [byOpportunity.partitionKey]: keys.quotesOf(quote.opportunityId),
         [byOpportunity.sortKey]: `${quote.createdAt}#${quote.id}`,
         ...quote,
+        requestFingerprint,
       }),
       timelinePut(opportunityPk(quote), entry),
     ],
@@ -43,7 +44,7 @@ export const recordNewQuote = async (quote: Quote, entry: TimelineEntry): Promis
       noOpportunity
         ? new NotFound(`No opportunity ${quote.opportunityId}`)
         : quoteExists
-          ? new Conflict(`Quote ${quote.id} exists already`)
+          ? new AlreadyRecorded(`Quote ${quote.id} exists already`)
           : undefined,
   );
 };

@@ -5,8 +5,8 @@ import type { Lead, LeadStatus } from '#domain/lead';
 import type { EngineeringReview, Opportunity, QualifiedLead } from '#domain/opportunity';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
-import { db, queryAll, writeTogether, type TransactItems } from './dynamodb';
-import { itemKind, keys, sortKeyPrefix, tableDesign } from './table-design';
+import { AlreadyRecorded, db, queryAll, writeTogether, type TransactItems } from './dynamodb';
+import { itemKind, keys, outboxIndex, sortKeyPrefix, tableDesign } from './table-design';
 
 /**
  * The sales records in the single table: leads, opportunities, their timelines and the emails
@@ -18,6 +18,8 @@ export type Item = Record<string, unknown>;
 export type Put = { Put: { TableName: string; Item: Item; ConditionExpression?: string } };
 
 const bookkeeping = new Set<string>([
+  // What a keyed create was asked (functions/http/idempotency): for replays, never shown.
+  'requestFingerprint',
   tableDesign.partitionKey,
   tableDesign.sortKey,
   tableDesign.timeToLiveAttribute,
@@ -47,25 +49,38 @@ export const timelinePut = (subjectPk: string, entry: TimelineEntry): Put =>
 /** Queued emails; the table's stream hands them to the mail delivery function. */
 export interface QueuedEmail extends OutgoingEmail {
   subjectPk: string;
-  status: 'queued' | 'sent' | 'failed';
+  status: 'queued' | 'sending' | 'retrying' | 'sent' | 'failed';
+  /** Attempts that failed for the email's own sake, or that worked; not SES's outages. */
   attempts: number;
+  /** Attempts that met a passing fault (SES throttling, a 5xx, the network): never counted as the email's fault. */
+  passingFaults?: number;
   queuedAt: string;
+  /** Set by a redrive: the retry window counts from here. */
+  retryFrom?: string;
+  nextAttemptAt?: string;
   sentAt?: string;
+  failedAt?: string;
   messageId?: string;
   lastError?: string;
 }
 
 /** An email queued under its record, in the same transaction as the change that causes it. */
-export const emailPut = (subjectPk: string, email: OutgoingEmail, now: string): Put =>
-  putNew({
-    ...keys.email(subjectPk, email.id),
+export const emailPut = (subjectPk: string, email: OutgoingEmail, now: string): Put => {
+  const key = keys.email(subjectPk, email.id);
+  // On the outbox index from the start: the retry job is the safety net under the stream.
+  const nextAttemptAt = new Date(Date.parse(now) + outboxIndex.firstAttemptGraceMillis).toISOString();
+  return putNew({
+    ...key,
+    ...outboxIndex.due(key, nextAttemptAt),
     itemType: itemKind.email,
     ...email,
     subjectPk,
     status: 'queued',
     attempts: 0,
     queuedAt: now,
+    nextAttemptAt,
   } satisfies Item & QueuedEmail);
+};
 
 export interface History {
   timeline: TimelineEntry[];
@@ -96,10 +111,20 @@ export const withHistory = async <T>(pk: string, sk: string): Promise<(History &
   };
 };
 
+/** One item by its key, read strongly consistent, as stored. */
+const readItem = async (key: { pk: string; sk: string }): Promise<Item | undefined> =>
+  (await db().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }))).Item;
+
 /** One record by its key, read strongly consistent, without the table's own attributes. */
 export const readRecord = async <T>(key: { pk: string; sk: string }): Promise<T | undefined> => {
-  const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
-  return Item ? fromItem<T>(Item) : undefined;
+  const item = await readItem(key);
+  return item ? fromItem<T>(item) : undefined;
+};
+
+/** What a keyed create of this record was asked (functions/http/idempotency), with the record. */
+export const recordedRequest = async <T>(key: { pk: string; sk: string }) => {
+  const item = await readItem(key);
+  return item && { fingerprint: item.requestFingerprint as string | undefined, record: fromItem<T>(item) };
 };
 
 /** A document (a PDF) filed with a record under its name. */
@@ -108,27 +133,27 @@ export const readDocument = async (subjectPk: string, name: string): Promise<Uin
 
 // ---- leads -------------------------------------------------------------------------------------
 
-/** R4/R5: the lead, its first timeline entry and the emails it causes, all or nothing. */
-export const recordNewLead = async (lead: Lead, entry: TimelineEntry, emails: OutgoingEmail[]): Promise<void> => {
+/**
+ * R4/R5: the lead, its first timeline entry and the emails it causes, all or nothing. The lead's
+ * id may come from an Idempotency-Key: a lead already there under it is `AlreadyRecorded`.
+ */
+export const recordNewLead = async (lead: Lead, entry: TimelineEntry, emails: OutgoingEmail[], requestFingerprint: string): Promise<void> => {
   const pk = keys.lead(lead.id).pk;
-  await writeTogether([
-    putNew({ ...keys.lead(lead.id), itemType: itemKind.lead, ...leadIndexKeys(lead), ...lead }),
-    timelinePut(pk, entry),
-    ...emails.map((email) => emailPut(pk, email, entry.at)),
-    // R1: the campaign it came from counts it.
-    ...(lead.campaignId ? [campaignCounter(lead.campaignId, 'leadCount')] : []),
-  ]);
+  await writeTogether(
+    [
+      putNew({ ...keys.lead(lead.id), itemType: itemKind.lead, ...leadIndexKeys(lead), ...lead, requestFingerprint }),
+      timelinePut(pk, entry),
+      ...emails.map((email) => emailPut(pk, email, entry.at)),
+      // R1: the campaign it came from counts it.
+      ...(lead.campaignId ? [campaignLeadPut(lead.campaignId, lead.id, 'LEAD', entry.at)] : []),
+    ],
+    ([leadExists]) => (leadExists ? new AlreadyRecorded(`Lead ${lead.id} is recorded already`) : undefined),
+  );
 };
 
-/** R1: a campaign's lead counters (see campaign-records), bumped in the lead's own transaction. */
-const campaignCounter = (campaignId: string, counter: 'leadCount' | 'qualifiedCount') => ({
-  Update: {
-    TableName: tableName(),
-    Key: keys.campaignStats(campaignId),
-    UpdateExpression: 'SET itemType = :type ADD #counter :one',
-    ExpressionAttributeNames: { '#counter': counter },
-    ExpressionAttributeValues: { ':type': itemKind.campaignStats, ':one': 1 },
-  },
+/** R1: the lead counted for its campaign (see keys.campaignLead); a second count changes nothing. */
+const campaignLeadPut = (campaignId: string, leadId: string, stage: 'LEAD' | 'QUALIFIED', at: string): Put => ({
+  Put: { TableName: tableName(), Item: { ...keys.campaignLead(campaignId, leadId, stage), itemType: itemKind.campaignLead, at } },
 });
 
 export const findLead = (id: string) => readRecord<Lead>(keys.lead(id));
@@ -241,7 +266,7 @@ export const recordQualification = async (
       }),
       ...qualified.opportunityEntries.map((entry) => timelinePut(oppPk, entry)),
       ...emails.map((email) => emailPut(oppPk, email, opportunity.createdAt)),
-      ...(lead.campaignId ? [campaignCounter(lead.campaignId, 'qualifiedCount')] : []),
+      ...(lead.campaignId ? [campaignLeadPut(lead.campaignId, lead.id, 'QUALIFIED', opportunity.createdAt)] : []),
     ],
     ([failed]) => (failed ? new Conflict(`Lead ${lead.id} was qualified meanwhile`) : undefined),
   );

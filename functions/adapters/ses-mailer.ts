@@ -3,7 +3,8 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { mailFrom } from '#functions/config';
 
 let client: SESClient | undefined;
-const ses = () => (client ??= new SESClient({}));
+// A send that hangs is a passing fault (TimeoutError), retried later, not a worker stuck until its timeout.
+const ses = () => (client ??= new SESClient({ requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 } }));
 
 export interface Envelope {
   to: string[];

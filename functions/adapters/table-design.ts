@@ -22,11 +22,14 @@
  * - an account's calls and visits (R6-R8):      pk = ACCOUNT#<id>, sk = DUE#<kind>
  * - everything due by a time (digest), sharded: gsi1pk = DUE#<0..3>, gsi1sk <= <time>~
  *   (due calls and visits, and open agenda items; closed items leave the index)
- * - a campaign and its lead counters (R1):      pk = CAMPAIGN#<id>, sk = CAMPAIGN | STATS | TL#...
+ * - a campaign with its timeline (R1):          pk = CAMPAIGN#<id>, sk = CAMPAIGN | TL#...
+ * - a campaign's leads, counted (R1):           pk = CAMPAIGN#<id>#LEADS, sk = LEAD#<leadId> | QUALIFIED#<leadId>
+ *   (one item per lead, written in the lead's own transaction: no shared counter to fight over)
  * - distributors by size (R2):                  gsi2pk = DISTRIBUTORS, gsi2sk begins_with <size>#
  * - an address off bulk mail (R2):              pk = SUPPRESSED#<email>, sk = SUPPRESSED
- * - a person's digests, one per schedule tick:  pk = PERSON#<email>, sk = DIGEST#<schedule>#<tick>
- * - idempotency records (Powertools):           pk = IDEMPOTENCY#<function>, sk = <hash>
+ * - a person's digests, one per schedule tick:  pk = PERSON#<email>, sk = DIGEST#<schedule>#<tick> | EMAIL#<id>
+ * - emails waiting for their next attempt:      gsi1pk = OUTBOX#RETRYING, gsi1sk <= <now>~ (sparse: only those)
+ * - emails given up on (the dead letters):      gsi1pk = OUTBOX#FAILED, gsi1sk = <failedAt>#<pk>#<sk>
  * - health probe:                               pk = HEALTH, sk = HEALTH (never written)
  *
  * Item collections sort the entity item before its children: the entity's sort key is its
@@ -36,7 +39,7 @@
 export const tableDesign = {
   partitionKey: 'pk',
   sortKey: 'sk',
-  /** Epoch seconds; DynamoDB deletes the item after it (idempotency records, spent link actions). */
+  /** Epoch seconds; DynamoDB deletes the item after it (spent link actions). */
   timeToLiveAttribute: 'ttl',
   indexes: [
     { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
@@ -65,7 +68,7 @@ export const itemKind = {
   dueContact: 'due-contact',
   digest: 'digest',
   campaign: 'campaign',
-  campaignStats: 'campaign-stats',
+  campaignLead: 'campaign-lead',
   suppressed: 'suppressed-address',
 } as const;
 
@@ -101,8 +104,15 @@ export const keys = {
   /** R6-R8: one item per kind of call or visit an account is due. */
   dueContact: (accountId: string, kind: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `DUE#${kind}` }),
   campaign: (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: 'CAMPAIGN' }),
-  /** R1: counters a lead and its qualification add to, for campaigns recorded or not (yet). */
-  campaignStats: (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: 'STATS' }),
+  /**
+   * R1: a lead counted for its campaign (recorded or not yet), and again when qualified. One item
+   * per lead rather than a shared counter, so concurrent leads never conflict in a transaction.
+   */
+  campaignLead: (campaignId: string, leadId: string, stage: 'LEAD' | 'QUALIFIED') => ({
+    pk: keys.campaignLeads(campaignId),
+    sk: `${stage}#${leadId}`,
+  }),
+  campaignLeads: (campaignId: string) => `CAMPAIGN#${campaignId}#LEADS`,
   /** R2: an address that gets no more bulk mail (unsubscribed, bounced, complained). */
   suppressed: (email: string) => ({ pk: `SUPPRESSED#${email.toLowerCase()}`, sk: 'SUPPRESSED' }),
   /** Distributors by size, for mailshots: gsi2pk = DISTRIBUTORS, gsi2sk = <size>#<id>. */
@@ -114,7 +124,6 @@ export const keys = {
   email: (subjectPk: string, emailId: string) => ({ pk: subjectPk, sk: `EMAIL#${emailId}` }),
   leadsByStatus: (status: string) => `LEADS#${status}`,
   owner: (email: string) => `OWNER#${email.toLowerCase()}`,
-  idempotency: (functionName: string) => `IDEMPOTENCY#${functionName}`,
 } as const;
 
 export const sortKeyPrefix = { timeline: 'TL#', email: 'EMAIL#', agenda: 'TODO#', due: 'DUE#' } as const;
@@ -139,6 +148,30 @@ export const dueIndex = {
     gsi1sk: `${dueAt}#${recordId}#${what}`,
   }),
   /** Everything due at or before `at` (ISO times sort as strings; "~" sorts after "#"). */
+  upTo: (at: string) => `${at}~`,
+} as const;
+
+/**
+ * The outbox index: an email not yet settled sorts by the time of its next attempt (spread over a
+ * few partitions, as a mailshot queues thousands at once), and one given up on by when; sent
+ * emails leave it. An email is on it from the moment it is queued, due a little later: if the
+ * stream's first attempt never happens or never finishes, the retry job still finds it.
+ */
+export const outboxIndex = {
+  name: 'gsi1',
+  partitionKey: 'gsi1pk',
+  sortKey: 'gsi1sk',
+  shards: 4,
+  retrying: (shard: number) => `OUTBOX#RETRYING#${shard}`,
+  failed: 'OUTBOX#FAILED',
+  /** How long the stream has for its first attempt before the retry job looks at an email. */
+  firstAttemptGraceMillis: 60_000,
+  /** The index keys of an email due at `at`. */
+  due: (key: { pk: string; sk: string }, at: string) => ({
+    gsi1pk: outboxIndex.retrying(dueIndex.shardOf(`${key.pk}#${key.sk}`)),
+    gsi1sk: `${at}#${key.pk}#${key.sk}`,
+  }),
+  /** Everything due at or before `at`. */
   upTo: (at: string) => `${at}~`,
 } as const;
 

@@ -71,6 +71,7 @@ const errorStatuses: Record<string, string> = {
   '413': 'Body over 64 KiB',
   '415': 'Not application/json',
   '429': 'Too many requests',
+  '503': 'A passing fault (the table or a service busy or unreachable): nothing is lost; retry after `Retry-After` seconds, with the same `Idempotency-Key`',
 };
 
 export const openApiDocument = () => {
@@ -92,6 +93,18 @@ export const openApiDocument = () => {
         required: false,
         schema: schemaOf(schema as z.ZodType),
       })),
+      ...(route.keyed
+        ? [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              description:
+                'Names the record this request creates: a retry with the same key and body answers as the first did and creates nothing; the same key with another body is a 409',
+              schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+            },
+          ]
+        : []),
     ];
     const contentTypes = route.acceptsForm
       ? ['application/json', 'application/x-www-form-urlencoded']

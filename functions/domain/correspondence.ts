@@ -25,6 +25,13 @@ export const emailPurposes = [
   'follow-up-escalation',
   'digest',
   'campaign-material',
+  'quote-step',
+  'quote-escalation',
+  'quote-lapsed',
+  'quote-to-customer',
+  'quote-follow-up',
+  'quote-returned',
+  'contract-decided',
 ] as const;
 
 /** Bulk mail: never sent to an address that unsubscribed, bounced or complained. */
@@ -38,8 +45,8 @@ export interface OutgoingEmail {
   subject: string;
   text: string;
   html: string;
-  /** Documents filed with the same record (by name), attached when the email goes. */
-  attachments?: { filename: string; contentType: string; document: string }[];
+  /** Documents filed with the same record (by name), or with `filedWith`'s, attached when the email goes. */
+  attachments?: { filename: string; contentType: string; document: string; filedWith?: string }[];
 }
 
 export interface Links {

@@ -283,7 +283,8 @@ export interface Quote {
   prepared: { qpa?: PreparedText; quote?: PreparedQuote; proposal?: PreparedText; engineering?: PreparedText };
   document?: QuoteDocument;
   signature?: Signature;
-  transmission?: { at: string; to: string; messageId: string; followUpAt: string };
+  /** R17: queued to the customer at `at`; the outbox email `emailId` says when it went. */
+  transmission?: { at: string; to: string; emailId: string; followUpAt: string };
   followUp?: { at: string; outcome: 'reminded' | 'customer-answered' };
   contract?: Contract;
   /** The workflow failed: the error's name and a short reason a person can read (see quoteFailure). */

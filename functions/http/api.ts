@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { escapeHtml } from '#domain/correspondence';
 import { Conflict, Gone, NotAllowed, NotFound } from '#domain/errors';
 import { groupsFromClaim, hasAnyRole, type Caller } from '#domain/roles';
-import { isThrottling } from '#adapters/dynamodb';
+import { isPassingFault } from '#adapters/dynamodb';
 import { findRoute, maxBodyBytes, type Route, type RouteKey } from '#functions/routes';
 import { logger } from '#functions/observability';
 
@@ -130,13 +130,6 @@ const jsonResponse = (error: unknown, event: ApiEvent): ApiResult => {
   if (error instanceof NotAllowed) return json(403, { message: error.message });
   if (error instanceof Gone) return json(410, { message: error.message });
   const name = error instanceof Error ? error.name : 'UnknownError';
-  // Powertools idempotency: the same key is in flight, or was used with another body.
-  if (name === 'IdempotencyAlreadyInProgressError') {
-    return json(409, { message: 'A request with this Idempotency-Key is still in progress' }, { 'retry-after': '1' });
-  }
-  if (name === 'IdempotencyValidationError') {
-    return json(409, { message: 'This Idempotency-Key was used with a different body' });
-  }
   // middy's body parsers: malformed JSON and forbidden keys (__proto__) are the client's fault.
   if (error && typeof error === 'object' && 'statusCode' in error && (error as { expose?: boolean }).expose) {
     const status = Number((error as { statusCode: number }).statusCode);
@@ -144,9 +137,10 @@ const jsonResponse = (error: unknown, event: ApiEvent): ApiResult => {
     if (status === 422) return json(400, { message: `Malformed request body: ${message}` });
     return json(status, { message });
   }
-  if (isThrottling(error)) {
-    logger.warn('table throttled', { routeKey: event.routeKey });
-    return json(503, { message: 'Busy; nothing was recorded. Try again shortly.' }, { 'retry-after': '1' });
+  if (isPassingFault(error)) {
+    // Names only: an SDK error's message can quote the request.
+    logger.warn('passing fault', { routeKey: event.routeKey, errorName: name });
+    return json(503, { message: 'Busy or briefly unavailable; try again shortly with the same Idempotency-Key.' }, { 'retry-after': '2' });
   }
   logger.error('unhandled fault', { routeKey: event.routeKey, errorName: name, error: error as Error });
   return json(500, { message: 'Internal error; nothing was recorded', requestId: event.requestContext?.requestId });

@@ -2,16 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { customerResponseEmail, ownerAdviceEmail } from '#domain/correspondence';
 import { logResponse } from '#domain/lead';
 import { ownerOfLead } from '#domain/ownership';
-import { findAccountOwner, recordNewLead } from '#adapters/sales-records';
+import type { Lead } from '#domain/lead';
+import { findAccountOwner, recordedRequest, recordNewLead } from '#adapters/sales-records';
+import { keys } from '#adapters/table-design';
 import { links, territories, webPage } from '#functions/config';
 import { apiRoute, json, seeOther, wantsPage } from '#http/api';
-import { idempotentByKeyHeader } from '#http/idempotency';
+import { keyedRequest, recordOnce } from '#http/idempotency';
 import { logger } from '#functions/observability';
 import { leadBody, leadFromForm } from './schemas';
 
 /** R3/R4/R5: a customer response becomes a suspect; the customer and the owning SM hear of it. */
 export const createLead = apiRoute(
-  { route: 'POST /leads', body: leadBody, fromForm: leadFromForm, around: [idempotentByKeyHeader('leads')] },
+  { route: 'POST /leads', body: leadBody, fromForm: leadFromForm },
   async ({ body, event }) => {
     // The lead form posted without JavaScript: the browser goes on to the thank-you page.
     const answer = (id: string, status: string) =>
@@ -22,19 +24,28 @@ export const createLead = apiRoute(
       logger.info('honeypot filled; nothing stored');
       return answer(randomUUID(), 'suspect');
     }
+    // The key names the lead: a retry after a lost answer finds it rather than making a second.
+    const request = keyedRequest(event, [], response);
     const distributorOwner = response.distributorId ? await findAccountOwner(response.distributorId) : undefined;
     const owner = ownerOfLead({ distributorOwner, country: response.contact.country }, territories());
-    const { lead, entry } = logResponse(
-      response,
-      { leadId: randomUUID(), entryId: randomUUID() },
-      owner,
-      new Date().toISOString(),
+    const { lead, entry } = logResponse(response, { leadId: request.id, entryId: randomUUID() }, owner, new Date().toISOString());
+    const recorded = await recordOnce(
+      request,
+      async () => {
+        await recordNewLead(
+          lead,
+          entry,
+          [customerResponseEmail(lead, randomUUID(), links()), ownerAdviceEmail(lead, randomUUID(), links())],
+          request.fingerprint,
+        );
+        logger.info('lead logged', { leadId: lead.id, channel: lead.channel, source: lead.source });
+        return lead;
+      },
+      async () => {
+        const first = await recordedRequest<Lead>(keys.lead(request.id));
+        return first && { fingerprint: first.fingerprint, answer: first.record };
+      },
     );
-    await recordNewLead(lead, entry, [
-      customerResponseEmail(lead, randomUUID(), links()),
-      ownerAdviceEmail(lead, randomUUID(), links()),
-    ]);
-    logger.info('lead logged', { leadId: lead.id, channel: lead.channel, source: lead.source });
-    return answer(lead.id, lead.status);
+    return answer(recorded.id, recorded.status);
   },
 );

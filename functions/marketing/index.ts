@@ -12,7 +12,8 @@ import { links } from '#functions/config';
 import { idPath } from '#contract/fields';
 import { apiRoute, json, Problem, type ApiResult } from '#http/api';
 import { dispatch } from '#http/dispatch';
-import { idempotentByKeyHeader } from '#http/idempotency';
+import { keyedRequest, partId } from '#http/idempotency';
+import { AlreadyRecorded } from '#adapters/dynamodb';
 import { logger } from '#functions/observability';
 import { campaignBody, materialBody, unsubscribePath } from './schemas';
 
@@ -42,8 +43,10 @@ export const getCampaign = apiRoute({ route: 'GET /campaigns/{id}', path: idPath
  * unsubscribe link; suppressed addresses are skipped. Each send goes on the distributor's timeline.
  */
 export const sendMaterial = apiRoute(
-  { route: 'POST /campaigns/{id}/materials', path: idPath, body: materialBody, around: [idempotentByKeyHeader('materials')] },
-  async ({ path, body, caller }) => {
+  { route: 'POST /campaigns/{id}/materials', path: idPath, body: materialBody },
+  async ({ path, body, caller, event }) => {
+    // The key names each email it queues: a retry queues only what the first request did not.
+    const request = keyedRequest(event, [path.id, caller!.email], body);
     const campaign = await findCampaign(path.id);
     if (!campaign) throw new NotFound(`No campaign ${path.id}`);
     const chosen: Account[] =
@@ -62,6 +65,7 @@ export const sendMaterial = apiRoute(
     const suppressed = await suppressedAmong(chosen.flatMap((d) => d.contacts.map((c) => c.email)));
     const key = await linkKey();
     let emailsQueued = 0;
+    let alreadyQueued = 0;
     let skipped = 0;
     for (const distributor of chosen) {
       const recipients = distributor.contacts.filter((c) => !suppressed.has(c.email.toLowerCase()));
@@ -72,10 +76,10 @@ export const sendMaterial = apiRoute(
           body,
           { ...contact, company: distributor.name },
           new URL(`/unsubscribe/${signUnsubscribe(key, contact.email)}`, links().appBaseUrl).toString(),
-          randomUUID(),
+          partId(request, distributor.id, contact.email.toLowerCase()),
         ),
       );
-      await recordMaterialSent(
+      const queued = await recordMaterialSent(
         distributor.id,
         {
           id: randomUUID(),
@@ -87,11 +91,19 @@ export const sendMaterial = apiRoute(
           detail: { campaignId: campaign.id, material: body.kind },
         },
         emails,
+      ).then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof AlreadyRecorded && request.keyed) return false;
+          throw error;
+        },
       );
-      emailsQueued += emails.length;
+      if (queued) emailsQueued += emails.length;
+      else alreadyQueued += emails.length;
     }
     logger.info('campaign material sent', { campaignId: campaign.id, distributors: chosen.length, emailsQueued, suppressed: skipped });
-    return json(202, { distributors: chosen.length, emailsQueued, suppressed: skipped });
+    // A retry answers as the first request did: what it queued counts, whichever request queued it.
+    return json(202, { distributors: chosen.length, emailsQueued: emailsQueued + alreadyQueued, suppressed: skipped });
   },
 );
 

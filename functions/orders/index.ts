@@ -23,14 +23,14 @@ import { systemActor } from '#domain/timeline';
 import { findAccount } from '#adapters/account-records';
 import { newAction } from '#adapters/action-records';
 import { findOrder, orderWithHistory, recordNewOrder, recordOrderChange, type OrderIntake } from '#adapters/order-records';
-import { findOpportunity } from '#adapters/sales-records';
+import { findOpportunity, recordedRequest } from '#adapters/sales-records';
 import { keys } from '#adapters/table-design';
 import { executionArnFor, startWorkflow } from '#adapters/workflow-runs';
 import { links, orderTeam, postShipmentArn, serviceDeskUrl } from '#functions/config';
 import { idPath } from '#contract/fields';
 import { apiRoute, json, Problem } from '#http/api';
 import { dispatch } from '#http/dispatch';
-import { idempotentByKeyHeader } from '#http/idempotency';
+import { keyedRequest, recordOnce } from '#http/idempotency';
 import { logger } from '#functions/observability';
 import { stepBody } from '#functions/actions/link-body';
 import { completeOrderTask } from './complete-task';
@@ -40,8 +40,10 @@ const fieldProblem = (path: string, message: string) => new Problem(400, 'Invali
 
 /** R20-R24: Sales Admin enters the PO; the order sets the rest going at once. */
 export const createOrder = apiRoute(
-  { route: 'POST /orders', body: orderBody, around: [idempotentByKeyHeader('orders')] },
-  async ({ body, caller }) => {
+  { route: 'POST /orders', body: orderBody },
+  async ({ body, caller, event }) => {
+    // The key names the order, for the person entering it.
+    const request = keyedRequest(event, [caller!.email], body);
     // The two reads are independent: one round trip, not two.
     const [customer, opportunity] = await Promise.all([
       findAccount(body.accountId),
@@ -58,7 +60,7 @@ export const createOrder = apiRoute(
       customer,
       distributor,
       body,
-      { orderId: randomUUID(), registrationId: `SR-${randomUUID().slice(0, 8).toUpperCase()}`, entryId: randomUUID() },
+      { orderId: request.id, registrationId: `SR-${randomUUID().slice(0, 8).toUpperCase()}`, entryId: randomUUID() },
       caller!.email,
       at,
     );
@@ -95,9 +97,19 @@ export const createOrder = apiRoute(
     // R22: the customer's acknowledgement.
     intake.emails.unshift(orderAcknowledgementEmail(order, randomUUID()));
     intake.order = order;
-    await recordNewOrder(intake);
-    logger.info('order received', { orderId: order.id, channel: order.routing.channel, followUps: order.routing.followUps });
-    return json(201, { id: order.id }, { location: `/orders/${order.id}` });
+    const recorded = await recordOnce(
+      request,
+      async () => {
+        await recordNewOrder(intake, request.fingerprint);
+        logger.info('order received', { orderId: order.id, channel: order.routing.channel, followUps: order.routing.followUps });
+        return order;
+      },
+      async () => {
+        const first = await recordedRequest<Order>(keys.order(request.id));
+        return first && { fingerprint: first.fingerprint, answer: first.record };
+      },
+    );
+    return json(201, { id: recorded.id }, { location: `/orders/${recorded.id}` });
   },
 );
 

@@ -2,14 +2,25 @@ import { probeTable } from '#adapters/sales-records';
 import { openApiDocument } from '#contract/openapi';
 import { apiRoute, json } from '#http/api';
 import { dispatch } from '#http/dispatch';
+import { logger } from '#functions/observability';
 
 let document: string | undefined;
 
 /** The platform Lambda: the health probe and the API's own description. */
 export const handler = dispatch({
   'GET /health': apiRoute({ route: 'GET /health' }, async () => {
-    await probeTable();
-    return json(200, { status: 'ok' });
+    // Which part is down, for a load balancer (the status) and a person (the body).
+    const table = await probeTable().then(
+      () => 'up' as const,
+      (error: unknown) => {
+        logger.warn('health: table down', { errorName: (error as Error).name });
+        return 'down' as const;
+      },
+    );
+    const parts = { table };
+    return table === 'up'
+      ? json(200, { status: 'ok', parts })
+      : json(503, { status: 'unavailable', parts }, { 'retry-after': '5' });
   }),
   'GET /openapi.json': apiRoute({ route: 'GET /openapi.json' }, async () => ({
     statusCode: 200,

@@ -4,13 +4,15 @@ import { defineQuote, openTaskFor, quoteWorkflowInput, signatureHolds, type Quot
 import { sha256 } from '#domain/document-hash';
 import { systemActor } from '#domain/timeline';
 import { findQuote, readQuoteDocument, recordContractRequested, recordNewQuote, recordQuoteProgress } from '#adapters/quote-records';
-import { findLead, findOpportunity } from '#adapters/sales-records';
+import { findLead, findOpportunity, recordedRequest } from '#adapters/sales-records';
+import { keys } from '#adapters/table-design';
+import { isPassingFault } from '#adapters/dynamodb';
 import { executionArnFor, startWorkflow } from '#adapters/workflow-runs';
 import { approvers, quoteApprovalArn, quoteLimits } from '#functions/config';
 import { idPath } from '#contract/fields';
 import { apiRoute, json } from '#http/api';
 import { dispatch } from '#http/dispatch';
-import { idempotentByKeyHeader } from '#http/idempotency';
+import { keyedRequest, recordOnce } from '#http/idempotency';
 import { logger } from '#functions/observability';
 import { completeQuoteStep } from './complete-step';
 import { stepBody } from '#functions/actions/link-body';
@@ -21,13 +23,15 @@ const runName = { quote: (id: string) => `quote-${id}`, contract: (id: string) =
 
 /** R13/R14: the SM defines the quote; the quote-approval workflow takes it from there. */
 export const startQuote = apiRoute(
-  { route: 'POST /opportunities/{id}/quotes', path: idPath, body: quoteBody, around: [idempotentByKeyHeader('quotes')] },
-  async ({ path, body, caller }) => {
+  { route: 'POST /opportunities/{id}/quotes', path: idPath, body: quoteBody },
+  async ({ path, body, caller, event }) => {
+    // The key names the quote, for this opportunity and this SM only.
+    const request = keyedRequest(event, [path.id, caller!.email], body);
     const opportunity = await findOpportunity(path.id);
     if (!opportunity) throw new NotFound(`No opportunity ${path.id}`);
     const lead = await findLead(opportunity.leadId);
     if (!lead) throw new NotFound(`The lead of opportunity ${path.id} is gone`);
-    const quoteId = randomUUID();
+    const quoteId = request.id;
     const executionArn = executionArnFor(quoteApprovalArn(), runName.quote(quoteId));
     const { quote, entry } = defineQuote(
       opportunity,
@@ -38,18 +42,34 @@ export const startQuote = apiRoute(
       caller!,
       new Date().toISOString(),
     );
-    await recordNewQuote(quote, entry);
-    await startRun(quote, runName.quote(quote.id), quoteWorkflowInput(quote));
+    const recorded = await recordOnce(
+      request,
+      async () => {
+        await recordNewQuote(quote, entry, request.fingerprint);
+        return quote;
+      },
+      async () => {
+        const first = await recordedRequest<Quote>(keys.quote(quoteId));
+        return first && { fingerprint: first.fingerprint, answer: first.record };
+      },
+    );
+    // A retry also starts the run if the first request could not (a run of that name starts once).
+    await startRun(recorded, runName.quote(recorded.id), quoteWorkflowInput(recorded));
     logger.info('quote started', { quoteId, opportunityId: opportunity.id, qpa: quote.qpa.applies });
-    return json(202, { quoteId, executionArn }, { location: `/quotes/${quoteId}` });
+    return json(202, { quoteId, executionArn: recorded.executionArn }, { location: `/quotes/${quoteId}` });
   },
 );
 
-/** The quote is recorded first; if its run cannot start, the quote says so rather than waiting forever. */
+/**
+ * The quote is recorded first. If its run cannot start for a passing fault, the request answers
+ * 503 and its retry starts it; for anything else the quote says so rather than waiting forever.
+ */
 const startRun = async (quote: Quote, name: string, input: unknown) => {
   try {
     await startWorkflow(quoteApprovalArn(), name, input);
   } catch (error) {
+    if ((error as Error).name === 'ExecutionAlreadyExists') return;
+    if (isPassingFault(error)) throw error;
     const at = new Date().toISOString();
     await recordQuoteProgress(
       quote,

@@ -23,11 +23,14 @@ import {
 } from '#domain/quote-correspondence';
 import { quoteFilename, renderQuoteDocument, sha256 } from '#domain/quote-document';
 import { systemEntry } from '#domain/timeline';
+import { stableId } from '#domain/stable-id';
+import type { EmailPurpose, OutgoingEmail } from '#domain/correspondence';
 import { newAction } from '#adapters/action-records';
 import { agendaPut } from '#adapters/agenda-records';
 import { findQuote, readQuoteDocument, recordQuoteFailed, recordQuoteProgress, recordQuoteStepAsked, storeQuoteDocument } from '#adapters/quote-records';
 import { opportunityWithHistory } from '#adapters/sales-records';
-import { sendEmail } from '#adapters/ses-mailer';
+import { queueEmail } from '#adapters/email-outbox';
+import { keys } from '#adapters/table-design';
 import { links, quoteLimits, quoteTeam } from '#functions/config';
 import { logger } from '#functions/observability';
 
@@ -69,10 +72,17 @@ const mustFind = async (quoteId: string): Promise<Quote> => {
   return quote;
 };
 
-const send = async (email: QuoteEmail, purpose: string, quote: Quote) => {
-  const messageId = await sendEmail(email);
-  logger.info('quote email sent', { quoteId: quote.id, purpose, messageId });
-  return messageId;
+/**
+ * Every quote email goes through the outbox (functions/mail/deliver.ts), filed with the
+ * opportunity, whose timeline shows it sent or failed. Its id is stable for the step (`occasion`),
+ * so a step the workflow retries queues it once.
+ */
+const send = async (email: QuoteEmail, purpose: EmailPurpose, quote: Quote, occasion: string, attachments?: OutgoingEmail['attachments']) => {
+  const id = stableId('quote-email', quote.id, purpose, occasion);
+  const { attachments: _bytes, ...message } = email;
+  await queueEmail(keys.opportunity(quote.opportunityId).pk, { id, purpose, ...message, ...(attachments ? { attachments } : {}) }, new Date().toISOString());
+  logger.info('quote email queued', { quoteId: quote.id, purpose, emailId: id });
+  return id;
 };
 
 const days = (n: number) => n * 24 * 60 * 60 * 1000;
@@ -115,7 +125,7 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
       entry('quote-step-assigned', `${taskRules[input.task].ask}: asked of ${assignee}`, { quoteId: quote.id, task: input.task }, open.askedAt),
     );
     const email = stepRequestEmail(quote, open, url, links(), quote.escalations[key] ?? 0);
-    await send({ ...email, to: [assignee] }, `ask:${input.task}`, quote);
+    await send({ ...email, to: [assignee] }, 'quote-step', quote, action.actionId);
     return { asked: assignee };
   },
 
@@ -133,7 +143,7 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
         entry('quote-lapsed', `Quote lapsed: nobody answered "${taskRules[input.task].ask}"`, { quoteId: quote.id, task: input.task }, now),
         open ? { closeStep: { key, actionId: open.actionId } } : {},
       );
-      await send(quoteLapsedEmail(quote, input.task, links()), 'lapsed', quote);
+      await send(quoteLapsedEmail(quote, input.task, links()), 'quote-lapsed', quote, key);
       throw new QuoteLapsed(`Quote ${quote.id} lapsed at ${input.task}`);
     }
     await recordQuoteProgress(
@@ -147,7 +157,7 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
       ),
       open ? { closeStep: { key, actionId: open.actionId } } : {},
     );
-    if (open) await send(escalationEmail(quote, open, quoteTeam().approvers.salesDirector, count, links()), 'escalation', quote);
+    if (open) await send(escalationEmail(quote, open, quoteTeam().approvers.salesDirector, count, links()), 'quote-escalation', quote, `${key}#${count}`);
     return { chase: count };
   },
 
@@ -175,17 +185,20 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
       throw new DocumentChanged(`Quote ${quote.id}: the document does not match its signature`);
     }
     if (quote.transmission) return { followUpAt: quote.transmission.followUpAt }; // a retried step sends nothing twice
-    const messageId = await send(
+    // The signed document goes as it is filed with the quote, and was just checked against the signature.
+    const emailId = await send(
       customerQuoteEmail(quote, { filename: quote.document.filename, content, sha256: digest! }),
       'quote-to-customer',
       quote,
+      digest!,
+      [{ filename: quote.document.filename, contentType: 'application/pdf', document: 'quote', filedWith: keys.quote(quote.id).pk }],
     );
     const at = new Date();
     const followUpAt = new Date(at.getTime() + days(quoteLimits().followUpDays)).toISOString();
     await recordQuoteProgress(
       quote,
-      { status: 'sent', transmission: { at: at.toISOString(), to: quote.customer.email, messageId, followUpAt } },
-      entry('quote-sent', `Signed quote and proposal emailed to the customer (R17)`, { quoteId: quote.id, messageId }, at.toISOString()),
+      { status: 'sent', transmission: { at: at.toISOString(), to: quote.customer.email, emailId, followUpAt } },
+      entry('quote-sent', `Signed quote and proposal queued to the customer (R17)`, { quoteId: quote.id, emailId }, at.toISOString()),
     );
     return { followUpAt };
   },
@@ -196,7 +209,7 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
     const history = await opportunityWithHistory(quote.opportunityId);
     const now = new Date().toISOString();
     const due = followUpNeeded(quote, history?.timeline ?? []);
-    if (due) await send(followUpReminderEmail(quote, links()), 'follow-up', quote);
+    if (due) await send(followUpReminderEmail(quote, links()), 'quote-follow-up', quote, quote.transmission?.at ?? 'sent');
     await recordQuoteProgress(
       quote,
       { followUp: { at: now, outcome: due ? 'reminded' : 'customer-answered' } },
@@ -222,14 +235,14 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
       { status: 'returned' },
       entry('quote-returned', `QPA rejected; quote returned to the SM: ${rejection?.reason ?? ''}`, { quoteId: quote.id }, now),
     );
-    await send(quoteReturnedEmail(quote, rejection, links()), 'returned', quote);
+    await send(quoteReturnedEmail(quote, rejection, links()), 'quote-returned', quote, rejection?.at ?? 'returned');
     return { returned: true };
   },
 
   /** R19: the SM hears the MD's decision. */
   'contract-decided': async (input) => {
     const quote = await mustFind(input.quoteId);
-    await send(contractDecidedEmail(quote, links()), 'contract-decided', quote);
+    await send(contractDecidedEmail(quote, links()), 'contract-decided', quote, quote.contract?.decision?.at ?? 'decided');
     const now = new Date().toISOString();
     await recordQuoteProgress(
       quote,

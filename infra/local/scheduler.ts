@@ -9,8 +9,8 @@ import { listen } from './ports';
  * EventBridge Scheduler's stand-in: the same expressions and time zones from functions/schedules.ts,
  * evaluated with an AWS-syntax cron parser on the zone's wall clock, on a clock that runs
  * `timeScale` times faster. A target that fails is retried, then written to a dead-letter file.
- * `POST /schedules/{name}/fire` runs one now (optionally for a given `tick`) and answers with the
- * target's result; `GET /schedules` lists each with its next run.
+ * `POST /schedules/{name}/fire` runs one now (optionally for a given `tick`, or with an `input` of
+ * its own, as `aws lambda invoke` would) and answers with the target's result; `GET /schedules` lists each with its next run.
  */
 
 type Target = (event: ScheduleEvent) => Promise<unknown>;
@@ -63,6 +63,9 @@ export const nextRun = (expression: string, timeZone: string, from: Date): Date 
   return new Date(instant);
 };
 
+/** The shortest real interval of a rate() schedule, whatever the time scale (said at start). */
+const minimumRateMillis = 1000;
+
 export const startLocalScheduler = async (options: LocalSchedulerOptions) => {
   const scale = options.timeScale ?? 1;
   const started = Date.now();
@@ -70,6 +73,7 @@ export const startLocalScheduler = async (options: LocalSchedulerOptions) => {
   const clock = () => new Date(started + (Date.now() - started) * scale);
   const timers = new Map<string, NodeJS.Timeout>();
   const nextRuns = new Map<string, Date>();
+  const running = new Set<ScheduleName>();
   let closed = false;
 
   const invoke = async (name: ScheduleName, tick: string) => {
@@ -93,16 +97,34 @@ export const startLocalScheduler = async (options: LocalSchedulerOptions) => {
     return { ok: false as const, error: lastError as Error };
   };
 
+  /** The schedule's function called directly with a payload of its own, once, as Lambda's invoke does. */
+  const invokeWith = async (name: ScheduleName, input: unknown) => {
+    try {
+      return { ok: true as const, result: await (options.targets[name] as unknown as (event: unknown) => Promise<unknown>)(input) };
+    } catch (error) {
+      return { ok: false as const, error: error as Error };
+    }
+  };
+
   const arm = (name: ScheduleName) => {
     if (closed) return;
     const schedule = options.schedules[name]!;
     const next = nextRun(schedule.expression, schedule.timeZone, clock());
     nextRuns.set(name, next);
-    const delay = Math.min(2 ** 31 - 1, Math.max(0, (next.getTime() - clock().getTime()) / scale));
+    // Sped up, a rate(1 minute) job would run every few milliseconds: rate schedules run at most
+    // once a second of real time here, and never while their previous run is still going.
+    const floor = schedule.expression.startsWith('rate(') ? minimumRateMillis : 0;
+    const delay = Math.min(2 ** 31 - 1, Math.max(floor, (next.getTime() - clock().getTime()) / scale));
     const timer = setTimeout(async () => {
       if (clock() < next) return arm(name); // a long wait re-armed in steps
+      if (running.has(name)) return arm(name);
+      running.add(name);
       arm(name);
-      await invoke(name, next.toISOString());
+      try {
+        await invoke(name, next.toISOString());
+      } finally {
+        running.delete(name);
+      }
     }, delay);
     timer.unref();
     timers.set(name, timer);
@@ -127,8 +149,9 @@ export const startLocalScheduler = async (options: LocalSchedulerOptions) => {
       if (!options.schedules[name]) return send(404, { message: `No schedule ${name}` });
       let raw = '';
       for await (const chunk of request) raw += chunk;
-      const tick = raw ? (JSON.parse(raw) as { tick?: string }).tick : undefined;
-      const outcome = await invoke(name, tick ?? clock().toISOString());
+      const { tick, input } = raw ? (JSON.parse(raw) as { tick?: string; input?: unknown }) : {};
+      // `input` stands for `aws lambda invoke --payload` on the schedule's function (the redrive).
+      const outcome = input === undefined ? await invoke(name, tick ?? clock().toISOString()) : await invokeWith(name, input);
       return outcome.ok ? send(200, outcome.result ?? {}) : send(502, { message: `${name} failed: ${outcome.error?.message}`, deadLettered: true });
     }
     send(404, { message: 'POST /schedules/{name}/fire or GET /schedules' });

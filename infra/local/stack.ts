@@ -42,6 +42,11 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   urls: { api: string; dynamodb: string; ses: string; stepFunctions: string; scheduler: string };
+  /**
+   * For the fault suite (`npm run chaos`): DynamoDB Local killed outright, as a crash would, and
+   * started again on the same port and data. Nothing else of the stack is told.
+   */
+  dynamodbFaults: { kill(): void; start(): Promise<void> };
   stop(): Promise<void>;
 }
 
@@ -68,12 +73,18 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     });
 
   try {
-    const dynamodb = await startDynamoDbLocal({
-      host,
-      port: ports.dynamodb,
-      dataDir: options.inMemory ? undefined : join(dataDir, 'dynamodb'),
-    });
-    stops.push(dynamodb.stop);
+    const dynamodbOptions = { host, port: ports.dynamodb, dataDir: options.inMemory ? undefined : join(dataDir, 'dynamodb') };
+    let dynamodb = await startDynamoDbLocal(dynamodbOptions);
+    // Its own port from here on, should the fault suite start it again.
+    dynamodbOptions.port = Number(new URL(dynamodb.endpoint).port);
+    stops.push(() => dynamodb.stop());
+    const dynamodbFaults = {
+      kill: () => process.kill(dynamodb.pid, 'SIGKILL'),
+      start: async () => {
+        await dynamodb.stop();
+        dynamodb = await startDynamoDbLocal(dynamodbOptions);
+      },
+    };
     const ses = await startSesLocal({ host, port: ports.ses });
     stops.push(ses.close);
     const region = process.env.AWS_REGION ?? 'eu-west-2';
@@ -105,6 +116,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       territories: process.env[settingNames.territories] ?? JSON.stringify(processSettingDefaults.territories),
       fallbackOwner: process.env[settingNames.fallbackOwner] ?? processSettingDefaults.fallbackOwner,
       emailMaxAttempts: process.env[settingNames.emailMaxAttempts] ?? String(processSettingDefaults.emailMaxAttempts),
+      emailRetry: process.env[settingNames.emailRetry] ?? JSON.stringify(processSettingDefaults.emailRetry),
       salesAdminEmail: process.env[settingNames.salesAdminEmail] ?? processSettingDefaults.salesAdminEmail,
       applicationEngineerEmail: process.env[settingNames.applicationEngineerEmail] ?? processSettingDefaults.applicationEngineerEmail,
       approvers: process.env[settingNames.approvers] ?? JSON.stringify(processSettingDefaults.approvers),
@@ -173,6 +185,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
     return {
       urls: { api: api.url, dynamodb: dynamodb.endpoint, ses: ses.url, stepFunctions: stepFunctions.url, scheduler: scheduler.url },
+      dynamodbFaults,
       stop,
     };
   } catch (error) {

@@ -69,6 +69,7 @@ export const startStreamPoller = (options: StreamPollerOptions): StreamPoller =>
   const retryAttempts = options.retryAttempts ?? 8;
   const idle = options.idleMillis ?? 100;
   const iterators = new Map<string, string | undefined>(); // shardId -> iterator; undefined once closed
+  const lastSequence = new Map<string, string>(); // shardId -> the last record handed on
   let running = true;
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -107,11 +108,13 @@ export const startStreamPoller = (options: StreamPollerOptions): StreamPoller =>
     const { StreamDescription } = await client.send(new DescribeStreamCommand({ StreamArn: options.streamArn }));
     for (const shard of StreamDescription?.Shards ?? []) {
       if (iterators.has(shard.ShardId!)) continue;
+      // Where this shard was left (after a lost iterator), or its oldest record.
+      const after = lastSequence.get(shard.ShardId!);
       const { ShardIterator } = await client.send(
         new GetShardIteratorCommand({
           StreamArn: options.streamArn,
           ShardId: shard.ShardId!,
-          ShardIteratorType: 'TRIM_HORIZON',
+          ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
         }),
       );
       iterators.set(shard.ShardId!, ShardIterator);
@@ -123,11 +126,13 @@ export const startStreamPoller = (options: StreamPollerOptions): StreamPoller =>
       try {
         page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
       } catch (error) {
-        // The shard was trimmed past this iterator, or it expired: start the shard again from its
-        // oldest record (the workers are idempotent, so a record seen twice changes nothing).
+        // The iterator is no good any more: trimmed past, expired, or DynamoDB Local restarted
+        // under it. The shard starts again after the last record handed on (or from its oldest:
+        // the workers are idempotent, so a record seen twice changes nothing).
+        iterators.delete(shardId);
         const name = (error as Error).name;
         if (name !== 'TrimmedDataAccessException' && name !== 'ExpiredIteratorException') throw error;
-        iterators.delete(shardId);
+        lastSequence.delete(shardId);
         continue;
       }
       iterators.set(shardId, page.NextShardIterator);
@@ -136,6 +141,8 @@ export const startStreamPoller = (options: StreamPollerOptions): StreamPoller =>
         .filter((record) => matchesFilter(options.filter, record));
       if (page.Records?.length) sawRecords = true;
       for (let i = 0; i < kept.length; i += batchSize) await deliver(kept.slice(i, i + batchSize));
+      const last = page.Records?.at(-1)?.dynamodb?.SequenceNumber;
+      if (last) lastSequence.set(shardId, last);
     }
     return sawRecords;
   };

@@ -190,7 +190,7 @@ describe('R17: the signature', () => {
 });
 
 describe('R18 and escalation clocks', () => {
-  const sent = { transmission: { at: '2026-11-10T00:00:00.000Z', to: 'a', messageId: 'm', followUpAt: '' } };
+  const sent = { transmission: { at: '2026-11-10T00:00:00.000Z', to: 'a', emailId: 'm', followUpAt: '' } };
   const activity = (at: string): TimelineEntry => ({ id: at, at, actor: 'sm@x.test', kind: 'activity', summary: 'call' });
 
   it('the SM is reminded only if nothing was logged with the customer since the quote went out', () => {

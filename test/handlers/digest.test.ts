@@ -1,5 +1,5 @@
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { SESClient } from '@aws-sdk/client-ses';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/cadence/digest';
@@ -23,8 +23,7 @@ const due = (assignee: string, accountId: string) => ({
 beforeEach(() => {
   dynamodb.reset();
   ses.reset();
-  dynamodb.on(GetCommand).resolves({});
-  dynamodb.on(PutCommand).resolves({});
+  dynamodb.on(TransactWriteCommand).resolves({});
 });
 
 describe('the digest job', () => {
@@ -35,9 +34,8 @@ describe('the digest job', () => {
       .on(QueryCommand, { ExpressionAttributeValues: { ':shard': 'DUE#0', ':upTo': `${tick}~` } })
       .resolvesOnce({ Items: [due('a@x.test', '1')], LastEvaluatedKey: { pk: 'next' }, ConsumedCapacity: { CapacityUnits: 128 } })
       .resolvesOnce({ Items: [due('a@x.test', '2'), due('b@x.test', '3')], ConsumedCapacity: { CapacityUnits: 1 } });
-    ses.on(SendRawEmailCommand).resolves({ MessageId: 'm' });
     const report = await handler({ schedule: 'weekly-digest', tick });
-    expect(report).toMatchObject({ dueItems: 3, people: 2, sent: 2, pages: 5, readCapacityUnits: 130.5 });
+    expect(report).toMatchObject({ dueItems: 3, people: 2, queued: 2, pages: 5, readCapacityUnits: 130.5 });
     expect(dynamodb.commandCalls(QueryCommand).map((c) => c.args[0].input.ExpressionAttributeValues![':shard'])).toEqual([
       'DUE#0',
       'DUE#0',
@@ -45,30 +43,32 @@ describe('the digest job', () => {
       'DUE#2',
       'DUE#3',
     ]);
-    expect(dynamodb.commandCalls(PutCommand)).toHaveLength(2);
+    expect(dynamodb.commandCalls(TransactWriteCommand)).toHaveLength(2);
   });
 
-  it('one failed email: the others go, nothing is marked for the failed one, and the run fails for a retry', async () => {
+  it('each digest goes through the outbox with its marker, in one write; SES is never called from here', async () => {
     dynamodb.on(QueryCommand).resolves({ Items: [] }).on(QueryCommand, { ExpressionAttributeValues: { ':shard': 'DUE#0', ':upTo': `${tick}~` } }).resolves({
       Items: [due('a@x.test', '1'), due('b@x.test', '2')],
     });
-    ses
-      .on(SendRawEmailCommand)
-      .rejectsOnce(Object.assign(new Error('throttled'), { name: 'Throttling' }))
-      .resolves({ MessageId: 'm' });
-    await expect(handler({ schedule: 'weekly-digest', tick })).rejects.toThrow(/1 of 2 digests not sent/);
-    const marked = dynamodb.commandCalls(PutCommand).map((c) => c.args[0].input.Item!.pk);
-    expect(marked).toHaveLength(1);
+    const report = await handler({ schedule: 'weekly-digest', tick });
+    expect(report).toMatchObject({ queued: 2, alreadyQueued: 0 });
+    const writes = dynamodb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!.map((item) => item.Put!.Item!));
+    for (const [marker, email] of writes) {
+      expect(marker).toMatchObject({ itemType: 'digest', sk: `DIGEST#weekly-digest#${tick}` });
+      expect(email).toMatchObject({ itemType: 'email', purpose: 'digest', status: 'queued', pk: marker!.pk, id: marker!.emailId });
+    }
+    expect(ses.calls()).toHaveLength(0);
   });
 
-  it('a person already sent this tick is skipped', async () => {
+  it('a person whose digest for this tick is queued already is skipped: a rerun queues nothing twice', async () => {
     dynamodb.on(QueryCommand).resolves({ Items: [] }).on(QueryCommand, { ExpressionAttributeValues: { ':shard': 'DUE#0', ':upTo': `${tick}~` } }).resolves({
       Items: [due('a@x.test', '1')],
     });
-    dynamodb.on(GetCommand).resolves({ Item: { pk: 'PERSON#a@x.test' } });
+    dynamodb.on(TransactWriteCommand).rejects(
+      Object.assign(new Error('cancelled'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] }),
+    );
     const report = await handler({ schedule: 'weekly-digest', tick });
-    expect(report).toMatchObject({ sent: 0, alreadySent: 1 });
-    expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(0);
+    expect(report).toMatchObject({ queued: 0, alreadyQueued: 1 });
   });
 
   it('an event that is not a schedule tick is refused', async () => {

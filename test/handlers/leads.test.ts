@@ -19,16 +19,17 @@ const postLead = (body: string, headers: Record<string, string> = jsonHeaders) =
   call(handler, { method: 'POST', routeKey: 'POST /leads', headers, body });
 
 describe('POST /leads stores the lead before any email can fail', () => {
-  it('writes the lead, its timeline entry, both queued emails and its campaign\'s count in one transaction', async () => {
+  it('writes the lead, its timeline entry, both queued emails and its campaign\'s count in one transaction, one round trip', async () => {
     dynamodb.on(TransactWriteCommand).resolves({});
     const { status, body, headers } = await postLead(JSON.stringify(validLead));
     expect(status).toBe(201);
     expect(body).toEqual({ id: expect.any(String), status: 'suspect' });
     expect(headers.location).toBe(`/leads/${body!.id}`);
+    expect(dynamodb.calls()).toHaveLength(1);
     const [write] = dynamodb.commandCalls(TransactWriteCommand);
     const transact = write!.args[0].input.TransactItems!;
-    // R1: the lead counts for the campaign it came from.
-    expect(transact.at(-1)!.Update).toMatchObject({ Key: { pk: 'CAMPAIGN#trade-show-2026', sk: 'STATS' }, ExpressionAttributeNames: { '#counter': 'leadCount' } });
+    // R1: the lead counts for the campaign it came from: an item of its own, no shared counter.
+    expect(transact.at(-1)!.Put!.Item).toMatchObject({ pk: 'CAMPAIGN#trade-show-2026#LEADS', sk: `LEAD#${body!.id}`, itemType: 'campaign-lead' });
     const items = transact.slice(0, -1).map((item) => item.Put!.Item!);
     expect(items.map((item) => item.itemType)).toEqual(['lead', 'timeline', 'email', 'email']);
     expect(items[0]).toMatchObject({ status: 'suspect', owner: 'sm.uk@salesflow.example', source: 'marketing-campaign' });
@@ -47,14 +48,46 @@ describe('POST /leads stores the lead before any email can fail', () => {
     expect(lead.owner).toBe('sm.partners@salesflow.example');
   });
 
-  it('a throttled table answers 503 with Retry-After, and the client may retry', async () => {
-    dynamodb.on(TransactWriteCommand).rejects(
-      Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' }),
-    );
+  it.each([
+    ['a throttled table', { name: 'ProvisionedThroughputExceededException' }],
+    ['an unreachable table', { name: 'Error', code: 'ECONNREFUSED' }],
+    ['a table 5xx', { name: 'InternalServerError', $fault: 'server' }],
+    ['a lost race in the transaction', { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'TransactionConflict' }] }],
+  ])('%s answers 503 with Retry-After, never a bare 500', async (_what, fault) => {
+    dynamodb.on(TransactWriteCommand).rejects(Object.assign(new Error('fault'), fault));
     const { status, headers, body } = await postLead(JSON.stringify(validLead));
     expect(status).toBe(503);
-    expect(headers['retry-after']).toBe('1');
-    expect(body!.message).toMatch(/nothing was recorded/);
+    expect(Number(headers['retry-after'])).toBeGreaterThan(0);
+    expect(body!.message).toMatch(/try again/);
+  });
+
+  it('a lead whose answer was lost is found again by its Idempotency-Key: one lead, the same id', async () => {
+    const key = { ...jsonHeaders, 'idempotency-key': 'form-7d1c' };
+    // The write reached the table, but its answer was lost on the way back.
+    dynamodb.on(TransactWriteCommand).rejectsOnce(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    const lost = await postLead(JSON.stringify(validLead), key);
+    expect(lost.status).toBe(503);
+    const written = dynamodb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![0]!.Put!;
+    expect(written.ConditionExpression).toBe('attribute_not_exists(pk)');
+    // The retry's write finds the lead there, and reads it back.
+    dynamodb.on(TransactWriteCommand).rejects(
+      Object.assign(new Error('cancelled'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'ConditionalCheckFailed' }] }),
+    );
+    dynamodb.on(GetCommand).resolves({ Item: written.Item });
+    const retried = await postLead(JSON.stringify(validLead), key);
+    expect(retried.status).toBe(201);
+    expect(retried.body!.id).toBe(written.Item!.id);
+    expect(dynamodb.commandCalls(TransactWriteCommand)[1]!.args[0].input.TransactItems![0]!.Put!.Item!.id).toBe(written.Item!.id);
+    // The same key with another body is refused.
+    const other = await postLead(JSON.stringify({ ...validLead, contact: { ...validLead.contact, name: 'Someone Else' } }), key);
+    expect(other.status).toBe(409);
+  });
+
+  it('an Idempotency-Key that is not plain visible text is a 400', async () => {
+    const { status, body } = await postLead(JSON.stringify(validLead), { ...jsonHeaders, 'idempotency-key': 'a b' });
+    expect(status).toBe(400);
+    expect(body!.errors[0].path).toBe('headers.idempotency-key');
+    expect(dynamodb.calls()).toHaveLength(0);
   });
 
   it('an unexpected fault is a 500 that says nothing was recorded, never a stack trace', async () => {

@@ -14,6 +14,7 @@ Object.assign(process.env, {
   [settingNames.territories]: JSON.stringify({ GB: 'sm.uk@salesflow.example' }),
   [settingNames.fallbackOwner]: 'sales.manager@salesflow.example',
   [settingNames.emailMaxAttempts]: '3',
+  [settingNames.emailRetry]: JSON.stringify({ firstDelaySeconds: 1, maxDelaySeconds: 60, windowHours: 1 }),
   [settingNames.salesAdminEmail]: 'sales.admin@salesflow.example',
   [settingNames.applicationEngineerEmail]: 'ae@salesflow.example',
   [settingNames.approvers]: JSON.stringify({

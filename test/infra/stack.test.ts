@@ -120,15 +120,22 @@ describe('the functions', () => {
     });
   });
 
-  it('only mail delivery, the quote steps and the digest may send email, and only from the configured address', () => {
+  it('only the outbox (mail delivery and its retry job) may send email, and only from the configured address', () => {
     const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
     const senders = policies.filter(([, policy]) => JSON.stringify(policy).includes('ses:Send'));
-    expect(senders.map(([id]) => id.replace(/Function.*$/, '')).sort()).toEqual(['MailDelivery', 'QuoteSteps', 'WeeklyDigest']);
+    expect(senders.map(([id]) => id.replace(/Function.*$/, '')).sort()).toEqual(['MailDelivery', 'MailRetry']);
     for (const [, policy] of senders) {
       expect(JSON.stringify(policy)).toContain('ses:FromAddress');
       // The identity has a configuration set, which SES authorizes as well.
       expect(JSON.stringify(policy)).toContain(':configuration-set/');
     }
+  });
+
+  it('an email failed for good raises an alarm to the alarm topic', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: Record<string, unknown> }[];
+    const failed = alarms.find((alarm) => alarm.Properties.MetricName === 'EmailsFailed');
+    expect(failed?.Properties).toMatchObject({ Namespace: 'salesflow', Threshold: 1, Dimensions: [{ Name: 'service', Value: 'mail' }] });
+    expect(JSON.stringify(failed?.Properties.AlarmActions)).toContain('Alarm');
   });
 
   it('the health probe cannot write', () => {
