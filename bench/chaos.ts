@@ -96,6 +96,18 @@ const startStack = async (ports: Awaited<ReturnType<typeof fixedPorts>>, dataDir
   };
 };
 
+/** A scenario's own stack, persisted under a folder of its own, stopped and removed afterwards. */
+const onOwnStack = async <T>(env: Record<string, string>, scenario: (stack: Stack) => Promise<T>): Promise<T> => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'salesflow-chaos-'));
+  const stack = await startStack(await fixedPorts(), dataDir, env);
+  try {
+    return await scenario(stack);
+  } finally {
+    await stack.local.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+};
+
 const until = async <T>(what: string, probe: () => Promise<T | undefined | false>, withinMs: number): Promise<T> => {
   const deadline = Date.now() + withinMs;
   for (;;) {
@@ -146,10 +158,8 @@ const postUntilCreated = async (stack: Stack, body: unknown, key: string, heard:
 /** DynamoDB Local killed in the middle of a burst of keyed leads, started again, every failure retried. */
 const dynamodbKilled = async (): Promise<Outcome> => {
   const count = quick ? 20 : 50;
-  const dataDir = mkdtempSync(join(tmpdir(), 'salesflow-chaos-'));
   // A minute a second: the outbox's retry job, every minute, runs every second.
-  const stack = await startStack(await fixedPorts(), dataDir, { SALESFLOW_TIME_SCALE: '60' });
-  try {
+  return onOwnStack({ SALESFLOW_TIME_SCALE: '60' }, async (stack) => {
     const requests = Array.from({ length: count }, (_, n) => ({
       key: `chaos-${runId}-${n}`,
       body: leadBody(`Chaos Kill ${runId} ${n}`, `kill.${runId}.${n}@chaos.test`),
@@ -221,10 +231,7 @@ const dynamodbKilled = async (): Promise<Outcome> => {
       figures: { ...figures, onlyErrorsWere503: errorsOnly503 },
       seconds: 0,
     };
-  } finally {
-    await stack.local.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 };
 
 /** SES unreachable for ten scaled minutes while leads, a quote and a digest are queued. */
@@ -427,9 +434,7 @@ const stackRestarted = async (): Promise<Outcome> => {
 /** Many leads for one campaign at once: each counts, none fails for the count. */
 const campaignBurst = async (): Promise<Outcome> => {
   const count = quick ? 20 : 50;
-  const dataDir = mkdtempSync(join(tmpdir(), 'salesflow-chaos-'));
-  const stack = await startStack(await fixedPorts(), dataDir, { SALESFLOW_TIME_SCALE: '1' });
-  try {
+  return onOwnStack({ SALESFLOW_TIME_SCALE: '1' }, async (stack) => {
     const marketing = await stack.token(people.marketing, 'Marketing');
     const campaign = await stack.api('POST', '/campaigns', { body: { kind: 'trade-show', name: `Chaos ${runId}`, startsOn: '2026-11-01', costGbp: 1_000 }, token: marketing });
     const answers = await Promise.all(
@@ -446,10 +451,7 @@ const campaignBurst = async (): Promise<Outcome> => {
       figures,
       seconds: 0,
     };
-  } finally {
-    await stack.local.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 };
 
 const scenarios: Record<ScenarioName, () => Promise<Outcome>> = {

@@ -57,6 +57,17 @@ export const isPassingFault = (error: unknown): boolean => {
   return false;
 };
 
+/** Runs a conditional write: whether its condition held (false), or the write failed otherwise (throws). */
+export const conditionHeld = async (write: Promise<unknown>): Promise<boolean> => {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+};
+
 /** A create found its record written already: by the same request before (a retry), or not. */
 export class AlreadyRecorded extends Error {
   override readonly name = 'AlreadyRecorded';

@@ -2,7 +2,7 @@ import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { OutgoingEmail } from '#domain/correspondence';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
-import { db, writeTogether } from './dynamodb';
+import { conditionHeld, db, writeTogether } from './dynamodb';
 import { emailPut, readRecord, timelinePut, type QueuedEmail } from './sales-records';
 import { outboxIndex } from './table-design';
 
@@ -24,11 +24,7 @@ export { readDocument } from './sales-records';
  * stable for the step, so a retried step finds it queued and queues nothing twice.
  */
 export const queueEmail = async (subjectPk: string, email: OutgoingEmail, now: string): Promise<void> => {
-  try {
-    await db().send(new PutCommand(emailPut(subjectPk, email, now).Put));
-  } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-  }
+  await conditionHeld(db().send(new PutCommand(emailPut(subjectPk, email, now).Put)));
 };
 
 /**
@@ -38,8 +34,8 @@ export const queueEmail = async (subjectPk: string, email: OutgoingEmail, now: s
  */
 export const claimEmail = async (key: Key, claim: string, now: Date, leaseMillis: number): Promise<boolean> => {
   const until = new Date(now.getTime() + leaseMillis).toISOString();
-  try {
-    await db().send(
+  return conditionHeld(
+    db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: key,
@@ -59,12 +55,8 @@ export const claimEmail = async (key: Key, claim: string, now: Date, leaseMillis
           ':retrySk': outboxIndex.due(key, until).gsi1sk,
         },
       }),
-    );
-    return true;
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
+    ),
+  );
 };
 
 /** Only the sender holding the claim settles the email, together with its timeline entry. */
@@ -187,9 +179,9 @@ export const emailsDueForRetry = async (now: Date, limit: number): Promise<Key[]
 export const failedEmails = (limit: number) => indexed(outboxIndex.failed, undefined, limit);
 
 /** Redrive: a failed email is queued for a fresh round of attempts, due at once. */
-export const requeueFailed = async (key: Key, now: string): Promise<boolean> => {
-  try {
-    await db().send(
+export const requeueFailed = (key: Key, now: string): Promise<boolean> =>
+  conditionHeld(
+    db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: key,
@@ -205,10 +197,5 @@ export const requeueFailed = async (key: Key, now: string): Promise<boolean> => 
           ':retrySk': outboxIndex.due(key, now).gsi1sk,
         },
       }),
-    );
-    return true;
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
-};
+    ),
+  );

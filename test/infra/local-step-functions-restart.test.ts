@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLocalStepFunctions, type LocalWorkflow } from '../../infra/local/step-functions';
 import { projectFile } from '../../infra/local/project';
+import { waitFor } from '../fixtures/waiting';
 
 /**
  * Workflows survive a restart of the local stack: an endpoint on a data directory is stopped while
@@ -24,15 +25,6 @@ const day = 86_400_000;
 
 type Call = { step: string; ref?: string; task?: string; approver?: string; taskToken?: string; at: number };
 
-const waitFor = async <T>(probe: () => T | undefined | Promise<T | undefined>, within = 10_000): Promise<T> => {
-  const deadline = Date.now() + within;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('gave up waiting');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const dirs: string[] = [];

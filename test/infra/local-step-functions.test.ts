@@ -15,6 +15,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startLocalStepFunctions } from '../../infra/local/step-functions';
 import { projectFile } from '../../infra/local/project';
 import { workflows } from '#functions/workflows';
+import { waitFor } from '../fixtures/waiting';
 
 /**
  * The local Step Functions endpoint, driven by the AWS SDK as the handlers will drive it, with a
@@ -61,15 +62,6 @@ beforeEach(() => {
   steps.length = 0;
 });
 
-const waitFor = async <T>(probe: () => T | undefined | Promise<T | undefined>, within = 10_000): Promise<T> => {
-  const deadline = Date.now() + within;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('gave up waiting');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
 const askedFor = (ref: string) => waitFor(() => steps.find((s) => s.step === 'ask' && s.ref === ref));
 const settledOn = (client: SFNClient, executionArn: string) =>
   waitFor(async () => {
