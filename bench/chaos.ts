@@ -323,8 +323,10 @@ const sesDown = async (): Promise<Outcome> => {
 const stackRestarted = async (): Promise<Outcome> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'salesflow-chaos-'));
   const ports = await fixedPorts();
-  const dayScale = quick ? 2 : 1; // days per real second
-  const shippedDaysAgo = quick ? 6 : 4;
+  // A day a real second; shipped a day ago, so day 14 is due well after the second restart, which
+  // takes seconds (up to twelve on a loaded two-core machine).
+  const dayScale = 1;
+  const shippedDaysAgo = 1;
   const restarts: number[] = [];
   const restart = async (stack: Stack, env: Record<string, string>) => {
     const started = Date.now();
@@ -440,7 +442,10 @@ const campaignBurst = async (): Promise<Outcome> => {
     const answers = await Promise.all(
       Array.from({ length: count }, (_, n) => stack.api('POST', '/leads', { body: leadBody(`Chaos Burst ${runId} ${n}`, `burst.${runId}.${n}@chaos.test`, campaign.body.id) })),
     );
-    const report = (await stack.api('GET', `/campaigns/${campaign.body.id}`, { token: marketing })).body;
+    if (campaign.status !== 201) throw new Error(`POST /campaigns answered ${campaign.status}: ${JSON.stringify(campaign.body)}`);
+    const read = await stack.api('GET', `/campaigns/${campaign.body.id}`, { token: marketing });
+    if (read.status !== 200) throw new Error(`GET /campaigns/{id} answered ${read.status}: ${JSON.stringify(read.body)}`);
+    const report = read.body;
     const statuses = answers.map((answer) => answer.status);
     const figures = { requests: count, answers: histogram(statuses), leadCount: Number(report.leadCount) };
     return {
@@ -503,7 +508,8 @@ const runAll = async () => {
 };
 
 const report = (results: { generatedAt: string; outcomes: Outcome[] }) => {
-  const value = (figure: unknown) => (typeof figure === 'object' ? Object.entries(figure as object).map(([k, v]) => `${k}: ${v}`).join(', ') : String(figure));
+  const value = (figure: unknown) =>
+    figure && typeof figure === 'object' ? Object.entries(figure).map(([k, v]) => `${k}: ${v}`).join(', ') : String(figure);
   return [
     '# The fault suite',
     '',
