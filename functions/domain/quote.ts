@@ -42,6 +42,12 @@ export interface QuoteLimits {
   linkValidDays: number;
   /** How many times a person is chased before the quote lapses. */
   maxEscalations: number;
+  /**
+   * R15-R17: days a person has to answer a step before they are chased. The workflow's timeout is
+   * built from the default (statemachines/quote-approval.ts, `npm run workflows`), so a deployed
+   * state machine does not follow a setting: the steps function reads the default too.
+   */
+  chaseAfterDays: number;
 }
 
 export const defaultQuoteLimits: QuoteLimits = {
@@ -51,6 +57,7 @@ export const defaultQuoteLimits: QuoteLimits = {
   followUpDays: 7,
   linkValidDays: 7,
   maxEscalations: 2,
+  chaseAfterDays: 3,
 };
 
 /** Who approves a QPA, by position; the people are configuration. */

@@ -23,14 +23,15 @@ import { logger } from '#functions/observability';
  * in one transaction. A step retried after it succeeded finds its work done and does nothing.
  */
 
-const stepInput = z.discriminatedUnion('step', [
+/** Every Payload of statemachines/post-shipment.asl.json parses with this (test/infra/workflow-charts.test.ts). */
+export const stepInput = z.discriminatedUnion('step', [
   z.object({ step: z.literal('skip'), orderId: z.string() }),
   z.object({ step: z.literal('two-week-check'), orderId: z.string() }),
   z.object({ step: z.literal('ask-equipment-check'), orderId: z.string(), taskToken: z.string().min(1) }),
   z.object({ step: z.literal('escalate-equipment-check'), orderId: z.string() }),
   z.object({ step: z.literal('fail'), orderId: z.string(), failure: z.object({ Error: z.string(), Cause: z.string().optional() }) }),
 ]);
-type StepInput = z.infer<typeof stepInput>;
+export type StepInput = z.infer<typeof stepInput>;
 
 /** R26: the SM's manager hears of an unanswered check this many times before it is left overdue. */
 const maxEscalations = 2;

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import {
   assigneeOf,
+  defaultQuoteLimits,
   escalationOutcome,
   followUpNeeded,
   quoteFailure,
@@ -52,7 +53,8 @@ class DocumentChanged extends Error {
 
 const approverPosition = z.enum(['salesDirector', 'finance', 'managingDirector']);
 const task = z.enum(quoteTasks);
-const stepInput = z.discriminatedUnion('step', [
+/** Every Payload of statemachines/quote-approval.asl.json parses with this (test/infra/workflow-charts.test.ts). */
+export const stepInput = z.discriminatedUnion('step', [
   z.object({ step: z.literal('ask'), quoteId: z.string(), task, approver: approverPosition.optional(), taskToken: z.string().min(1) }),
   z.object({ step: z.literal('escalate'), quoteId: z.string(), task, approver: approverPosition.optional() }),
   z.object({ step: z.literal('compose'), quoteId: z.string() }),
@@ -62,7 +64,7 @@ const stepInput = z.discriminatedUnion('step', [
   z.object({ step: z.literal('contract-decided'), quoteId: z.string() }),
   z.object({ step: z.literal('fail'), quoteId: z.string(), failure: z.object({ Error: z.string(), Cause: z.string().optional() }) }),
 ]);
-type StepInput = z.infer<typeof stepInput>;
+export type StepInput = z.infer<typeof stepInput>;
 
 const entry = systemEntry;
 
@@ -113,7 +115,8 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
       assignee,
       actionId: action.actionId,
       askedAt: now.toISOString(),
-      dueBy: new Date(now.getTime() + days(3)).toISOString(),
+      // The state machine's timeout, which is built from the default (not from the setting).
+      dueBy: new Date(now.getTime() + days(defaultQuoteLimits.chaseAfterDays)).toISOString(),
     };
     // The record first: a link in an inbox must always name an action that exists.
     await recordQuoteStepAsked(
