@@ -241,5 +241,5 @@ export const routeKey = (route: Pick<Route, 'method' | 'path'>): string => `${ro
 
 export const findRoute = (key: string): Route | undefined => routes.find((route) => routeKey(route) === key);
 
-/** Largest request body any route accepts (API.md: 413 above 64 KiB). */
+/** Largest request body any route accepts (docs/api.md: 413 above 64 KiB). */
 export const maxBodyBytes = 64 * 1024;

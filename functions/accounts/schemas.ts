@@ -4,7 +4,7 @@ import { emailAddress, nameText, phone, recordId } from '#contract/fields';
 
 export const contact = z.strictObject({ name: nameText(), email: emailAddress, phone: phone.optional() });
 
-/** A customer or a distributor (API.md "Account, order and shipment bodies"). */
+/** A customer or a distributor (docs/api.md, "Accounts and orders"). */
 export const accountBody = z
   .strictObject({
     kind: z.enum(accountKinds),

@@ -15,7 +15,7 @@ import { findRoute, maxBodyBytes, type Route, type RouteKey } from '#functions/r
 import { logger } from '#functions/observability';
 
 /**
- * The one way an API route is built: the contract of API.md (JSON errors naming fields by path,
+ * The one way an API route is built: the contract of docs/api.md (JSON errors naming fields by path,
  * 400/401/403/404/409/413/415, never a 5xx for what a client sent) lives here once, and each
  * route says only what it reads and what it does.
  */
@@ -28,7 +28,7 @@ export interface FieldError {
   message: string;
 }
 
-/** A refusal the client should hear about, with the status API.md gives it. */
+/** A refusal the client should hear about, with the status docs/api.md gives it. */
 export class Problem extends Error {
   constructor(
     readonly status: number,
@@ -112,7 +112,7 @@ const problemPage = (status: number, message: string, errors: FieldError[] | und
   return { statusCode: status, headers: htmlHeaders, body };
 };
 
-/** Maps anything thrown to the response API.md promises; unknown faults are 500s, and logged. */
+/** Maps anything thrown to the response docs/api.md promises; unknown faults are 500s, and logged. */
 const toResponse = (error: unknown, event: ApiEvent): ApiResult => {
   const answer = jsonResponse(error, event);
   if (!wantsPage(event) || answer.statusCode === undefined || answer.statusCode < 400) return answer;

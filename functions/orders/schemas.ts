@@ -3,7 +3,7 @@ import { orderTasks } from '#domain/order';
 import { isoDateTime, multiLineText, nameText, recordId, referenceId, text } from '#contract/fields';
 import { contact } from '#functions/accounts/schemas';
 
-/** R20: a PO or signed contract, as Sales Admin enters it (API.md). */
+/** R20: a PO or signed contract, as Sales Admin enters it (docs/api.md). */
 export const orderLine = z.strictObject({
   sku: referenceId,
   description: text(500),

@@ -29,7 +29,7 @@ export class ApiFunction extends SalesflowFunction {
       if (route.access.public) {
         Validations.of(httpRoute!).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason: `Public by design (API.md): ${route.summary}`,
+          reason: `Public by design (docs/api.md): ${route.summary}`,
         });
       }
     }

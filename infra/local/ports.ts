@@ -1,4 +1,4 @@
-/** API.md's local endpoints; each port can be moved by its variable. */
+/** docs/api.md's local endpoints; each port can be moved by its variable. */
 export const localPorts = {
   api: Number(process.env.SALESFLOW_API_PORT ?? 3000),
   dynamodb: Number(process.env.SALESFLOW_DYNAMODB_PORT ?? 8000),

@@ -9,7 +9,7 @@ const valid = {
 };
 const json = { 'content-type': 'application/json' };
 
-/** API.md's errors, over HTTP, against the real stack: each refused with its status, nothing written. */
+/** docs/api.md's refusals, over HTTP, against the real stack: each refused with its status, nothing written. */
 describe('the public lead form assumes hostile input', () => {
   let before: number;
 
