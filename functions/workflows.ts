@@ -2,8 +2,8 @@
  * The Step Functions workflows: each ASL file under statemachines/ and the functions its
  * `${Name}` definition substitutions stand for. The CDK stack deploys each file with
  * DefinitionBody.fromFile and these substitutions; the local Step Functions endpoint runs the
- * same file with the same handlers in process.
-
+ * same file with the same handlers in process. Each file is generated from its chart
+ * (statemachines/<name>.ts, `npm run workflows`): edit the chart, not the JSON.
  */
 export interface Workflow {
   /** The ASL file, relative to the project root. */

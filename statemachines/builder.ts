@@ -13,6 +13,7 @@ export interface Definition {
   States: States;
 }
 
+/** In seconds, as ASL counts time. */
 export const days = (n: number) => n * 24 * 60 * 60;
 
 /** A passing fault (throttling, a timeout, a redeploy) is retried: 2 s, 4 s, 8 s. */

@@ -76,3 +76,19 @@ describe('a person in the quote workflow', () => {
     expect(new Set(asks.map(([, task]) => task.TimeoutSeconds))).toEqual(new Set([days(defaultQuoteLimits.chaseAfterDays)]));
   });
 });
+
+describe('a step that keeps failing', () => {
+  it.each(Object.keys(workflows) as WorkflowName[])('%s: is retried on passing faults, then recorded on its record and the run fails', (name) => {
+    const { States } = charts[name];
+    for (const [state, task] of tasksOf(States)) {
+      expect(task.Retry, state).toContainEqual({ ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 3 });
+    }
+    // Outside a Map or Parallel, every step but the recording itself ends there; the branches' own states catch for theirs.
+    const outside = Object.entries(States).filter(([state, s]) => ['Task', 'Map', 'Parallel'].includes(String(s.Type)) && state !== 'Record the failure');
+    for (const [state, s] of outside) {
+      expect((s.Catch as { ErrorEquals: string[]; Next: string }[]).at(-1), state).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'Record the failure' });
+    }
+    expect(States['Record the failure']).toMatchObject({ Next: 'Failed' });
+    expect(States.Failed).toMatchObject({ Type: 'Fail' });
+  });
+});
