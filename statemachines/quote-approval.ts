@@ -14,8 +14,11 @@ type Task = Extract<StepInput, { step: 'ask' }>['task'];
 const recordTheFailure = [onAnyFailure('Record the failure')];
 const lapsed = on('Quote.Lapsed', 'Lapsed');
 
-/** Work on the quote; a signed document whose bytes changed (Quote.DocumentChanged) is never retried. */
-const quoteStep = (step: StepInput['step'], next: string | undefined, options: Parameters<typeof lambdaStep>[2] = {}, fields = {}) =>
+/**
+ * Work on the quote, then `next` (without it, the run ends there); a signed document whose bytes
+ * changed (Quote.DocumentChanged) is never retried.
+ */
+const quoteStep = (step: StepInput['step'], next?: string, options: Parameters<typeof lambdaStep>[2] = {}, fields = {}) =>
   lambdaStep(step, next ? { next } : { end: true }, { meaningful: ['Quote.DocumentChanged'], catches: recordTheFailure, ...options }, fields);
 
 /**
@@ -109,14 +112,14 @@ export const quoteApproval: Definition = {
       resultPath: '$.transmission',
     }),
     'Until the follow-up is due': waitUntil('$.transmission.followUpAt', 'Follow-up reminder', 'R18'),
-    'Follow-up reminder': quoteStep('follow-up', undefined),
+    'Follow-up reminder': quoteStep('follow-up'),
     'Return the quote to the SM': quoteStep('return-to-sm', 'Returned to the SM'),
     'Returned to the SM': succeed(),
     Lapsed: succeed('Nobody answered after every chase; the quote says so and the SM was told'),
 
     // R19: a run named contract-<quoteId> starts here, from the first Choice.
     ...personStep('approve-contract', { who: 'MD negotiates and approves the contract', chase: 'Chase the MD', next: "Tell the SM the MD's decision", answer: '$.answer' }),
-    "Tell the SM the MD's decision": quoteStep('contract-decided', undefined),
+    "Tell the SM the MD's decision": quoteStep('contract-decided'),
 
     'Record the failure': quoteStep('fail', 'Failed', { catches: [] }, { 'failure.$': '$.failure' }),
     Failed: fail('Quote.Failed', 'A step kept failing; the quote shows it as failed'),
