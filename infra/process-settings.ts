@@ -4,8 +4,8 @@ import { defaultEmailRetry } from '#functions/config';
 
 /**
  * The business settings both places start from: who the mail comes from, which SM owns which
- * territory, where Engineering is reached. The CDK stack takes overrides from cdk.json context
- * (`salesflow:settings`); the local stack from the environment.
+ * territory, where Engineering is reached. The CDK stack takes overrides from the stage's file
+ * (infra/stages/<stage>.json); the local stack from the environment.
  */
 export const processSettingDefaults = {
   mailFrom: 'sales@salesflow.example',

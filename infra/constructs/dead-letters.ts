@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -21,6 +21,8 @@ export class DeadLetters extends Construct {
       retentionPeriod: Duration.days(14),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
+      // What waits here is work not yet done: a redeploy must not drop it.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     const alarm = new Alarm(this, 'Waiting', {
       alarmDescription: `${props.description}: gave up and waits on the dead-letter queue`,

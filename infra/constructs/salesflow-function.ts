@@ -30,6 +30,7 @@ export const projectRoot = join(import.meta.dirname, '..', '..');
 export class SalesflowFunction extends Construct {
   readonly function: NodejsFunction;
   readonly errorsAlarm: Alarm;
+  readonly throttlesAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: SalesflowFunctionProps) {
     super(scope, id);
@@ -77,5 +78,15 @@ export class SalesflowFunction extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
     this.errorsAlarm.addAlarmAction(new SnsAction(props.alarmTopic));
+    // The account's concurrency ran out: requests refused, events delayed.
+    this.throttlesAlarm = new Alarm(this, 'Throttles', {
+      alarmDescription: `${props.description}: Lambda throttled it (the account's concurrency ran out)`,
+      metric: this.function.metricThrottles({ period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.throttlesAlarm.addAlarmAction(new SnsAction(props.alarmTopic));
   }
 }

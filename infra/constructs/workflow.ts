@@ -44,7 +44,8 @@ export class Workflow extends Construct {
     const logGroup = new LogGroup(this, 'Logs', {
       // Step Functions wants its log groups under /aws/vendedlogs/ to keep the resource policy small.
       logGroupName: `/aws/vendedlogs/states/${props.stateMachineName}`,
-      retention: RetentionDays.THREE_MONTHS,
+      // A run's events are its audit trail (who approved what, when): kept a year.
+      retention: RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.stateMachine = new StateMachine(this, 'StateMachine', {
@@ -58,6 +59,8 @@ export class Workflow extends Construct {
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,
     });
+    // Runs wait months for a person; deleting the machine would end them.
+    this.stateMachine.applyRemovalPolicy(RemovalPolicy.RETAIN);
     // A definition from a file says nothing the CDK can read: grant its functions explicitly.
     for (const fn of Object.values(props.functions)) {
       fn.grantInvoke(this.stateMachine);

@@ -9,16 +9,22 @@ import { workers } from '#functions/workers';
 import { schedules } from '#functions/schedules';
 import { workflows, type WorkflowName } from '#functions/workflows';
 import { projectFile } from '../../infra/local/project';
-import { AwsSolutionsChecks } from '../../infra/nag';
+import { AwsSolutionsChecks, ControlTowerChecks } from '../../infra/nag';
 import { SalesflowStack } from '../../infra/salesflow-stack';
+import { directoryIndexCode } from '../../infra/constructs/web-forms';
+import { processSettingDefaults } from '../../infra/process-settings';
 
 let template: Template;
 
 beforeAll(() => {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': ['**'] } });
-  const stack = new SalesflowStack(app, 'Salesflow', { env: { account: '111111111111', region: 'eu-west-2' } });
-  // cdk-nag v3 runs as a validation plugin: any finding not acknowledged with a reason fails synth.
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const stack = new SalesflowStack(app, 'Salesflow', {
+    env: { account: '111111111111', region: 'eu-west-2' },
+    alarmEmail: 'it.operations@acme-instruments.co.uk',
+  });
+  // cdk-nag and cfn-guard (Control Tower rules) run as validation plugins: any finding not
+  // acknowledged with a reason fails synth.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ControlTowerChecks());
   app.synth();
   template = Template.fromStack(stack);
 }, 120_000);
@@ -309,5 +315,117 @@ describe('the web forms', () => {
     });
     const [leads] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('lead intake') } }));
     expect(JSON.stringify(leads!.Properties.Environment.Variables.SALESFLOW_WEB_BASE_URL)).toContain('DomainName');
+  });
+});
+
+type Resources = Record<string, { Type: string; Properties: any; DependsOn?: string[]; DeletionPolicy?: string }>;
+const resourcesOf = (type: string) => Object.entries(template.findResources(type) as Resources);
+const policiesOf = (idPrefix: string) => resourcesOf('AWS::IAM::Policy').filter(([id]) => id.startsWith(idPrefix));
+
+describe('the first deploy (issue 14)', () => {
+  it('creates the routes before the stage that throttles them', () => {
+    const [[, stage]] = resourcesOf('AWS::ApiGatewayV2::Stage') as [[string, Resources[string]]];
+    const throttled = Object.keys(stage.Properties.RouteSettings);
+    expect(throttled.length).toBe(routes.filter((route) => route.throttle).length);
+    const routeIds = Object.fromEntries(resourcesOf('AWS::ApiGatewayV2::Route').map(([id, route]) => [route.Properties.RouteKey, id]));
+    for (const key of throttled) expect(stage.DependsOn, key).toContain(routeIds[key]);
+  });
+
+  it('serves a folder address (/app/) its index.html through a CloudFront Function', () => {
+    const [[functionId, fn]] = resourcesOf('AWS::CloudFront::Function') as [[string, Resources[string]]];
+    expect(fn.Properties.FunctionCode).toBe(directoryIndexCode);
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({
+          FunctionAssociations: [{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [functionId, 'FunctionARN'] } }],
+        }),
+        Logging: Match.objectLike({ Bucket: Match.anyValue() }),
+      }),
+    });
+  });
+
+  it("sends from the sender's whole domain, DKIM-signed, with its own MAIL FROM, and Cognito's email through it", () => {
+    const domain = processSettingDefaults.mailFrom.split('@')[1];
+    template.hasResource('AWS::SES::EmailIdentity', {
+      Properties: Match.objectLike({
+        EmailIdentity: domain,
+        DkimSigningAttributes: { NextSigningKeyLength: 'RSA_2048_BIT' },
+        MailFromAttributes: { MailFromDomain: `bounce.${domain}` },
+      }),
+      DeletionPolicy: 'Retain',
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      EmailConfiguration: Match.objectLike({
+        EmailSendingAccount: 'DEVELOPER',
+        From: Match.stringLikeRegexp(processSettingDefaults.mailFrom),
+        SourceArn: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(`:identity/${domain}$`)])] },
+      }),
+      // PLUS's threat protection, switched on: risky sign-ins are blocked, not only logged.
+      UserPoolTier: 'PLUS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+    });
+  });
+
+  it('keeps what a destroy or a replacement would lose: groups, state machines, dead letters, the table and the pool', () => {
+    for (const type of ['AWS::Cognito::UserPoolGroup', 'AWS::StepFunctions::StateMachine', 'AWS::SQS::Queue', 'AWS::Cognito::UserPool', 'AWS::DynamoDB::GlobalTable']) {
+      const kept = resourcesOf(type);
+      expect(kept.length, type).toBeGreaterThan(0);
+      for (const [id, resource] of kept) expect(resource.DeletionPolicy, id).toBe('Retain');
+    }
+  });
+
+  it('backs the table up with AWS Backup, beyond PITR', () => {
+    const [[, selection]] = resourcesOf('AWS::Backup::BackupSelection') as [[string, Resources[string]]];
+    expect(selection.Properties.BackupSelection.Resources).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^Table/), 'Arn'] }]);
+    template.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: Match.objectLike({ BackupPlanRule: Match.arrayWith([Match.objectLike({ Lifecycle: { DeleteAfterDays: 365 * 7 } })]) }),
+    });
+  });
+
+  it('every alarm reaches the alarm topic, and the topic reaches a person', () => {
+    const [topicId] = resourcesOf('AWS::SNS::Topic').find(([, topic]) => topic.Properties.DisplayName === 'salesflow dev alarms')!;
+    const alarms = resourcesOf('AWS::CloudWatch::Alarm');
+    for (const [id, alarm] of alarms) expect(alarm.Properties.AlarmActions, id).toEqual([{ Ref: topicId }]);
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', TopicArn: { Ref: topicId } });
+  });
+
+  it('alarms on SES bounce and complaint rates, stream workers falling behind, table throttling and Lambda throttles', () => {
+    const alarms = resourcesOf('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
+    const on = (metricName: string) => alarms.filter((alarm) => alarm.MetricName === metricName || JSON.stringify(alarm.Metrics ?? []).includes(`"${metricName}"`));
+    expect(on('Reputation.BounceRate')[0]).toMatchObject({ Namespace: 'AWS/SES', Threshold: 0.05 });
+    expect(on('Reputation.ComplaintRate')[0]).toMatchObject({ Namespace: 'AWS/SES', Threshold: 0.001 });
+    expect(on('IteratorAge')).toHaveLength(Object.keys(workers).length);
+    expect(on('WriteThrottleEvents')).toHaveLength(1);
+    expect(on('ReadThrottleEvents')).toHaveLength(1);
+    const ours = resourcesOf('AWS::Lambda::Function').filter(([id]) => !/^Custom(CDKBucketDeployment|S3AutoDeleteObjects)/.test(id));
+    expect(on('Throttles')).toHaveLength(ours.length);
+  });
+
+  it('nothing may scan or write in batches, and only what takes answers back may delete', () => {
+    const policies = resourcesOf('AWS::IAM::Policy').filter(([id]) => !id.startsWith('Custom'));
+    for (const [id, policy] of policies) expect(JSON.stringify(policy), id).not.toMatch(/dynamodb:(Scan|BatchWriteItem|\*)/);
+    const deleters = policies.filter(([, policy]) => JSON.stringify(policy).includes('dynamodb:DeleteItem')).map(([id]) => id.replace(/Function.*$/, ''));
+    expect(deleters.sort()).toEqual(['ActionsApi', 'OpportunitiesApi', 'OrderSteps', 'OrdersApi', 'QuoteSteps', 'QuotesApi', 'ServiceDeskSync']);
+  });
+
+  it('SES feedback may only record suppressions, and a notice it cannot take waits on a dead-letter queue', () => {
+    const [[, policy]] = policiesOf('MailFeedback') as [[string, Resources[string]]];
+    const tableStatements = policy.Properties.PolicyDocument.Statement.filter((s: { Action: unknown }) => JSON.stringify(s.Action).includes('dynamodb:'));
+    expect(tableStatements.map((s: { Action: unknown }) => s.Action)).toEqual(['dynamodb:PutItem']);
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MailFeedbackDeadLetters'), 'Arn'] } },
+    });
+  });
+
+  it('keeps the audit trail a year: API access logs and workflow runs', () => {
+    const groups = resourcesOf('AWS::Logs::LogGroup');
+    const audit = groups.filter(([id]) => id.startsWith('ApiAccessLogs') || /^(QuoteApproval|PostShipment)Logs/.test(id));
+    expect(audit).toHaveLength(1 + Object.keys(workflows).length);
+    for (const [id, group] of audit) expect(group.Properties.RetentionInDays, id).toBe(365);
+  });
+
+  it("versions the web forms' files, so a bad deploy's pages can be put back", () => {
+    template.hasResourceProperties('AWS::S3::Bucket', { VersioningConfiguration: { Status: 'Enabled' } });
   });
 });
