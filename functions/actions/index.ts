@@ -7,7 +7,7 @@ import { dispatch } from '#http/dispatch';
 import { orderLinkStep } from '#functions/orders/link-steps';
 import { quoteLinkStep } from '#functions/quotes/link-step';
 import { stepBody, stepBodyFromForm } from './link-body';
-import { donePage, stepPage, type LinkStep } from './step-page';
+import { donePage, stepPage, stepPageCsp, type LinkStep } from './step-page';
 
 /**
  * R28: /actions/{token}, for the holder of an emailed link. GET shows what the link will do and
@@ -38,7 +38,8 @@ const spentLink: Record<Exclude<StoredAction['status'], 'open'>, string> = {
   closed: 'This step is no longer waiting for an answer: it timed out, or its workflow ended',
 };
 
-const html = (status: number, body: string): ApiResult => ({ statusCode: status, headers: htmlHeaders, body });
+// The step pages run one script of their own (times in the reader's zone), allowed by its hash.
+const html = (status: number, body: string): ApiResult => ({ statusCode: status, headers: { ...htmlHeaders, 'content-security-policy': stepPageCsp }, body });
 
 export const showAction = apiRoute({ route: 'GET /actions/{token}', path: tokenPath }, async ({ path, event }) => {
   const { step } = await stepOf(path.token);

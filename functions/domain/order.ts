@@ -276,12 +276,12 @@ export const equipmentCheckAnswer = (
 export const orderTasks = ['contract-review', 'packing', 'equipment-check', 'corrective-action'] as const;
 export type OrderTask = (typeof orderTasks)[number];
 
-/** What each step asks, as people read it. */
+/** What each step asks, as people read it (R22, R23/R24, R26; the ids stay out of the words). */
 export const orderTaskAsks: Record<OrderTask, string> = {
-  'contract-review': 'Review the contract (R22)',
-  packing: 'Print and pack the Welcome Letter and system information (R23/R24)',
-  'equipment-check': 'Is your equipment operating OK? (R26)',
-  'corrective-action': 'Close the corrective action (R26)',
+  'contract-review': 'Review the contract',
+  packing: 'Print and pack the Welcome Letter and system information',
+  'equipment-check': 'Is your equipment operating OK?',
+  'corrective-action': 'Close the corrective action',
 };
 
 /**

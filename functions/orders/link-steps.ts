@@ -53,7 +53,7 @@ const deliveryCheck = (order: Order, action: StoredAction, expiresAt: Date): Lin
   return {
     view: view(order, action, expiresAt, 'Everything received in good order?', [
       { name: 'allReceived', label: 'Was everything received in good order?', kind: 'yes-no', required: true },
-      { name: 'notes', kind: 'text', required: false },
+      { name: 'notes', label: 'Notes (what is missing or damaged, if anything)', kind: 'text', required: false },
     ]),
     complete: async (body, by) => {
       const answer = parseOr400(deliveryAnswerBody, body, [], 'request body');

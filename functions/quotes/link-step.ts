@@ -7,25 +7,21 @@ import { completeQuoteStep } from './complete-step';
 
 /** R15-R17, R19: a quote's step, as its emailed link shows and answers it. */
 
+const decision: StepField = { name: 'decision', label: 'Your decision', kind: 'choice', required: true, options: ['approve', 'reject'] };
+const reason: StepField = { name: 'reason', label: 'Reason (needed when you reject: the sales manager reads it)', kind: 'text', required: false };
+
 const fieldsOf: Record<QuoteTask, StepField[]> = {
-  'prepare-qpa': [{ name: 'text', kind: 'text', required: true }],
-  'approve-qpa': [
-    { name: 'decision', kind: 'choice', required: true, options: ['approve', 'reject'] },
-    { name: 'reason', kind: 'text', required: false },
-  ],
+  'prepare-qpa': [{ name: 'text', label: 'The case for the price: the customer, the competition, why this discount or total', kind: 'text', required: true }],
+  'approve-qpa': [decision, reason],
   'prepare-quote': [
-    { name: 'paymentTerms', kind: 'text', required: true },
-    { name: 'deliveryTerms', kind: 'text', required: true },
-    { name: 'notes', kind: 'text', required: false },
+    { name: 'paymentTerms', label: 'Payment terms', kind: 'text', required: true },
+    { name: 'deliveryTerms', label: 'Delivery terms', kind: 'text', required: true },
+    { name: 'notes', label: 'Notes', kind: 'text', required: false },
   ],
-  'engineering-assistance': [{ name: 'text', kind: 'text', required: true }],
-  'prepare-proposal': [{ name: 'text', kind: 'text', required: true }],
+  'engineering-assistance': [{ name: 'text', label: 'Your technical input for the application engineer', kind: 'text', required: true }],
+  'prepare-proposal': [{ name: 'text', label: 'The technical proposal', kind: 'text', required: true }],
   sign: [{ name: 'confirm', label: 'I have reviewed the document and sign it as it stands', kind: 'confirm', required: true }],
-  'approve-contract': [
-    { name: 'decision', kind: 'choice', required: true, options: ['approve', 'reject'] },
-    { name: 'reason', kind: 'text', required: false },
-    { name: 'terms', kind: 'text', required: false },
-  ],
+  'approve-contract': [decision, reason, { name: 'terms', label: 'Terms as negotiated', kind: 'text', required: false }],
 };
 
 const gbp = (n: number) => `£${n.toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;

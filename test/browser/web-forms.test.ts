@@ -1,7 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, linkIn, stack, stackClient, uniqueEmail } from '../integration/local-stack';
+import { daysAgo, orderJourney, orderPeople } from '../integration/order-journey';
 import { line, people, quoteJourney } from '../integration/quote-journey';
 
 /**
@@ -27,12 +29,23 @@ beforeAll(async () => {
 });
 afterAll(async () => browser?.close());
 
-/** A fresh browser profile; `done` fails the test if any page script threw, then closes it. */
-const pageIn = async (options: { javaScriptEnabled?: boolean } = {}): Promise<{ page: Page; done: () => Promise<void> }> => {
-  const context: BrowserContext = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true, baseURL: site });
+/**
+ * A fresh browser profile; `done` fails the test if any page script threw, or the browser said a
+ * field's pattern is no regular expression (it then skips that check in silence), then closes it.
+ */
+const pageIn = async (
+  options: { javaScriptEnabled?: boolean; timezoneId?: string; width?: number } = {},
+): Promise<{ page: Page; done: () => Promise<void> }> => {
+  const context: BrowserContext = await browser.newContext({
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
+    baseURL: site,
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
+    ...(options.width ? { viewport: { width: options.width, height: 844 } } : {}),
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => /pattern attribute/i.test(message.text()) && problems.push(message.text()));
   return {
     page,
     done: async () => {
@@ -43,6 +56,21 @@ const pageIn = async (options: { javaScriptEnabled?: boolean } = {}): Promise<{ 
 };
 
 const shoot = (page: Page, name: string) => page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+
+/** axe-core, evaluated in the page (a script tag would meet the page's CSP). */
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The page as it stands passes axe's WCAG 2 A and AA rules with nothing serious or critical. */
+const accessible = async (page: Page) => {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const { violations } = await (globalThis as any).axe.run((globalThis as any).document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] });
+    return violations
+      .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v: { id: string; help: string; nodes: { target: string[] }[] }) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  });
+  expect(violations, page.url()).toEqual([]);
+};
 
 const fillLeadForm = async (page: Page, fields: { name: string; email: string; company: string; country?: string; phone?: string }) => {
   await page.getByLabel('Your name').fill(fields.name);
@@ -76,11 +104,13 @@ describe('the public lead form (R3)', () => {
     const customer = uniqueEmail('web.customer');
     await page.goto('/');
     await shoot(page, '01-lead-form');
+    await accessible(page);
     await fillLeadForm(page, { name: 'Wendy Web', email: customer, company: 'Web Form Works Ltd', country: 'GB' });
     await page.getByRole('button', { name: 'Send' }).click();
     await page.waitForURL('**/thanks.html');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Thank you');
     await shoot(page, '02-thank-you');
+    await accessible(page);
 
     const literature = await eventually(async () => (await sentEmails()).find((email) => email.destination.to.some((to) => to.includes(customer))));
     expect(literature.body.text).toContain('Technical datasheet');
@@ -167,7 +197,10 @@ describe('the internal pages', () => {
     await page.getByRole('link', { name: company }).click();
     await page.waitForURL(`**/app/lead.html?id=${lead.body.id}`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe(`${company}: suspect`);
+    // Plain words, not the codes the API stores.
+    await expect.poll(() => page.locator('dl.facts').innerText()).toContain('bingo card, from a marketing campaign');
     await shoot(page, '05-lead');
+    await accessible(page);
 
     const form = page.locator('#qualify-form');
     await form.getByLabel("The prospect's business").fill('Bottling plant, three lines');
@@ -186,12 +219,14 @@ describe('the internal pages', () => {
     await expect.poll(() => page.getByRole('status').innerText()).toBe('Qualified; engineering review required');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe(`${company}: prospect`);
     await shoot(page, '06-opportunity');
+    await accessible(page);
 
     await page.getByRole('link', { name: 'Pipeline' }).click();
     const prospects = page.getByRole('region', { name: /^Prospects/ });
     await expect.poll(() => prospects.getByRole('row', { name: new RegExp(company) }).innerText()).toContain('£300,000');
     await expect.poll(() => page.getByRole('region', { name: /^Suspects/ }).getByRole('link', { name: company }).count()).toBe(0);
     await shoot(page, '07-pipeline');
+    await accessible(page);
     await done();
   });
 
@@ -211,7 +246,7 @@ describe('the internal pages', () => {
     await done();
   });
 
-  it('Sales Admin records the order on the opportunity, and Production records the shipment', async () => {
+  it('Sales Admin records the order and reviews the contract; Production packs and ships it; the follow-ups show', async () => {
     const { opportunity } = quoteJourney(client);
     const { opportunityId, company } = await opportunity({ value: 40_000 });
     const { page, done } = await pageIn();
@@ -221,7 +256,8 @@ describe('the internal pages', () => {
     await expect.poll(() => page.getByLabel('Company').inputValue()).toBe(company);
     await page.getByLabel('Contact name').fill('Bea Buyer');
     await page.getByLabel('Contact email').fill(uniqueEmail('bea'));
-    await page.getByLabel('PO number').fill(`PO-${Date.now()}`);
+    // A PO number with a slash: the browser checks it with the pattern's v flag, as it must.
+    await page.getByLabel('PO number').fill(`PO/${Date.now()}`);
     await page.getByLabel('SKU').fill('TX-200');
     await page.getByLabel('Description').fill('Inline tester');
     await page.getByLabel('Qty').fill('2');
@@ -229,22 +265,180 @@ describe('the internal pages', () => {
     await page.getByLabel('Name', { exact: true }).fill('Uma User');
     await page.getByLabel('Email', { exact: true }).fill(uniqueEmail('uma'));
     await shoot(page, '08-new-order');
+    await accessible(page);
+    // The browser's own pattern check runs: a PO number with a character the API refuses stops here.
+    expect(await page.getByLabel('PO number').evaluate((el: any) => (el.value = 'PO#1', el.validity.patternMismatch))).toBe(true);
+    await page.getByLabel('PO number').fill(`PO/${Date.now()}`);
     await page.getByRole('button', { name: 'Record the order' }).click();
     await page.waitForURL('**/app/order.html?id=*');
     await expect.poll(() => page.getByRole('status').innerText()).toBe('Order recorded');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toContain('received');
     const orderId = new URL(page.url()).searchParams.get('id')!;
+
+    // R22: Sales Admin's contract review, from the order page.
+    await page.getByLabel('Notes').first().fill('Terms as quoted');
+    await page.getByRole('button', { name: 'The contract is reviewed' }).click();
+    await expect.poll(() => page.getByRole('status').innerText()).toBe('Contract review recorded');
+    await expect.poll(() => page.locator('#contract-review').isHidden()).toBe(true);
+    await expect.poll(() => page.locator('dl.facts').innerText()).toContain(`done by ${people.salesAdmin}`);
     await done();
 
+    // Production: packs by the checklist, then ships; never offered the account page it may not read.
     const production = await pageIn();
-    await signedIn(production.page, 'production@salesflow.example', ['Production'], `/app/order.html?id=${orderId}`);
+    await signedIn(production.page, orderPeople.production, ['Production'], `/app/order.html?id=${orderId}`);
+    await expect.poll(() => production.page.locator('#packing-checklist').innerText()).toContain('2 x TX-200');
+    await expect.poll(() => production.page.getByRole('link', { name: 'The account' }).count()).toBe(0);
+    await expect.poll(() => production.page.getByRole('navigation').getByRole('link').allInnerTexts()).toEqual(['Agenda']);
+    await shoot(production.page, '09-order-to-pack');
+    await accessible(production.page);
+    await production.page.getByRole('button', { name: 'Everything is packed' }).click();
+    await expect.poll(() => production.page.getByRole('status').innerText()).toBe('Packed; ready to ship');
+    await expect.poll(() => production.page.locator('#packing').isHidden()).toBe(true);
     await production.page.getByLabel('Shipped').fill(new Date(Date.now() - 3_600_000).toISOString().slice(0, 16));
     await production.page.getByLabel('Carrier').fill('DHL');
     await production.page.getByRole('button', { name: 'Record the shipment' }).click();
-    await expect.poll(() => production.page.getByRole('status').innerText()).toBe('Shipment recorded; the post-shipment sequence is running');
+    await expect.poll(() => production.page.getByRole('status').innerText()).toBe('Shipment recorded; the follow-ups are scheduled');
     await expect.poll(() => production.page.locator('#shipment').isHidden()).toBe(true);
-    await shoot(production.page, '09-order-shipped');
+    // The follow-ups the API sends by name, each with its state and date.
+    const followUps = production.page.locator('#follow-ups');
+    await expect.poll(() => followUps.innerText()).toContain('Is the equipment operating OK?: scheduled');
+    await expect.poll(() => followUps.innerText()).toContain('Reminder to the sales manager: scheduled');
+    await shoot(production.page, '10-order-shipped');
     await production.done();
+  });
+
+  it("the SM answers the equipment check from the order page; the corrective action it opens is closed there too", async () => {
+    const journey = orderJourney(client);
+    const buyer = await journey.customer();
+    const orderId = await journey.order(buyer);
+    // Shipped 61 days ago: the workflow asks the SM at once.
+    await journey.ship(orderId, daysAgo(61));
+    await eventually(async () => ((await journey.getOrder(orderId)).tasks.some((t: { task: string }) => t.task === 'equipment-check') ? true : undefined));
+
+    const { page, done } = await pageIn();
+    await signedIn(page, orderPeople.sm, ['SalesManager'], `/app/order.html?id=${orderId}`);
+    const check = page.locator('#equipment-check-form');
+    await check.getByLabel('No').check();
+    await check.getByRole('button', { name: 'Record the answer' }).click();
+    // "No" must say what is wrong: the server's rule, shown by the field.
+    await expect.poll(() => page.locator('#notes-error').innerText()).toContain('say what is wrong');
+    await check.getByLabel('What the customer said').fill('Probe reads 5% high');
+    await shoot(page, '11-equipment-check');
+    await accessible(page);
+    await check.getByRole('button', { name: 'Record the answer' }).click();
+    await expect.poll(() => page.getByRole('status').innerText()).toBe('Answer recorded');
+    await expect.poll(() => page.locator('#corrective-action').isVisible()).toBe(true);
+    await expect.poll(() => page.locator('dl.facts').innerText()).toContain('open: Probe reads 5% high');
+
+    await page.getByLabel('How it was put right').fill('Probe recalibrated on site');
+    await page.getByRole('button', { name: 'Close the corrective action' }).click();
+    await expect.poll(() => page.getByRole('status').innerText()).toBe('Corrective action closed');
+    await expect.poll(() => page.locator('#corrective-action').isHidden()).toBe(true);
+    await expect.poll(() => page.locator('#follow-ups').innerText()).toContain('Is the equipment operating OK?: done');
+    await shoot(page, '12-corrective-action-closed');
+    await done();
+  });
+
+  it("the account page lists the account's contacts", async () => {
+    const journey = orderJourney(client);
+    const buyer = await journey.customer();
+    const { page, done } = await pageIn();
+    await signedIn(page, people.salesAdmin, ['SalesAdmin'], `/app/account.html?id=${buyer.accountId}`);
+    await expect.poll(() => page.locator('#contacts').innerText()).toContain('Paula Purchasing');
+    await expect.poll(() => page.locator('dl.facts').innerText()).toContain('Sales manager');
+    await shoot(page, '13-account');
+    await accessible(page);
+    await done();
+  });
+
+  it('the opportunity page fits a 390 px phone', async () => {
+    const { opportunity } = quoteJourney(client);
+    const { opportunityId } = await opportunity({ value: 300_000 });
+    const { page, done } = await pageIn({ width: 390 });
+    await signedIn(page, people.sm, ['SalesManager'], `/app/opportunity.html?id=${opportunityId}`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toContain('prospect');
+    await expect.poll(() => page.locator('#quote').isVisible()).toBe(true);
+    expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shoot(page, '14-opportunity-phone');
+    await done();
+  });
+});
+
+describe("every person's step on a quote, from the quote page (R13-R19)", () => {
+  it('QPA, approval, quote and proposal, signature, then the contract and the MD decision', async () => {
+    const { opportunity, quoteStatus } = quoteJourney(client);
+    const { opportunityId, company } = await opportunity({ value: 60_000 });
+    const stepBy = async (email: string, roles: string[], quoteId: string, act: (page: Page) => Promise<void>, shot?: string) => {
+      const { page, done } = await pageIn();
+      await signedIn(page, email, roles, `/app/quote.html?id=${quoteId}`);
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe(`Quote for ${company}`);
+      if (shot) {
+        await shoot(page, shot);
+        await accessible(page);
+      }
+      await act(page);
+      await expect.poll(() => page.getByRole('status').innerText()).toMatch(/^Done|^Sent/);
+      await done();
+    };
+
+    // The SM starts it on the opportunity page: 15% is over the standard discount, so a QPA.
+    const sm = await pageIn();
+    await signedIn(sm.page, people.sm, ['SalesManager'], `/app/opportunity.html?id=${opportunityId}`);
+    const form = sm.page.locator('#quote-form');
+    await form.getByLabel('SKU').first().fill('TX-200');
+    await form.getByLabel('Description').first().fill('Inline tester');
+    await form.getByLabel('Qty').first().fill('2');
+    await form.getByLabel('Unit price (£)').first().fill('20000');
+    await form.getByLabel('Discount %').first().fill('15');
+    await form.getByLabel('Proposal summary').fill('Two inline testers');
+    await form.getByRole('button', { name: 'Start the quote' }).click();
+    await sm.page.waitForURL('**/app/quote.html?id=*');
+    const quoteId = new URL(sm.page.url()).searchParams.get('id')!;
+    await sm.done();
+
+    await quoteStatus(quoteId, 'qpa-preparation');
+    await stepBy(people.salesAdmin, ['SalesAdmin'], quoteId, async (page) => {
+      await page.getByLabel('The case for the price').fill('Strategic account; competitor at 18% off');
+      await page.getByRole('button', { name: 'Send for approval' }).click();
+    }, '15-quote-prepare-qpa');
+
+    await quoteStatus(quoteId, 'awaiting-approval');
+    await stepBy(people.salesDirector, ['SalesManager'], quoteId, async (page) => {
+      await page.locator('#approve-qpa-form').getByRole('radio', { name: 'Approve' }).check();
+      await page.locator('#approve-qpa-form').getByRole('button', { name: 'Record my decision' }).click();
+    }, '16-quote-approve-qpa');
+
+    await quoteStatus(quoteId, 'in-preparation');
+    await stepBy(people.salesAdmin, ['SalesAdmin'], quoteId, async (page) => {
+      await page.getByLabel('Payment terms').fill('30 days net');
+      await page.getByLabel('Delivery terms').fill('Ex works, six weeks');
+      await page.getByRole('button', { name: 'The quote is ready' }).click();
+    });
+    await stepBy(people.applicationEngineer, ['ApplicationEngineer'], quoteId, async (page) => {
+      await page.getByLabel('The technical proposal').fill('Two TX-200 on lines 1 and 2, shared fixture');
+      await page.getByRole('button', { name: 'The proposal is ready' }).click();
+    }, '17-quote-proposal');
+
+    await quoteStatus(quoteId, 'awaiting-signature');
+    await stepBy(people.sm, ['SalesManager'], quoteId, async (page) => {
+      await page.getByLabel('I have reviewed the quote and proposal').check();
+      await page.getByRole('button', { name: 'Sign and send to the customer' }).click();
+    }, '18-quote-sign');
+
+    await quoteStatus(quoteId, 'sent');
+    await stepBy(people.sm, ['SalesManager'], quoteId, async (page) => {
+      await page.getByLabel('What the customer requires of the contract').fill('Penalty clause for late delivery');
+      await page.getByRole('button', { name: 'Send to the Managing Director' }).click();
+    });
+
+    await quoteStatus(quoteId, 'contract-negotiation');
+    await stepBy(people.md, ['ManagingDirector'], quoteId, async (page) => {
+      const decide = page.locator('#approve-contract-form');
+      await decide.getByRole('radio', { name: 'Approve' }).check();
+      await decide.getByLabel('Terms as negotiated').fill('Penalty capped at 5%');
+      await decide.getByRole('button', { name: 'Record my decision' }).click();
+    }, '19-quote-contract');
+    await quoteStatus(quoteId, 'contract-approved');
   });
 });
 
@@ -262,18 +456,33 @@ describe('the emailed link pages (R28)', () => {
     expect((await api('POST', linkIn(prepare), { body: { text: 'Strategic account' } })).status).toBe(200);
     const approval = await emailTo(people.salesDirector, company, /^Approve or reject the QPA/);
 
+    // Read in New York: the page is styled like the site, its fields named in words, its times local.
+    const reader = await pageIn({ timezoneId: 'America/New_York' });
+    await reader.page.goto(linkIn(approval));
+    await expect.poll(() => reader.page.getByRole('heading', { level: 1 }).innerText()).toContain('QPA');
+    await expect.poll(() => reader.page.getByRole('group', { name: 'Your decision' }).isVisible()).toBe(true);
+    await expect.poll(() => reader.page.getByRole('radio', { name: 'Approve' }).isVisible()).toBe(true);
+    await expect.poll(() => reader.page.getByLabel(/^Reason/).isVisible()).toBe(true);
+    expect(await reader.page.getByRole('button', { name: 'Send' }).evaluate((el: any) => el.ownerDocument.defaultView.getComputedStyle(el).backgroundColor)).toBe('rgb(11, 92, 173)');
+    const until = await reader.page.locator('time').innerText();
+    expect(until).not.toMatch(/UTC|UK time/);
+    expect(until).toMatch(/EST|EDT|GMT-[45]/);
+    await shoot(reader.page, '20-qpa-link');
+    await accessible(reader.page);
+    await reader.done();
+
     const { page, done } = await pageIn({ javaScriptEnabled: false });
     await page.goto(linkIn(approval));
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toContain('QPA');
     await expect.poll(() => page.getByText(company).isVisible()).toBe(true);
-    await shoot(page, '10-qpa-link');
+    // Without a script, the time says which zone it is in.
+    expect(await page.locator('time').innerText()).toMatch(/UK time$/);
     // Opening the link changed nothing.
     expect((await quoteStatus(started.body.quoteId, 'awaiting-approval')).status).toBe('awaiting-approval');
-    await page.getByLabel('approve').check();
+    await page.getByLabel('Approve').check();
     await page.getByLabel(/reason/i).fill('Volume justifies it');
     await page.getByRole('button', { name: 'Send' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Thank you');
-    await shoot(page, '11-qpa-approved');
+    await shoot(page, '21-qpa-approved');
     // The only approver said yes: the quote goes on to Sales Admin's preparation (R16).
     await quoteStatus(started.body.quoteId, 'in-preparation');
 

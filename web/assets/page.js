@@ -39,6 +39,45 @@ export const $ = (selector) => {
 export const formAt = (selector) => /** @type {HTMLFormElement} */ ($(selector));
 
 /**
+ * Where the header leads, and who may go there: a link only to pages whose data the viewer's
+ * roles may read or change (the API refuses the rest).
+ * @type {{ href: string, label: string, roles?: string[] }[]}
+ */
+const destinations = [
+  { href: '/app/', label: 'Pipeline', roles: ['SalesManager', 'SalesAdmin', 'ManagingDirector', 'Marketing'] },
+  { href: '/app/agenda.html', label: 'Agenda' },
+  { href: '/app/new-lead.html', label: 'Log a response', roles: ['SalesAdmin', 'SalesManager'] },
+  { href: '/app/new-order.html', label: 'Record an order', roles: ['SalesAdmin'] },
+];
+
+/** The process's codes as people say them; anything unlisted loses its hyphens. */
+const words = /** @type {Record<string, string>} */ ({
+  SalesManager: 'Sales Manager', SalesAdmin: 'Sales Admin', ApplicationEngineer: 'Application Engineer', ManagingDirector: 'Managing Director',
+  'bingo-card': 'bingo card', 'business-card': 'business card', 'web-form': 'the web form',
+  'marketing-campaign': 'a marketing campaign', 'distributor-contact': 'a distributor', 'se-phone-call': "a sales engineer's call",
+  'product-support': 'product support', 'prior-contact': 'an earlier contact',
+  'product-brochure': 'product brochure', 'technical-datasheet': 'technical datasheet', 'application-notes': 'application notes',
+  'case-studies': 'customer case studies', 'price-list': 'price list',
+  'qpa-preparation': 'price approval (QPA) being prepared', 'awaiting-approval': 'waiting for price approval', returned: 'returned to the sales manager',
+  'in-preparation': 'quote and proposal being prepared', 'awaiting-signature': "waiting for the sales manager's signature", sending: 'being sent',
+  sent: 'sent to the customer', 'contract-negotiation': 'contract with the Managing Director', 'contract-approved': 'contract approved',
+  'contract-rejected': 'contract rejected', lapsed: 'lapsed', failed: 'failed',
+  'prepare-qpa': 'Prepare the price approval (QPA)', 'approve-qpa': 'Approve or reject the price', 'prepare-quote': 'Prepare the quote',
+  'engineering-assistance': 'Help with the technical proposal', 'prepare-proposal': 'Prepare the technical proposal',
+  sign: 'Review and sign the quote', 'approve-contract': 'Negotiate and decide the contract',
+  salesDirector: 'Sales Director', finance: 'Finance', managingDirector: 'Managing Director',
+  'contract-review': 'Contract review', packing: 'Packing', 'equipment-check': 'Equipment check', 'corrective-action': 'Corrective action',
+  deliveryCheck: "Distributor's delivery check", smReminder: 'Reminder to the sales manager', equipmentCheck: 'Is the equipment operating OK?',
+  'not-applicable': 'not needed', 'not-required': 'not needed', 'to-pack': 'to pack', 'with-production': 'with Production',
+  'printed-and-packed': 'printed and packed', 'proceed-with-changes': 'proceed with changes', 'w-sales': 'W. Sales', sf: 'the SF website',
+  standard: 'standard', direct: 'direct', 'none-served-by-w-sales': 'none (served by W. Sales)',
+  'sm-call': "Sales manager's call", 'sm-visit': "Sales manager's visit", 'ae-visit': "Application engineer's visit",
+});
+
+/** A code in plain words. @param {string | undefined} code */
+export const plain = (code) => (code === undefined ? '' : words[code] ?? code.replace(/-/g, ' '));
+
+/**
  * Signs the page in, draws the header, and returns who is here.
  * @returns {import('./session.js').Session}
  */
@@ -46,13 +85,14 @@ export const internalPage = () => {
   const who = requireSession();
   const out = h('button', { type: 'button', class: 'link' }, 'Sign out');
   out.addEventListener('click', signOut);
+  const here = location.pathname;
   const nav = h(
     'nav',
     { 'aria-label': 'salesflow' },
-    h('a', { href: '/app/' }, 'Pipeline'),
-    h('a', { href: '/app/agenda.html' }, 'Agenda'),
-    h('a', { href: '/app/new-lead.html' }, 'Log a response'),
-    h('span', { class: 'who' }, `${who.email} (${who.roles.join(', ')}) `, out),
+    ...destinations
+      .filter((d) => !d.roles || hasRole(who, ...d.roles))
+      .map((d) => h('a', { href: d.href, ...(d.href === here ? { 'aria-current': 'page' } : {}) }, d.label)),
+    h('span', { class: 'who' }, `${who.email} (${who.roles.map(plain).join(', ')}) `, out),
   );
   document.body.prepend(h('a', { class: 'skip', href: '#main' }, 'Skip to content'), h('header', { class: 'site' }, nav));
   return who;
@@ -62,12 +102,19 @@ export const internalPage = () => {
 export const facts = (rows) =>
   h('dl', { class: 'facts' }, ...rows.filter(([, value]) => value !== undefined && value !== '').flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
 
+/**
+ * A summary the server wrote, without the requirement ids it files entries under ("(R25)"):
+ * records already stored carry them, and people do not speak in them.
+ * @param {string} summary
+ */
+export const spoken = (summary) => summary.replace(/\s*\(R\d+(?:[-/]R?\d+)*\)/g, '');
+
 /** A record's timeline, oldest first. @param {{ at: string, summary: string, actor?: string }[]} entries */
 export const timeline = (entries) =>
   h(
     'ol',
     { class: 'timeline' },
-    ...entries.map((entry) => h("li", {}, h("time", { datetime: entry.at }, when(entry.at)), entry.summary, entry.actor ? ` (${entry.actor})` : undefined)),
+    ...entries.map((entry) => h("li", {}, h("time", { datetime: entry.at }, when(entry.at)), spoken(entry.summary), entry.actor ? ` (${entry.actor})` : undefined)),
   );
 
 /** Says something went wrong loading the page, where the content would be. @param {{ status: number, body: any }} answer */

@@ -1,5 +1,5 @@
 // @ts-check
-import { $, activitySection, facts, h, recordPage, timeline, when } from '../page.js';
+import { $, activitySection, facts, h, plain, recordPage, timeline, when } from '../page.js';
 
 /** An account (R6-R8): its calls and visits, when due; logging one sets the next. */
 const page = await recordPage('accounts');
@@ -8,14 +8,24 @@ if (page) {
   $('#content').replaceChildren(
     h('h1', {}, account.name),
     facts([
-      ['Kind', `${account.kind}${account.size ? ` (${account.size})` : ''}`],
-      ['Owner', account.ownerEmail],
-      ['Served by', account.servedBy],
-      ['Order channel', account.orderChannel],
+      ['Kind', `${account.kind === 'distributor' ? 'Distributor' : 'Customer'}${account.size ? ` (${account.size})` : ''}`],
+      ['Sales manager', account.ownerEmail],
+      ['Served by', plain(account.servedBy)],
+      ['Orders through', plain(account.orderChannel)],
     ]),
+    h('h2', {}, 'Contacts'),
+    account.contacts?.length
+      ? h(
+          'ul',
+          { id: 'contacts' },
+          ...account.contacts.map((/** @type {any} */ c) =>
+            h('li', {}, `${c.name} `, h('a', { href: `mailto:${c.email}` }, c.email), c.phone ? `, ${c.phone}` : undefined),
+          ),
+        )
+      : h('p', {}, 'None recorded.'),
     h('h2', {}, 'Calls and visits due'),
     account.due.length
-      ? h('ul', {}, ...account.due.map((/** @type {any} */ d) => h('li', {}, `${d.kind} by ${d.assignee}: ${when(d.dueAt)}`, d.overdueByDays ? h('span', { class: 'overdue' }, ` ${d.overdueByDays} days overdue`) : undefined)))
+      ? h('ul', {}, ...account.due.map((/** @type {any} */ d) => h('li', {}, `${plain(d.kind)} by ${d.assignee}: ${when(d.dueAt)}`, d.overdueByDays ? h('span', { class: 'overdue' }, ` ${d.overdueByDays} days overdue`) : undefined)))
       : h('p', {}, 'None scheduled.'),
     h('h2', {}, 'Timeline'),
     timeline(account.timeline),

@@ -1,5 +1,5 @@
 // @ts-check
-import { $, h, internalPage, loadFailed, when } from '../page.js';
+import { $, h, internalPage, loadFailed, spoken, when } from '../page.js';
 import { api } from '../session.js';
 
 /** The signed-in person's agenda (GET /agenda), most overdue first. */
@@ -22,7 +22,7 @@ else {
             'tr',
             {},
             h('td', {}, when(item.dueAt), item.overdueByDays ? h('span', { class: 'overdue' }, ` ${item.overdueByDays} days overdue`) : undefined),
-            h('td', {}, h('a', { href: `${pages[/** @type {keyof typeof pages} */ (item.subject.kind)] ?? '/app/'}?id=${item.subject.id}` }, item.summary)),
+            h('td', {}, h('a', { href: `${pages[/** @type {keyof typeof pages} */ (item.subject.kind)] ?? '/app/'}?id=${item.subject.id}` }, spoken(item.summary))),
           ),
         ),
       ),

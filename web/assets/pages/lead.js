@@ -1,5 +1,5 @@
 // @ts-check
-import { $, activitySection, facts, formAt, h, postForm, recordPage, timeline, when } from '../page.js';
+import { $, activitySection, facts, formAt, h, plain, postForm, recordPage, timeline, when } from '../page.js';
 import { hasRole } from '../session.js';
 
 /** A lead: who, what they asked for, its timeline; the SM qualifies it (R9) and anyone logs contact. */
@@ -13,10 +13,10 @@ if (page) {
       ['Contact', `${lead.contact.name} <${lead.contact.email}>`],
       ['Phone', lead.contact.phone],
       ['Country', lead.contact.country],
-      ['Came by', `${lead.channel}, from ${lead.source}`],
+      ['Came by', `${plain(lead.channel)}, from ${plain(lead.source)}`],
       ['Interested in', lead.interest?.products?.join(', ')],
       ['Message', lead.interest?.message],
-      ['Literature', lead.literature?.join(', ')],
+      ['Literature', lead.literature?.map(plain).join(', ')],
       ['Owner', lead.owner],
       ['Logged', when(lead.createdAt)],
     ]),

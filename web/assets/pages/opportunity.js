@@ -1,5 +1,5 @@
 // @ts-check
-import { $, activitySection, facts, formAt, gbp, h, postForm, recordPage, reloadWith, timeline, when } from '../page.js';
+import { $, activitySection, facts, formAt, gbp, h, plain, postForm, recordPage, reloadWith, timeline, when } from '../page.js';
 import { hasRole } from '../session.js';
 
 /**
@@ -19,18 +19,18 @@ if (page) {
       ['Application', opp.qualification.application],
       ['Timing', opp.qualification.timing],
       ['Non-standard', opp.qualification.nonStandardRequirements ?? 'none'],
-      ['Engineering review', review.status + (review.reasons.length ? ` (${review.reasons.join('; ')})` : '')],
-      ['Engineering advice', review.advice && `${review.advice.recommendation}: ${review.advice.advice}`],
+      ['Engineering review', plain(review.status) + (review.reasons.length ? ` (${review.reasons.join('; ')})` : '')],
+      ['Engineering advice', review.advice && `${plain(review.advice.recommendation)}: ${review.advice.advice}`],
       ['Qualified', when(opp.createdAt)],
     ]),
     h('p', {}, h('a', { href: `/app/lead.html?id=${opp.leadId}` }, 'The lead it came from')),
     h('h2', {}, 'Quotes'),
     opp.quotes.length
-      ? h('ul', {}, ...opp.quotes.map((/** @type {any} */ q) => h('li', {}, h('a', { href: `/app/quote.html?id=${q.id}` }, `${gbp(q.netGbp)} net: ${q.status}`), ` (${when(q.createdAt)})`)))
+      ? h('ul', {}, ...opp.quotes.map((/** @type {any} */ q) => h('li', {}, h('a', { href: `/app/quote.html?id=${q.id}` }, `${gbp(q.netGbp)} net: ${plain(q.status)}`), ` (${when(q.createdAt)})`)))
       : h('p', {}, 'None yet.'),
     h('h2', {}, 'Orders'),
     opp.orders.length
-      ? h('ul', {}, ...opp.orders.map((/** @type {any} */ o) => h('li', {}, h('a', { href: `/app/order.html?id=${o.id}` }, `PO ${o.poNumber}: ${gbp(o.totalGbp)}`), ` (${o.status})`)))
+      ? h('ul', {}, ...opp.orders.map((/** @type {any} */ o) => h('li', {}, h('a', { href: `/app/order.html?id=${o.id}` }, `PO ${o.poNumber}: ${gbp(o.totalGbp)}`), ` (${plain(o.status)})`)))
       : h('p', {}, 'None yet.'),
     h('h2', {}, 'Timeline'),
     timeline(opp.timeline),
@@ -39,7 +39,7 @@ if (page) {
   if (review.status === 'required' && hasRole(who, 'Engineering')) {
     $('#review').hidden = false;
     const select = /** @type {HTMLSelectElement} */ ($('#r-recommendation'));
-    for (const value of ['proceed', 'proceed-with-changes', 'decline']) select.append(h('option', { value }, value));
+    for (const value of ['proceed', 'proceed-with-changes', 'decline']) select.append(h('option', { value }, plain(value)));
   }
   postForm(formAt('#review-form'), who, ['Engineering'], `/opportunities/${id}/engineering-review`, () => reloadWith('Review given; the SM has it'));
 

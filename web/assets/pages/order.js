@@ -1,30 +1,74 @@
 // @ts-check
-import { $, activitySection, facts, formAt, gbp, h, postForm, recordPage, reloadWith, timeline, when } from '../page.js';
+import { $, activitySection, facts, formAt, gbp, h, plain, postForm, recordPage, reloadWith, timeline, when } from '../page.js';
 import { hasRole } from '../session.js';
 
-/** An order (R20-R26): support registration, letters, follow-ups; Production or Sales Admin records the shipment. */
+/**
+ * An order (R20-R26): its lines, support registration, letters and follow-ups, and each person's
+ * step on it: Sales Admin's contract review (R22), Production's packing (R23/R24) and shipment,
+ * the SM's equipment check and the corrective action it may open (R26).
+ */
 const page = await recordPage('orders');
 if (page) {
   const { who, id, record: order } = page;
+  document.title = `PO ${order.poNumber} · salesflow`;
+  // GET /orders/{id} sends one state per follow-up, by name; the dates are on followUps.
+  const followUpDates = {
+    deliveryCheck: order.followUps?.deliveryCheck?.dueAt,
+    smReminder: order.followUps?.smReminder?.dueAt,
+    equipmentCheck: order.followUps?.equipmentCheck?.dueBy,
+  };
+  /** @type {[string, string][]} */
+  const followUps = Object.entries(order.followUpStates ?? {});
   $('#content').replaceChildren(
-    h('h1', {}, `PO ${order.poNumber}: ${order.status}`),
+    h('h1', {}, `PO ${order.poNumber}: ${plain(order.status)}`),
     facts([
       ['Customer', order.customer?.name],
       ['Total', gbp(order.totalGbp)],
+      ['User of the equipment', order.userContact && `${order.userContact.name} <${order.userContact.email}>`],
       ['Support registration', order.support?.registrationId],
-      ['Shipped', order.shipment ? when(order.shipment.shippedAt) : undefined],
+      ['Contract review', order.contractReview && (order.contractReview.status === 'done' ? `done by ${order.contractReview.by}, ${when(order.contractReview.at)}` : 'to do')],
+      ['Packing', order.packing && (order.packing.status === 'packed' ? `packed by ${order.packing.by}, ${when(order.packing.at)}` : 'to pack')],
+      ['Welcome Letter', order.welcomeLetter && plain(order.welcomeLetter.status)],
+      ['Shipped', order.shipment ? `${when(order.shipment.shippedAt)}${order.shipment.carrier ? ` by ${order.shipment.carrier}` : ''}` : undefined],
+      ['Corrective action', order.correctiveAction && `${order.correctiveAction.status}: ${order.correctiveAction.problem}`],
       ['Received', when(order.createdAt)],
     ]),
+    h(
+      'table',
+      {},
+      h('caption', {}, 'Lines'),
+      h('thead', {}, h('tr', {}, h('th', {}, 'Item'), h('th', { class: 'number' }, 'Qty'), h('th', { class: 'number' }, 'Unit price'))),
+      h('tbody', {}, ...order.lines.map((/** @type {any} */ l) => h('tr', {}, h('td', {}, `${l.sku}: ${l.description}`), h('td', { class: 'number' }, String(l.quantity)), h('td', { class: 'number' }, gbp(l.unitPrice))))),
+    ),
     order.opportunityId ? h('p', {}, h('a', { href: `/app/opportunity.html?id=${order.opportunityId}` }, 'The opportunity')) : '',
-    h('p', {}, h('a', { href: `/app/account.html?id=${order.accountId}` }, 'The account')),
+    // Only sales may read accounts (GET /accounts/{id}); anyone else would meet a refusal.
+    hasRole(who, 'SalesAdmin', 'SalesManager') ? h('p', {}, h('a', { href: `/app/account.html?id=${order.accountId}` }, 'The account')) : '',
     h('h2', {}, 'Follow-ups'),
-    order.followUpStates?.length
-      ? h('ul', {}, ...order.followUpStates.map((/** @type {any} */ f) => h('li', {}, `${f.kind}: ${f.state}, ${when(f.dueAt)}`)))
+    followUps.length
+      ? h('ul', { id: 'follow-ups' }, ...followUps.map(([name, state]) => h('li', {}, `${plain(name)}: ${plain(state)}`, followUpDates[/** @type {keyof typeof followUpDates} */ (name)] && state !== 'not-applicable' ? ` (by ${when(followUpDates[/** @type {keyof typeof followUpDates} */ (name)])})` : undefined)))
       : h('p', {}, 'Scheduled once the order ships.'),
     h('h2', {}, 'Timeline'),
     timeline(order.timeline),
   );
+
+  /** Shows a step's section when it waits and this viewer may do it (the API decides the same). @param {string} task @param {boolean} open @param {boolean} mine @param {string} notice */
+  const step = (task, open, mine, notice) => {
+    if (open && mine) $(`#${task}`).hidden = false;
+    postForm(formAt(`#${task}-form`), who, [], `/orders/${id}/tasks/${task}`, () => reloadWith(notice));
+  };
+  step('contract-review', order.contractReview?.status === 'open', hasRole(who, 'SalesAdmin'), 'Contract review recorded');
+  step('packing', order.packing?.status === 'to-pack', hasRole(who, 'Production', 'SalesAdmin'), 'Packed; ready to ship');
+  for (const item of order.packing?.checklist ?? []) $('#packing-checklist').append(h('li', {}, item));
+  const checkAsked = order.tasks.some((/** @type {any} */ t) => t.task === 'equipment-check') || order.followUps?.equipmentCheck?.status === 'unanswered';
+  step('equipment-check', checkAsked, who.email === order.owner, 'Answer recorded');
+  step(
+    'corrective-action',
+    order.correctiveAction?.status === 'open',
+    who.email === order.owner || hasRole(who, 'SalesAdmin', 'Engineering'),
+    'Corrective action closed',
+  );
+
   if (!order.shipment && hasRole(who, 'Production', 'SalesAdmin')) $('#shipment').hidden = false;
-  postForm(formAt('#shipment-form'), who, ['Production', 'SalesAdmin'], `/orders/${id}/shipment`, () => reloadWith('Shipment recorded; the post-shipment sequence is running'));
+  postForm(formAt('#shipment-form'), who, ['Production', 'SalesAdmin'], `/orders/${id}/shipment`, () => reloadWith('Shipment recorded; the follow-ups are scheduled'));
   activitySection(who, 'orders', id);
 }

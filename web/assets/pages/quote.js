@@ -1,26 +1,81 @@
 // @ts-check
-import { facts, gbp, h, recordPage, when, $ } from '../page.js';
+import { $, facts, formAt, gbp, h, plain, postForm, recordPage, reloadWith, when } from '../page.js';
+import { hasRole } from '../session.js';
 
-/** Where a quote stands (R13-R19): its steps, who has them, the decisions and the signature. */
+/**
+ * Where a quote stands (R13-R19): its lines, its steps and who has them, the decisions and the
+ * signature; and the viewer's own step, done here rather than only from the emailed link (R28).
+ */
 const page = await recordPage('quotes');
 if (page) {
-  const { record: quote } = page;
+  const { who, id, record: quote } = page;
+  document.title = `Quote for ${quote.customer?.company ?? 'a customer'} · salesflow`;
+  /** @param {{ task: string, approver?: string }} t */
+  const stepName = (t) => `${plain(t.task)}${t.approver ? ` (${plain(t.approver)})` : ''}`;
+  const prepared = quote.prepared ?? {};
   $('#content').replaceChildren(
-    h('h1', {}, `Quote for ${quote.customer?.company ?? 'a customer'}: ${quote.status}`),
+    h('h1', {}, `Quote for ${quote.customer?.company ?? 'a customer'}`),
+    h('p', { class: 'lede' }, `Where it stands: ${plain(quote.status)}.`),
     facts([
+      ['Customer', quote.customer && `${quote.customer.name} <${quote.customer.email}>`],
+      ['List price', gbp(quote.totals?.listGbp)],
+      ['Discount', gbp(quote.totals?.discountGbp)],
       ['Net', gbp(quote.totals?.netGbp)],
-      ['QPA', quote.qpa?.applies ? `needed: ${quote.qpa.reasons?.join('; ')}` : 'not needed'],
-      ['Document', quote.document ? `${quote.document.filename ?? 'quote'} (${quote.signature?.holds ? 'signed' : 'unsigned'})` : undefined],
+      ['Price approval (QPA)', quote.qpa?.applies ? `needed for ${quote.qpa.reasons?.join('; ')}` : 'not needed'],
+      ['Payment terms', prepared.quote?.paymentTerms],
+      ['Delivery terms', prepared.quote?.deliveryTerms],
+      ['Document', quote.document ? `${quote.document.filename} (${quote.signature ? (quote.signature.holds ? `signed by ${quote.signature.signer}, ${when(quote.signature.signedAt)}` : 'changed since it was signed') : 'not signed yet'})` : undefined],
+      ['Sent to the customer', quote.transmission && when(quote.transmission.at)],
+      ['Contract', quote.contract && (quote.contract.decision ? `${quote.contract.decision.decision} by ${quote.contract.decision.by}` : `with the Managing Director: ${quote.contract.requirements}`)],
+      ['Failed', quote.failure && (quote.failure.reason ?? quote.failure.error)],
       ['Requested', when(quote.createdAt)],
     ]),
+    h(
+      'table',
+      {},
+      h('caption', {}, 'Lines'),
+      h('thead', {}, h('tr', {}, h('th', {}, 'Item'), h('th', { class: 'number' }, 'Qty'), h('th', { class: 'number' }, 'Unit price'), h('th', { class: 'number' }, 'Discount'))),
+      h(
+        'tbody',
+        {},
+        ...(quote.request?.lines ?? []).map((/** @type {any} */ l) =>
+          h('tr', {}, h('td', {}, `${l.sku}: ${l.description}`), h('td', { class: 'number' }, String(l.quantity)), h('td', { class: 'number' }, gbp(l.unitPriceGbp)), h('td', { class: 'number' }, `${l.discountPercent}%`)),
+        ),
+      ),
+    ),
     h('p', {}, h('a', { href: `/app/opportunity.html?id=${quote.opportunityId}` }, 'The opportunity')),
     h('h2', {}, 'Waiting for'),
     quote.tasks.length
-      ? h('ul', {}, ...quote.tasks.map((/** @type {any} */ t) => h('li', {}, `${t.task}${t.approver ? ` (${t.approver})` : ''}: ${t.assignee}, due ${when(t.dueBy)}`)))
+      ? h('ul', { id: 'waiting-for' }, ...quote.tasks.map((/** @type {any} */ t) => h('li', {}, `${stepName(t)}: ${t.assignee}, due ${when(t.dueBy)}`)))
       : h('p', {}, 'Nobody.'),
     h('h2', {}, 'Decisions'),
     quote.decisions?.length
-      ? h('ul', {}, ...quote.decisions.map((/** @type {any} */ d) => h('li', {}, `${d.task}${d.approver ? ` (${d.approver})` : ''}: ${d.decision} by ${d.by}, ${when(d.at)}${d.reason ? `: ${d.reason}` : ''}`)))
+      ? h('ul', {}, ...quote.decisions.map((/** @type {any} */ d) => h('li', {}, `${stepName(d)}: ${d.decision} by ${d.by}, ${when(d.at)}${d.reason ? `: ${d.reason}` : ''}`)))
       : h('p', {}, 'None yet.'),
   );
+
+  /**
+   * Who may do a step here, as the API judges it: a decision or signature is the named person's,
+   * the other steps belong to a role.
+   * @type {Record<string, (t: { assignee: string }) => boolean>}
+   */
+  const mayDo = {
+    'prepare-qpa': () => hasRole(who, 'SalesAdmin'),
+    'approve-qpa': (t) => t.assignee === who.email,
+    'prepare-quote': () => hasRole(who, 'SalesAdmin'),
+    'engineering-assistance': () => hasRole(who, 'Engineering'),
+    'prepare-proposal': () => hasRole(who, 'ApplicationEngineer'),
+    sign: (t) => t.assignee === who.email,
+    'approve-contract': () => hasRole(who, 'ManagingDirector'),
+  };
+  for (const [task, may] of Object.entries(mayDo)) {
+    if (quote.tasks.some((/** @type {any} */ t) => t.task === task && may(t))) $(`#step-${task}`).hidden = false;
+    postForm(formAt(`#${task}-form`), who, [], `/quotes/${id}/tasks/${task}`, () => reloadWith(`Done: ${plain(task)}`));
+  }
+
+  // R19: once the customer has the quote, its SM may ask for a formal contract.
+  if (quote.status === 'sent' && !quote.contract && who.email === quote.owner) $('#step-contract').hidden = false;
+  const contract = formAt('#contract-form');
+  /** @type {HTMLInputElement} */ (contract.elements.namedItem('quoteId')).value = id;
+  postForm(contract, who, ['SalesManager'], `/opportunities/${quote.opportunityId}/contract`, () => reloadWith('Sent to the Managing Director'));
 }
