@@ -1,4 +1,4 @@
-import type { Role } from '#domain/roles';
+import { roles as allRoles, type Role } from '#domain/roles';
 
 /**
  * The one route table. The CDK stack builds API Gateway routes, authorizers and throttling from
@@ -22,8 +22,18 @@ export const routeGroups = {
 
 export type RouteGroup = keyof typeof routeGroups;
 
-/** Who may call a route: anyone (a public form) or signed-in people, optionally only some roles. */
-export type Access = { public: true } | { public: false; roles?: readonly Role[] };
+/**
+ * The access policy, one entry per route, beside it: who may call it at all (`roles`; a signed-in
+ * person with no group may call nothing), and which of those roles may act only on records they
+ * own (`ownRecords`: the record's owner, the owner's managers in the people directory, the MD).
+ * `record` says whose owner counts; `step` says the person a step names decides (the domain
+ * checks it). The handlers read it through `input.actOn`, and test/integration/access-matrix
+ * generates its cases from it.
+ */
+export type OwnedRecord = 'lead' | 'opportunity' | 'quote' | 'account' | 'order' | 'owner-asked';
+export type Access =
+  | { public: true }
+  | { public: false; roles: readonly Role[]; ownRecords?: readonly Role[]; record?: OwnedRecord; step?: true };
 
 export interface Route {
   method: 'GET' | 'POST';
@@ -40,8 +50,21 @@ export interface Route {
 }
 
 const anyone: Access = { public: true };
-const internal: Access = { public: false };
+/** Everyone with a role: their own agenda, their own steps. */
+const internal: Access = { public: false, roles: allRoles };
 const only = (...roles: Role[]): Access => ({ public: false, roles });
+/** A step on a record: anyone with a role may try; the step names who it is for. */
+const stepOwner: Access = { public: false, roles: allRoles, step: true };
+/**
+ * Sales managers act on their own records (and their reports'); the other roles listed act on any.
+ * The MD and the sales director act on any through the directory (they manage every SM).
+ */
+const owned = (record: OwnedRecord, ...anyRecord: Role[]): Access => ({
+  public: false,
+  roles: ['SalesManager', 'ManagingDirector', ...anyRecord],
+  ownRecords: ['SalesManager'],
+  record,
+});
 
 const routeList = [
   { method: 'GET', path: '/health', group: 'platform', access: anyone, summary: 'The stack can reach its table' },
@@ -56,27 +79,33 @@ const routeList = [
     throttle: { rate: 20, burst: 40 },
     acceptsForm: true,
   },
-  { method: 'GET', path: '/leads', group: 'leads', access: internal, summary: 'Leads by status or owner, newest first' },
-  { method: 'GET', path: '/leads/{id}', group: 'leads', access: internal, summary: 'A lead with its timeline' },
+  {
+    method: 'GET',
+    path: '/leads',
+    group: 'leads',
+    access: owned('owner-asked', 'SalesAdmin'),
+    summary: "Leads by status or owner, newest first (an SM's own, or their reports')",
+  },
+  { method: 'GET', path: '/leads/{id}', group: 'leads', access: owned('lead', 'SalesAdmin'), summary: 'A lead with its timeline' },
   {
     method: 'POST',
     path: '/leads/{id}/qualification',
     group: 'leads',
-    access: only('SalesManager'),
+    access: owned('lead'),
     summary: 'R9/R10: qualify a suspect into a prospect with an opportunity',
   },
   {
     method: 'GET',
     path: '/opportunities/{id}',
     group: 'opportunities',
-    access: internal,
+    access: owned('opportunity', 'SalesAdmin', 'Engineering', 'ApplicationEngineer'),
     summary: 'An opportunity with its timeline',
   },
   {
     method: 'GET',
     path: '/pipeline',
     group: 'opportunities',
-    access: internal,
+    access: owned('owner-asked', 'SalesAdmin'),
     summary: "An SM's suspects, prospects, quotes and orders by stage, with counts and values (the caller's unless owner is given)",
   },
   {
@@ -90,28 +119,29 @@ const routeList = [
     method: 'POST',
     path: '/leads/{id}/activities',
     group: 'activities',
-    access: internal,
+    access: owned('lead', 'SalesAdmin'),
     summary: 'R12, R27: log a call, visit, email, note or training on a lead',
   },
   {
     method: 'POST',
     path: '/opportunities/{id}/activities',
     group: 'activities',
-    access: internal,
+    // R11: the AE calls and visits with the SM; Production and Marketing have nothing to log here (R18).
+    access: owned('opportunity', 'SalesAdmin', 'ApplicationEngineer'),
     summary: 'R11, R12, R18, R27: log a call, visit, email, note or training on an opportunity',
   },
   {
     method: 'POST',
     path: '/accounts/{id}/activities',
     group: 'activities',
-    access: internal,
+    access: owned('account', 'SalesAdmin', 'ApplicationEngineer'),
     summary: 'R6-R8, R27: log a call, visit or training on an account; a call or visit completes the one due',
   },
   {
     method: 'POST',
     path: '/orders/{id}/activities',
     group: 'activities',
-    access: internal,
+    access: owned('order', 'SalesAdmin', 'Production', 'Engineering'),
     summary: 'R25-R27: log a call, visit, email or note on an order',
   },
   {
@@ -119,36 +149,36 @@ const routeList = [
     path: '/opportunities/{id}/quotes',
     keyed: true,
     group: 'quotes',
-    access: only('SalesManager'),
+    access: owned('opportunity'),
     summary: 'R13/R14: define a quote and start the quote-approval workflow',
   },
-  { method: 'GET', path: '/quotes/{id}', group: 'quotes', access: internal, summary: 'Where a quote stands: steps, approvals, document, signature' },
+  { method: 'GET', path: '/quotes/{id}', group: 'quotes', access: owned('quote', 'SalesAdmin', 'ApplicationEngineer', 'Engineering'), summary: 'Where a quote stands: steps, approvals, document, signature' },
   {
     method: 'POST',
     path: '/quotes/{id}/tasks/{task}',
     group: 'quotes',
-    access: internal,
+    access: stepOwner,
     summary: "R15-R17, R19: complete a person's step on a quote (the person or role it belongs to)",
   },
   {
     method: 'POST',
     path: '/opportunities/{id}/contract',
     group: 'quotes',
-    access: only('SalesManager'),
+    access: owned('opportunity'),
     summary: 'R19: a formal contract, to the MD for negotiation and approval',
   },
   {
     method: 'POST',
     path: '/accounts',
     group: 'accounts',
-    access: only('SalesAdmin', 'SalesManager'),
+    access: owned('owner-asked', 'SalesAdmin'),
     summary: 'A customer or distributor, with its owning SM',
   },
   {
     method: 'GET',
     path: '/accounts/{id}',
     group: 'accounts',
-    access: only('SalesAdmin', 'SalesManager'),
+    access: owned('account', 'SalesAdmin', 'Production', 'ApplicationEngineer'),
     summary: 'An account with its timeline',
   },
   {
@@ -163,7 +193,7 @@ const routeList = [
     method: 'GET',
     path: '/orders/{id}',
     group: 'orders',
-    access: internal,
+    access: owned('order', 'SalesAdmin', 'Production', 'Engineering'),
     summary: 'An order with its support registration, letters, follow-ups and timeline',
   },
   {
@@ -177,7 +207,7 @@ const routeList = [
     method: 'POST',
     path: '/orders/{id}/tasks/{task}',
     group: 'orders',
-    access: internal,
+    access: stepOwner,
     summary: 'R22-R26: contract review, packing, the equipment check, closing a corrective action',
   },
   { method: 'POST', path: '/campaigns', group: 'marketing', access: only('Marketing'), summary: 'R1: record a campaign' },
@@ -185,7 +215,7 @@ const routeList = [
     method: 'GET',
     path: '/campaigns/{id}',
     group: 'marketing',
-    access: only('Marketing', 'SalesManager', 'SalesAdmin'),
+    access: only('Marketing', 'SalesManager', 'SalesAdmin', 'ManagingDirector'),
     summary: 'R1: a campaign with its lead count, qualified count and cost per lead',
   },
   {

@@ -12,7 +12,9 @@ import { logger } from '#functions/observability';
 import { accountBody } from './schemas';
 
 /** A customer or distributor, with its owning SM; a customer may name the distributor serving it. */
-export const createAccount = apiRoute({ route: 'POST /accounts', body: accountBody }, async ({ body, caller }) => {
+export const createAccount = apiRoute({ route: 'POST /accounts', body: accountBody }, async ({ body, caller, actOn }) => {
+  // An SM opens accounts of their own; Sales Admin, the sales director and the MD for anyone.
+  await actOn(body.ownerEmail, `An account owned by ${body.ownerEmail}`);
   if (body.distributorId) {
     const distributor = await findAccount(body.distributorId);
     if (distributor?.kind !== 'distributor') {
@@ -27,9 +29,10 @@ export const createAccount = apiRoute({ route: 'POST /accounts', body: accountBo
 });
 
 /** An account with its timeline and its calls and visits, each with when it is due and how overdue. */
-export const getAccount = apiRoute({ route: 'GET /accounts/{id}', path: idPath }, async ({ path }) => {
+export const getAccount = apiRoute({ route: 'GET /accounts/{id}', path: idPath }, async ({ path, actOn }) => {
   const found = await accountWithHistory(path.id);
   if (!found) throw new NotFound(`No account ${path.id}`);
+  await actOn(found.account.ownerEmail, `Account ${path.id}`);
   const { due } = found;
   const now = new Date();
   return json(200, {

@@ -8,6 +8,8 @@ export const activityBody = z.strictObject({
   channel: z.enum(activityChannels).optional(),
   at: isoDateTime
     .refine((at) => Date.parse(at) <= Date.now() + 5 * 60_000, { message: 'must not be in the future' })
+    // R27: a timeline is logged as things happen; a year back covers any catching up, 1900 none.
+    .refine((at) => Date.parse(at) >= Date.now() - 366 * 24 * 60 * 60_000, { message: 'must be within the last year' })
     .optional(),
   with: nameText().optional(),
   summary: multiLineText(4000),

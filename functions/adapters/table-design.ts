@@ -30,6 +30,8 @@
  * - a person's digests, one per schedule tick:  pk = PERSON#<email>, sk = DIGEST#<schedule>#<tick> | EMAIL#<id>
  * - emails waiting for their next attempt:      gsi1pk = OUTBOX#RETRYING, gsi1sk <= <now>~ (sparse: only those)
  * - emails given up on (the dead letters):      gsi1pk = OUTBOX#FAILED, gsi1sk = <failedAt>#<pk>#<sk>
+ * - a person of the staff directory, by sub:    pk = STAFF#<sub>, sk = PERSON
+ * - the same person by email (unique):          pk = STAFF#EMAIL#<email>, sk = PERSON
  * - health probe:                               pk = HEALTH, sk = HEALTH (never written)
  *
  * Item collections sort the entity item before its children: the entity's sort key is its
@@ -70,6 +72,7 @@ export const itemKind = {
   campaign: 'campaign',
   campaignLead: 'campaign-lead',
   suppressed: 'suppressed-address',
+  person: 'person',
 } as const;
 
 /**
@@ -119,6 +122,9 @@ export const keys = {
   distributors: () => 'DISTRIBUTORS',
   digest: (email: string, schedule: string, tick: string) => ({ pk: `PERSON#${email.toLowerCase()}`, sk: `DIGEST#${schedule}#${tick}` }),
   linkKey: () => ({ pk: 'CONFIG', sk: 'LINK_KEY' }),
+  /** The people directory: a person by the identity provider's sub, and by email (which is unique). */
+  person: (sub: string) => ({ pk: `STAFF#${sub}`, sk: 'PERSON' }),
+  personByEmail: (email: string) => ({ pk: `STAFF#EMAIL#${email.toLowerCase()}`, sk: 'PERSON' }),
   /** Timeline entries sort by time; the id breaks ties between entries of the same millisecond. */
   timeline: (subjectPk: string, at: string, entryId: string) => ({ pk: subjectPk, sk: `TL#${at}#${entryId}` }),
   email: (subjectPk: string, emailId: string) => ({ pk: subjectPk, sk: `EMAIL#${emailId}` }),

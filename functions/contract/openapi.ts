@@ -114,8 +114,13 @@ export const openApiDocument = () => {
       summary: route.summary,
       tags: [route.group],
       ...(route.access.public ? { security: [] } : {}),
-      ...(!route.access.public && route.access.roles
-        ? { description: `Roles: ${route.access.roles.join(', ')}` }
+      ...(!route.access.public
+        ? {
+            // The access policy (functions/routes): who, and who only on their own records.
+            description: `Roles: ${route.access.roles
+              .map((role) => (route.access.public || !route.access.ownRecords?.includes(role) ? role : `${role} (own records and their reports')`))
+              .join(', ')}`,
+          }
         : {}),
       ...(parameters.length ? { parameters } : {}),
       ...(contract.body

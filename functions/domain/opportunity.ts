@@ -137,6 +137,10 @@ export const recordEngineeringAdvice = (
   if (opportunity.engineeringReview.status === 'given') {
     throw new Conflict(`Engineering already reviewed opportunity ${opportunity.id}`);
   }
+  if (opportunity.engineeringReview.status === 'not-required') {
+    // R10: only non-standard or large opportunities go to Engineering.
+    throw new Conflict(`Opportunity ${opportunity.id} needs no Engineering review (standard and not over £250k)`);
+  }
   return {
     review: { ...opportunity.engineeringReview, status: 'given', advice },
     entry: {

@@ -311,8 +311,10 @@ export const defineQuote = (
   by: Caller,
   now: string,
 ): { quote: Quote; entry: TimelineEntry } => {
-  if (opportunity.owner !== by.email) {
-    throw new NotAllowed(`Only the opportunity's SM (${opportunity.owner}) may quote it`);
+  // Who may quote is the access policy's (the owner, their managers, the MD: functions/routes).
+  if (opportunity.engineeringReview.status === 'required') {
+    // R10: Engineering's advice comes before any price.
+    throw new Conflict(`Opportunity ${opportunity.id} waits for its Engineering review (${opportunity.engineeringReview.reasons.join(', ')}): no quote before it`);
   }
   const qpa = assessQpa(request, policy.limits, policy.approvers);
   const totals = quoteTotals(request.lines);
@@ -409,6 +411,13 @@ export const openTaskFor = (quote: Quote, task: QuoteTask, caller: Caller): Open
   }
   return mine;
 };
+
+/** R15-R19: the people a quote's steps name (who it waits for, who decided, the QPA's approvers). */
+export const peopleNamedOn = (quote: Pick<Quote, 'tasks' | 'decisions' | 'qpa'>): string[] => [
+  ...Object.values(quote.tasks).map((task) => task.assignee),
+  ...quote.decisions.map((decision) => decision.by),
+  ...quote.qpa.approvers.map((approver) => approver.email),
+];
 
 /** What a person sends to complete a step, per step. */
 export type TaskInput =

@@ -1,4 +1,4 @@
-/** R28: the Cognito groups, one per role of the process. */
+/** R28: the Cognito groups, one per role of the process (DataProtection: requests about personal data). */
 export const roles = [
   'SalesManager',
   'ApplicationEngineer',
@@ -7,11 +7,15 @@ export const roles = [
   'Marketing',
   'Production',
   'ManagingDirector',
+  'DataProtection',
 ] as const;
 
 export type Role = (typeof roles)[number];
 
 export interface Caller {
+  /** The identity provider's subject: what the person is, whatever their email becomes. */
+  sub?: string;
+  /** From the people directory (functions/domain/people), never from the token's email claim. */
   email: string;
   roles: Role[];
 }

@@ -9,8 +9,10 @@ import type {
 import type { z } from 'zod';
 import { escapeHtml } from '#domain/correspondence';
 import { Conflict, Gone, NotAllowed, NotFound } from '#domain/errors';
+import { actsFor, notTheirs } from '#domain/people';
 import { groupsFromClaim, hasAnyRole, type Caller } from '#domain/roles';
 import { isPassingFault } from '#adapters/dynamodb';
+import { enrolPerson, findPerson, managersOf } from '#adapters/people-records';
 import { findRoute, maxBodyBytes, type Route, type RouteKey } from '#functions/routes';
 import { logger } from '#functions/observability';
 
@@ -146,25 +148,56 @@ const jsonResponse = (error: unknown, event: ApiEvent): ApiResult => {
   return json(500, { message: 'Internal error; nothing was recorded', requestId: event.requestContext?.requestId });
 };
 
-/** The caller, as API Gateway's JWT authorizer (or its local stand-in) left it in the event. */
-const callerOf = (event: ApiEvent): Caller | undefined => {
-  const claims = event.requestContext?.authorizer?.jwt?.claims;
-  const email = typeof claims?.email === 'string' ? claims.email.toLowerCase() : undefined;
-  return email ? { email, roles: groupsFromClaim(claims?.['cognito:groups']) } : undefined;
+/**
+ * The caller, as API Gateway's JWT authorizer (or its local stand-in) left it in the event: who
+ * they are is their `sub` in the people directory; the email claim only enrols a first-timer.
+ * API Gateway hands every claim on as a string, so `email_verified` may be "true".
+ */
+const callerOf = async (event: ApiEvent, route: Route): Promise<Caller> => {
+  const claims = event.requestContext?.authorizer?.jwt?.claims ?? {};
+  const sub = typeof claims.sub === 'string' && claims.sub ? claims.sub : undefined;
+  const email = typeof claims.email === 'string' && claims.email ? claims.email.toLowerCase() : undefined;
+  if (!sub || !email) throw new Problem(401, 'Sign in: this route needs a bearer token naming you (sub and email)');
+  if (String(claims.email_verified) !== 'true') throw new Problem(403, 'Your email address is not verified: verify it, then sign in again');
+  const roles = groupsFromClaim(claims['cognito:groups']);
+  // R28: no group, no access; checked before the directory, so a refusal writes nothing.
+  if (roles.length === 0) throw new Problem(403, 'You have no role in salesflow (no group): ask an administrator');
+  if (!route.access.public && !hasAnyRole({ email, roles }, route.access.roles)) {
+    throw new Problem(403, `Only ${route.access.roles.join(' or ')} may do this`);
+  }
+  const person =
+    (await findPerson(sub)) ??
+    (await enrolPerson({ sub, email, name: typeof claims.name === 'string' && claims.name ? claims.name : email, roles }));
+  return { sub, email: person.email, roles };
 };
 
 /** R28: the route table says who may call; the handler checks again, behind the authorizer. */
 const authorize = (route: Route): MiddlewareObj<ApiEvent, ApiResult, Error, Context & { caller?: Caller }> => ({
-  before: (request) => {
+  before: async (request) => {
     if (route.access.public) return;
-    const caller = callerOf(request.event);
-    if (!caller) throw new Problem(401, 'Sign in: this route needs a bearer token');
-    if (route.access.roles && !hasAnyRole(caller, route.access.roles)) {
-      throw new Problem(403, `Only ${route.access.roles.join(' or ')} may do this`);
-    }
-    request.context.caller = caller;
+    request.context.caller = await callerOf(request.event, route);
   },
 });
+
+/**
+ * The access policy's owner rule (functions/routes): a role the route lists under `ownRecords`
+ * acts only on what its holder owns, or what the people they manage own; the route's other roles
+ * act on any record. `named` are the people a step names (an approver reading their quote).
+ */
+const actsOnAny = (route: Route, caller: Caller | undefined): boolean => {
+  if (route.access.public || !caller) return true;
+  const { roles, ownRecords = [] } = route.access;
+  return caller.roles.some((role) => roles.includes(role) && !ownRecords.includes(role));
+};
+
+const ownerRule =
+  (route: Route, caller: Caller | undefined) =>
+  async (owner: string, what: string, named: readonly string[] = []): Promise<void> => {
+    if (!caller || actsOnAny(route, caller)) return;
+    if (!actsFor(caller, owner, await managersOf(owner.toLowerCase()), named.map((n) => n.toLowerCase()))) {
+      throw notTheirs(caller, what, owner);
+    }
+  };
 
 const jsonType = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 const formType = /^application\/x-www-form-urlencoded\s*(;|$)/i;
@@ -192,6 +225,10 @@ export interface RouteInput<B, Q, P> {
   query: Q;
   path: P;
   caller: Caller | undefined;
+  /** Refuses (403, naming the rule) unless the caller may act on a record `owner` owns. */
+  actOn: (owner: string, what: string, named?: readonly string[]) => Promise<void>;
+  /** The caller holds a role the route lets act on anyone's records (lists need not be their own). */
+  actsOnAny: boolean;
   event: ApiEvent;
   context: Context;
 }
@@ -260,6 +297,8 @@ export const apiRoute = <
       query: query as z.output<Q>,
       path: path as z.output<P>,
       caller: context.caller,
+      actOn: ownerRule(route, context.caller),
+      actsOnAny: actsOnAny(route, context.caller),
       event,
       context,
     });

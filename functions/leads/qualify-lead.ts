@@ -12,9 +12,10 @@ import { qualificationBody } from './schemas';
 /** R9/R10: the SM qualifies a suspect; Engineering is pulled in for non-standard or large deals. */
 export const qualifyLead = apiRoute(
   { route: 'POST /leads/{id}/qualification', path: idPath, body: qualificationBody },
-  async ({ path, body, caller }) => {
+  async ({ path, body, caller, actOn }) => {
     const lead = await findLead(path.id);
     if (!lead) throw new NotFound(`No lead ${path.id}`);
+    await actOn(lead.owner, `Lead ${path.id}`);
     const qualified = qualify(
       lead,
       body,

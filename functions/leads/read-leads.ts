@@ -5,16 +5,19 @@ import { apiRoute, json, Problem } from '#http/api';
 import { leadListQuery } from './schemas';
 
 /** A lead with everything filed under it: its timeline, and the emails sent for it. */
-export const getLead = apiRoute({ route: 'GET /leads/{id}', path: idPath }, async ({ path }) => {
+export const getLead = apiRoute({ route: 'GET /leads/{id}', path: idPath }, async ({ path, actOn }) => {
   const found = await leadWithHistory(path.id);
   if (!found) throw new NotFound(`No lead ${path.id}`);
+  await actOn(found.lead.owner, `Lead ${path.id}`);
   return json(200, { ...found.lead, timeline: found.timeline, emails: found.emails });
 });
 
-/** Leads by status or owner, newest first, a page at a time. */
-export const listLeadsRoute = apiRoute({ route: 'GET /leads', query: leadListQuery }, async ({ query }) => {
+/** Leads by status or owner, newest first, a page at a time; an SM's list is their own (or their reports'). */
+export const listLeadsRoute = apiRoute({ route: 'GET /leads', query: leadListQuery }, async ({ query, caller, actOn, actsOnAny }) => {
+  const owner = query.owner ?? (actsOnAny ? undefined : caller!.email);
+  if (owner) await actOn(owner, `The leads of ${owner}`);
   try {
-    return json(200, await listLeads(query));
+    return json(200, await listLeads({ ...query, owner }));
   } catch (error) {
     if (error instanceof InvalidCursor) {
       throw new Problem(400, 'Invalid query', [{ path: 'cursor', message: error.message }]);

@@ -15,9 +15,10 @@ import { logger } from '#functions/observability';
 import { engineeringReviewBody, pipelineQuery } from './schemas';
 
 /** An opportunity with its timeline, quotes and orders. */
-export const getOpportunity = apiRoute({ route: 'GET /opportunities/{id}', path: idPath }, async ({ path }) => {
+export const getOpportunity = apiRoute({ route: 'GET /opportunities/{id}', path: idPath }, async ({ path, actOn }) => {
   const [found, quotes, orders] = await Promise.all([opportunityWithHistory(path.id), quotesOf(path.id), ordersOf(path.id)]);
   if (!found) throw new NotFound(`No opportunity ${path.id}`);
+  await actOn(found.opportunity.owner, `Opportunity ${path.id}`);
   return json(200, { ...found.opportunity, timeline: found.timeline, emails: found.emails, quotes, orders });
 });
 
@@ -38,8 +39,9 @@ export const giveEngineeringReview = apiRoute(
 );
 
 /** The pipeline by stage: whose is the caller's choice, their own by default. */
-export const getPipeline = apiRoute({ route: 'GET /pipeline', query: pipelineQuery }, async ({ query, caller }) => {
+export const getPipeline = apiRoute({ route: 'GET /pipeline', query: pipelineQuery }, async ({ query, caller, actOn }) => {
   const owner = query.owner ?? caller!.email;
+  await actOn(owner, `The pipeline of ${owner}`);
   const { suspects, opportunities } = await ownersPipeline(owner);
   return json(200, { owner, stages: pipelineOf(suspects, opportunities) });
 });

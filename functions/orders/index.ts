@@ -6,6 +6,7 @@ import {
   followUpSchedule,
   followUpStates,
   orderLinkValidDays,
+  packingItem,
   placeOrder,
   postShipmentInput,
   shipDateProblem,
@@ -22,6 +23,7 @@ import { sha256 } from '#domain/document-hash';
 import { systemActor } from '#domain/timeline';
 import { findAccount } from '#adapters/account-records';
 import { newAction } from '#adapters/action-records';
+import { agendaClose } from '#adapters/agenda-records';
 import { findOrder, orderWithHistory, recordNewOrder, recordOrderChange, type OrderIntake } from '#adapters/order-records';
 import { findOpportunity, recordedRequest } from '#adapters/sales-records';
 import { keys } from '#adapters/table-design';
@@ -72,7 +74,8 @@ export const createOrder = apiRoute(
       emails: [],
       documents: [],
       // R22: the contract review goes on the agenda of the Sales Admin who entered the order.
-      agenda: [contractReviewItem(order, caller!.email)],
+      // R23/R24: and the packing on Production's, then the shipment (functions/orders/complete-task).
+      agenda: [contractReviewItem(order, caller!.email), packingItem(order, team.production)],
       ...(serviceDeskUrl() ? { serviceDesk: serviceDeskCopy(order) } : {}),
     };
     if (order.routing.channel === 'standard') {
@@ -125,10 +128,11 @@ const serviceDeskCopy = (order: Order) => ({
 });
 
 /** An order with its support registration, letters, follow-ups (done, due or overdue) and timeline. */
-export const getOrder = apiRoute({ route: 'GET /orders/{id}', path: idPath }, async ({ path }) => {
+export const getOrder = apiRoute({ route: 'GET /orders/{id}', path: idPath }, async ({ path, actOn }) => {
   const found = await orderWithHistory(path.id);
   if (!found) throw new NotFound(`No order ${path.id}`);
   const { order } = found;
+  await actOn(order.owner, `Order ${path.id}`);
   return json(200, {
     ...order,
     // The step that waits for whom; the links themselves are only ever in the emails.
@@ -176,7 +180,7 @@ export const recordShipment = apiRoute(
         summary: `Shipped on ${shipment.shippedAt.slice(0, 10)}${body.carrier ? ` by ${body.carrier}` : ''}${body.tracking ? ` (${body.tracking})` : ''}`,
         detail: { orderId: order.id },
       },
-      { remove: ['followUpsNotStarted'] },
+      { remove: ['followUpsNotStarted'], items: [agendaClose({ kind: 'order', id: order.id }, 'shipment', caller!.email, at)] },
       `Order ${order.id} has already shipped`,
     );
     try {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { NotFound } from '#domain/errors';
-import { defineQuote, openTaskFor, quoteWorkflowInput, signatureHolds, type Quote } from '#domain/quote';
+import { defineQuote, openTaskFor, peopleNamedOn, quoteWorkflowInput, signatureHolds, type Quote } from '#domain/quote';
 import { sha256 } from '#domain/document-hash';
 import { systemActor } from '#domain/timeline';
 import { findQuote, readQuoteDocument, recordContractRequested, recordNewQuote, recordQuoteProgress } from '#adapters/quote-records';
@@ -24,11 +24,12 @@ const runName = { quote: (id: string) => `quote-${id}`, contract: (id: string) =
 /** R13/R14: the SM defines the quote; the quote-approval workflow takes it from there. */
 export const startQuote = apiRoute(
   { route: 'POST /opportunities/{id}/quotes', path: idPath, body: quoteBody },
-  async ({ path, body, caller, event }) => {
+  async ({ path, body, caller, event, actOn }) => {
     // The key names the quote, for this opportunity and this SM only.
     const request = keyedRequest(event, [path.id, caller!.email], body);
     const opportunity = await findOpportunity(path.id);
     if (!opportunity) throw new NotFound(`No opportunity ${path.id}`);
+    await actOn(opportunity.owner, `Opportunity ${path.id}`);
     const lead = await findLead(opportunity.leadId);
     if (!lead) throw new NotFound(`The lead of opportunity ${path.id} is gone`);
     const quoteId = request.id;
@@ -81,9 +82,11 @@ const startRun = async (quote: Quote, name: string, input: unknown) => {
 };
 
 /** Where a quote stands: status, open steps, decisions with who and when, document, signature. */
-export const getQuote = apiRoute({ route: 'GET /quotes/{id}', path: quotePath }, async ({ path }) => {
+export const getQuote = apiRoute({ route: 'GET /quotes/{id}', path: quotePath }, async ({ path, actOn }) => {
   const quote = await findQuote(path.id);
   if (!quote) throw new NotFound(`No quote ${path.id}`);
+  // An approver reads the quote they decide on (R15).
+  await actOn(quote.owner, `Quote ${path.id}`, peopleNamedOn(quote));
   const document = quote.document ? await readQuoteDocument(quote.id) : undefined;
   const current = document && sha256(document);
   return json(200, {
@@ -109,11 +112,12 @@ export const completeStep = apiRoute(
 /** R19: the customer wants a formal contract; the MD negotiates and approves it. */
 export const requestContract = apiRoute(
   { route: 'POST /opportunities/{id}/contract', path: idPath, body: contractBody },
-  async ({ path, body, caller }) => {
+  async ({ path, body, caller, actOn }) => {
     const quote = await findQuote(body.quoteId);
     if (!quote || quote.opportunityId !== path.id) {
       throw new NotFound(`No quote ${body.quoteId} on opportunity ${path.id}`);
     }
+    await actOn(quote.owner, `Quote ${quote.id}`);
     const at = new Date().toISOString();
     const executionArn = executionArnFor(quoteApprovalArn(), runName.contract(quote.id));
     await recordContractRequested(

@@ -64,6 +64,14 @@ const send = (response: ServerResponse, status: number, body: string, headers: R
   response.end(body);
 };
 
+/** Why a request is not this machine's own (its Host or Origin names another site), if it is not. */
+export const foreignCaller = (request: IncomingMessage, own: Set<string>): string | undefined => {
+  if (!own.has(`http://${request.headers.host ?? ''}`)) return 'This local API answers only to its own address (Host)';
+  const origin = request.headers.origin;
+  if (origin !== undefined && !own.has(origin)) return 'This local API answers only to pages of its own origin (Origin)';
+  return undefined;
+};
+
 export interface LocalApiGateway {
   url: string;
   server: Server;
@@ -88,6 +96,13 @@ export const startLocalApiGateway = async (options: {
 
   const server = createServer(async (request, response) => {
     const started = Date.now();
+    // DNS rebinding: a page of another site that resolves its name to 127.0.0.1 reaches this
+    // server with its own Host, and a cross-site form or fetch with its own Origin. Both refused.
+    const foreign = foreignCaller(request, ownOrigins());
+    if (foreign) {
+      send(response, 403, JSON.stringify({ message: foreign }));
+      return;
+    }
     const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`);
     const method = request.method ?? 'GET';
     const candidates = compiled
@@ -160,5 +175,7 @@ export const startLocalApiGateway = async (options: {
   });
   server.keepAliveTimeout = 5_000;
   const { url, close } = await listen(server, options.host, options.port);
+  const { port } = new URL(url);
+  const ownOrigins = () => new Set([options.host, 'localhost', '127.0.0.1', '[::1]'].map((host) => `http://${host}:${port}`));
   return { url, server, close };
 };

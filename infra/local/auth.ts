@@ -2,6 +2,7 @@ import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, ty
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Role } from '#domain/roles';
+import { stableId } from '#domain/stable-id';
 
 /**
  * Local stand-in for Cognito: tokens signed with a key kept under the data folder. API Gateway's
@@ -24,17 +25,28 @@ const loadOrCreateKeys = async (file: string): Promise<KeyFile> => {
   return keys;
 };
 
+/**
+ * A local person's `sub`: stable for an email, as Cognito's is for a user, so the directory seeded
+ * from the process settings (infra/local/stack) and the tokens issued here name the same people.
+ */
+export const localSub = (email: string) => stableId('salesflow-local-person', email.toLowerCase());
+
 export const issueLocalToken = async (
   keyFile: string,
-  claims: { email: string; roles: Role[] },
+  claims: { email: string; roles: Role[]; sub?: string; emailVerified?: boolean },
   ttlSeconds = 12 * 60 * 60,
 ): Promise<string> => {
   const { privateJwk } = await loadOrCreateKeys(keyFile);
-  return new SignJWT({ email: claims.email, 'cognito:groups': claims.roles, token_use: 'id' })
+  return new SignJWT({
+    email: claims.email,
+    email_verified: claims.emailVerified ?? true,
+    'cognito:groups': claims.roles,
+    token_use: 'id',
+  })
     .setProtectedHeader({ alg: 'ES256' })
     .setIssuer(localIssuer)
     .setAudience(localAudience)
-    .setSubject(claims.email)
+    .setSubject(claims.sub ?? localSub(claims.email))
     .setIssuedAt()
     .setExpirationTime(`${ttlSeconds}s`)
     .sign(await importJWK(privateJwk, 'ES256'));
@@ -46,7 +58,8 @@ export const localVerifier = async (keyFile: string) => {
   const key = await importJWK(publicJwk, 'ES256');
   return async (token: string): Promise<JWTPayload | undefined> => {
     try {
-      const { payload } = await jwtVerify(token, key, { issuer: localIssuer, audience: localAudience });
+      // Cognito's tokens always expire: one without `exp` (or `sub`) is refused, as AWS would.
+      const { payload } = await jwtVerify(token, key, { issuer: localIssuer, audience: localAudience, requiredClaims: ['exp', 'sub'] });
       return payload;
     } catch {
       return undefined;

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +18,8 @@ import { startLocalStepFunctions, type LocalWorkflow, type TaskHandler } from '.
 import { startStreamPoller } from './stream-poller';
 import { startLocalScheduler } from './scheduler';
 import { localWebSite } from './web-site';
+import { localDirectory } from './people';
+import { seedPeople } from '#adapters/people-records';
 import { ensureTable } from './table';
 
 /**
@@ -144,6 +147,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
     const client = new DynamoDBClient({});
     const streamArn = await ensureTable(client, tableName);
+    // The people directory, from the process settings: who each local token's `sub` is.
+    const people = localDirectory(settings);
+    await seedPeople(people, DynamoDBDocumentClient.from(client));
     client.destroy();
 
     // Every stream worker, with the same filter, batch size and retries as its event source on AWS.
@@ -177,7 +183,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       host,
       port: ports.api,
       verify: await localVerifier(localKeyFile(dataDir)),
-      fallback: localWebSite({ keyFile: localKeyFile(dataDir) }),
+      fallback: localWebSite({ keyFile: localKeyFile(dataDir), people }),
     }));
     stops.push(api.close);
     process.env[settingNames.appBaseUrl] = api.url;

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Person } from '#domain/people';
 import { roles, type Role } from '#domain/roles';
 import { contentSecurityPolicy, contentTypeOf, isTemplated, renderPage, siteConfigScript, siteFiles, webRoot } from '../web-site';
-import { processSettingDefaults } from '../process-settings';
 import { issueLocalToken } from './auth';
 
 /**
@@ -11,21 +11,6 @@ import { issueLocalToken } from './auth';
  * the local Cognito stand-in's sign-in (POST /local/sign-in issues what `npm run token` would).
  */
 
-/** The people the local settings name, with the roles they act in, for the sign-in page's list. */
-const localPeople = () => {
-  const p = processSettingDefaults;
-  const people: [string, Role[]][] = [
-    [p.salesAdminEmail, ['SalesAdmin']],
-    ...[...new Set(Object.values(p.territories))].map((sm): [string, Role[]] => [sm, ['SalesManager']]),
-    [p.engineeringEmail, ['Engineering']],
-    [p.applicationEngineerEmail, ['ApplicationEngineer']],
-    [p.approvers.salesDirector, ['SalesManager']],
-    [p.approvers.managingDirector, ['ManagingDirector']],
-    [p.productionEmail, ['Production']],
-    ['marketing@salesflow.example', ['Marketing']],
-  ];
-  return people.map(([email, personRoles]) => ({ email, roles: personRoles }));
-};
 
 const readJson = (request: IncomingMessage): Promise<unknown> =>
   new Promise((resolve) => {
@@ -44,12 +29,13 @@ const readJson = (request: IncomingMessage): Promise<unknown> =>
     });
   });
 
-export const localWebSite = (options: { keyFile: string }) => {
+export const localWebSite = (options: { keyFile: string; people: readonly Person[] }) => {
   const files = new Set(siteFiles());
   const templated = new Set([...files].filter(isTemplated));
   const config = siteConfigScript({
     apiUrl: '',
-    signIn: { kind: 'local', tokenUrl: '/local/sign-in', people: localPeople(), roles },
+    // The people of the local directory, with the roles they act in, for the sign-in page's list.
+    signIn: { kind: 'local', tokenUrl: '/local/sign-in', people: options.people.map(({ email, roles: personRoles }) => ({ email, roles: personRoles })), roles },
   });
   const headers = { 'content-security-policy': contentSecurityPolicy(''), 'x-content-type-options': 'nosniff', 'referrer-policy': 'same-origin' };
 

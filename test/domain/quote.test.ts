@@ -131,14 +131,12 @@ const openStep = (quote: Quote, step: Omit<OpenTask, 'actionId' | 'askedAt' | 'd
 });
 
 describe('R13/R14: the SM defines a quote', () => {
-  it("only the opportunity's own SM may", () => {
-    expect(() =>
-      defineQuote(opportunity(), { name: 'A', email: 'a@x.test', company: 'A' }, { lines: [line(1)], proposalSummary: 'x', nonStandardRequirements: null, validForDays: 30 }, { quoteId: 'q', executionArn: 'e' }, { limits, approvers }, { email: 'other@x.test', roles: ['SalesManager'] }, 'now'),
-    ).toThrow(NotAllowed);
+  // Who may quote (the owner, their managers, the MD) is the access policy's: test/integration/access-matrix.
+  it('R10: no quote while the Engineering review it needs is still open (409)', () => {
+    expect(() => define([line(1)], opportunity('required'))).toThrow(Conflict);
   });
 
   it('R16: Engineering assists the AE when the opportunity had an engineering review', () => {
-    expect(define([line(1)], opportunity('required')).engineeringAssistance).toBe(true);
     expect(define([line(1)], opportunity('given')).engineeringAssistance).toBe(true);
     expect(define([line(1)], opportunity('not-required')).engineeringAssistance).toBe(false);
   });

@@ -235,7 +235,7 @@ describe('R11/R12/R27: logged activities', () => {
     });
   });
 
-  it('on an unknown record it is a 404, and in the future a 400', async () => {
+  it('on an unknown record it is a 404, and in the future or in 1900 a 400', async () => {
     const unknown = await api('POST', '/leads/7d8e0c11-7a9e-4c2b-9a57-2f1d3c4b5a69/activities', {
       body: { kind: 'note', summary: 'x' },
       token: sm,
@@ -245,6 +245,9 @@ describe('R11/R12/R27: logged activities', () => {
     const future = await api('POST', `/leads/${id}/activities`, { body: { kind: 'visit', summary: 'x', at: '2999-01-01T00:00:00Z' }, token: sm });
     expect(future.status).toBe(400);
     expect(future.body.errors[0].path).toBe('at');
+    const ancient = await api('POST', `/leads/${id}/activities`, { body: { kind: 'visit', summary: 'x', at: '1900-01-01T00:00:00Z' }, token: sm });
+    expect(ancient.status).toBe(400);
+    expect(ancient.body.errors[0]).toEqual({ path: 'at', message: 'must be within the last year' });
   });
 });
 
@@ -259,7 +262,7 @@ describe('the platform', () => {
     expect(body.openapi).toBe('3.1.0');
     expect(body.paths['/leads'].post.requestBody.content['application/json'].schema.properties.channel.enum).toContain('bingo-card');
     expect(Object.keys(body.paths['/leads'].post.requestBody.content)).toContain('application/x-www-form-urlencoded');
-    expect(body.paths['/leads/{id}/qualification'].post.description).toBe('Roles: SalesManager');
+    expect(body.paths['/leads/{id}/qualification'].post.description).toBe("Roles: SalesManager (own records and their reports'), ManagingDirector");
     const quotes = body.paths['/opportunities/{id}/quotes'].post;
     expect(Object.keys(quotes.responses)).toContain('202');
     expect(quotes.requestBody.content['application/json'].schema.properties.lines.minItems).toBe(1);

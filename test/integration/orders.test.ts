@@ -16,6 +16,7 @@ const { account, customer, order, getOrder, emailTo, emailsTo, agendaOf, admin }
 describe('accounts', () => {
   it('a distributor needs a size, and a customer may name the distributor serving it', async () => {
     const token = await admin();
+    const marketingToken = await tokenFor('marketing@x.test', 'Marketing');
     const before = await settledItemCount();
     const noSize = await api('POST', '/accounts', {
       body: { kind: 'distributor', name: 'Sizeless', ownerEmail: orderPeople.sm, contacts: [{ name: 'A', email: 'a@d.test' }] },
@@ -31,7 +32,7 @@ describe('accounts', () => {
     expect(notADistributor.body.errors[0].path).toBe('distributorId');
     const marketing = await api('POST', '/accounts', {
       body: { kind: 'customer', name: 'X', ownerEmail: orderPeople.sm, contacts: [{ name: 'A', email: 'a@c.test' }] },
-      token: await tokenFor('marketing@x.test', 'Marketing'),
+      token: marketingToken,
     });
     expect(marketing.status).toBe(403);
     expect(await settledItemCount()).toBe(before);

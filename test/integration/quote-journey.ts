@@ -27,8 +27,11 @@ export const line = (unitPriceGbp: number, discountPercent = 0, quantity = 1) =>
 export const quoteJourney = (client: StackClient) => {
   const { api, tokenFor, sentEmails } = client;
 
-  /** A qualified prospect of the UK SM's, with a company name no other test uses. */
-  const opportunity = async (options: { value?: number; nonStandard?: string } = {}) => {
+  /**
+   * A qualified prospect of the UK SM's, with a company name no other test uses. One that needs
+   * Engineering's review (R10) has it, unless `reviewed: false`: no quote comes before it.
+   */
+  const opportunity = async (options: { value?: number; nonStandard?: string; reviewed?: boolean } = {}) => {
     const company = `Quote Test ${Math.random().toString(36).slice(2, 8)} Ltd`;
     const customer = uniqueEmail('buyer');
     const lead = await api('POST', '/leads', {
@@ -41,6 +44,13 @@ export const quoteJourney = (client: StackClient) => {
       token: sm,
     });
     expect(qualified.status).toBe(201);
+    if (qualified.body.engineeringReview === 'required' && options.reviewed !== false) {
+      const review = await api('POST', `/opportunities/${qualified.body.opportunityId}/engineering-review`, {
+        body: { recommendation: 'proceed', advice: 'Standard fixtures fit.' },
+        token: await tokenFor(people.engineering, 'Engineering'),
+      });
+      expect(review.status).toBe(201);
+    }
     return { opportunityId: qualified.body.opportunityId as string, company, customer, sm };
   };
 

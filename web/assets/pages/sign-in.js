@@ -1,16 +1,15 @@
 // @ts-check
 import { enhance } from '../forms.js';
 import { config, keepToken } from '../session.js';
+import { nextAfterSignIn } from './sign-in-next.js';
 
 /**
  * Sign-in, as the site's config says: Cognito's hosted sign-in with PKCE on AWS, or the local
  * stack's token stand-in. Either way the page keeps the ID token and goes where it was sent from.
  */
-const next = () => {
-  const target = new URLSearchParams(location.search).get('next') ?? sessionStorage.getItem('salesflow.next') ?? '/app/';
-  // Only ever a path on this site.
-  return target.startsWith('/') && !target.startsWith('//') ? target : '/app/';
-};
+const next = () =>
+  // Only ever a page of this site (sign-in-next.js says how).
+  nextAfterSignIn(new URLSearchParams(location.search).get('next') ?? sessionStorage.getItem('salesflow.next'), location.origin);
 
 /** @param {Uint8Array} bytes */
 const base64url = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
