@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { CfnRoute, CfnStage, HttpApi, CorsHttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { BackupPlan, BackupResource } from 'aws-cdk-lib/aws-backup';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -60,12 +60,20 @@ export interface SalesflowStackProps extends StackProps {
   alarmEmail?: string;
   /** Where emailed links (served by the API) point; defaults to the API's own URL. */
   appBaseUrl?: string;
+  /** The sender's domain has passed SES verification (its DNS records published): Cognito may send through it. */
+  mailDomainVerified?: boolean;
+  /** Which table generation the stage runs on (default 1); a restore adds one. */
+  tableGeneration?: number;
+  /** While `cdk import` adopts a restored table as the next generation. */
+  importingTable?: boolean;
   /** The Cognito hosted sign-in's domain prefix, unique in the region (default salesflow-<stage>-<account>). */
   signInDomainPrefix?: string;
 }
 
 /** The AWS side: the same handlers, route table and key design as `npm start`, on managed services. */
 export class SalesflowStack extends Stack {
+  readonly table: TableV2;
+
   constructor(scope: Construct, id: string, props: SalesflowStackProps = {}) {
     super(scope, id, props);
     const settings = { ...processSettingDefaults, ...props.settings };
@@ -76,7 +84,10 @@ export class SalesflowStack extends Stack {
     const alarmTopic = new Topic(this, 'Alarms', { enforceSSL: true, displayName: `salesflow ${stageName} alarms` });
     if (props.alarmEmail) alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
 
-    const table = new TableV2(this, 'Table', {
+    // A restore brings the records back as a new table, adopted by `cdk import` as the next
+    // generation (DEPLOY.md, "Restoring the table"); generation 1 keeps the first deploy's id.
+    const generation = props.tableGeneration ?? 1;
+    const tableOf = (generation: number) => new TableV2(this, generation === 1 ? 'Table' : `Table${generation}`, {
       partitionKey: { name: tableDesign.partitionKey, type: AttributeType.STRING },
       sortKey: { name: tableDesign.sortKey, type: AttributeType.STRING },
       billing: Billing.onDemand(),
@@ -91,6 +102,9 @@ export class SalesflowStack extends Stack {
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
       })),
     });
+    const table = (this.table = tableOf(generation));
+    // Import is an operation of its own: the restored table joins the stack beside the current one, referenced by nothing.
+    if (props.importingTable) tableOf(generation + 1);
 
     // Signed quotes and orders live here: AWS Backup keeps copies beyond PITR's 35 days.
     const backup = BackupPlan.dailyWeeklyMonthly7YearRetention(this, 'Backup');
@@ -121,14 +135,17 @@ export class SalesflowStack extends Stack {
       featurePlan: FeaturePlan.PLUS,
       // What PLUS is paid for: risky sign-ins blocked, compromised passwords refused.
       standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
-      // Invitations and resets go through SES: Cognito's own sender stops at 50 a day.
-      email: UserPoolEmail.withSES({
-        fromEmail: settings.mailFrom,
-        fromName: 'Sales',
-        sesVerifiedDomain: mailDomain,
-        sesRegion: this.region,
-        configurationSetName: mailConfiguration.configurationSetName,
-      }),
+      // Invitations and resets go through SES: Cognito's own sender stops at 50 a day. Cognito
+      // refuses an identity not yet verified, so the first deploy uses its own (DEPLOY.md).
+      email: props.mailDomainVerified
+        ? UserPoolEmail.withSES({
+            fromEmail: settings.mailFrom,
+            fromName: 'Sales',
+            sesVerifiedDomain: mailDomain,
+            sesRegion: this.region,
+            configurationSetName: mailConfiguration.configurationSetName,
+          })
+        : UserPoolEmail.withCognito(settings.mailFrom),
       passwordPolicy: { minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -450,7 +467,7 @@ export class SalesflowStack extends Stack {
       'Node.js 22 on purpose: the local stack runs the same handlers on Node 22, pinned in package.json.',
     );
     acknowledge(
-      'AwsSolutions-IAM5[Resource::<TableCD117FA1.Arn>/index/*]',
+      `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.table.node.defaultChild as CfnElement)}.Arn>/index/*]`,
       "The table's own GSIs, from table.grant (grantRecords): queries by status, owner and due date.",
     );
     acknowledge(

@@ -18,6 +18,11 @@ export interface StageSettings {
   appBaseUrl?: string;
   /** The Cognito hosted sign-in's domain prefix, unique in the region (default salesflow-<stage>-<account>). */
   signInDomainPrefix?: string;
+  /** Set once SES shows the sender's domain verified: Cognito then sends through SES (DEPLOY.md). */
+  mailDomainVerified?: boolean;
+  /** Which table generation the stage runs on, and whether a restored one is being imported (DEPLOY.md). */
+  tableGeneration?: number;
+  importingTable?: boolean;
   /** Overrides of the business settings (infra/process-settings.ts). */
   settings?: Partial<ProcessSettings>;
 }

@@ -21,6 +21,7 @@ beforeAll(() => {
   const stack = new SalesflowStack(app, 'Salesflow', {
     env: { account: '111111111111', region: 'eu-west-2' },
     alarmEmail: 'it.operations@acme-instruments.co.uk',
+    mailDomainVerified: true,
   });
   // cdk-nag and cfn-guard (Control Tower rules) run as validation plugins: any finding not
   // acknowledged with a reason fails synth.

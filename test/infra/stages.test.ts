@@ -85,9 +85,13 @@ describe('dev and prod side by side in one account', () => {
     expect(stackNameOf('dev')).not.toBe(stackNameOf('prod'));
   });
 
-  it("each stage sends from its own domain and signs in on its own Cognito domain", () => {
+  it('each stage sends from its own domain', () => {
     const identities = (['dev', 'prod'] as const).map((stage) => Object.values(templates[stage].findResources('AWS::SES::EmailIdentity'))[0]!.Properties.EmailIdentity);
     expect(identities).toEqual(['dev.salesflow.example', 'mail.acme-instruments.co.uk']);
+  });
+
+  it("a first deploy leaves Cognito's email with Cognito: it refuses an SES domain not yet verified", () => {
+    templates.dev.hasResourceProperties('AWS::Cognito::UserPool', { EmailConfiguration: { EmailSendingAccount: 'COGNITO_DEFAULT', ReplyToEmailAddress: 'sales@dev.salesflow.example' } });
   });
 
   it("each stage's template passes cfn-lint (errors and warnings)", () => {
@@ -116,4 +120,31 @@ describe('dev and prod side by side in one account', () => {
       expect(run.status).toBe(0);
     }
   }, 120_000);
+});
+
+describe('restoring the table (DEPLOY.md, "Restoring the table")', () => {
+  const synth = (props: { tableGeneration?: number; importingTable?: boolean }) => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new SalesflowStack(app, stackNameOf('dev'), { env: { account: '111111111111', region: 'eu-west-2' }, ...props });
+    return Template.fromStack(stack).toJSON() as { Resources: Record<string, { Type: string; DeletionPolicy?: string }> };
+  };
+  const tablesOf = (template: ReturnType<typeof synth>) =>
+    Object.entries(template.Resources).filter(([, resource]) => resource.Type === 'AWS::DynamoDB::GlobalTable').map(([id]) => id);
+
+  it('while importing, the restored table stands beside the current one, retained and referenced by nothing', () => {
+    const template = synth({ importingTable: true });
+    const [current, restored] = tablesOf(template);
+    expect(current).toMatch(/^Table[A-F0-9]{8}$/);
+    expect(restored).toMatch(/^Table2[A-F0-9]{8}$/);
+    expect(template.Resources[restored!]!.DeletionPolicy).toBe('Retain');
+    const { [restored!]: _itself, ...others } = template.Resources;
+    expect(JSON.stringify(others)).not.toContain(restored);
+    expect(JSON.stringify(others)).toContain(current);
+  }, 60_000);
+
+  it('the next generation is then the only table, and everything points at it', () => {
+    const template = synth({ tableGeneration: 2 });
+    expect(tablesOf(template)).toEqual([expect.stringMatching(/^Table2[A-F0-9]{8}$/)]);
+    expect(JSON.stringify(template.Resources)).not.toMatch(/"Table[A-F0-9]{8}"/);
+  }, 60_000);
 });
