@@ -7,6 +7,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import {
   AccountRecovery,
   CfnUserPoolGroup,
+  ClientAttributes,
   FeaturePlan,
   Mfa,
   OAuthScope,
@@ -148,6 +149,8 @@ export class SalesflowStack extends Stack {
         : UserPoolEmail.withCognito(settings.mailFrom),
       passwordPolicy: { minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
+      // A changed address takes effect only once its owner confirms it (the API enrols people by it).
+      keepOriginal: { email: true },
       removalPolicy: RemovalPolicy.RETAIN,
     });
     userPool.node.addDependency(mailIdentity);
@@ -170,6 +173,10 @@ export class SalesflowStack extends Stack {
         logoutUrls: [`${webForms.url}/sign-in.html`],
       },
       idTokenValidity: Duration.hours(8),
+      // A person's address is set by an administrator: with an SRP sign-in's token they could
+      // otherwise change their own, and be enrolled as someone else.
+      readAttributes: new ClientAttributes().withStandardAttributes({ email: true, emailVerified: true, fullname: true }),
+      writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
     });
 
 

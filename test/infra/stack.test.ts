@@ -430,3 +430,15 @@ describe('the first deploy (issue 14)', () => {
     template.hasResourceProperties('AWS::S3::Bucket', { VersioningConfiguration: { Status: 'Enabled' } });
   });
 });
+
+describe("people's addresses (issue 13's enrolment by email)", () => {
+  it('the web client cannot change an email, and a change by an administrator waits for its confirmation', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      ReadAttributes: Match.arrayWith(['email', 'email_verified']),
+      WriteAttributes: ['name'],
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
+    });
+  });
+});
