@@ -39,7 +39,13 @@ const spentLink: Record<Exclude<StoredAction['status'], 'open'>, string> = {
 };
 
 // The step pages run one script of their own (times in the reader's zone), allowed by its hash.
-const html = (status: number, body: string): ApiResult => ({ statusCode: status, headers: { ...htmlHeaders, 'content-security-policy': stepPageCsp }, body });
+// same-origin, not no-referrer: the link's token still never leaves for another site, and the
+// form's POST carries its real Origin rather than "null", which an origin check refuses.
+const html = (status: number, body: string): ApiResult => ({
+  statusCode: status,
+  headers: { ...htmlHeaders, 'content-security-policy': stepPageCsp, 'referrer-policy': 'same-origin' },
+  body,
+});
 
 export const showAction = apiRoute({ route: 'GET /actions/{token}', path: tokenPath }, async ({ path, event }) => {
   const { step } = await stepOf(path.token);

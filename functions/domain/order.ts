@@ -317,6 +317,24 @@ export const contractReviewItem = (order: Order, salesAdmin: string): AgendaItem
   subject: { kind: 'order', id: order.id },
 });
 
+/** R23/R24: Production's work list: the order to pack, within a week of the PO. */
+export const packingItem = (order: Order, production: string): AgendaItem => ({
+  kind: 'packing',
+  assignee: production,
+  dueAt: new Date(Date.parse(order.createdAt) + 7 * day).toISOString(),
+  summary: `Pack PO ${order.poNumber} (${order.customer.name})`,
+  subject: { kind: 'order', id: order.id },
+});
+
+/** Packed: the order waits on Production's list to ship, within two days. */
+export const shipmentItem = (order: Order, production: string, packedAt: string): AgendaItem => ({
+  kind: 'shipment',
+  assignee: production,
+  dueAt: new Date(Date.parse(packedAt) + 2 * day).toISOString(),
+  summary: `Ship PO ${order.poNumber} (${order.customer.name})`,
+  subject: { kind: 'order', id: order.id },
+});
+
 /** R26: the SM's call, due by three months after shipment. */
 export const equipmentCheckItem = (order: Order): AgendaItem => ({
   kind: 'equipment-check',

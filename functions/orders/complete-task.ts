@@ -4,6 +4,7 @@ import { Gone } from '#domain/errors';
 import {
   correctiveActionItem,
   equipmentCheckAnswer,
+  shipmentItem,
   type Order,
   type OrderTask,
 } from '#domain/order';
@@ -79,7 +80,13 @@ export const completeOrderTask = async (
           at,
           detail,
         ),
-        {},
+        // Off Production's list to pack, onto its list to ship (unless it shipped unpacked).
+        {
+          items: [
+            agendaClose(onOrder(order), 'packing', by, at),
+            ...(order.shipment ? [] : [agendaPut(shipmentItem(order, orderTeam().production, at), at)]),
+          ],
+        },
         'The order was marked packed meanwhile',
       );
       outcome = 'packed';

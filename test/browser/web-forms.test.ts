@@ -246,7 +246,7 @@ describe('the internal pages', () => {
     await done();
   });
 
-  it('Sales Admin records the order and reviews the contract; Production packs and ships it; the follow-ups show', async () => {
+  it("Sales Admin records the order and reviews the contract; it is on Production's list to pack, then to ship; the follow-ups show", async () => {
     const { opportunity } = quoteJourney(client);
     const { opportunityId, company } = await opportunity({ value: 40_000 });
     const { page, done } = await pageIn();
@@ -268,7 +268,8 @@ describe('the internal pages', () => {
     await accessible(page);
     // The browser's own pattern check runs: a PO number with a character the API refuses stops here.
     expect(await page.getByLabel('PO number').evaluate((el: any) => (el.value = 'PO#1', el.validity.patternMismatch))).toBe(true);
-    await page.getByLabel('PO number').fill(`PO/${Date.now()}`);
+    const po = `PO/${Date.now()}`;
+    await page.getByLabel('PO number').fill(po);
     await page.getByRole('button', { name: 'Record the order' }).click();
     await page.waitForURL('**/app/order.html?id=*');
     await expect.poll(() => page.getByRole('status').innerText()).toBe('Order recorded');
@@ -283,17 +284,31 @@ describe('the internal pages', () => {
     await expect.poll(() => page.locator('dl.facts').innerText()).toContain(`done by ${people.salesAdmin}`);
     await done();
 
-    // Production: packs by the checklist, then ships; never offered the account page it may not read.
+    // Production's work list has it to pack; the navigation offers Production only its own pages.
     const production = await pageIn();
-    await signedIn(production.page, orderPeople.production, ['Production'], `/app/order.html?id=${orderId}`);
+    await signedIn(production.page, orderPeople.production, ['Production'], '/app/work.html');
+    await expect.poll(() => production.page.getByRole('navigation').getByRole('link').allInnerTexts()).toEqual(['Agenda', 'Orders to pack and ship']);
+    const toPack = production.page.getByRole('region', { name: /^To pack/ });
+    await expect.poll(() => toPack.getByRole('link', { name: new RegExp(`PO ${po}`) }).count()).toBe(1);
+    await shoot(production.page, '09-work-list-to-pack');
+    await accessible(production.page);
+    await toPack.getByRole('link', { name: new RegExp(`PO ${po}`) }).click();
+    await production.page.waitForURL(`**/app/order.html?id=${orderId}`);
+    // Packs by the checklist, then ships; never offered the account page it may not read.
     await expect.poll(() => production.page.locator('#packing-checklist').innerText()).toContain('2 x TX-200');
     await expect.poll(() => production.page.getByRole('link', { name: 'The account' }).count()).toBe(0);
-    await expect.poll(() => production.page.getByRole('navigation').getByRole('link').allInnerTexts()).toEqual(['Agenda']);
     await shoot(production.page, '09-order-to-pack');
     await accessible(production.page);
     await production.page.getByRole('button', { name: 'Everything is packed' }).click();
     await expect.poll(() => production.page.getByRole('status').innerText()).toBe('Packed; ready to ship');
     await expect.poll(() => production.page.locator('#packing').isHidden()).toBe(true);
+    await production.page.getByRole('link', { name: 'Orders to pack and ship' }).click();
+    const toShip = production.page.getByRole('region', { name: /^To ship/ });
+    await expect.poll(() => toShip.getByRole('link', { name: new RegExp(`PO ${po}`) }).count()).toBe(1);
+    await expect.poll(() => production.page.getByRole('region', { name: /^To pack/ }).getByRole('link', { name: new RegExp(`PO ${po}`) }).count()).toBe(0);
+    await shoot(production.page, '09-work-list-to-ship');
+    await toShip.getByRole('link', { name: new RegExp(`PO ${po}`) }).click();
+    await production.page.waitForURL(`**/app/order.html?id=${orderId}`);
     await production.page.getByLabel('Shipped').fill(new Date(Date.now() - 3_600_000).toISOString().slice(0, 16));
     await production.page.getByLabel('Carrier').fill('DHL');
     await production.page.getByRole('button', { name: 'Record the shipment' }).click();
@@ -304,6 +319,9 @@ describe('the internal pages', () => {
     await expect.poll(() => followUps.innerText()).toContain('Is the equipment operating OK?: scheduled');
     await expect.poll(() => followUps.innerText()).toContain('Reminder to the sales manager: scheduled');
     await shoot(production.page, '10-order-shipped');
+    await production.page.getByRole('link', { name: 'Orders to pack and ship' }).click();
+    await expect.poll(() => production.page.getByRole('region', { name: /^To ship/ }).isVisible()).toBe(true);
+    expect(await production.page.getByRole('link', { name: new RegExp(`PO ${po}`) }).count()).toBe(0);
     await production.done();
   });
 
@@ -439,6 +457,49 @@ describe("every person's step on a quote, from the quote page (R13-R19)", () => 
       await decide.getByRole('button', { name: 'Record my decision' }).click();
     }, '19-quote-contract');
     await quoteStatus(quoteId, 'contract-approved');
+  });
+});
+
+describe("Engineering's steps, from their pages (R10, R16)", () => {
+  it('Engineering reviews the opportunity, then helps with the proposal on the quote page', async () => {
+    const { opportunity, quote, quoteStatus } = quoteJourney(client);
+    const { opportunityId, company } = await opportunity({ value: 60_000, nonStandard: 'A custom fixture for 3 litre bottles' });
+    const { page, done } = await pageIn();
+    await signedIn(page, people.engineering, ['Engineering'], `/app/opportunity.html?id=${opportunityId}`);
+    await page.getByLabel('Recommendation').selectOption('proceed-with-changes');
+    await page.getByLabel('Advice to the SM').fill('Quote the fixture as a separate line');
+    await page.getByRole('button', { name: 'Give the review' }).click();
+    await expect.poll(() => page.getByRole('status').innerText()).toBe('Review given; the SM has it');
+    await expect.poll(() => page.locator('dl.facts').innerText()).toContain('proceed with changes: Quote the fixture as a separate line');
+
+    // The quote's QPA (non-standard requirements) is prepared and approved by the API, as by link.
+    const started = await api('POST', `/opportunities/${opportunityId}/quotes`, {
+      body: { lines: [line(20_000, 0, 2)], proposalSummary: 'Two testers and a fixture', nonStandardRequirements: 'A custom fixture' },
+      token: await tokenFor(people.sm, 'SalesManager'),
+    });
+    expect(started.status).toBe(202);
+    const quoteId = started.body.quoteId as string;
+    await quoteStatus(quoteId, 'qpa-preparation');
+    const prepared = await api('POST', `/quotes/${quoteId}/tasks/prepare-qpa`, { body: { text: 'Fixture is a one-off' }, token: await tokenFor(people.salesAdmin, 'SalesAdmin') });
+    expect(prepared.status).toBe(200);
+    await quoteStatus(quoteId, 'awaiting-approval');
+    const approved = await api('POST', `/quotes/${quoteId}/tasks/approve-qpa`, { body: { decision: 'approve' }, token: await tokenFor(people.salesDirector, 'SalesManager') });
+    expect(approved.status).toBe(200);
+    await eventually(async () => ((await quote(quoteId)).tasks.some((t: { task: string }) => t.task === 'engineering-assistance') ? true : undefined));
+
+    await page.goto(`/app/quote.html?id=${quoteId}`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe(`Quote for ${company}`);
+    await page.getByLabel('Your technical input for the application engineer').fill('Fixture drawing F-301 attached to the proposal');
+    await shoot(page, '22-quote-engineering-assistance');
+    await accessible(page);
+    await page.getByRole('button', { name: 'Send my input' }).click();
+    await expect.poll(() => page.getByRole('status').innerText()).toBe('Done: Help with the technical proposal');
+    await expect.poll(() => page.locator('#step-engineering-assistance').isHidden()).toBe(true);
+
+    await page.getByRole('link', { name: 'Agenda' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Agenda');
+    await accessible(page);
+    await done();
   });
 });
 

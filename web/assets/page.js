@@ -46,6 +46,7 @@ export const formAt = (selector) => /** @type {HTMLFormElement} */ ($(selector))
 const destinations = [
   { href: '/app/', label: 'Pipeline', roles: ['SalesManager', 'SalesAdmin', 'ManagingDirector', 'Marketing'] },
   { href: '/app/agenda.html', label: 'Agenda' },
+  { href: '/app/work.html', label: 'Orders to pack and ship', roles: ['Production'] },
   { href: '/app/new-lead.html', label: 'Log a response', roles: ['SalesAdmin', 'SalesManager'] },
   { href: '/app/new-order.html', label: 'Record an order', roles: ['SalesAdmin'] },
 ];
