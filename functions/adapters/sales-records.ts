@@ -144,12 +144,35 @@ export const recordNewLead = async (lead: Lead, entry: TimelineEntry, emails: Ou
       putNew({ ...keys.lead(lead.id), itemType: itemKind.lead, ...leadIndexKeys(lead), ...lead, requestFingerprint }),
       timelinePut(pk, entry),
       ...emails.map((email) => emailPut(pk, email, entry.at)),
-      // R1: the campaign it came from counts it.
-      ...(lead.campaignId ? [campaignLeadPut(lead.campaignId, lead.id, 'LEAD', entry.at)] : []),
+      // R1: the campaign it came from counts it, if that campaign exists and is running today:
+      // checked in the same transaction, so a good lead is still one round trip.
+      ...(lead.campaignId
+        ? [
+            campaignLeadPut(lead.campaignId, lead.id, 'LEAD', entry.at),
+            {
+              ConditionCheck: {
+                TableName: tableName(),
+                Key: keys.campaign(lead.campaignId),
+                ConditionExpression: 'attribute_exists(pk) AND startsOn <= :today AND (attribute_not_exists(endsOn) OR endsOn >= :today)',
+                ExpressionAttributeValues: { ':today': entry.at.slice(0, 10) },
+              },
+            },
+          ]
+        : []),
     ],
-    ([leadExists]) => (leadExists ? new AlreadyRecorded(`Lead ${lead.id} is recorded already`) : undefined),
+    (failed) =>
+      failed[0]
+        ? new AlreadyRecorded(`Lead ${lead.id} is recorded already`)
+        : lead.campaignId && failed.at(-1)
+          ? new NoRunningCampaign(`No campaign ${lead.campaignId} is running`)
+          : undefined,
   );
 };
+
+/** The campaign a lead named does not exist or is not running (R1): it counts for none. */
+export class NoRunningCampaign extends Error {
+  override readonly name = 'NoRunningCampaign';
+}
 
 /** R1: the lead counted for its campaign (see keys.campaignLead); a second count changes nothing. */
 const campaignLeadPut = (campaignId: string, leadId: string, stage: 'LEAD' | 'QUALIFIED', at: string): Put => ({

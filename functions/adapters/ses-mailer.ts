@@ -12,6 +12,8 @@ export interface Envelope {
   text: string;
   html: string;
   attachments?: { filename: string; contentType: string; content: Uint8Array }[];
+  /** Bulk mail: mail clients show an unsubscribe button that POSTs here (RFC 2369, RFC 8058). */
+  unsubscribeUrl?: string;
 }
 
 /**
@@ -25,6 +27,12 @@ export const sendEmail = async (email: Envelope): Promise<string> => {
     subject: email.subject,
     text: email.text,
     html: email.html,
+    ...(email.unsubscribeUrl
+      ? {
+          // One click: the client POSTs "List-Unsubscribe=One-Click" to the link (POST /unsubscribe/{token}).
+          headers: { 'List-Unsubscribe': `<${email.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+        }
+      : {}),
     attachments: email.attachments?.map((a) => ({
       filename: a.filename,
       contentType: a.contentType,

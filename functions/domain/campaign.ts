@@ -53,6 +53,7 @@ export const materialEmail = (
   purpose: 'campaign-material',
   to: [recipient.email],
   subject: material.subject,
+  unsubscribeUrl,
   text:
     `Dear ${recipient.name},\n\n${material.body}\n\n` +
     `${material.kind === 'cold-call' ? 'Cold-call material' : 'Mailshot'} for ${recipient.company}, from our ${campaign.name} campaign.\n\n` +

@@ -47,6 +47,8 @@ export interface OutgoingEmail {
   html: string;
   /** Documents filed with the same record (by name), or with `filedWith`'s, attached when the email goes. */
   attachments?: { filename: string; contentType: string; document: string; filedWith?: string }[];
+  /** R2: bulk mail's own unsubscribe link, also in its List-Unsubscribe header (one click, RFC 8058). */
+  unsubscribeUrl?: string;
 }
 
 export interface Links {

@@ -128,6 +128,15 @@ export const qualify = (
   };
 };
 
+/**
+ * R20: an order names the opportunity it was won from only if that opportunity is the customer's:
+ * the company the lead came from is the account's (letter case, spacing and punctuation aside).
+ */
+export const isOpportunityOf = (opportunity: Pick<Opportunity, 'company'>, account: { name: string }): boolean => {
+  const plain = (name: string) => name.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return plain(opportunity.company) === plain(account.name);
+};
+
 /** R10: Engineering's advice to the SM, once. */
 export const recordEngineeringAdvice = (
   opportunity: Opportunity,

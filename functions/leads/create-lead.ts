@@ -3,7 +3,7 @@ import { customerResponseEmail, ownerAdviceEmail } from '#domain/correspondence'
 import { logResponse } from '#domain/lead';
 import { ownerOfLead } from '#domain/ownership';
 import type { Lead } from '#domain/lead';
-import { findAccountOwner, recordedRequest, recordNewLead } from '#adapters/sales-records';
+import { findAccountOwner, NoRunningCampaign, recordedRequest, recordNewLead } from '#adapters/sales-records';
 import { keys } from '#adapters/table-design';
 import { links, territories, webPage } from '#functions/config';
 import { apiRoute, json, seeOther, wantsPage } from '#http/api';
@@ -32,14 +32,20 @@ export const createLead = apiRoute(
     const recorded = await recordOnce(
       request,
       async () => {
-        await recordNewLead(
-          lead,
-          entry,
-          [customerResponseEmail(lead, randomUUID(), links()), ownerAdviceEmail(lead, randomUUID(), links())],
-          request.fingerprint,
+        const emails = [customerResponseEmail(lead, randomUUID(), links()), ownerAdviceEmail(lead, randomUUID(), links())];
+        const recorded = await recordNewLead(lead, entry, emails, request.fingerprint).then(
+          () => lead,
+          async (error: unknown) => {
+            if (!(error instanceof NoRunningCampaign)) throw error;
+            // R1: the lead stands; the campaign it names is made up or over, so it counts for none.
+            logger.warn('campaignId ignored: no such running campaign', { leadId: lead.id, campaignId: lead.campaignId });
+            const { campaignId: _ignored, ...uncounted } = lead;
+            await recordNewLead(uncounted, entry, emails, request.fingerprint);
+            return uncounted;
+          },
         );
         logger.info('lead logged', { leadId: lead.id, channel: lead.channel, source: lead.source });
-        return lead;
+        return recorded;
       },
       async () => {
         const first = await recordedRequest<Lead>(keys.lead(request.id));

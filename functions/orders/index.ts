@@ -22,6 +22,7 @@ import {
 import { sha256 } from '#domain/document-hash';
 import { systemActor } from '#domain/timeline';
 import { findAccount } from '#adapters/account-records';
+import { isOpportunityOf } from '#domain/opportunity';
 import { newAction } from '#adapters/action-records';
 import { agendaClose } from '#adapters/agenda-records';
 import { findOrder, orderWithHistory, recordNewOrder, recordOrderChange, type OrderIntake } from '#adapters/order-records';
@@ -54,6 +55,9 @@ export const createOrder = apiRoute(
     if (!customer) throw fieldProblem('accountId', 'no such account');
     if (customer.kind !== 'customer') throw fieldProblem('accountId', 'must be a customer: distributors do not place orders here');
     if (body.opportunityId && !opportunity) throw fieldProblem('opportunityId', 'no such opportunity');
+    if (opportunity && !isOpportunityOf(opportunity, customer)) {
+      throw fieldProblem('opportunityId', `is ${opportunity.company}'s, not ${customer.name}'s`);
+    }
     const distributor = customer.distributorId ? await findAccount(customer.distributorId) : undefined;
     const now = new Date();
     const at = now.toISOString();

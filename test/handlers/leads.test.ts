@@ -28,15 +28,31 @@ describe('POST /leads stores the lead before any email can fail', () => {
     expect(dynamodb.calls()).toHaveLength(1);
     const [write] = dynamodb.commandCalls(TransactWriteCommand);
     const transact = write!.args[0].input.TransactItems!;
-    // R1: the lead counts for the campaign it came from: an item of its own, no shared counter.
-    expect(transact.at(-1)!.Put!.Item).toMatchObject({ pk: 'CAMPAIGN#trade-show-2026#LEADS', sk: `LEAD#${body!.id}`, itemType: 'campaign-lead' });
-    const items = transact.slice(0, -1).map((item) => item.Put!.Item!);
+    // R1: the lead counts for the campaign it came from: an item of its own, no shared counter,
+    // if that campaign is running (checked in the same transaction).
+    expect(transact.at(-2)!.Put!.Item).toMatchObject({ pk: 'CAMPAIGN#trade-show-2026#LEADS', sk: `LEAD#${body!.id}`, itemType: 'campaign-lead' });
+    expect(transact.at(-1)!.ConditionCheck).toMatchObject({ Key: { pk: 'CAMPAIGN#trade-show-2026', sk: 'CAMPAIGN' } });
+    const items = transact.slice(0, -2).map((item) => item.Put!.Item!);
     expect(items.map((item) => item.itemType)).toEqual(['lead', 'timeline', 'email', 'email']);
     expect(items[0]).toMatchObject({ status: 'suspect', owner: 'sm.uk@salesflow.example', source: 'marketing-campaign' });
     expect(items.slice(2).map((item) => [item.purpose, item.to, item.status])).toEqual([
       ['literature', ['ann@acme.test'], 'queued'],
       ['owner-advice', ['sm.uk@salesflow.example'], 'queued'],
     ]);
+  });
+
+  it('R1: a campaign that does not exist or is not running is ignored: the lead stands and counts for none', async () => {
+    const cancelled = Object.assign(new Error('cancelled'), {
+      name: 'TransactionCanceledException',
+      CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'None' }, { Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
+    });
+    dynamodb.on(TransactWriteCommand).rejectsOnce(cancelled).resolves({});
+    const { status } = await postLead(JSON.stringify({ ...validLead, campaignId: 'made-up' }));
+    expect(status).toBe(201);
+    const [, second] = dynamodb.commandCalls(TransactWriteCommand);
+    const items = second!.args[0].input.TransactItems!;
+    expect(items.map((item) => item.Put?.Item?.itemType)).toEqual(['lead', 'timeline', 'email', 'email']);
+    expect(items[0]!.Put!.Item!.campaignId).toBeUndefined();
   });
 
   it("a distributor's lead goes to the distributor's SM", async () => {

@@ -61,6 +61,22 @@ describe('mail delivery (the outbox)', () => {
     expect(entry!.Put!.Item).toMatchObject({ kind: 'customer-responded-to', channel: 'email', actor: 'salesflow' });
   });
 
+  it('R2: bulk mail carries List-Unsubscribe and List-Unsubscribe-Post (RFC 8058); other mail does not', async () => {
+    const unsubscribeUrl = 'https://api.salesflow.example/unsubscribe/v1.abc.1.def';
+    dynamodb.on(GetCommand).resolves({ Item: { ...queued, purpose: 'campaign-material', unsubscribeUrl } });
+    dynamodb.on(BatchGetCommand).resolves({ Responses: {} });
+    ses.on(SendRawEmailCommand).resolves({ MessageId: 'ses-2' });
+    expect(await handler(event('1'))).toEqual({ batchItemFailures: [] });
+    const bulk = Buffer.from(ses.commandCalls(SendRawEmailCommand)[0]!.args[0].input.RawMessage!.Data!).toString();
+    expect(bulk).toMatch(new RegExp(`^List-Unsubscribe: <${unsubscribeUrl.replace(/\./g, '\\.')}>$`, 'm'));
+    expect(bulk).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);
+
+    dynamodb.on(GetCommand).resolves({ Item: queued });
+    expect(await handler(event('2'))).toEqual({ batchItemFailures: [] });
+    const plain = Buffer.from(ses.commandCalls(SendRawEmailCommand)[1]!.args[0].input.RawMessage!.Data!).toString();
+    expect(plain).not.toMatch(/List-Unsubscribe/);
+  });
+
   it('an email another sender has claimed is left alone: one send, not two', async () => {
     dynamodb.on(GetCommand).resolves({ Item: { ...queued, status: 'sending' } });
     dynamodb.on(UpdateCommand).rejects(Object.assign(new Error('claimed'), { name: 'ConditionalCheckFailedException' }));

@@ -11,9 +11,12 @@ const client = stackClient(stack);
 const { api, tokenFor, sentEmails, settledItemCount } = client;
 const marketing = () => tokenFor('marketing@salesflow.example', 'Marketing');
 
+const dayFrom = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+/** A trade show running now: from two days ago to two days from now. */
 const campaign = async (fields: Record<string, unknown> = {}) => {
   const created = await api('POST', '/campaigns', {
-    body: { kind: 'trade-show', name: `Hannover Messe ${Math.random().toString(36).slice(2, 6)}`, startsOn: '2026-04-20', endsOn: '2026-04-24', costGbp: 12_000, ...fields },
+    body: { kind: 'trade-show', name: `Hannover Messe ${Math.random().toString(36).slice(2, 6)}`, startsOn: dayFrom(-2), endsOn: dayFrom(2), costGbp: 12_000, ...fields },
     token: await marketing(),
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -49,6 +52,22 @@ describe('R1: campaigns', () => {
     expect(report.status).toBe(200);
     expect(report.body).toMatchObject({ kind: 'trade-show', leadCount: 4, qualifiedCount: 1, costPerLeadGbp: 3_000, costPerQualifiedLeadGbp: 12_000 });
     expect(report.body.timeline.map((e: { kind: string }) => e.kind)).toEqual(['campaign-opened']);
+  });
+
+  it('a campaign that is over, not yet on, or made up counts nothing; its leads still stand', async () => {
+    const over = await campaign({ startsOn: dayFrom(-30), endsOn: dayFrom(-1) });
+    const coming = await campaign({ startsOn: dayFrom(1), endsOn: dayFrom(3) });
+    for (const campaignId of [over, coming, 'made-up-2026']) {
+      const lead = await api('POST', '/leads', {
+        body: { channel: 'bingo-card', source: 'marketing-campaign', campaignId, contact: { name: 'Late Visitor', email: uniqueEmail('late'), company: 'Late Ltd', country: 'GB' } },
+      });
+      expect(lead.status).toBe(201);
+      const found = await api('GET', `/leads/${lead.body.id}`, { token: await tokenFor('sales.admin@salesflow.example', 'SalesAdmin') });
+      expect(found.body.campaignId).toBeUndefined();
+    }
+    for (const id of [over, coming]) {
+      expect((await api('GET', `/campaigns/${id}`, { token: await marketing() })).body).toMatchObject({ leadCount: 0 });
+    }
   });
 
   it('a campaign of an unknown kind, or ending before it starts, is a 400; only Marketing records one', async () => {
@@ -90,6 +109,9 @@ describe('R2: material to distributors', () => {
     const form = await api('POST', link, { raw: 'confirm=yes', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(form.status).toBe(200);
     expect(form.body).toContain('no more marketing email');
+    // A mail client's one-click unsubscribe (List-Unsubscribe-Post, RFC 8058) posts to the same link.
+    const oneClick = await api('POST', link, { raw: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(oneClick.status).toBe(200);
 
     // The next mailshot skips the address, and says so.
     const again = `${subject} (reminder)`;

@@ -35,10 +35,10 @@ export const orderJourney = (client: StackClient) => {
    * distributor of its own; and the PO it will order with.
    */
   const customer = async (
-    options: { servedBy?: 'direct' | 'w-sales'; orderChannel?: 'standard' | 'sf'; viaDistributor?: boolean; label?: string } = {},
+    options: { servedBy?: 'direct' | 'w-sales'; orderChannel?: 'standard' | 'sf'; viaDistributor?: boolean; label?: string; name?: string } = {},
   ) => {
     const tag = Math.random().toString(36).slice(2, 8);
-    const name = `${options.label ? `${options.label} ` : ''}Order Test ${tag} Ltd`;
+    const name = options.name ?? `${options.label ? `${options.label} ` : ''}Order Test ${tag} Ltd`;
     const distributorEmail = uniqueEmail('distributor');
     const distributorId = options.viaDistributor
       ? await account({

@@ -146,8 +146,18 @@ describe('R20-R23: a standard order', () => {
 
 describe('an order won from an opportunity', () => {
   it('shows on the opportunity, and on its timeline', async () => {
-    const { opportunityId, sm } = await quoteJourney(client).opportunity();
-    const buyer = await customer();
+    const { opportunityId, sm, company } = await quoteJourney(client).opportunity();
+    const buyer = await customer({ name: company.toUpperCase() });
+    // Another customer's opportunity is refused (issue 13), and nothing is written.
+    const stranger = await customer();
+    const before = await settledItemCount();
+    const foreign = await api('POST', '/orders', {
+      body: { accountId: stranger.accountId, opportunityId, poNumber: stranger.po, lines: [{ sku: 'A', description: 'B', quantity: 1, unitPrice: 1 }], userContact: stranger.user },
+      token: await admin(),
+    });
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.errors[0]).toMatchObject({ path: 'opportunityId', message: expect.stringContaining(stranger.name) });
+    expect(await settledItemCount()).toBe(before);
     const orderId = await order(buyer, { opportunityId });
     const opportunity = await api('GET', `/opportunities/${opportunityId}`, { token: sm });
     expect(opportunity.body.orders).toEqual([expect.objectContaining({ id: orderId, poNumber: buyer.po, totalGbp: 25_000 })]);

@@ -128,7 +128,7 @@ describe('R13-R17: a quote within the standard limits', () => {
 
 describe('R14/R15: the QPA and its approval matrix', () => {
   it('a deep discount over £250k goes to the sales director, finance and the MD, in that order', async () => {
-    const { opportunityId, company } = await opportunity({ value: 400_000 });
+    const { opportunityId, company } = await opportunity({ value: 400_000, reviewed: true });
     const started = await api('POST', `/opportunities/${opportunityId}/quotes`, {
       body: quoteBody([line(200_000, 30, 2)]),
       token: token.sm,

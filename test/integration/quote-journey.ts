@@ -28,8 +28,8 @@ export const quoteJourney = (client: StackClient) => {
   const { api, tokenFor, sentEmails } = client;
 
   /**
-   * A qualified prospect of the UK SM's, with a company name no other test uses. One that needs
-   * Engineering's review (R10) has it, unless `reviewed: false`: no quote comes before it.
+   * A qualified prospect of the UK SM's, with a company name no other test uses. With `reviewed`,
+   * one that needs Engineering's review (R10) has it: no quote comes before it.
    */
   const opportunity = async (options: { value?: number; nonStandard?: string; reviewed?: boolean } = {}) => {
     const company = `Quote Test ${Math.random().toString(36).slice(2, 8)} Ltd`;
@@ -44,7 +44,7 @@ export const quoteJourney = (client: StackClient) => {
       token: sm,
     });
     expect(qualified.status).toBe(201);
-    if (qualified.body.engineeringReview === 'required' && options.reviewed !== false) {
+    if (qualified.body.engineeringReview === 'required' && options.reviewed) {
       const review = await api('POST', `/opportunities/${qualified.body.opportunityId}/engineering-review`, {
         body: { recommendation: 'proceed', advice: 'Standard fixtures fit.' },
         token: await tokenFor(people.engineering, 'Engineering'),

@@ -60,6 +60,32 @@ describe('identity is the sub in the people directory', () => {
   });
 });
 
+describe('an Idempotency-Key is scoped by route, path and caller', () => {
+  it("the same key and body on another opportunity, or from another person, never gets someone else's answer", async () => {
+    const first = await opportunity();
+    const second = await opportunity();
+    const body = { lines: [line(1_000)], proposalSummary: 'Keyed', nonStandardRequirements: null, validForDays: 30 };
+    const headers = { 'idempotency-key': `scoped-${Date.now()}` };
+    const sm = await tokenFor(people.sm, 'SalesManager');
+    const original = await api('POST', `/opportunities/${first.opportunityId}/quotes`, { body, headers, token: sm });
+    expect(original.status).toBe(202);
+    // The same person retrying gets the same quote.
+    expect((await api('POST', `/opportunities/${first.opportunityId}/quotes`, { body, headers, token: sm })).body.quoteId).toBe(original.body.quoteId);
+    // Another opportunity: a quote of its own.
+    const elsewhere = await api('POST', `/opportunities/${second.opportunityId}/quotes`, { body, headers, token: sm });
+    expect(elsewhere.status).toBe(202);
+    expect(elsewhere.body.quoteId).not.toBe(original.body.quoteId);
+    // Another SM: refused by the policy, not answered with sm.uk's quote.
+    const peer = await api('POST', `/opportunities/${first.opportunityId}/quotes`, { body, headers, token: await tokenFor('sm.dach@salesflow.example', 'SalesManager') });
+    expect(peer.status).toBe(403);
+    expect(JSON.stringify(peer.body)).not.toContain(original.body.quoteId);
+    // The sales director may quote it: a request of their own, with a quote of its own.
+    const director = await api('POST', `/opportunities/${first.opportunityId}/quotes`, { body, headers, token: await tokenFor(people.salesDirector, 'SalesManager') });
+    expect(director.status).toBe(202);
+    expect(director.body.quoteId).not.toBe(original.body.quoteId);
+  });
+});
+
 /** A raw request, so that Host can be anything (fetch sets its own). */
 const raw = (path: string, headers: Record<string, string>, method = 'GET', body?: string) =>
   new Promise<{ status: number; body: string }>((resolve, reject) => {
