@@ -243,6 +243,10 @@ describe('the internal pages', () => {
     await form.getByLabel('What was said or done').fill('Left a message');
     await form.getByRole('button', { name: 'Log it' }).click();
     await expect.poll(() => page.locator('#at-error').innerText()).toMatch(/must not be in the future/);
+    await accessible(page);
+    await page.getByRole('link', { name: 'Log a response' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Log a customer response');
+    await accessible(page);
     await done();
   });
 
@@ -294,9 +298,11 @@ describe('the internal pages', () => {
     await accessible(production.page);
     await toPack.getByRole('link', { name: new RegExp(`PO ${po}`) }).click();
     await production.page.waitForURL(`**/app/order.html?id=${orderId}`);
-    // Packs by the checklist, then ships; never offered the account page it may not read.
+    // Packs by the checklist, then ships. Links lead only where Production may go: the account, not the opportunity.
     await expect.poll(() => production.page.locator('#packing-checklist').innerText()).toContain('2 x TX-200');
-    await expect.poll(() => production.page.getByRole('link', { name: 'The account' }).count()).toBe(0);
+    await expect.poll(() => production.page.getByRole('link', { name: /^The account/ }).count()).toBe(1);
+    await expect.poll(() => production.page.getByText('The opportunity').count()).toBe(1);
+    expect(await production.page.getByRole('link', { name: 'The opportunity' }).count()).toBe(0);
     await shoot(production.page, '09-order-to-pack');
     await accessible(production.page);
     await production.page.getByRole('button', { name: 'Everything is packed' }).click();

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { findRoute } from '#functions/routes';
 
 /**
  * What every page in web/ promises before a browser opens it: its field checks really run, it
@@ -48,5 +49,21 @@ describe('the order page', () => {
   it("reads the follow-ups as the API sends them: one state per follow-up, by name (not a list)", () => {
     const code = readFileSync('web/assets/pages/order.js', 'utf8');
     expect(code).not.toMatch(/followUpStates\??\.length/);
+  });
+});
+
+describe("the pages' links", () => {
+  // page.js links to a record's page only for the roles its GET route admits.
+  const readers = JSON.parse(/const readers = (\{[\s\S]*?\});/.exec(readFileSync('web/assets/page.js', 'utf8'))![1]!.replace(/'/g, '"'));
+  it.each([
+    ['leads', 'GET /leads/{id}'],
+    ['opportunities', 'GET /opportunities/{id}'],
+    ['pipeline', 'GET /pipeline'],
+    ['quotes', 'GET /quotes/{id}'],
+    ['accounts', 'GET /accounts/{id}'],
+    ['orders', 'GET /orders/{id}'],
+  ])('to %s go to the roles of %s', (kind, route) => {
+    const access = findRoute(route)!.access as { roles?: readonly string[] };
+    expect([...readers[kind]].sort()).toEqual([...(access.roles ?? [])].sort());
   });
 });

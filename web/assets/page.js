@@ -39,12 +39,35 @@ export const $ = (selector) => {
 export const formAt = (selector) => /** @type {HTMLFormElement} */ ($(selector));
 
 /**
+ * Who may read each kind of record: the roles of its GET route in functions/routes.ts, which
+ * test/web/pages.test.ts keeps these equal to. A page links only where its viewer may go.
+ */
+const readers = {
+  'leads': ['SalesManager', 'ManagingDirector', 'SalesAdmin'],
+  'opportunities': ['SalesManager', 'ManagingDirector', 'SalesAdmin', 'Engineering', 'ApplicationEngineer'],
+  'pipeline': ['SalesManager', 'ManagingDirector', 'SalesAdmin'],
+  'quotes': ['SalesManager', 'ManagingDirector', 'SalesAdmin', 'ApplicationEngineer', 'Engineering'],
+  'accounts': ['SalesManager', 'ManagingDirector', 'SalesAdmin', 'Production', 'ApplicationEngineer'],
+  'orders': ['SalesManager', 'ManagingDirector', 'SalesAdmin', 'Production', 'Engineering']
+};
+
+/** Each kind of record's page. */
+const recordPages = { leads: '/app/lead.html', opportunities: '/app/opportunity.html', quotes: '/app/quote.html', accounts: '/app/account.html', orders: '/app/order.html' };
+
+/**
+ * A link to a record's page when the viewer may read it; its text alone when not.
+ * @param {import('./session.js').Session} who @param {keyof typeof recordPages} kind @param {string} id @param {string} text
+ */
+export const linkTo = (who, kind, id, text) =>
+  hasRole(who, ...readers[kind]) ? h('a', { href: `${recordPages[kind]}?id=${encodeURIComponent(id)}` }, text) : h('span', {}, text);
+
+/**
  * Where the header leads, and who may go there: a link only to pages whose data the viewer's
  * roles may read or change (the API refuses the rest).
  * @type {{ href: string, label: string, roles?: string[] }[]}
  */
 const destinations = [
-  { href: '/app/', label: 'Pipeline', roles: ['SalesManager', 'SalesAdmin', 'ManagingDirector', 'Marketing'] },
+  { href: '/app/', label: 'Pipeline', roles: readers.pipeline },
   { href: '/app/agenda.html', label: 'Agenda' },
   { href: '/app/work.html', label: 'Orders to pack and ship', roles: ['Production'] },
   { href: '/app/new-lead.html', label: 'Log a response', roles: ['SalesAdmin', 'SalesManager'] },

@@ -1,5 +1,5 @@
 // @ts-check
-import { $, activitySection, facts, formAt, h, plain, postForm, recordPage, timeline, when } from '../page.js';
+import { $, activitySection, facts, formAt, h, linkTo, plain, postForm, recordPage, timeline, when } from '../page.js';
 import { hasRole } from '../session.js';
 
 /** A lead: who, what they asked for, its timeline; the SM qualifies it (R9) and anyone logs contact. */
@@ -20,7 +20,7 @@ if (page) {
       ['Owner', lead.owner],
       ['Logged', when(lead.createdAt)],
     ]),
-    lead.opportunityId ? h('p', {}, h('a', { href: `/app/opportunity.html?id=${lead.opportunityId}` }, 'Open the opportunity')) : '',
+    lead.opportunityId ? h('p', {}, linkTo(who, 'opportunities', lead.opportunityId, 'Open the opportunity')) : '',
     h('h2', {}, 'Timeline'),
     timeline(lead.timeline),
   );

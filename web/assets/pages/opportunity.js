@@ -1,5 +1,5 @@
 // @ts-check
-import { $, activitySection, facts, formAt, gbp, h, plain, postForm, recordPage, reloadWith, timeline, when } from '../page.js';
+import { $, activitySection, facts, formAt, gbp, h, linkTo, plain, postForm, recordPage, reloadWith, timeline, when } from '../page.js';
 import { hasRole } from '../session.js';
 
 /**
@@ -23,14 +23,14 @@ if (page) {
       ['Engineering advice', review.advice && `${plain(review.advice.recommendation)}: ${review.advice.advice}`],
       ['Qualified', when(opp.createdAt)],
     ]),
-    h('p', {}, h('a', { href: `/app/lead.html?id=${opp.leadId}` }, 'The lead it came from')),
+    h('p', {}, linkTo(who, 'leads', opp.leadId, 'The lead it came from')),
     h('h2', {}, 'Quotes'),
     opp.quotes.length
-      ? h('ul', {}, ...opp.quotes.map((/** @type {any} */ q) => h('li', {}, h('a', { href: `/app/quote.html?id=${q.id}` }, `${gbp(q.netGbp)} net: ${plain(q.status)}`), ` (${when(q.createdAt)})`)))
+      ? h('ul', {}, ...opp.quotes.map((/** @type {any} */ q) => h('li', {}, linkTo(who, 'quotes', q.id, `${gbp(q.netGbp)} net: ${plain(q.status)}`), ` (${when(q.createdAt)})`)))
       : h('p', {}, 'None yet.'),
     h('h2', {}, 'Orders'),
     opp.orders.length
-      ? h('ul', {}, ...opp.orders.map((/** @type {any} */ o) => h('li', {}, h('a', { href: `/app/order.html?id=${o.id}` }, `PO ${o.poNumber}: ${gbp(o.totalGbp)}`), ` (${plain(o.status)})`)))
+      ? h('ul', {}, ...opp.orders.map((/** @type {any} */ o) => h('li', {}, linkTo(who, 'orders', o.id, `PO ${o.poNumber}: ${gbp(o.totalGbp)}`), ` (${plain(o.status)})`)))
       : h('p', {}, 'None yet.'),
     h('h2', {}, 'Timeline'),
     timeline(opp.timeline),

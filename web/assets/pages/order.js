@@ -1,5 +1,5 @@
 // @ts-check
-import { $, activitySection, facts, formAt, gbp, h, plain, postForm, recordPage, reloadWith, timeline, when } from '../page.js';
+import { $, activitySection, facts, formAt, gbp, h, linkTo, plain, postForm, recordPage, reloadWith, timeline, when } from '../page.js';
 import { hasRole } from '../session.js';
 
 /**
@@ -40,9 +40,8 @@ if (page) {
       h('thead', {}, h('tr', {}, h('th', {}, 'Item'), h('th', { class: 'number' }, 'Qty'), h('th', { class: 'number' }, 'Unit price'))),
       h('tbody', {}, ...order.lines.map((/** @type {any} */ l) => h('tr', {}, h('td', {}, `${l.sku}: ${l.description}`), h('td', { class: 'number' }, String(l.quantity)), h('td', { class: 'number' }, gbp(l.unitPrice))))),
     ),
-    order.opportunityId ? h('p', {}, h('a', { href: `/app/opportunity.html?id=${order.opportunityId}` }, 'The opportunity')) : '',
-    // Only sales may read accounts (GET /accounts/{id}); anyone else would meet a refusal.
-    hasRole(who, 'SalesAdmin', 'SalesManager') ? h('p', {}, h('a', { href: `/app/account.html?id=${order.accountId}` }, 'The account')) : '',
+    h('p', {}, linkTo(who, 'accounts', order.accountId, `The account: ${order.customer?.name ?? ''}`)),
+    order.opportunityId ? h('p', {}, linkTo(who, 'opportunities', order.opportunityId, 'The opportunity')) : '',
     h('h2', {}, 'Follow-ups'),
     followUps.length
       ? h('ul', { id: 'follow-ups' }, ...followUps.map(([name, state]) => h('li', {}, `${plain(name)}: ${plain(state)}`, followUpDates[/** @type {keyof typeof followUpDates} */ (name)] && state !== 'not-applicable' ? ` (by ${when(followUpDates[/** @type {keyof typeof followUpDates} */ (name)])})` : undefined)))

@@ -1,5 +1,5 @@
 // @ts-check
-import { $, facts, formAt, gbp, h, plain, postForm, recordPage, reloadWith, when } from '../page.js';
+import { $, facts, formAt, gbp, h, linkTo, plain, postForm, recordPage, reloadWith, when } from '../page.js';
 import { hasRole } from '../session.js';
 
 /**
@@ -43,7 +43,7 @@ if (page) {
         ),
       ),
     ),
-    h('p', {}, h('a', { href: `/app/opportunity.html?id=${quote.opportunityId}` }, 'The opportunity')),
+    h('p', {}, linkTo(who, 'opportunities', quote.opportunityId, 'The opportunity')),
     h('h2', {}, 'Waiting for'),
     quote.tasks.length
       ? h('ul', { id: 'waiting-for' }, ...quote.tasks.map((/** @type {any} */ t) => h('li', {}, `${stepName(t)}: ${t.assignee}, due ${when(t.dueBy)}`)))
