@@ -41,12 +41,20 @@ import { workflows, type WorkflowName } from '#functions/workflows';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { ApiFunction } from './constructs/api-function';
 import { DeadLetters } from './constructs/dead-letters';
-import { SalesflowFunction } from './constructs/salesflow-function';
+import { projectRoot, SalesflowFunction } from './constructs/salesflow-function';
+import { buildSync } from 'esbuild';
 import { StreamWorker } from './constructs/stream-worker';
 import { Workflow } from './constructs/workflow';
 import { ScheduledJob } from './constructs/scheduled-job';
 import { WebForms } from './constructs/web-forms';
 import { schedules, type Schedule, type ScheduleName } from '#functions/schedules';
+
+/** Whether a handler's bundle holds the code that takes a person's answer back (esbuild's own account of it). */
+const takesAnswersBack = (entry: string) =>
+  Object.keys(
+    buildSync({ entryPoints: [entry], absWorkingDir: projectRoot, bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', outdir: 'unused', logLevel: 'silent' })
+      .metafile!.inputs,
+  ).includes('functions/adapters/person-steps.ts');
 
 /** quote-approval -> QuoteApproval: construct ids from the tables' names. */
 const pascalCase = (name: string) => name.replace(/(^|-)(\w)/g, (_, _dash, letter: string) => letter.toUpperCase());
@@ -269,8 +277,8 @@ export class SalesflowStack extends Stack {
       if (child instanceof CfnRoute && throttled.has(child.routeKey)) stage.addResourceDependency(child);
     }
 
-    // Least privilege: nothing scans or writes in batches; only what takes a person's answer back
-    // (functions/adapters/person-steps.ts) deletes, one timeline entry at a time.
+    // Least privilege: nothing scans or writes in batches. Only a handler whose bundle can take a
+    // person's answer back (person-steps.ts, which deletes that one timeline entry) may delete.
     const tableAccess = {
       reads: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
       writes: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
@@ -278,13 +286,12 @@ export class SalesflowStack extends Stack {
     };
     const grantRecords = (grantee: IGrantable, ...access: (keyof typeof tableAccess)[]) =>
       table.grant(grantee, ...access.flatMap((kind) => tableAccess[kind]));
+    const grantWrites = (grantee: IGrantable, entry: string) =>
+      grantRecords(grantee, 'reads', 'writes', ...(takesAnswersBack(entry) ? (['takesAnswersBack'] as const) : []));
     grantRecords(groups.platform.function, 'reads');
     grantRecords(groups.agenda.function, 'reads');
-    for (const group of ['leads', 'activities', 'accounts', 'marketing'] as const) {
-      grantRecords(groups[group].function, 'reads', 'writes');
-    }
-    for (const group of ['opportunities', 'quotes', 'actions', 'orders'] as const) {
-      grantRecords(groups[group].function, 'reads', 'writes', 'takesAnswersBack');
+    for (const group of ['leads', 'opportunities', 'activities', 'quotes', 'actions', 'accounts', 'orders', 'marketing'] as const) {
+      grantWrites(groups[group].function, routeGroups[group].entry);
     }
     // Emails go out from the configured address only, by the functions that send them.
     // With a configuration set on the identity, SES authorizes the send against the set too.
@@ -312,7 +319,7 @@ export class SalesflowStack extends Stack {
         alarmTopic,
         timeout: Duration.seconds(30),
       });
-      grantRecords(steps.function, 'reads', 'writes', 'takesAnswersBack');
+      grantWrites(steps.function, entry);
       flows[name] = {
         steps: steps.function,
         workflow: new Workflow(this, pascalCase(name), {
@@ -344,7 +351,7 @@ export class SalesflowStack extends Stack {
       timeout: Duration.seconds(30),
       memorySize: workers.mailDelivery.memoryMb,
     });
-    grantRecords(mail.function, 'reads', 'writes');
+    grantWrites(mail.function, workers.mailDelivery.entry);
     grantSendEmail(mail.function, ['ses:SendRawEmail']);
 
     // R21: support registrations to the external service desk, when one is configured.
@@ -358,7 +365,7 @@ export class SalesflowStack extends Stack {
       timeout: Duration.seconds(30),
       memorySize: workers.serviceDeskSync.memoryMb,
     });
-    grantRecords(serviceDesk.function, 'reads', 'writes', 'takesAnswersBack');
+    grantWrites(serviceDesk.function, workers.serviceDeskSync.entry);
 
     const feedback = new SalesflowFunction(this, 'MailFeedback', {
       entry: mailFeedback.entry,
@@ -385,7 +392,7 @@ export class SalesflowStack extends Stack {
         memorySize: schedule.memoryMb,
         schedule: { name, ...schedule },
       });
-      grantRecords(job.function, 'reads', 'writes');
+      grantWrites(job.function, schedule.entry);
       if (schedule.sendsEmail) grantSendEmail(job.function, ['ses:SendRawEmail']);
       jobs[name] = job;
     }
