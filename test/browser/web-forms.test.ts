@@ -363,12 +363,14 @@ describe('the internal pages', () => {
     await done();
   });
 
-  it("the account page lists the account's contacts", async () => {
+  it("the account page lists the account's contacts and orders", async () => {
     const journey = orderJourney(client);
     const buyer = await journey.customer();
+    await journey.order(buyer);
     const { page, done } = await pageIn();
     await signedIn(page, people.salesAdmin, ['SalesAdmin'], `/app/account.html?id=${buyer.accountId}`);
     await expect.poll(() => page.locator('#contacts').innerText()).toContain('Paula Purchasing');
+    await expect.poll(() => page.locator('#orders').getByRole('link', { name: new RegExp(`PO ${buyer.po} received`) }).count()).toBe(1);
     await expect.poll(() => page.locator('dl.facts').innerText()).toContain('Sales manager');
     await shoot(page, '13-account');
     await accessible(page);

@@ -1,10 +1,15 @@
 // @ts-check
-import { $, activitySection, facts, h, plain, recordPage, timeline, when } from '../page.js';
+import { $, activitySection, facts, h, linkTo, plain, recordPage, spoken, timeline, when } from '../page.js';
 
-/** An account (R6-R8): its calls and visits, when due; logging one sets the next. */
+/**
+ * An account (R6-R8): its contacts, its orders, its calls and visits, when due; logging one sets
+ * the next. GET /accounts/{id} names no orders or opportunities: the orders are read from the
+ * account's timeline, where each order received is filed; opportunities are not on it.
+ */
 const page = await recordPage('accounts');
 if (page) {
   const { who, id, record: account } = page;
+  const orders = account.timeline.filter((/** @type {any} */ e) => e.kind === 'order-received' && e.detail?.orderId);
   $('#content').replaceChildren(
     h('h1', {}, account.name),
     facts([
@@ -23,6 +28,10 @@ if (page) {
           ),
         )
       : h('p', {}, 'None recorded.'),
+    h('h2', {}, 'Orders'),
+    orders.length
+      ? h('ul', { id: 'orders' }, ...orders.map((/** @type {any} */ e) => h('li', {}, linkTo(who, 'orders', e.detail.orderId, spoken(e.summary)), ` (${when(e.at)})`)))
+      : h('p', {}, 'None yet.'),
     h('h2', {}, 'Calls and visits due'),
     account.due.length
       ? h('ul', {}, ...account.due.map((/** @type {any} */ d) => h('li', {}, `${plain(d.kind)} by ${d.assignee}: ${when(d.dueAt)}`, d.overdueByDays ? h('span', { class: 'overdue' }, ` ${d.overdueByDays} days overdue`) : undefined)))
