@@ -41,8 +41,12 @@ export interface Route {
   group: RouteGroup;
   access: Access;
   summary: string;
-  /** Requests per second and burst, for public routes that anyone on the internet can hit. */
-  throttle?: { rate: number; burst: number };
+  /**
+   * Requests per second and burst, for public routes that anyone on the internet can hit; and
+   * `perClient`, the same for each client IP, so one client cannot use up the route's share
+   * (locally the gateway enforces it; on AWS a WAF rate-based rule in front of the API).
+   */
+  throttle?: { rate: number; burst: number; perClient: { rate: number; burst: number } };
   /** The body may also arrive as an HTML form post (application/x-www-form-urlencoded). */
   acceptsForm?: boolean;
   /** Creates a record whose id an `Idempotency-Key` header names (functions/http/idempotency). */
@@ -76,7 +80,7 @@ const routeList = [
     group: 'leads',
     access: anyone,
     summary: 'R3/R4: record a customer response as a lead, respond to the customer, advise the owning SM',
-    throttle: { rate: 20, burst: 40 },
+    throttle: { rate: 20, burst: 40, perClient: { rate: 5, burst: 30 } },
     acceptsForm: true,
   },
   {
@@ -232,7 +236,7 @@ const routeList = [
     group: 'marketing',
     access: anyone,
     summary: 'What the unsubscribe link in a bulk email will do; changes nothing',
-    throttle: { rate: 10, burst: 20 },
+    throttle: { rate: 10, burst: 20, perClient: { rate: 3, burst: 10 } },
   },
   {
     method: 'POST',
@@ -240,7 +244,7 @@ const routeList = [
     group: 'marketing',
     access: anyone,
     summary: 'R2: take the address off bulk mail for good',
-    throttle: { rate: 10, burst: 20 },
+    throttle: { rate: 10, burst: 20, perClient: { rate: 3, burst: 10 } },
     acceptsForm: true,
   },
   { method: 'GET', path: '/agenda', group: 'agenda', access: internal, summary: "The caller's open items, most overdue first" },
@@ -250,7 +254,7 @@ const routeList = [
     group: 'actions',
     access: anyone,
     summary: 'What an emailed link will do; changes nothing',
-    throttle: { rate: 10, burst: 20 },
+    throttle: { rate: 10, burst: 20, perClient: { rate: 3, burst: 10 } },
   },
   {
     method: 'POST',
@@ -258,7 +262,7 @@ const routeList = [
     group: 'actions',
     access: anyone,
     summary: 'Do what an emailed link says: approve or reject a QPA, prepare, sign, decide a contract, answer a follow-up, set a password',
-    throttle: { rate: 10, burst: 20 },
+    throttle: { rate: 10, burst: 20, perClient: { rate: 3, burst: 10 } },
     acceptsForm: true,
   },
 ] as const satisfies readonly Route[];

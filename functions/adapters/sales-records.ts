@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { OutgoingEmail } from '#domain/correspondence';
 import { Conflict, NotFound } from '#domain/errors';
@@ -139,9 +140,12 @@ export const readDocument = async (subjectPk: string, name: string): Promise<Uin
  */
 export const recordNewLead = async (lead: Lead, entry: TimelineEntry, emails: OutgoingEmail[], requestFingerprint: string): Promise<void> => {
   const pk = keys.lead(lead.id).pk;
+  const today = leadOfTheDay(lead.contact.email, entry.at);
   await writeTogether(
     [
       putNew({ ...keys.lead(lead.id), itemType: itemKind.lead, ...leadIndexKeys(lead), ...lead, requestFingerprint }),
+      // One lead per address a day: a repeat finds this and is folded into the lead (see RepeatedResponse).
+      putNew({ ...today, itemType: itemKind.leadOfTheDay, leadId: lead.id, ttl: Math.floor(Date.parse(entry.at) / 1000) + 2 * 86_400 }),
       timelinePut(pk, entry),
       ...emails.map((email) => emailPut(pk, email, entry.at)),
       // R1: the campaign it came from counts it, if that campaign exists and is running today:
@@ -163,10 +167,32 @@ export const recordNewLead = async (lead: Lead, entry: TimelineEntry, emails: Ou
     (failed) =>
       failed[0]
         ? new AlreadyRecorded(`Lead ${lead.id} is recorded already`)
-        : lead.campaignId && failed.at(-1)
+        : failed[1]
+          ? new RepeatedResponse(today)
+          : lead.campaignId && failed.at(-1)
           ? new NoRunningCampaign(`No campaign ${lead.campaignId} is running`)
           : undefined,
   );
+};
+
+const leadOfTheDay = (email: string, at: string) =>
+  keys.leadOfTheDay(createHash('sha256').update(email.trim().toLowerCase()).digest('hex'), at.slice(0, 10));
+
+/** The address made a lead today already: this response is folded into that lead. */
+export class RepeatedResponse extends Error {
+  override readonly name = 'RepeatedResponse';
+  constructor(readonly key: { pk: string; sk: string }) {
+    super('The address made a lead today already');
+  }
+}
+
+/** The lead a repeated response is folded into: its timeline says so, and nobody is emailed again. */
+export const foldRepeatedResponse = async (repeat: RepeatedResponse, entry: TimelineEntry): Promise<Lead | undefined> => {
+  const leadId = (await readItem(repeat.key))?.leadId as string | undefined;
+  const lead = leadId ? await findLead(leadId) : undefined;
+  if (!lead) return undefined;
+  await appendToTimeline('leads', lead.id, entry);
+  return lead;
 };
 
 /** The campaign a lead named does not exist or is not running (R1): it counts for none. */

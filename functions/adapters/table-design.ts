@@ -30,6 +30,7 @@
  * - a person's digests, one per schedule tick:  pk = PERSON#<email>, sk = DIGEST#<schedule>#<tick> | EMAIL#<id>
  * - emails waiting for their next attempt:      gsi1pk = OUTBOX#RETRYING, gsi1sk <= <now>~ (sparse: only those)
  * - emails given up on (the dead letters):      gsi1pk = OUTBOX#FAILED, gsi1sk = <failedAt>#<pk>#<sk>
+ * - the lead an address made today (folds repeats): pk = LEADDAY#<sha256 of email>#<day>, sk = LEADDAY (TTL)
  * - a person of the staff directory, by sub:    pk = STAFF#<sub>, sk = PERSON
  * - the same person by email (unique):          pk = STAFF#EMAIL#<email>, sk = PERSON
  * - health probe:                               pk = HEALTH, sk = HEALTH (never written)
@@ -73,6 +74,7 @@ export const itemKind = {
   campaignLead: 'campaign-lead',
   suppressed: 'suppressed-address',
   person: 'person',
+  leadOfTheDay: 'lead-of-the-day',
 } as const;
 
 /**
@@ -122,6 +124,8 @@ export const keys = {
   distributors: () => 'DISTRIBUTORS',
   digest: (email: string, schedule: string, tick: string) => ({ pk: `PERSON#${email.toLowerCase()}`, sk: `DIGEST#${schedule}#${tick}` }),
   linkKey: () => ({ pk: 'CONFIG', sk: 'LINK_KEY' }),
+  /** The lead an address made on a day: a repeat that day is folded into it (the address only hashed). */
+  leadOfTheDay: (emailHash: string, day: string) => ({ pk: `LEADDAY#${emailHash}#${day}`, sk: 'LEADDAY' }),
   /** The people directory: a person by the identity provider's sub, and by email (which is unique). */
   person: (sub: string) => ({ pk: `STAFF#${sub}`, sk: 'PERSON' }),
   personByEmail: (email: string) => ({ pk: `STAFF#EMAIL#${email.toLowerCase()}`, sk: 'PERSON' }),

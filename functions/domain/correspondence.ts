@@ -76,16 +76,18 @@ export const customerResponseEmail = (lead: Lead, emailId: string, links: Links)
     title: literatureCatalogue[code].title,
     url: new URL(literatureCatalogue[code].path, links.webBaseUrl).toString(),
   }));
-  const name = lead.contact.name;
+  // Anyone can type anyone's address into the public form: the first email to it says nothing the
+  // submitter wrote (no name, no company, no message) and links only to our literature (issue 13).
+  const greeting = 'Hello,';
   if (items.length === 0) {
     return {
       id: emailId,
       purpose: 'acknowledgement',
       to: [lead.contact.email],
       subject: 'Thank you for your interest',
-      text: `Dear ${name},\n\nThank you for getting in touch. Your sales manager will contact you shortly.\n`,
+      text: `${greeting}\n\nThank you for getting in touch. Your sales manager will contact you shortly.\n`,
       html: htmlPage([
-        `Dear ${escapeHtml(name)},`,
+        greeting,
         'Thank you for getting in touch. Your sales manager will contact you shortly.',
       ]),
     };
@@ -96,11 +98,11 @@ export const customerResponseEmail = (lead: Lead, emailId: string, links: Links)
     to: [lead.contact.email],
     subject: 'The information you requested',
     text:
-      `Dear ${name},\n\nThank you for your interest. Here is the information you asked for:\n` +
+      `${greeting}\n\nThank you for your interest. Here is the information you asked for:\n` +
       items.map((item) => `- ${item.title}: ${item.url}`).join('\n') +
       '\n\nYour sales manager will contact you shortly.\n',
     html: htmlPage([
-      `Dear ${escapeHtml(name)},`,
+      greeting,
       'Thank you for your interest. Here is the information you asked for:',
       `<ul>${items.map((item) => `<li><a href="${escapeHtml(item.url)}">${escapeHtml(item.title)}</a></li>`).join('')}</ul>`,
       'Your sales manager will contact you shortly.',

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
  */
 export const timelineKinds = [
   'lead-logged',
+  'lead-repeated',
   'customer-responded-to',
   'owner-advised',
   'email-sent',

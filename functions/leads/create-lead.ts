@@ -3,7 +3,8 @@ import { customerResponseEmail, ownerAdviceEmail } from '#domain/correspondence'
 import { logResponse } from '#domain/lead';
 import { ownerOfLead } from '#domain/ownership';
 import type { Lead } from '#domain/lead';
-import { findAccountOwner, NoRunningCampaign, recordedRequest, recordNewLead } from '#adapters/sales-records';
+import { findAccountOwner, foldRepeatedResponse, NoRunningCampaign, recordedRequest, recordNewLead, RepeatedResponse } from '#adapters/sales-records';
+import { Conflict } from '#domain/errors';
 import { keys } from '#adapters/table-design';
 import { links, territories, webPage } from '#functions/config';
 import { apiRoute, json, seeOther, wantsPage } from '#http/api';
@@ -33,19 +34,30 @@ export const createLead = apiRoute(
       request,
       async () => {
         const emails = [customerResponseEmail(lead, randomUUID(), links()), ownerAdviceEmail(lead, randomUUID(), links())];
-        const recorded = await recordNewLead(lead, entry, emails, request.fingerprint).then(
-          () => lead,
-          async (error: unknown) => {
+        const write = (record: Lead) => recordNewLead(record, entry, emails, request.fingerprint).then(() => record);
+        try {
+          const recorded = await write(lead).catch((error: unknown) => {
             if (!(error instanceof NoRunningCampaign)) throw error;
             // R1: the lead stands; the campaign it names is made up or over, so it counts for none.
             logger.warn('campaignId ignored: no such running campaign', { leadId: lead.id, campaignId: lead.campaignId });
             const { campaignId: _ignored, ...uncounted } = lead;
-            await recordNewLead(uncounted, entry, emails, request.fingerprint);
-            return uncounted;
-          },
-        );
-        logger.info('lead logged', { leadId: lead.id, channel: lead.channel, source: lead.source });
-        return recorded;
+            return write(uncounted);
+          });
+          logger.info('lead logged', { leadId: lead.id, channel: lead.channel, source: lead.source });
+          return recorded;
+        } catch (error) {
+          if (!(error instanceof RepeatedResponse)) throw error;
+          // The address made a lead today: one lead, the SM advised once, the address emailed once.
+          const folded = await foldRepeatedResponse(error, {
+            ...entry,
+            id: randomUUID(),
+            kind: 'lead-repeated',
+            summary: `Responded again by ${lead.channel} (${lead.source}) the same day: folded into this lead, nobody emailed again`,
+          });
+          if (!folded) throw new Conflict('This address responded today already');
+          logger.info('repeated response folded', { leadId: folded.id, channel: lead.channel });
+          return folded;
+        }
       },
       async () => {
         const first = await recordedRequest<Lead>(keys.lead(request.id));

@@ -32,19 +32,29 @@ const compile = (route: Route): CompiledRoute => {
   return { route, pattern: new RegExp(`^${source}$`), names };
 };
 
-/** A token bucket per route: API Gateway's rate and burst. */
-const throttles = new Map<string, { tokens: number; at: number }>();
-const admit = (route: Route): boolean => {
-  if (!route.throttle || process.env.SALESFLOW_LOCAL_THROTTLE === 'off') return true;
-  const key = routeKey(route);
-  const now = Date.now();
-  const bucket = throttles.get(key) ?? { tokens: route.throttle.burst, at: now };
-  bucket.tokens = Math.min(route.throttle.burst, bucket.tokens + ((now - bucket.at) / 1000) * route.throttle.rate);
-  bucket.at = now;
-  throttles.set(key, bucket);
-  if (bucket.tokens < 1) return false;
-  bucket.tokens -= 1;
-  return true;
+/**
+ * Token buckets: one per route (API Gateway's rate and burst) and one per route and client IP (the
+ * WAF rule's job on AWS). The client's is taken first: a client over its own limit is refused
+ * without using up the route's share, so one noisy client never makes real customers wait.
+ */
+export const localThrottle = (clock: () => number = Date.now) => {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  const take = (key: string, limit: { rate: number; burst: number }, now: number, spend: boolean): boolean => {
+    const bucket = buckets.get(key) ?? { tokens: limit.burst, at: now };
+    bucket.tokens = Math.min(limit.burst, bucket.tokens + ((now - bucket.at) / 1000) * limit.rate);
+    bucket.at = now;
+    buckets.set(key, bucket);
+    if (bucket.tokens < 1) return false;
+    if (spend) bucket.tokens -= 1;
+    return true;
+  };
+  return (route: Route, clientIp: string): boolean => {
+    if (!route.throttle || process.env.SALESFLOW_LOCAL_THROTTLE === 'off') return true;
+    const key = routeKey(route);
+    const now = clock();
+    if (!take(`${key} ${clientIp}`, route.throttle.perClient, now, false) || !take(key, route.throttle, now, true)) return false;
+    return take(`${key} ${clientIp}`, route.throttle.perClient, now, true);
+  };
 };
 
 const readBody = (request: IncomingMessage): Promise<Buffer | 'too-large'> =>
@@ -86,6 +96,7 @@ export const startLocalApiGateway = async (options: {
   fallback?: (request: IncomingMessage, response: ServerResponse) => boolean;
 }): Promise<LocalApiGateway> => {
   const compiled = routes.map(compile);
+  const admit = localThrottle();
   const handlers = new Map<RouteGroup, Promise<Handler>>();
   const handlerOf = (group: RouteGroup) => {
     if (!handlers.has(group)) {
@@ -115,7 +126,7 @@ export const startLocalApiGateway = async (options: {
       return;
     }
     const { route } = hit.c;
-    if (!admit(route)) {
+    if (!admit(route, request.socket.remoteAddress ?? 'unknown')) {
       send(response, 429, JSON.stringify({ message: 'Too Many Requests' }));
       return;
     }

@@ -49,6 +49,19 @@ describe('R4: the emails a lead causes', () => {
     expect(email.text).toContain('Price list');
   });
 
+  it('the first email to an address says nothing its submitter wrote, and links only to our literature (issue 13)', () => {
+    const relay = {
+      ...lead,
+      contact: { ...lead.contact, name: 'Win a prize at https://evil.test', company: 'Visit http://evil.test now' },
+      interest: { message: 'Click https://evil.test/claim' },
+    };
+    for (const email of [customerResponseEmail(relay, 'm1', links), customerResponseEmail({ ...relay, literature: [] }, 'm1', links)]) {
+      expect(email.text + email.html).not.toMatch(/evil|prize|Visit/);
+      const urls = [...(email.text + email.html).matchAll(/https?:\/\/[^\s"<]+/g)].map((m) => m[0]);
+      expect(urls.every((url) => url.startsWith('https://www.sales.example/literature/'))).toBe(true);
+    }
+  });
+
   it('a customer who asked for nothing gets an acknowledgement', () => {
     expect(customerResponseEmail({ ...lead, literature: [] }, 'm1', links).purpose).toBe('acknowledgement');
   });

@@ -33,9 +33,11 @@ describe('POST /leads stores the lead before any email can fail', () => {
     expect(transact.at(-2)!.Put!.Item).toMatchObject({ pk: 'CAMPAIGN#trade-show-2026#LEADS', sk: `LEAD#${body!.id}`, itemType: 'campaign-lead' });
     expect(transact.at(-1)!.ConditionCheck).toMatchObject({ Key: { pk: 'CAMPAIGN#trade-show-2026', sk: 'CAMPAIGN' } });
     const items = transact.slice(0, -2).map((item) => item.Put!.Item!);
-    expect(items.map((item) => item.itemType)).toEqual(['lead', 'timeline', 'email', 'email']);
+    // One lead per address a day (issue 13): the day's marker holds only a hash of the address.
+    expect(items.map((item) => item.itemType)).toEqual(['lead', 'lead-of-the-day', 'timeline', 'email', 'email']);
+    expect(JSON.stringify(items[1])).not.toContain('ann@acme.test');
     expect(items[0]).toMatchObject({ status: 'suspect', owner: 'sm.uk@salesflow.example', source: 'marketing-campaign' });
-    expect(items.slice(2).map((item) => [item.purpose, item.to, item.status])).toEqual([
+    expect(items.slice(3).map((item) => [item.purpose, item.to, item.status])).toEqual([
       ['literature', ['ann@acme.test'], 'queued'],
       ['owner-advice', ['sm.uk@salesflow.example'], 'queued'],
     ]);
@@ -44,14 +46,14 @@ describe('POST /leads stores the lead before any email can fail', () => {
   it('R1: a campaign that does not exist or is not running is ignored: the lead stands and counts for none', async () => {
     const cancelled = Object.assign(new Error('cancelled'), {
       name: 'TransactionCanceledException',
-      CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'None' }, { Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
+      CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'None' }, { Code: 'None' }, { Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
     });
     dynamodb.on(TransactWriteCommand).rejectsOnce(cancelled).resolves({});
     const { status } = await postLead(JSON.stringify({ ...validLead, campaignId: 'made-up' }));
     expect(status).toBe(201);
     const [, second] = dynamodb.commandCalls(TransactWriteCommand);
     const items = second!.args[0].input.TransactItems!;
-    expect(items.map((item) => item.Put?.Item?.itemType)).toEqual(['lead', 'timeline', 'email', 'email']);
+    expect(items.map((item) => item.Put?.Item?.itemType)).toEqual(['lead', 'lead-of-the-day', 'timeline', 'email', 'email']);
     expect(items[0]!.Put!.Item!.campaignId).toBeUndefined();
   });
 

@@ -74,6 +74,23 @@ describe('R3/R4: a customer response becomes a lead', () => {
     expect(found.campaignId).toBeUndefined();
   });
 
+  it('the same address again that day is folded into its lead: one lead, one email to it, the SM advised once', async () => {
+    const customer = uniqueEmail('twice');
+    const first = await postLead(lead(customer));
+    const again = await api('POST', '/leads', { body: lead(customer, { channel: 'web-form', literature: ['price-list'] }) });
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(first);
+    const found = await eventually(async () => {
+      const { body } = await api('GET', `/leads/${first}`, { token: admin });
+      return body.emails.every((e: { status: string }) => e.status === 'sent') ? body : undefined;
+    });
+    expect(found.timeline.map((e: { kind: string }) => e.kind)).toContain('lead-repeated');
+    expect(found.emails).toHaveLength(2);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await sentEmails()).filter((e) => e.destination.to.includes(customer))).toHaveLength(1);
+    expect((await sentEmails()).filter((e) => e.body.text?.includes(customer))).toHaveLength(1);
+  });
+
   it('a lead with no country and no distributor still has an owner (R5)', async () => {
     const id = await postLead(lead(uniqueEmail('nocountry'), { contact: { name: 'Kenji', email: uniqueEmail('k'), company: 'Kaisha' } }));
     const { body } = await api('GET', `/leads/${id}`, { token: admin });
