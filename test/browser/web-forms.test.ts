@@ -377,15 +377,35 @@ describe('the internal pages', () => {
     await done();
   });
 
-  it('the opportunity page fits a 390 px phone', async () => {
+  it('the opportunity, quote and order pages fit a 390 px phone', async () => {
     const { opportunity } = quoteJourney(client);
     const { opportunityId } = await opportunity({ value: 300_000 });
     const { page, done } = await pageIn({ width: 390 });
     await signedIn(page, people.sm, ['SalesManager'], `/app/opportunity.html?id=${opportunityId}`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toContain('prospect');
     await expect.poll(() => page.locator('#quote').isVisible()).toBe(true);
-    expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const width = () => page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth);
+    expect(await width()).toBeLessThanOrEqual(390);
     await shoot(page, '14-opportunity-phone');
+
+    // The quote and order pages, with their tables of lines, fit too.
+    const quoted = await opportunity({ value: 50_000 });
+    const started = await api('POST', `/opportunities/${quoted.opportunityId}/quotes`, {
+      body: { lines: [line(20_000, 5, 2), line(1_250.5, 0, 12)], proposalSummary: 'Two testers and spares' },
+      token: await tokenFor(people.sm, 'SalesManager'),
+    });
+    expect(started.status).toBe(202);
+    await page.goto(`/app/quote.html?id=${started.body.quoteId}`);
+    await expect.poll(() => page.locator('table').count()).toBe(1);
+    await expect.poll(() => page.locator('table').innerText()).toContain('£1,250.50');
+    expect(await width()).toBeLessThanOrEqual(390);
+    await shoot(page, '14-quote-phone');
+    const journey = orderJourney(client);
+    const orderId = await journey.order(await journey.customer());
+    await page.goto(`/app/order.html?id=${orderId}`);
+    await expect.poll(() => page.locator('table').count()).toBe(1);
+    expect(await width()).toBeLessThanOrEqual(390);
+    await shoot(page, '14-order-phone');
     await done();
   });
 });

@@ -19,8 +19,11 @@ export const h = (tag, attributes = {}, ...children) => {
   return element;
 };
 
+/** Pounds, with pence only when there are some (a unit price of £1,250.50 is not £1,251). */
 export const gbp = (/** @type {number | undefined} */ value) =>
-  value === undefined ? '—' : value.toLocaleString('en-GB', { style: 'currency', currency: 'GBP', maximumFractionDigits: 0 });
+  value === undefined
+    ? '—'
+    : value.toLocaleString('en-GB', { style: 'currency', currency: 'GBP', maximumFractionDigits: Number.isInteger(value) ? 0 : 2, minimumFractionDigits: Number.isInteger(value) ? 0 : 2 });
 
 export const when = (/** @type {string | undefined} */ iso) =>
   iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : '—';
