@@ -111,6 +111,9 @@ describe('the public lead form (R3)', () => {
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Thank you');
     await shoot(page, '02-thank-you');
     await accessible(page);
+    await page.goto('/sign-in.html');
+    await expect.poll(() => page.getByRole('button', { name: 'Sign in' }).isVisible()).toBe(true);
+    await accessible(page);
 
     const literature = await eventually(async () => (await sentEmails()).find((email) => email.destination.to.some((to) => to.includes(customer))));
     expect(literature.body.text).toContain('Technical datasheet');
