@@ -1,5 +1,5 @@
 import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, ControlTowerChecks } from './nag';
+import { AwsSolutionsChecks, controlTowerChecks } from './nag';
 import { SalesflowStack } from './salesflow-stack';
 import { StageSettingsRefused, stackNameOf, stageSettings } from './stages';
 
@@ -25,4 +25,4 @@ new SalesflowStack(app, stackNameOf(stage), {
   stage,
   ...settings,
 });
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }), new ControlTowerChecks());
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }), controlTowerChecks());

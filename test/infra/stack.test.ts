@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 import { schedules } from '#functions/schedules';
 import { workflows, type WorkflowName } from '#functions/workflows';
 import { projectFile } from '../../infra/local/project';
-import { AwsSolutionsChecks, ControlTowerChecks } from '../../infra/nag';
+import { AwsSolutionsChecks, controlTowerChecks } from '../../infra/nag';
 import { SalesflowStack } from '../../infra/salesflow-stack';
 import { directoryIndexCode } from '../../infra/constructs/web-forms';
 import { processSettingDefaults } from '../../infra/process-settings';
@@ -26,10 +26,11 @@ beforeAll(() => {
   });
   // cdk-nag and cfn-guard (Control Tower rules) run as validation plugins: any finding not
   // acknowledged with a reason fails synth.
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ControlTowerChecks());
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), controlTowerChecks());
   app.synth();
   template = Template.fromStack(stack);
-}, 120_000);
+  // cdk-nag and cfn-guard over every resource, plus bundling: minutes on a busy two-core machine.
+}, 300_000);
 
 describe('the table', () => {
   it('is the key design module, on demand, recoverable, protected, with TTL and a stream', () => {
@@ -343,7 +344,7 @@ beforeAll(async () => {
     }),
   );
   takesAnswersBack = bundles.filter(([, holds]) => holds).map(([id]) => id);
-}, 60_000);
+}, 180_000);
 
 describe('the first deploy (issue 14)', () => {
   it('creates the routes before the stage that throttles them', () => {

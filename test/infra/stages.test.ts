@@ -1,10 +1,12 @@
-import { App } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Template } from 'aws-cdk-lib/assertions';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { controlTowerChecks } from '../../infra/nag';
 import { SalesflowStack } from '../../infra/salesflow-stack';
 import { StageSettingsRefused, stackNameOf, stageSettings, stagesDirectory } from '../../infra/stages';
 
@@ -59,7 +61,7 @@ describe('dev and prod side by side in one account', () => {
     });
     app.synth();
     for (const [stage, stack] of stacks) templates[stage] = Template.fromStack(stack);
-  }, 120_000);
+  }, 300_000);
 
   /**
    * Names a resource gives itself in the account: top-level *Name properties, SES identities,
@@ -119,7 +121,7 @@ describe('dev and prod side by side in one account', () => {
       expect(run.output, `${stage}: cfn-lint findings`).toBe('');
       expect(run.status).toBe(0);
     }
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('restoring the table (DEPLOY.md, "Restoring the table")', () => {
@@ -140,11 +142,21 @@ describe('restoring the table (DEPLOY.md, "Restoring the table")', () => {
     const { [restored!]: _itself, ...others } = template.Resources;
     expect(JSON.stringify(others)).not.toContain(restored);
     expect(JSON.stringify(others)).toContain(current);
-  }, 60_000);
+  }, 180_000);
 
   it('the next generation is then the only table, and everything points at it', () => {
     const template = synth({ tableGeneration: 2 });
     expect(tablesOf(template)).toEqual([expect.stringMatching(/^Table2[A-F0-9]{8}$/)]);
     expect(JSON.stringify(template.Resources)).not.toMatch(/"Table[A-F0-9]{8}"/);
-  }, 60_000);
+  }, 180_000);
+});
+
+describe("cfn-guard's own rules (infra/guard/)", () => {
+  it('a global table without point-in-time recovery fails synth, which the Control Tower rules alone let pass', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Unrecoverable');
+    new TableV2(stack, 'Table', { partitionKey: { name: 'pk', type: AttributeType.STRING }, deletionProtection: true });
+    Validations.of(app).addPlugins(controlTowerChecks());
+    expect(() => app.synth()).toThrow(/SALESFLOW\.DYNAMODB\.1|salesflow_global_table_pitr_check/);
+  }, 180_000);
 });
