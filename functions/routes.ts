@@ -158,6 +158,13 @@ const routeList = [
   },
   { method: 'GET', path: '/quotes/{id}', group: 'quotes', access: owned('quote', 'SalesAdmin', 'ApplicationEngineer', 'Engineering'), summary: 'Where a quote stands: steps, approvals, document, signature' },
   {
+    method: 'GET',
+    path: '/quotes/{id}/document',
+    group: 'quotes',
+    access: owned('quote', 'SalesAdmin', 'ApplicationEngineer', 'Engineering'),
+    summary: 'R17: the quote document as it stands (application/pdf), for the SM to read before signing it',
+  },
+  {
     method: 'POST',
     path: '/quotes/{id}/tasks/{task}',
     group: 'quotes',

@@ -98,6 +98,26 @@ export const getQuote = apiRoute({ route: 'GET /quotes/{id}', path: quotePath },
   });
 });
 
+/** R17: the document itself, the bytes the signature's hash is of, for reading before signing. */
+export const getQuoteDocument = apiRoute({ route: 'GET /quotes/{id}/document', path: quotePath }, async ({ path, actOn }) => {
+  const quote = await findQuote(path.id);
+  if (!quote) throw new NotFound(`No quote ${path.id}`);
+  await actOn(quote.owner, `Quote ${path.id}`, peopleNamedOn(quote));
+  const document = quote.document ? await readQuoteDocument(quote.id) : undefined;
+  if (!document) throw new NotFound(`Quote ${path.id} has no document yet: it is written once the quote and proposal are prepared`);
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': 'application/pdf',
+      'content-disposition': `inline; filename="${quote.document!.filename.replace(/[^\w.-]/g, '_')}"`,
+      'cache-control': 'private, no-store',
+      'x-content-type-options': 'nosniff',
+    },
+    body: Buffer.from(document).toString('base64'),
+    isBase64Encoded: true,
+  };
+});
+
 /** The internal way to complete a step, for the person or role it belongs to. */
 export const completeStep = apiRoute(
   { route: 'POST /quotes/{id}/tasks/{task}', path: taskPath, body: stepBody },
@@ -141,6 +161,7 @@ export const requestContract = apiRoute(
 export const handler = dispatch({
   'POST /opportunities/{id}/quotes': startQuote,
   'GET /quotes/{id}': getQuote,
+  'GET /quotes/{id}/document': getQuoteDocument,
   'POST /quotes/{id}/tasks/{task}': completeStep,
   'POST /opportunities/{id}/contract': requestContract,
 });

@@ -470,6 +470,13 @@ describe("every person's step on a quote, from the quote page (R13-R19)", () => 
 
     await quoteStatus(quoteId, 'awaiting-signature');
     await stepBy(people.sm, ['SalesManager'], quoteId, async (page) => {
+      // The SM reads the document first: it opens in a new tab, the very bytes the signature is of.
+      const [reading] = await Promise.all([page.waitForEvent('popup'), page.locator('#step-sign').getByRole('link', { name: /^Read the quote \(PDF/ }).click()]);
+      expect(reading.url()).toMatch(/^blob:/);
+      await reading.close();
+      const pdf = await fetch(`${site}/quotes/${quoteId}/document`, { headers: { authorization: `Bearer ${await tokenFor(people.sm, 'SalesManager')}` } });
+      expect([pdf.status, pdf.headers.get('content-type')]).toEqual([200, 'application/pdf']);
+      expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
       await page.getByLabel('I have reviewed the quote and proposal').check();
       await page.getByRole('button', { name: 'Sign and send to the customer' }).click();
     }, '18-quote-sign');
