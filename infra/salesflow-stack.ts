@@ -408,7 +408,7 @@ export class SalesflowStack extends Stack {
     });
     emailsFailed.addAlarmAction(new SnsAction(alarmTopic));
 
-    // SES reviews an account at 5% bounces or 0.1% complaints, and stops it sending at twice that.
+    // SES puts an account under review at 5% bounces or 0.1% complaints, and may pause its sending at 10% or 0.5%.
     const reputation = { BounceRate: 0.05, ComplaintRate: 0.001 };
     for (const [name, threshold] of Object.entries(reputation)) {
       new Alarm(this, `Mail${name}`, {
@@ -503,7 +503,7 @@ export class SalesflowStack extends Stack {
     );
     guard(
       'lambda_function_public_access_prohibited_check',
-      "The rule cannot read Fn::Join: every permission names its service principal (API Gateway, Scheduler, SNS) and this stack's source ARN.",
+      "The rule cannot read Fn::Join: every permission is for API Gateway or SNS, conditioned on this stack's API or topic ARN.",
     );
     guard(
       'cloudwatch_log_group_encrypted_check',
