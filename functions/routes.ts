@@ -92,6 +92,20 @@ const routeList = [
   },
   { method: 'GET', path: '/leads/{id}', group: 'leads', access: owned('lead', 'SalesAdmin'), summary: 'A lead with its timeline' },
   {
+    method: 'GET',
+    path: '/people/{email}/data',
+    group: 'leads',
+    access: only('ManagingDirector', 'DataProtection'),
+    summary: 'GDPR art. 15/20: everything held about a person, as JSON (by the person index, not a scan)',
+  },
+  {
+    method: 'POST',
+    path: '/people/{email}/erasure',
+    group: 'leads',
+    access: only('ManagingDirector', 'DataProtection'),
+    summary: 'GDPR art. 17: erase a person: leads and emails deleted, quotes and orders kept with a reference; recorded without the personal data',
+  },
+  {
     method: 'POST',
     path: '/leads/{id}/qualification',
     group: 'leads',

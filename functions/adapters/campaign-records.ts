@@ -6,6 +6,7 @@ import { tableName } from '#functions/config';
 import { AlreadyRecorded, db, writeTogether } from './dynamodb';
 import { emailPut, putNew, readRecord, timelinePut, withHistory } from './sales-records';
 import { itemKind, keys } from './table-design';
+import { emailHash } from './person-key';
 
 /** R1/R2: campaigns, their lead counters, and the addresses that get no bulk mail. */
 
@@ -50,14 +51,19 @@ export const findCampaign = (id: string) => readRecord<Campaign>(keys.campaign(i
 /** Which of these addresses get no bulk mail. */
 export const suppressedAmong = async (addresses: string[]): Promise<Set<string>> => {
   const suppressed = new Set<string>();
-  const unique = [...new Set(addresses.map((a) => a.toLowerCase()))];
+  // Suppression keeps only a hash of the address (an erased person stays off bulk mail, unnamed).
+  const byKey = new Map([...new Set(addresses.map((a) => a.toLowerCase()))].map((address) => [keys.suppressed(emailHash(address)).pk, address]));
+  const unique = [...byKey.keys()];
   for (let i = 0; i < unique.length; i += 100) {
     let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-      [tableName()]: { Keys: unique.slice(i, i + 100).map((address) => keys.suppressed(address)) },
+      [tableName()]: { Keys: unique.slice(i, i + 100).map((pk) => ({ pk, sk: 'SUPPRESSED' })) },
     };
     while (request && Object.keys(request).length) {
       const { Responses = {}, UnprocessedKeys } = await db().send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of Responses[tableName()] ?? []) suppressed.add(String(item.pk).slice('SUPPRESSED#'.length));
+      for (const item of Responses[tableName()] ?? []) {
+        const address = byKey.get(String(item.pk));
+        if (address) suppressed.add(address);
+      }
       request = UnprocessedKeys as typeof request;
     }
   }
@@ -65,12 +71,12 @@ export const suppressedAmong = async (addresses: string[]): Promise<Set<string>>
 };
 
 /** Off bulk mail for good: the first reason is kept. */
-export const suppress = async (address: string, reason: 'unsubscribed' | 'bounced' | 'complained', at: string) => {
+export const suppress = async (address: string, reason: 'unsubscribed' | 'bounced' | 'complained' | 'erased', at: string) => {
   try {
     await db().send(
       new PutCommand({
         TableName: tableName(),
-        Item: { ...keys.suppressed(address), itemType: itemKind.suppressed, reason, at },
+        Item: { ...keys.suppressed(emailHash(address)), itemType: itemKind.suppressed, reason, at },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );

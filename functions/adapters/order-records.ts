@@ -11,6 +11,7 @@ import { AlreadyRecorded, db, writeTogether, type TransactItems } from './dynamo
 import { recordProgress, recordStepAsked, recordStepCompleted, recordUpdate, spendAction, type Condition, type OpenStep, type StepRecord } from './person-steps';
 import { emailPut, fromItem, putNew, readRecord, timelinePut, withHistory } from './sales-records';
 import { itemKind, keys } from './table-design';
+import { personKeys } from './person-key';
 
 /**
  * Orders in the single table: the order with its timeline, its queued emails, its Welcome
@@ -48,6 +49,7 @@ export const recordNewOrder = async (intake: OrderIntake, requestFingerprint: st
         ...keys.order(order.id),
         itemType: itemKind.order,
         ...(order.opportunityId ? { gsi1pk: keys.ordersOf(order.opportunityId), gsi1sk: `${order.createdAt}#${order.id}` } : {}),
+        ...personKeys(order.userContact.email, keys.order(order.id)),
         ...order,
         requestFingerprint,
       }),

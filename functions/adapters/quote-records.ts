@@ -9,6 +9,7 @@ import { recordProgress, recordStepAsked, recordStepCompleted, takeBackStepCompl
 import { agendaClose, agendaPut } from './agenda-records';
 import { fromItem, putNew, readDocument, readRecord, timelinePut } from './sales-records';
 import { itemKind, keys, tableDesign } from './table-design';
+import { personKeys } from './person-key';
 
 /**
  * Quotes in the single table. Every change to a quote writes its entry on the opportunity's
@@ -35,6 +36,7 @@ export const recordNewQuote = async (quote: Quote, entry: TimelineEntry, request
         itemType: itemKind.quote,
         [byOpportunity.partitionKey]: keys.quotesOf(quote.opportunityId),
         [byOpportunity.sortKey]: `${quote.createdAt}#${quote.id}`,
+        ...personKeys(quote.customer.email, keys.quote(quote.id)),
         ...quote,
         requestFingerprint,
       }),

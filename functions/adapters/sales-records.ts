@@ -1,13 +1,13 @@
-import { createHash } from 'node:crypto';
 import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { OutgoingEmail } from '#domain/correspondence';
 import { Conflict, NotFound } from '#domain/errors';
 import type { Lead, LeadStatus } from '#domain/lead';
 import type { EngineeringReview, Opportunity, QualifiedLead } from '#domain/opportunity';
 import type { TimelineEntry } from '#domain/timeline';
-import { tableName } from '#functions/config';
+import { suspectExpiry, tableName } from '#functions/config';
 import { AlreadyRecorded, db, queryAll, writeTogether, type TransactItems } from './dynamodb';
 import { itemKind, keys, outboxIndex, sortKeyPrefix, tableDesign } from './table-design';
+import { emailHash, personKeys } from './person-key';
 
 /**
  * The sales records in the single table: leads, opportunities, their timelines and the emails
@@ -32,11 +32,15 @@ const bookkeeping = new Set<string>([
 export const fromItem = <T>(item: Item): T =>
   Object.fromEntries(Object.entries(item).filter(([name]) => !bookkeeping.has(name))) as T;
 
-const leadIndexKeys = (lead: Pick<Lead, 'status' | 'owner' | 'createdAt' | 'id'>) => ({
+const leadIndexKeys = (lead: Pick<Lead, 'status' | 'owner' | 'createdAt' | 'id' | 'contact'>) => ({
   gsi1pk: keys.leadsByStatus(lead.status),
   gsi1sk: `${lead.createdAt}#${lead.id}`,
   gsi2pk: keys.owner(lead.owner),
   gsi2sk: `LEAD#${lead.status}#${lead.createdAt}#${lead.id}`,
+  ...personKeys(lead.contact.email, keys.lead(lead.id)),
+  // An unqualified suspect is not kept for ever (data minimisation): it expires after the
+  // retention unless qualified, whose write of the lead leaves this out.
+  ...(lead.status === 'suspect' ? { [tableDesign.timeToLiveAttribute]: suspectExpiry(lead.createdAt) } : {}),
 });
 
 export const putNew = (item: Item): Put => ({
@@ -73,6 +77,7 @@ export const emailPut = (subjectPk: string, email: OutgoingEmail, now: string): 
   return putNew({
     ...key,
     ...outboxIndex.due(key, nextAttemptAt),
+    ...personKeys(email.to[0], key),
     itemType: itemKind.email,
     ...email,
     subjectPk,
@@ -175,8 +180,7 @@ export const recordNewLead = async (lead: Lead, entry: TimelineEntry, emails: Ou
   );
 };
 
-const leadOfTheDay = (email: string, at: string) =>
-  keys.leadOfTheDay(createHash('sha256').update(email.trim().toLowerCase()).digest('hex'), at.slice(0, 10));
+export const leadOfTheDay = (email: string, at: string) => keys.leadOfTheDay(emailHash(email), at.slice(0, 10));
 
 /** The address made a lead today already: this response is folded into that lead. */
 export class RepeatedResponse extends Error {

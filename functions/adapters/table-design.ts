@@ -33,6 +33,9 @@
  * - the lead an address made today (folds repeats): pk = LEADDAY#<sha256 of email>#<day>, sk = LEADDAY (TTL)
  * - a person of the staff directory, by sub:    pk = STAFF#<sub>, sk = PERSON
  * - the same person by email (unique):          pk = STAFF#EMAIL#<email>, sk = PERSON
+ * - everything held about a person (GDPR 15/17/20): gsi3pk = PERSON#<sha256 of email>, gsi3sk = <pk>#<sk>
+ *   (leads, the emails sent them, quotes and orders naming them; sparse: only those)
+ * - an erasure, recorded without the personal data: pk = ERASURE#<id>, sk = ERASURE
  * - health probe:                               pk = HEALTH, sk = HEALTH (never written)
  *
  * Item collections sort the entity item before its children: the entity's sort key is its
@@ -47,6 +50,7 @@ export const tableDesign = {
   indexes: [
     { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
   ],
   /** Outgoing emails are inserted as outbox items; the stream delivers them (see mail/deliver). */
   stream: 'NEW_IMAGE',
@@ -75,6 +79,7 @@ export const itemKind = {
   suppressed: 'suppressed-address',
   person: 'person',
   leadOfTheDay: 'lead-of-the-day',
+  erasure: 'erasure',
 } as const;
 
 /**
@@ -118,8 +123,9 @@ export const keys = {
     sk: `${stage}#${leadId}`,
   }),
   campaignLeads: (campaignId: string) => `CAMPAIGN#${campaignId}#LEADS`,
-  /** R2: an address that gets no more bulk mail (unsubscribed, bounced, complained). */
-  suppressed: (email: string) => ({ pk: `SUPPRESSED#${email.toLowerCase()}`, sk: 'SUPPRESSED' }),
+  /** R2: an address that gets no more bulk mail (unsubscribed, bounced, complained, erased): only its hash. */
+  suppressed: (emailHash: string) => ({ pk: `SUPPRESSED#${emailHash}`, sk: 'SUPPRESSED' }),
+  erasure: (id: string) => ({ pk: `ERASURE#${id}`, sk: 'ERASURE' }),
   /** Distributors by size, for mailshots: gsi2pk = DISTRIBUTORS, gsi2sk = <size>#<id>. */
   distributors: () => 'DISTRIBUTORS',
   digest: (email: string, schedule: string, tick: string) => ({ pk: `PERSON#${email.toLowerCase()}`, sk: `DIGEST#${schedule}#${tick}` }),
@@ -183,6 +189,19 @@ export const outboxIndex = {
   }),
   /** Everything due at or before `at`. */
   upTo: (at: string) => `${at}~`,
+} as const;
+
+/**
+ * The person index: each item that names a person (a lead's contact, an email's recipient, a
+ * quote's customer, an order's user) carries the hash of their address, so an export or an
+ * erasure reads what it needs and nothing else. The address itself is never a key.
+ */
+export const personIndex = {
+  name: 'gsi3',
+  partitionKey: 'gsi3pk',
+  sortKey: 'gsi3sk',
+  partition: (emailHash: string) => `PERSON#${emailHash}`,
+  keysFor: (emailHash: string, key: { pk: string; sk: string }) => ({ gsi3pk: `PERSON#${emailHash}`, gsi3sk: `${key.pk}#${key.sk}` }),
 } as const;
 
 /** The service-desk worker's filter: only new registrations to copy to the external desk (R21). */

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { activityBody } from '../activities/schemas';
-import { leadBody, leadCreated, leadListQuery, qualificationBody, qualificationResult } from '../leads/schemas';
+import { erasureBody, leadBody, leadCreated, leadListQuery, personPath, qualificationBody, qualificationResult } from '../leads/schemas';
 import { engineeringReviewBody, pipelineQuery } from '../opportunities/schemas';
 import { routeKey, routes, type RouteKey } from '#functions/routes';
 import { contractBody, quoteBody, taskBodies, taskPath } from '#functions/quotes/schemas';
@@ -52,6 +52,8 @@ const contracts: Partial<Record<RouteKey, Contract>> = {
   'POST /orders': { body: orderBody, created: orderCreated },
   'POST /orders/{id}/shipment': { body: shipmentBody, created: shipmentStarted, status: '202' },
   'POST /orders/{id}/tasks/{task}': { body: anyOrderStep, path: orderTaskPath.pick({ task: true }), status: '200' },
+  'GET /people/{email}/data': { path: personPath },
+  'POST /people/{email}/erasure': { path: personPath, body: erasureBody, status: '200' },
 };
 
 const problem = z.object({

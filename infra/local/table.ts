@@ -1,6 +1,7 @@
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
@@ -10,6 +11,28 @@ import { tableDesign } from '#adapters/table-design';
 export const ensureTable = async (client: DynamoDBClient, tableName: string): Promise<string> => {
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    // A table kept under .data from before an index was added to the key design gets it now.
+    const present = new Set((Table!.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+    for (const index of tableDesign.indexes.filter((candidate) => !present.has(candidate.name))) {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: [index.partitionKey, index.sortKey].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+          GlobalSecondaryIndexUpdates: [
+            {
+              Create: {
+                IndexName: index.name,
+                KeySchema: [
+                  { AttributeName: index.partitionKey, KeyType: 'HASH' },
+                  { AttributeName: index.sortKey, KeyType: 'RANGE' },
+                ],
+                Projection: { ProjectionType: 'ALL' },
+              },
+            },
+          ],
+        }),
+      );
+    }
     return Table!.LatestStreamArn!;
   } catch (error) {
     if ((error as Error).name !== 'ResourceNotFoundException') throw error;

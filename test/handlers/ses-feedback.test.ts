@@ -2,6 +2,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SNSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { emailHash } from '#adapters/person-key';
 import { handler } from '../../functions/marketing/ses-feedback';
 
 const dynamodb = mockClient(DynamoDBDocumentClient);
@@ -25,8 +26,9 @@ describe('R2: SES feedback takes addresses off bulk mail', () => {
     expect(result.suppressed).toBe(2);
     const puts = dynamodb.commandCalls(PutCommand).map((c) => c.args[0].input.Item!);
     expect(puts.map((item) => [item.pk, item.reason])).toEqual([
-      ['SUPPRESSED#gone@dist.test', 'bounced'],
-      ['SUPPRESSED#angry@dist.test', 'complained'],
+      // Only the address's hash is kept.
+      [`SUPPRESSED#${emailHash('gone@dist.test')}`, 'bounced'],
+      [`SUPPRESSED#${emailHash('angry@dist.test')}`, 'complained'],
     ]);
   });
 
