@@ -222,6 +222,13 @@ const routeList = [
     summary: 'An order with its support registration, letters, follow-ups and timeline',
   },
   {
+    method: 'GET',
+    path: '/orders/{id}/welcome-letter',
+    group: 'orders',
+    access: owned('order', 'SalesAdmin', 'Production', 'Engineering'),
+    summary: 'R23: the Welcome Letter (application/pdf), for Production to print and pack',
+  },
+  {
     method: 'POST',
     path: '/orders/{id}/shipment',
     group: 'orders',

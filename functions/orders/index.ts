@@ -26,7 +26,7 @@ import { isOpportunityOf } from '#domain/opportunity';
 import { newAction } from '#adapters/action-records';
 import { agendaClose } from '#adapters/agenda-records';
 import { findOrder, orderWithHistory, recordNewOrder, recordOrderChange, type OrderIntake } from '#adapters/order-records';
-import { findOpportunity, recordedRequest } from '#adapters/sales-records';
+import { findOpportunity, readDocument, recordedRequest } from '#adapters/sales-records';
 import { keys } from '#adapters/table-design';
 import { executionArnFor, startWorkflow } from '#adapters/workflow-runs';
 import { links, orderTeam, postShipmentArn, serviceDeskUrl } from '#functions/config';
@@ -147,6 +147,26 @@ export const getOrder = apiRoute({ route: 'GET /orders/{id}', path: idPath }, as
   });
 });
 
+/** R23: the Welcome Letter itself, for Production to print from the order page. */
+export const getWelcomeLetter = apiRoute({ route: 'GET /orders/{id}/welcome-letter', path: idPath }, async ({ path, actOn }) => {
+  const order = await findOrder(path.id);
+  if (!order) throw new NotFound(`No order ${path.id}`);
+  await actOn(order.owner, `Order ${path.id}`);
+  const letter = order.welcomeLetter ? await readDocument(keys.order(order.id).pk, 'welcome-letter') : undefined;
+  if (!letter) throw new NotFound(`Order ${path.id} has no Welcome Letter: SF orders get a website login instead`);
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': 'application/pdf',
+      'content-disposition': `inline; filename="${order.welcomeLetter!.filename}"`,
+      'cache-control': 'private, no-store',
+      'x-content-type-options': 'nosniff',
+    },
+    body: Buffer.from(letter).toString('base64'),
+    isBase64Encoded: true,
+  };
+});
+
 /** Runs are named after their order: one post-shipment run per order, ever. */
 const runName = (orderId: string) => `shipment-${orderId}`;
 
@@ -231,6 +251,7 @@ export const completeTask = apiRoute(
 export const handler = dispatch({
   'POST /orders': createOrder,
   'GET /orders/{id}': getOrder,
+  'GET /orders/{id}/welcome-letter': getWelcomeLetter,
   'POST /orders/{id}/shipment': recordShipment,
   'POST /orders/{id}/tasks/{task}': completeTask,
 });

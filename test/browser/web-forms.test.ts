@@ -303,6 +303,11 @@ describe('the internal pages', () => {
     await production.page.waitForURL(`**/app/order.html?id=${orderId}`);
     // Packs by the checklist, then ships. Links lead only where Production may go: the account, not the opportunity.
     await expect.poll(() => production.page.locator('#packing-checklist').innerText()).toContain('2 x TX-200');
+    // The Welcome Letter to print is on the page, the PDF Production was emailed.
+    await expect.poll(() => production.page.locator('#packing').getByRole('link', { name: /^Print the Welcome Letter \(PDF/ }).count()).toBe(1);
+    const letter = await fetch(`${site}/orders/${orderId}/welcome-letter`, { headers: { authorization: `Bearer ${await tokenFor(orderPeople.production, 'Production')}` } });
+    expect([letter.status, letter.headers.get('content-type')]).toEqual([200, 'application/pdf']);
+    expect(Buffer.from(await letter.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
     await expect.poll(() => production.page.getByRole('link', { name: /^The account/ }).count()).toBe(1);
     await expect.poll(() => production.page.getByText('The opportunity').count()).toBe(1);
     expect(await production.page.getByRole('link', { name: 'The opportunity' }).count()).toBe(0);

@@ -1,6 +1,6 @@
 // @ts-check
 import { enhance } from './forms.js';
-import { api, hasRole, requireSession, signOut } from './session.js';
+import { api, config, hasRole, requireSession, session, signOut } from './session.js';
 
 /**
  * The internal pages' frame: the header with the signed-in person, small builders that only ever
@@ -211,6 +211,21 @@ export const activitySection = (who, collection, id) => {
   section.innerHTML = activityMarkup; // our own constant markup; nothing a person typed
   $('#main').append(section);
   postForm(formAt('#activity-form'), who, [], `/${collection}/${id}/activities`, () => reloadWith('Activity logged'));
+};
+
+/**
+ * A PDF the API holds, as a link that opens it in a new tab: fetched with the viewer's token (a
+ * plain link would carry none) into a blob URL. A function making one link per place it is shown;
+ * undefined when the viewer may not read it or it is not there.
+ * @param {string} path @param {string} text
+ * @returns {Promise<(() => HTMLElement) | undefined>}
+ */
+export const documentLink = async (path, text) => {
+  const response = await fetch(`${config.apiUrl}${path}`, { headers: { authorization: `Bearer ${session()?.token ?? ''}` } });
+  if (!response.ok) return undefined;
+  const blob = await response.blob();
+  const href = URL.createObjectURL(blob);
+  return () => h('a', { href, target: '_blank', rel: 'noopener', class: 'document' }, `${text} (PDF, ${Math.ceil(blob.size / 1024)} KB)`);
 };
 
 /** Reload to show what changed, with a notice that says what was done. @param {string} notice */

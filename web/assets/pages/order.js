@@ -1,5 +1,5 @@
 // @ts-check
-import { $, activitySection, facts, formAt, gbp, h, linkTo, plain, postForm, recordPage, reloadWith, timeline, when } from '../page.js';
+import { $, activitySection, documentLink, facts, formAt, gbp, h, linkTo, plain, postForm, recordPage, reloadWith, timeline, when } from '../page.js';
 import { hasRole } from '../session.js';
 
 /**
@@ -70,4 +70,11 @@ if (page) {
   if (!order.shipment && hasRole(who, 'Production', 'SalesAdmin')) $('#shipment').hidden = false;
   postForm(formAt('#shipment-form'), who, ['Production', 'SalesAdmin'], `/orders/${id}/shipment`, () => reloadWith('Shipment recorded; the follow-ups are scheduled'));
   activitySection(who, 'orders', id);
+
+  // R23: the Welcome Letter to print, beside the facts and in the packing step.
+  const letter = order.welcomeLetter ? await documentLink(`/orders/${encodeURIComponent(id)}/welcome-letter`, 'Print the Welcome Letter') : undefined;
+  if (letter) {
+    $('#content dl.facts').after(h('p', {}, letter()));
+    $('#packing-checklist').after(h('p', {}, letter()));
+  }
 }

@@ -1,6 +1,6 @@
 // @ts-check
-import { $, facts, formAt, gbp, h, linkTo, plain, postForm, recordPage, reloadWith, when } from '../page.js';
-import { config, hasRole, session } from '../session.js';
+import { $, documentLink, facts, formAt, gbp, h, linkTo, plain, postForm, recordPage, reloadWith, when } from '../page.js';
+import { hasRole } from '../session.js';
 
 /**
  * Where a quote stands (R13-R19): its lines, its steps and who has them, the decisions and the
@@ -73,18 +73,11 @@ if (page) {
     postForm(formAt(`#${task}-form`), who, [], `/quotes/${id}/tasks/${task}`, () => reloadWith(`Done: ${plain(task)}`));
   }
 
-  // R17: the document itself, fetched with the viewer's token (a plain link would carry none) and
-  // offered as a link to read it in a new tab, beside the facts and above the signature.
-  if (quote.document) {
-    const response = await fetch(`${config.apiUrl}/quotes/${encodeURIComponent(id)}/document`, {
-      headers: { authorization: `Bearer ${session()?.token ?? ''}` },
-    });
-    if (response.ok) {
-      const href = URL.createObjectURL(await response.blob());
-      const read = () => h('a', { href, target: '_blank', rel: 'noopener', class: 'document' }, `Read the quote (PDF, ${Math.ceil(quote.document.bytes / 1024)} KB)`);
-      $('#content dl.facts').after(h('p', {}, read()));
-      $('#sign-form').before(h('p', {}, read()));
-    }
+  // R17: the document itself, to read beside the facts and above the signature.
+  const read = quote.document ? await documentLink(`/quotes/${encodeURIComponent(id)}/document`, 'Read the quote') : undefined;
+  if (read) {
+    $('#content dl.facts').after(h('p', {}, read()));
+    $('#sign-form').before(h('p', {}, read()));
   }
 
   // R19: once the customer has the quote, its SM may ask for a formal contract.
