@@ -113,7 +113,9 @@ const page = (status: number, title: string, body: string): ApiResult => ({
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
     'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
-    'referrer-policy': 'no-referrer',
+    // same-origin, not no-referrer: with no-referrer the browser posts the unsubscribe form with
+    // "Origin: null", which a same-origin check (the local API's) refuses. The token never leaves the site.
+    'referrer-policy': 'same-origin',
   },
   body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>body{font:16px system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}</style></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
 });
