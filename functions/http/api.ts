@@ -60,6 +60,19 @@ const fieldErrors = (error: z.ZodError, prefix: string[] = []): FieldError[] =>
     message: issue.message,
   }));
 
+/** A PDF to read in the browser: inline, never cached by anyone but the reader. */
+export const pdf = (filename: string, bytes: Uint8Array): ApiResult => ({
+  statusCode: 200,
+  headers: {
+    'content-type': 'application/pdf',
+    'content-disposition': `inline; filename="${filename.replace(/[^\w.-]/g, '_')}"`,
+    'cache-control': 'private, no-store',
+    'x-content-type-options': 'nosniff',
+  },
+  body: Buffer.from(bytes).toString('base64'),
+  isBase64Encoded: true,
+});
+
 /** Parse with a schema, or refuse with 400 naming every field at fault. */
 export const parseOr400 = <S extends z.ZodType>(schema: S, value: unknown, prefix: string[], what: string): z.output<S> => {
   const result = schema.safeParse(value);

@@ -31,7 +31,7 @@ import { keys } from '#adapters/table-design';
 import { executionArnFor, startWorkflow } from '#adapters/workflow-runs';
 import { links, orderTeam, postShipmentArn, serviceDeskUrl } from '#functions/config';
 import { idPath } from '#contract/fields';
-import { apiRoute, json, Problem } from '#http/api';
+import { apiRoute, json, pdf, Problem } from '#http/api';
 import { dispatch } from '#http/dispatch';
 import { keyedRequest, recordOnce } from '#http/idempotency';
 import { logger } from '#functions/observability';
@@ -154,17 +154,7 @@ export const getWelcomeLetter = apiRoute({ route: 'GET /orders/{id}/welcome-lett
   await actOn(order.owner, `Order ${path.id}`);
   const letter = order.welcomeLetter ? await readDocument(keys.order(order.id).pk, 'welcome-letter') : undefined;
   if (!letter) throw new NotFound(`Order ${path.id} has no Welcome Letter: SF orders get a website login instead`);
-  return {
-    statusCode: 200,
-    headers: {
-      'content-type': 'application/pdf',
-      'content-disposition': `inline; filename="${order.welcomeLetter!.filename}"`,
-      'cache-control': 'private, no-store',
-      'x-content-type-options': 'nosniff',
-    },
-    body: Buffer.from(letter).toString('base64'),
-    isBase64Encoded: true,
-  };
+  return pdf(order.welcomeLetter!.filename, letter);
 });
 
 /** Runs are named after their order: one post-shipment run per order, ever. */

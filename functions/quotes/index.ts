@@ -10,7 +10,7 @@ import { isPassingFault } from '#adapters/dynamodb';
 import { executionArnFor, startWorkflow } from '#adapters/workflow-runs';
 import { approvers, quoteApprovalArn, quoteLimits } from '#functions/config';
 import { idPath } from '#contract/fields';
-import { apiRoute, json } from '#http/api';
+import { apiRoute, json, pdf } from '#http/api';
 import { dispatch } from '#http/dispatch';
 import { keyedRequest, recordOnce } from '#http/idempotency';
 import { logger } from '#functions/observability';
@@ -105,17 +105,7 @@ export const getQuoteDocument = apiRoute({ route: 'GET /quotes/{id}/document', p
   await actOn(quote.owner, `Quote ${path.id}`, peopleNamedOn(quote));
   const document = quote.document ? await readQuoteDocument(quote.id) : undefined;
   if (!document) throw new NotFound(`Quote ${path.id} has no document yet: it is written once the quote and proposal are prepared`);
-  return {
-    statusCode: 200,
-    headers: {
-      'content-type': 'application/pdf',
-      'content-disposition': `inline; filename="${quote.document!.filename.replace(/[^\w.-]/g, '_')}"`,
-      'cache-control': 'private, no-store',
-      'x-content-type-options': 'nosniff',
-    },
-    body: Buffer.from(document).toString('base64'),
-    isBase64Encoded: true,
-  };
+  return pdf(quote.document!.filename, document);
 });
 
 /** The internal way to complete a step, for the person or role it belongs to. */
