@@ -181,8 +181,11 @@ const dynamodbKilled = async (): Promise<Outcome> => {
       }),
     );
     await killTime;
-    stack.local.dynamodbFaults.kill();
-    log('DynamoDB Local killed');
+    // SIGTERM: Java stops at once, refusing what is in flight. Not SIGKILL: DynamoDB Local (SQLite
+    // underneath) can lose its last acknowledged writes to a SIGKILL, which DynamoDB on AWS never
+    // does, and that would measure the stand-in rather than salesflow (README, "The two places").
+    stack.local.dynamodbFaults.kill('SIGTERM');
+    log('DynamoDB Local killed (SIGTERM)');
     const firstIds = await burst;
     await sleep(2_000);
     const restartStarted = Date.now();
@@ -199,14 +202,30 @@ const dynamodbKilled = async (): Promise<Outcome> => {
     const missing201 = firstIds.filter((id) => id && !leads.some((lead) => lead.id === id)).length;
     const answersChanged = firstIds.filter((id, n) => id && id !== finalIds[n]).length;
     const recoveryStarted = Date.now();
+    const leadEmails = async () => (await stack.items('email')).filter((email) => leads.some((lead) => email.pk === `LEAD#${lead.id}`));
     const emails = await until(
       'every lead email sent',
       async () => {
-        const found = (await stack.items('email')).filter((email) => leads.some((lead) => email.pk === `LEAD#${lead.id}`));
+        const found = await leadEmails();
         return found.length === count * 2 && found.every((email) => email.status === 'sent') ? found : undefined;
       },
       150_000,
-    );
+    ).catch(async (error: Error) => {
+      const found = await leadEmails();
+      const short = leads.filter((lead) => found.filter((email) => email.pk === `LEAD#${lead.id}`).length < 2);
+      const timeline = await stack.items('timeline');
+      const shortDetail = short.map((lead) => ({
+        lead: lead.id,
+        emails: found.filter((email) => email.pk === `LEAD#${lead.id}`).length,
+        timelineEntries: timeline.filter((entry) => entry.pk === `LEAD#${lead.id}`).length,
+      }));
+      const leadsNow = (await stack.items('lead')).filter((lead) => String(lead.contact?.company).startsWith(`Chaos Kill ${runId} `));
+      const missing = finalIds.filter((id) => !leads.some((lead) => lead.id === id));
+      log(`first ${JSON.stringify(first)} missing ${JSON.stringify(missing.map((id) => finalIds.indexOf(id)))} leads then ${leads.length} now ${leadsNow.length}`);
+      throw new Error(
+        `${error.message}: ${found.length} emails, ${JSON.stringify(histogram(found.map((email) => `${email.status}/${email.lastError ?? ''}`)))}; leads short of emails: ${JSON.stringify(shortDetail)}`,
+      );
+    });
     const store = await stack.sesStore();
     const duplicates = duplicatesIn(store, (subject) => subject.includes(`Chaos Kill ${runId} `) || subject === 'The information you requested');
     const figures = {
@@ -217,6 +236,7 @@ const dynamodbKilled = async (): Promise<Outcome> => {
       keysWithMoreThanOneLead: Object.values(perCompany).filter((n) => n > 1).length,
       createdThenMissing: missing201,
       retriesAnsweredWithAnotherId: answersChanged,
+      dynamodbKilledWith: 'SIGTERM',
       dynamodbRestartSeconds: Number(restartSeconds.toFixed(1)),
       emailsSent: emails.length,
       emailDuplicates: duplicates,

@@ -5,7 +5,10 @@ let client: DynamoDBClient | undefined;
 let documentClient: DynamoDBDocumentClient | undefined;
 
 /** The low-level client: one per container, created on first use, shared with Powertools. */
-export const rawDb = (): DynamoDBClient => (client ??= new DynamoDBClient({}));
+export const rawDb = (): DynamoDBClient =>
+  // A request the table never answers (a connection to a node that went away) is a passing fault
+  // after a few seconds, not a function stuck until its own timeout.
+  (client ??= new DynamoDBClient({ requestHandler: { connectionTimeout: 3_000, requestTimeout: 5_000 } }));
 
 /** The document client over it, for the records. */
 export const db = (): DynamoDBDocumentClient =>

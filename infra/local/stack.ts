@@ -49,7 +49,7 @@ export interface LocalStack {
    * For the fault suite (`npm run chaos`): DynamoDB Local killed outright, as a crash would, and
    * started again on the same port and data. Nothing else of the stack is told.
    */
-  dynamodbFaults: { kill(): void; start(): Promise<void> };
+  dynamodbFaults: { kill(signal?: NodeJS.Signals): void; start(): Promise<void> };
   stop(): Promise<void>;
 }
 
@@ -82,7 +82,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     dynamodbOptions.port = Number(new URL(dynamodb.endpoint).port);
     stops.push(() => dynamodb.stop());
     const dynamodbFaults = {
-      kill: () => process.kill(dynamodb.pid, 'SIGKILL'),
+      kill: (signal: NodeJS.Signals = 'SIGKILL') => process.kill(dynamodb.pid, signal),
       start: async () => {
         await dynamodb.stop();
         dynamodb = await startDynamoDbLocal(dynamodbOptions);

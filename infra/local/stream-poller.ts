@@ -64,6 +64,8 @@ export const startStreamPoller = (options: StreamPollerOptions): StreamPoller =>
     endpoint: options.endpoint,
     region: process.env.AWS_REGION ?? 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    // A read DynamoDB Local never answers (it was killed mid-request) must not stall the stream.
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
   });
   const batchSize = options.batchSize ?? 25;
   const retryAttempts = options.retryAttempts ?? 8;
