@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { escapeHtml } from '#domain/correspondence';
+import { money } from '#domain/money';
 
 /**
  * What an emailed link shows: the step, the record it is about, and the form that answers it.
@@ -35,8 +36,6 @@ export interface LinkStep {
   view: StepView;
   complete(body: unknown, by: string): Promise<{ outcome: string; result: Record<string, unknown> }>;
 }
-
-const gbp = (n: number) => `£${n.toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 /**
  * The look of the web pages (web/assets/site.css), inlined: the API's pages allow no stylesheet
@@ -107,7 +106,7 @@ export const stepPage = (view: StepView): string =>
         ? `<table><tr><th>Item</th><th class="number">Qty</th>${view.about.lines.some((l) => l.unit !== undefined) ? '<th class="number">Unit price</th>' : ''}${view.about.lines.some((l) => l.discountPercent !== undefined) ? '<th class="number">Discount</th>' : ''}</tr>${view.about.lines
             .map(
               (l) =>
-                `<tr><td>${escapeHtml(l.item)}</td><td class="number">${l.quantity}</td>${l.unit !== undefined ? `<td class="number">${gbp(l.unit)}</td>` : ''}${l.discountPercent !== undefined ? `<td class="number">${l.discountPercent}%</td>` : ''}</tr>`,
+                `<tr><td>${escapeHtml(l.item)}</td><td class="number">${l.quantity}</td>${l.unit !== undefined ? `<td class="number">${money(l.unit)}</td>` : ''}${l.discountPercent !== undefined ? `<td class="number">${l.discountPercent}%</td>` : ''}</tr>`,
             )
             .join('')}</table>`
         : '') +

@@ -1,3 +1,4 @@
+import { money } from '#domain/money';
 import { escapeHtml, htmlPage, pageUrl, type Links, type OutgoingEmail } from './correspondence';
 import { welcomeLetterFilename, type Order } from './order';
 
@@ -36,7 +37,7 @@ export const orderAcknowledgementEmail = (order: Order, id: string): OutgoingEma
     `Order ${order.poNumber} received`,
     [
       `Dear ${order.userContact.name},`,
-      `Thank you for your order ${order.poNumber} (${order.lines.length} item${order.lines.length === 1 ? '' : 's'}, £${order.totalGbp.toLocaleString('en-GB')} excluding VAT). We are reviewing it now and will confirm delivery dates shortly.`,
+      `Thank you for your order ${order.poNumber} (${order.lines.length} item${order.lines.length === 1 ? '' : 's'}, ${money(order.totalGbp)} excluding VAT). We are reviewing it now and will confirm delivery dates shortly.`,
       `Your support registration is ${order.support.registrationId}; quote it whenever you contact us.`,
       `Your sales manager is ${order.owner}.`,
     ],

@@ -1,4 +1,5 @@
 import type { Account, Contact } from './account';
+import { money } from '#domain/money';
 import { Conflict, NotAllowed } from './errors';
 import type { AgendaItem } from './agenda';
 import { hasAnyRole, type Caller } from './roles';
@@ -179,7 +180,7 @@ export const placeOrder = (
       actor: by,
       kind: 'order-received',
       channel: 'internal',
-      summary: `PO ${order.poNumber} received: £${order.totalGbp.toLocaleString('en-GB')} (${routing.channel}); support registration ${ids.registrationId}`,
+      summary: `PO ${order.poNumber} received: ${money(order.totalGbp)} (${routing.channel}); support registration ${ids.registrationId}`,
       detail: { orderId: order.id, channel: routing.channel, followUps: routing.followUps },
     },
   };

@@ -6,9 +6,6 @@ import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from '@pd
  * and the same SHA-256, which is what a signature can be checked against.
  */
 
-export const money = (gbp: number) =>
-  `£${gbp.toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-
 /** The standard PDF fonts speak WinAnsi; anything else becomes '?' rather than breaking the render. */
 const printable = (text: string) => text.replace(/[^\x20-\x7E\xA0-\xFF£€]/g, '?');
 

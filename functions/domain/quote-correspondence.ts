@@ -1,3 +1,4 @@
+import { money } from '#domain/money';
 import { escapeHtml, htmlPage, pageUrl, type Links } from './correspondence';
 import { approverTitles, taskRules, type Decision, type OpenTask, type Quote, type QuoteTask } from './quote';
 
@@ -13,8 +14,6 @@ export interface QuoteEmail {
   html: string;
   attachments?: { filename: string; contentType: string; content: Uint8Array }[];
 }
-
-const gbp = (amount: number) => `£${amount.toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 const quoteUrl = (quote: Pick<Quote, 'id'>, links: Links) => pageUrl(links, 'quote', quote.id);
 
@@ -32,7 +31,7 @@ export const stepRequestEmail = (
   const ask = stepName(open);
   const facts = [
     `Customer: ${quote.customer.company}`,
-    `Total: ${gbp(quote.totals.netGbp)} net (list ${gbp(quote.totals.listGbp)})`,
+    `Total: ${money(quote.totals.netGbp)} net (list ${money(quote.totals.listGbp)})`,
     ...(quote.qpa.applies ? [`QPA because of ${quote.qpa.reasons.join('; ')}`] : []),
     `Sales manager: ${quote.owner}`,
     `Please answer by ${open.dueBy.slice(0, 16).replace('T', ' ')} UTC`,
@@ -90,7 +89,7 @@ export const customerQuoteEmail = (
 ): QuoteEmail => {
   const name = quote.customer.name;
   const lines = [
-    `Thank you for the opportunity to quote. Attached are our quotation and technical proposal, ${gbp(quote.totals.netGbp)} excluding VAT, valid for ${quote.request.validForDays} days.`,
+    `Thank you for the opportunity to quote. Attached are our quotation and technical proposal, ${money(quote.totals.netGbp)} excluding VAT, valid for ${quote.request.validForDays} days.`,
     quote.request.proposalSummary,
     `Signed electronically by ${quote.signature?.signer ?? quote.owner} on ${quote.signature?.signedAt.slice(0, 10) ?? ''}; document SHA-256 ${document.sha256}.`,
     `Questions? Reply to ${quote.owner}.`,

@@ -1,4 +1,5 @@
-import { money, printedDocument } from './printed-page';
+import { money } from '#domain/money';
+import { printedDocument } from './printed-page';
 import type { Quote } from './quote';
 
 export { sha256 } from './document-hash';

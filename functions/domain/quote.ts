@@ -1,5 +1,6 @@
 import type { AgendaItem } from './agenda';
 import { Conflict, NotAllowed } from './errors';
+import { money } from '#domain/money';
 import type { Opportunity } from './opportunity';
 import type { Caller, Role } from './roles';
 import { systemActor, type TimelineEntry } from './timeline';
@@ -127,7 +128,7 @@ export const assessQpa = (
   const reasons = [
     ...(discounted ? [`a discount over ${limits.standardDiscountPercent}%`] : []),
     ...(nonStandard ? ['non-standard requirements'] : []),
-    ...(large ? [`a total over £${limits.qpaTotalGbp.toLocaleString('en-GB')}`] : []),
+    ...(large ? [`a total over ${money(limits.qpaTotalGbp)}`] : []),
   ];
   if (reasons.length === 0) return { applies: false, reasons, approvers: [] };
   // The matrix: the sales director always; finance for deep discounts; the MD for large quotes.
@@ -344,7 +345,7 @@ export const defineQuote = (
       actor: by.email,
       kind: 'quote-requested',
       summary:
-        `Quote ${quote.id} defined: £${totals.netGbp.toLocaleString('en-GB')} net; ` +
+        `Quote ${quote.id} defined: ${money(totals.netGbp)} net; ` +
         (qpa.applies ? `QPA applies (${qpa.reasons.join('; ')})` : 'no QPA needed'),
       detail: { quoteId: quote.id, netGbp: totals.netGbp, qpa: qpa.applies },
     },
@@ -562,7 +563,7 @@ export const quoteStepAgendaItem = (quote: Pick<Quote, 'id' | 'customer' | 'tota
   kind: key,
   assignee: open.assignee,
   dueAt: open.dueBy,
-  summary: `${open.approver ? `${taskRules[open.task].ask} (${approverTitles[open.approver]})` : taskRules[open.task].ask}: quote for ${quote.customer.company}, £${quote.totals.netGbp.toLocaleString('en-GB')} net`,
+  summary: `${open.approver ? `${taskRules[open.task].ask} (${approverTitles[open.approver]})` : taskRules[open.task].ask}: quote for ${quote.customer.company}, ${money(quote.totals.netGbp)} net`,
   subject: { kind: 'quote', id: quote.id },
 });
 

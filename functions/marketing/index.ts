@@ -3,6 +3,7 @@ import * as z from 'zod';
 import type { Account } from '#domain/account';
 import { campaignReport, materialEmail } from '#domain/campaign';
 import { escapeHtml } from '#domain/correspondence';
+import { money } from '#domain/money';
 import { NotFound } from '#domain/errors';
 import { signUnsubscribe, verifyUnsubscribe } from '#domain/unsubscribe-link';
 import { distributors, findAccount } from '#adapters/account-records';
@@ -26,7 +27,7 @@ export const createCampaign = apiRoute({ route: 'POST /campaigns', body: campaig
     at,
     actor: caller!.email,
     kind: 'campaign-opened',
-    summary: `${campaign.kind} campaign "${campaign.name}" from ${campaign.startsOn}${campaign.costGbp !== undefined ? `, £${campaign.costGbp}` : ''} (R1)`,
+    summary: `${campaign.kind} campaign "${campaign.name}" from ${campaign.startsOn}${campaign.costGbp !== undefined ? `, ${money(campaign.costGbp)}` : ''} (R1)`,
   });
   return json(201, { id: campaign.id }, { location: `/campaigns/${campaign.id}` });
 });

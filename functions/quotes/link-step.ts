@@ -1,4 +1,5 @@
 import { Gone } from '#domain/errors';
+import { money } from '#domain/money';
 import { approverTitles, taskRules, type OpenTask, type Quote, type QuoteTask } from '#domain/quote';
 import type { StoredAction } from '#adapters/action-records';
 import { findQuote } from '#adapters/quote-records';
@@ -24,8 +25,6 @@ const fieldsOf: Record<QuoteTask, StepField[]> = {
   'approve-contract': [decision, reason, { name: 'terms', label: 'Terms as negotiated', kind: 'text', required: false }],
 };
 
-const gbp = (n: number) => `£${n.toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-
 export const quoteStepView = (quote: Quote, open: OpenTask, expiresAt: Date): StepView => ({
   ask: open.approver ? `${taskRules[open.task].ask} (${approverTitles[open.approver]})` : taskRules[open.task].ask,
   about: {
@@ -33,7 +32,7 @@ export const quoteStepView = (quote: Quote, open: OpenTask, expiresAt: Date): St
     id: quote.id,
     title: `Quote for ${quote.customer.company}`,
     facts: [
-      `${gbp(quote.totals.netGbp)} net (list ${gbp(quote.totals.listGbp)}), from ${quote.owner}.`,
+      `${money(quote.totals.netGbp)} net (list ${money(quote.totals.listGbp)}), from ${quote.owner}.`,
       ...(quote.qpa.reasons.length ? [`QPA because of ${quote.qpa.reasons.join('; ')}.`] : []),
       quote.request.proposalSummary,
       ...(quote.document ? [`Document SHA-256: ${quote.document.sha256} (${quote.document.bytes} bytes)`] : []),

@@ -68,7 +68,7 @@ describe('R14: when a QPA applies', () => {
 
   it('a total of exactly £250k needs none; a penny more does', () => {
     expect(qpaOf([line(250_000)]).applies).toBe(false);
-    expect(qpaOf([line(250_000.01)])).toMatchObject({ applies: true, reasons: ['a total over £250,000'] });
+    expect(qpaOf([line(250_000.01)])).toMatchObject({ applies: true, reasons: ['a total over £250,000.00'] });
   });
 
   it('the total that counts is net of discount', () => {

@@ -19,11 +19,9 @@ export const h = (tag, attributes = {}, ...children) => {
   return element;
 };
 
-/** Pounds, with pence only when there are some (a unit price of £1,250.50 is not £1,251). */
-export const gbp = (/** @type {number | undefined} */ value) =>
-  value === undefined
-    ? '—'
-    : value.toLocaleString('en-GB', { style: 'currency', currency: 'GBP', maximumFractionDigits: Number.isInteger(value) ? 0 : 2, minimumFractionDigits: Number.isInteger(value) ? 0 : 2 });
+/** Pounds to the penny, as the emails and PDFs print them (functions/domain/money.ts): £18,050.30. */
+const pounds = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' });
+export const gbp = (/** @type {number | undefined} */ value) => (value === undefined ? '—' : pounds.format(value));
 
 export const when = (/** @type {string | undefined} */ iso) =>
   iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : '—';
