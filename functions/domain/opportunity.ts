@@ -1,5 +1,7 @@
 import { Conflict } from './errors';
 import type { Lead } from './lead';
+import { money } from '#domain/money';
+import type { QuoteLimits } from '#domain/quote';
 import type { TimelineEntry } from './timeline';
 
 export const buyingInfluenceRoles = ['economic', 'technical', 'user', 'coach'] as const;
@@ -48,15 +50,13 @@ export interface Opportunity {
   updatedAt: string;
 }
 
-/** R10: over £250k goes to Engineering; exactly £250k does not. */
-export const engineeringReviewThresholdGbp = 250_000;
-
-/** R10: why Engineering must review this opportunity, if it must. */
+/** R10: why Engineering must review this opportunity, if it must: non-standard, or over the limit (the quote limits'). */
 export const engineeringReviewReasons = (
   q: Pick<Qualification, 'nonStandardRequirements' | 'estimatedValueGbp'>,
+  limits: Pick<QuoteLimits, 'engineeringReviewGbp'>,
 ): string[] => [
   ...(q.nonStandardRequirements?.trim() ? ['non-standard requirements'] : []),
-  ...(q.estimatedValueGbp > engineeringReviewThresholdGbp ? ['estimated value over £250k'] : []),
+  ...(q.estimatedValueGbp > limits.engineeringReviewGbp ? [`estimated value over ${money(limits.engineeringReviewGbp)}`] : []),
 ];
 
 export interface QualifiedLead {
@@ -72,11 +72,12 @@ export const qualify = (
   by: string,
   ids: { opportunityId: string; entryIds: [string, string, string] },
   now: string,
+  limits: Pick<QuoteLimits, 'engineeringReviewGbp'>,
 ): QualifiedLead => {
   if (lead.status !== 'suspect') {
     throw new Conflict(`Lead ${lead.id} is already a ${lead.status}`);
   }
-  const reasons = engineeringReviewReasons(q);
+  const reasons = engineeringReviewReasons(q, limits);
   const opportunity: Opportunity = {
     id: ids.opportunityId,
     leadId: lead.id,
@@ -148,7 +149,7 @@ export const recordEngineeringAdvice = (
   }
   if (opportunity.engineeringReview.status === 'not-required') {
     // R10: only non-standard or large opportunities go to Engineering.
-    throw new Conflict(`Opportunity ${opportunity.id} needs no Engineering review (standard and not over £250k)`);
+    throw new Conflict(`Opportunity ${opportunity.id} needs no Engineering review (standard, and not over the review limit)`);
   }
   return {
     review: { ...opportunity.engineeringReview, status: 'given', advice },

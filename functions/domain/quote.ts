@@ -37,6 +37,8 @@ export interface QuoteLimits {
   deepDiscountPercent: number;
   /** Quotes over this total need a QPA and the MD's approval. */
   qpaTotalGbp: number;
+  /** R10: an opportunity estimated over this goes to Engineering for review; exactly this does not. */
+  engineeringReviewGbp: number;
   /** R18: the SM is reminded if the customer has not answered within this many days. */
   followUpDays: number;
   /** How long an emailed link stays valid. */
@@ -55,6 +57,7 @@ export const defaultQuoteLimits: QuoteLimits = {
   standardDiscountPercent: 10,
   deepDiscountPercent: 25,
   qpaTotalGbp: 250_000,
+  engineeringReviewGbp: 250_000,
   followUpDays: 7,
   linkValidDays: 7,
   maxEscalations: 2,

@@ -3,7 +3,7 @@ import { engineeringReferralEmail } from '#domain/correspondence';
 import { NotFound } from '#domain/errors';
 import { qualify } from '#domain/opportunity';
 import { findLead, recordQualification } from '#adapters/sales-records';
-import { engineeringEmail, links } from '#functions/config';
+import { engineeringEmail, links, quoteLimits } from '#functions/config';
 import { idPath } from '#contract/fields';
 import { apiRoute, json } from '#http/api';
 import { logger } from '#functions/observability';
@@ -22,6 +22,7 @@ export const qualifyLead = apiRoute(
       caller!.email,
       { opportunityId: randomUUID(), entryIds: [randomUUID(), randomUUID(), randomUUID()] },
       new Date().toISOString(),
+      quoteLimits(),
     );
     const { opportunity } = qualified;
     const referral =
