@@ -1,44 +1,196 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '#domain/roles';
-import { routeGroups, routes } from '#functions/routes';
+import { findRoute, routeGroups, type RouteGroup } from '#functions/routes';
 import { schedules } from '#functions/schedules';
 import { mailFeedback, workers } from '#functions/workers';
 import { workflows } from '#functions/workflows';
 import { apiGatewayEvent } from '../infra/local/api-event';
+import { localSub } from '../infra/local/auth';
+import { leadBody } from './latency';
 
 /**
- * Every Lambda the stack deploys, read from the same tables, with one event each that makes it
- * load everything it needs and touch the table once (an unknown id: a read, then a 404 or an error).
+ * Every Lambda the stack deploys, read from the same tables, each with the event of its cold start.
+ * An API function starts on its main write route with a body the route accepts and, where the web
+ * page or form sends one, an Idempotency-Key: validation, the key and the transaction all run, and
+ * the answer must be 2xx (bench/cold-init refuses the run otherwise). The other functions still get
+ * an event about an unknown record (a read, then an error): not yet their real path.
  */
 export interface BenchLambda {
   name: string;
   entry: string;
-  event: () => unknown;
+  /** An API function's cold-start route, e.g. "POST /leads"; none for the others. */
+  route?: string;
+  /** Whether that request carries an Idempotency-Key. */
+  keyed?: boolean;
+  /** The event of one cold start: a fresh one each round (a new key, a new address, its own record). */
+  event: (round: number, ground: Groundwork) => unknown;
 }
 
-const claims = (email: string, roles: Role[]) => ({ sub: `bench-${email}`, email, email_verified: 'true', 'cognito:groups': `[${roles.join(' ')}]` });
+/**
+ * The records the write routes act on, made through the local API before the cold starts
+ * (bench/groundwork): one of each per round where a route may act on a record only once.
+ */
+export interface Groundwork {
+  tag: string;
+  /** Leads to log a note on. */
+  leads: string[];
+  /** Opportunities for Engineering to review (once each). */
+  toReview: string[];
+  /** Opportunities to quote on. */
+  toQuote: string[];
+  /** A customer of the UK SM's, to order for. */
+  customer: string;
+  /** The tokens of emailed "Prepare the quote" links, one per round (each works once). */
+  prepareQuoteLinks: string[];
+  /** Addresses that made a lead, to erase (GDPR art. 17). */
+  toErase: string[];
+}
 
-/** A GET of an unknown record in the group if it has one, else its first route. */
-const apiEvent = (group: string) => () => {
-  const own = routes.filter((route) => route.group === group);
-  const route = own.find((r) => r.method === 'GET' && r.path.includes('{id}')) ?? own.find((r) => r.method === 'GET') ?? own[0]!;
-  const id = randomUUID();
-  const path = route.path.replace('{id}', id).replace('{token}', 'v1.AAAAAAAAAAAAAAAAAAAAAA.1.AA').replace('{task}', 'contract-review');
-  const roles = route.access.public ? [] : route.access.roles;
+/** The local stack's people (infra/process-settings.ts), as their Cognito claims reach a handler. */
+export const benchPeople = {
+  sm: 'sm.uk@salesflow.example',
+  salesAdmin: 'sales.admin@salesflow.example',
+  engineering: 'engineering@salesflow.example',
+  marketing: 'marketing@salesflow.example',
+  dataProtection: 'data.protection@salesflow.example',
+} as const;
+
+const claims = (email: string, roles: Role[]) => ({ sub: localSub(email), email, email_verified: 'true', 'cognito:groups': `[${roles.join(' ')}]` });
+
+/** A request as API Gateway hands it to the route's function. */
+export const routeEvent = (
+  key: string,
+  options: { ids?: Record<string, string>; body?: unknown; as?: { email: string; roles: Role[] }; idempotencyKey?: string } = {},
+) => {
+  const route = findRoute(key);
+  if (!route) throw new Error(`bench: no route ${key}`);
+  const ids = options.ids ?? {};
+  const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(ids[name] ?? `{${name}}`));
   return apiGatewayEvent({
     method: route.method,
-    routeKey: `${route.method} ${route.path}`,
+    routeKey: key,
     path,
-    pathParameters: {
-      ...(route.path.includes('{id}') ? { id } : {}),
-      ...(route.path.includes('{token}') ? { token: 'v1.AAAAAAAAAAAAAAAAAAAAAA.1.AA' } : {}),
-      ...(route.path.includes('{task}') ? { task: 'contract-review' } : {}),
+    pathParameters: ids,
+    headers: {
+      'content-type': 'application/json',
+      ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}),
     },
-    headers: { 'content-type': 'application/json' },
-    ...(route.method === 'POST' ? { body: JSON.stringify({ kind: 'note', summary: 'benchmark' }) } : {}),
-    ...(route.access.public ? {} : { claims: claims('bench@salesflow.example', [...roles] as Role[]) }),
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    ...(options.as ? { claims: claims(options.as.email, options.as.roles) } : {}),
   });
 };
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+/**
+ * Each route group's main write route, with what a person sends on it. The platform and agenda
+ * functions have no write route: their cold start is their one read.
+ */
+const mainRoutes: Record<string, { route: string; keyed: boolean; event: (round: number, ground: Groundwork) => unknown }> = {
+  platform: { route: 'GET /health', keyed: false, event: () => routeEvent('GET /health') },
+  // The lead form always sends a key (web/assets/pages/lead-form.js).
+  leads: {
+    route: 'POST /leads',
+    keyed: true,
+    event: (round, { tag }) =>
+      routeEvent('POST /leads', { body: leadBody(`${tag}cold${randomUUID().slice(0, 8)}`, round), idempotencyKey: randomUUID() }),
+  },
+  opportunities: {
+    route: 'POST /opportunities/{id}/engineering-review',
+    keyed: true,
+    event: (round, ground) =>
+      routeEvent('POST /opportunities/{id}/engineering-review', {
+        ids: { id: ground.toReview[round]! },
+        body: { recommendation: 'proceed', advice: 'The standard fixture fits; no changes needed.', customerContact: 'none' },
+        as: { email: benchPeople.engineering, roles: ['Engineering'] },
+        idempotencyKey: randomUUID(),
+      }),
+  },
+  activities: {
+    route: 'POST /leads/{id}/activities',
+    keyed: false,
+    event: (round, ground) =>
+      routeEvent('POST /leads/{id}/activities', {
+        ids: { id: ground.leads[round]! },
+        body: { kind: 'note', summary: 'Called back: wants a demo next month' },
+        as: { email: benchPeople.salesAdmin, roles: ['SalesAdmin'] },
+      }),
+  },
+  quotes: {
+    route: 'POST /opportunities/{id}/quotes',
+    keyed: true,
+    event: (round, ground) =>
+      routeEvent('POST /opportunities/{id}/quotes', {
+        ids: { id: ground.toQuote[round]! },
+        body: quoteBody(),
+        as: { email: benchPeople.sm, roles: ['SalesManager'] },
+        idempotencyKey: randomUUID(),
+      }),
+  },
+  // The link's own page posts without a key: the link itself works once.
+  actions: {
+    route: 'POST /actions/{token}',
+    keyed: false,
+    event: (round, ground) =>
+      routeEvent('POST /actions/{token}', { ids: { token: ground.prepareQuoteLinks[round]! }, body: { paymentTerms: '30 days net', deliveryTerms: 'Ex works, 6 weeks' } }),
+  },
+  accounts: {
+    route: 'POST /accounts',
+    keyed: true,
+    event: (round, { tag }) =>
+      routeEvent('POST /accounts', {
+        body: {
+          kind: 'customer',
+          name: `Cold ${tag} ${round} ${randomUUID().slice(0, 8)} Ltd`,
+          ownerEmail: benchPeople.sm,
+          contacts: [{ name: 'Paula Purchasing', email: `buyer.${randomUUID().slice(0, 8)}@customer.test` }],
+        },
+        as: { email: benchPeople.salesAdmin, roles: ['SalesAdmin'] },
+        idempotencyKey: randomUUID(),
+      }),
+  },
+  orders: {
+    route: 'POST /orders',
+    keyed: true,
+    event: (round, ground) =>
+      routeEvent('POST /orders', {
+        body: {
+          accountId: ground.customer,
+          poNumber: `PO-${ground.tag}-${round}-${randomUUID().slice(0, 8)}`,
+          lines: [{ sku: 'TX-200', description: 'Inline tester', quantity: 1, unitPrice: 24_000 }],
+          userContact: { name: 'Uma User', email: `user.${randomUUID().slice(0, 8)}@customer.test` },
+        },
+        as: { email: benchPeople.salesAdmin, roles: ['SalesAdmin'] },
+        idempotencyKey: randomUUID(),
+      }),
+  },
+  people: {
+    route: 'POST /people/{email}/erasure',
+    keyed: false,
+    event: (round, ground) =>
+      routeEvent('POST /people/{email}/erasure', {
+        ids: { email: ground.toErase[round]! },
+        body: { reason: 'Asked by email to be forgotten' },
+        as: { email: benchPeople.dataProtection, roles: ['DataProtection'] },
+      }),
+  },
+  agenda: { route: 'GET /agenda', keyed: false, event: () => routeEvent('GET /agenda', { as: { email: benchPeople.sm, roles: ['SalesManager'] } }) },
+  marketing: {
+    route: 'POST /campaigns',
+    keyed: false,
+    event: (round, { tag }) =>
+      routeEvent('POST /campaigns', {
+        body: { kind: 'trade-show', name: `Cold ${tag} ${round} ${randomUUID().slice(0, 8)}`, startsOn: today() },
+        as: { email: benchPeople.marketing, roles: ['Marketing'] },
+      }),
+  },
+};
+
+/** A quote within the standard limits (no QPA): the SM's request as the quote form sends it. */
+export const quoteBody = () => ({
+  lines: [{ sku: 'TX-200', description: 'Inline tester', quantity: 2, unitPriceGbp: 12_000, discountPercent: 0 }],
+  proposalSummary: 'Two inline testers replace the bench',
+});
 
 const streamEvent = (itemType: string) => () => ({
   Records: [
@@ -54,7 +206,12 @@ const streamEvent = (itemType: string) => () => ({
 });
 
 export const benchLambdas = (): BenchLambda[] => [
-  ...Object.entries(routeGroups).map(([group, { entry }]) => ({ name: `${group} API`, entry, event: apiEvent(group) })),
+  ...(Object.entries(routeGroups) as [RouteGroup, { entry: string }][]).map(([group, { entry }]) => {
+    // A new route group needs its main route named here, or its cold start would measure nothing real.
+    const main = mainRoutes[group];
+    if (!main) throw new Error(`bench: no main route for the ${group} function in bench/lambdas.ts`);
+    return { name: `${group} API`, entry, ...main };
+  }),
   { name: 'mail delivery', entry: workers.mailDelivery.entry, event: streamEvent('email') },
   { name: 'service desk sync', entry: workers.serviceDeskSync.entry, event: streamEvent('service-desk-sync') },
   {

@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { issueLocalToken } from '../infra/local/auth';
+import { qualificationBody } from '../test/fixtures/qualification';
+import { benchPeople, quoteBody, type Groundwork } from './lambdas';
+import { leadBody } from './latency';
+
+/**
+ * The records the cold starts' write routes act on, made through the local API as people would:
+ * per round, a lead to note, an opportunity to review, one to quote, and a quote whose "Prepare the
+ * quote" link Sales Admin was emailed. Waits until the stack is quiet, so that none of this work
+ * runs beside a cold start.
+ */
+export const layGroundwork = async (options: { api: string; ses: string; dataDir: string; rounds: number; tag: string }): Promise<Groundwork> => {
+  const { api, ses, rounds, tag } = options;
+  const keyFile = join(options.dataDir, 'local-auth-key.json');
+  const sm = await issueLocalToken(keyFile, { email: benchPeople.sm, roles: ['SalesManager'] });
+  const admin = await issueLocalToken(keyFile, { email: benchPeople.salesAdmin, roles: ['SalesAdmin'] });
+  const post = async (path: string, body: unknown, token?: string) => {
+    const response = await fetch(`${api}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (response.status >= 300) throw new Error(`bench groundwork: POST ${path} answered ${response.status} ${text.slice(0, 300)}`);
+    return JSON.parse(text) as Record<string, any>;
+  };
+  /** A lead of its own company, so its emails can be told from the others'. */
+  const lead = (purpose: string, round: number) => {
+    const body = leadBody(`${tag}${purpose}`, round);
+    return post('/leads', { ...body, contact: { ...body.contact, company: `Ground ${tag} ${purpose} ${round} Ltd` } });
+  };
+  /** Engineering reviews only what is non-standard (R10), so the one to review asks for something. */
+  const opportunity = async (purpose: string, round: number, nonStandard: string | null = null) =>
+    (await post(`/leads/${(await lead(purpose, round)).id}/qualification`, qualificationBody(180_000, nonStandard), sm)).opportunityId as string;
+
+  const ground: Groundwork = { tag, leads: [], toReview: [], toQuote: [], customer: '', prepareQuoteLinks: [], toErase: [] };
+  const linkedCompanies: string[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    ground.leads.push((await lead('note', round)).id);
+    ground.toErase.push(leadBody(`${tag}erase`, round).contact.email);
+    await lead('erase', round);
+    ground.toReview.push(await opportunity('review', round, 'A fixture for parts up to 2 m long'));
+    ground.toQuote.push(await opportunity('quote', round));
+    await post(`/opportunities/${await opportunity('link', round)}/quotes`, quoteBody(), sm);
+    linkedCompanies.push(`Ground ${tag} link ${round} Ltd`);
+  }
+  ground.customer = (
+    await post(
+      '/accounts',
+      { kind: 'customer', name: `Ground ${tag} Customer Ltd`, ownerEmail: benchPeople.sm, contacts: [{ name: 'Paula Purchasing', email: `buyer.${tag}@customer.test` }] },
+      admin,
+    )
+  ).id;
+
+  // Each quote's workflow emails Sales Admin a link to prepare it.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const { emails } = (await (await fetch(`${ses}/store`)).json()) as { emails: { destination: { to: string[] }; subject: string; body: { text?: string } }[] };
+    const links = linkedCompanies.map((company) => {
+      const email = emails.find((e) => e.destination.to.includes(benchPeople.salesAdmin) && /^Prepare the quote/.test(e.subject) && e.subject.includes(company));
+      return email && /\/actions\/([A-Za-z0-9._-]+)/.exec(email.body.text ?? '')?.[1];
+    });
+    if (links.every(Boolean)) {
+      ground.prepareQuoteLinks = links as string[];
+      break;
+    }
+    if (Date.now() > deadline) throw new Error(`bench groundwork: ${links.filter((l) => !l).length} of ${rounds} "Prepare the quote" links never arrived`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await quiet(ses, 1500);
+  return ground;
+};
+
+/** Until no email has gone out for `millis`: the stack has finished what it was doing. */
+export const quiet = async (ses: string, millis: number) => {
+  for (let last = -1, stable = 0; stable < millis / 100; ) {
+    const { emails } = (await (await fetch(`${ses}/store`)).json()) as { emails: unknown[] };
+    stable = emails.length === last ? stable + 1 : 0;
+    last = emails.length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
