@@ -1,6 +1,7 @@
 import type { Territories } from '#domain/ownership';
 import { defaultCadenceRules, type CadenceRules } from '#domain/cadence';
-import { defaultQuoteLimits, type Approvers, type QuoteLimits } from '#domain/quote';
+import { defaultQuoteLimits, defaultVatRates, type Approvers, type QuoteLimits, type VatRates } from '#domain/quote';
+import { defaultLetterhead, type Letterhead } from '#domain/letterhead';
 
 /**
  * Settings, read from the environment. The CDK stack and the local stack both set these names;
@@ -23,6 +24,10 @@ export const settingNames = {
   applicationEngineerEmail: 'SALESFLOW_APPLICATION_ENGINEER_EMAIL',
   approvers: 'SALESFLOW_APPROVERS',
   quoteLimits: 'SALESFLOW_QUOTE_LIMITS',
+  /** VAT rates by the customer's country (JSON, as defaultVatRates); an unlisted country is a zero-rated export. */
+  vatRates: 'SALESFLOW_VAT_RATES',
+  /** The company's name, address, phone, website and VAT number atop a quote (JSON, as defaultLetterhead). */
+  letterhead: 'SALESFLOW_LETTERHEAD',
   quoteApprovalArn: 'SALESFLOW_QUOTE_APPROVAL_ARN',
   productionEmail: 'SALESFLOW_PRODUCTION_EMAIL',
   sfSupportEmail: 'SALESFLOW_SF_SUPPORT_EMAIL',
@@ -94,6 +99,12 @@ export const quoteLimits = (): QuoteLimits => ({
   ...defaultQuoteLimits,
   ...(JSON.parse(process.env[settingNames.quoteLimits] ?? '{}') as Partial<QuoteLimits>),
 });
+
+/** VAT by country; a setting left out keeps the default's. */
+export const vatRates = (): VatRates => ({ ...defaultVatRates, ...(JSON.parse(process.env[settingNames.vatRates] || '{}') as Partial<VatRates>) });
+
+/** The quote's letterhead; any field left out keeps the default's. */
+export const letterhead = (): Letterhead => ({ ...defaultLetterhead, ...(JSON.parse(process.env[settingNames.letterhead] || '{}') as Partial<Letterhead>) });
 
 /** The teams a quote's steps go to. */
 export const quoteTeam = () => ({

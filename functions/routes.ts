@@ -193,6 +193,21 @@ const routeList = [
     summary: 'R19: a formal contract, to the MD for negotiation and approval',
   },
   {
+    method: 'GET',
+    path: '/products',
+    group: 'quotes',
+    // R14: whoever sets out or prepares a quote reads the price list.
+    access: only('SalesManager', 'SalesAdmin', 'ManagingDirector'),
+    summary: 'The price list: the products quote lines are picked from, by SKU',
+  },
+  {
+    method: 'POST',
+    path: '/products',
+    group: 'quotes',
+    access: only('SalesAdmin'),
+    summary: 'Add a product to the price list, or change it: the SKU names it (201 new, 200 changed)',
+  },
+  {
     method: 'POST',
     path: '/accounts',
     group: 'accounts',

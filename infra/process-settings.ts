@@ -1,5 +1,6 @@
 import { defaultCadenceRules, type CadenceRules } from '#domain/cadence';
-import { defaultQuoteLimits, type Approvers, type QuoteLimits } from '#domain/quote';
+import { defaultQuoteLimits, defaultVatRates, type Approvers, type QuoteLimits, type VatRates } from '#domain/quote';
+import { defaultLetterhead, type Letterhead } from '#domain/letterhead';
 import { defaultEmailRetry } from '#functions/config';
 
 /**
@@ -33,6 +34,10 @@ export const processSettingDefaults = {
   } satisfies Approvers,
   /** R14/R18: QPA limits, follow-up and link clocks (see defaultQuoteLimits). */
   quoteLimits: { ...defaultQuoteLimits } as QuoteLimits,
+  /** VAT by the customer's country; an unlisted country is a zero-rated export. */
+  vatRates: { ...defaultVatRates } as VatRates,
+  /** Atop every quote: the company, its address, phone, website and VAT number. */
+  letterhead: { ...defaultLetterhead } as Letterhead,
   /** R23/R24: who prints and packs, who hands SF customers their logins, who supports customers. */
   productionEmail: 'production@salesflow.example',
   sfSupportEmail: 'sf.support@salesflow.example',

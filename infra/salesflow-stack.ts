@@ -246,6 +246,8 @@ export class SalesflowStack extends Stack {
         applicationEngineerEmail: settings.applicationEngineerEmail,
         approvers: JSON.stringify(settings.approvers),
         quoteLimits: JSON.stringify(settings.quoteLimits),
+        vatRates: JSON.stringify(settings.vatRates),
+        letterhead: JSON.stringify(settings.letterhead),
         quoteApprovalArn: Workflow.arnFor(this, workflowNames['quote-approval']),
         productionEmail: settings.productionEmail,
         sfSupportEmail: settings.sfSupportEmail,

@@ -1,4 +1,4 @@
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Conflict, NotFound } from '#domain/errors';
 import { quoteStepAgendaItem, type CompletedTask, type OpenTask, type Quote } from '#domain/quote';
 import type { TimelineEntry } from '#domain/timeline';
@@ -19,36 +19,84 @@ import { personKeys } from './person-key';
 
 const opportunityPk = (quote: Pick<Quote, 'opportunityId'>) => keys.opportunity(quote.opportunityId).pk;
 
-/** R13/R14: the quote and its first timeline entry; the opportunity must exist. */
-export const recordNewQuote = async (quote: Quote, entry: TimelineEntry, requestFingerprint: string): Promise<void> => {
+/** Another quote took the number this one read: read the counter again. */
+class NumberTaken extends Error {}
+
+/** Another transaction held the counter at the same moment (DynamoDB's TransactionConflict). */
+const lostRace = (error: unknown) =>
+  error instanceof Error &&
+  error.name === 'TransactionCanceledException' &&
+  ((error as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict');
+
+/**
+ * R13/R14: the quote and its first timeline entry; the opportunity must exist. The quote takes the
+ * year's next number: the counter is read, then written in the quote's own transaction under the
+ * condition that it still holds what was read, so a number is only ever spent by a quote that was
+ * written (no gaps) and never by two (a lost race reads again). A retried create finds its quote
+ * before the counter, and spends nothing.
+ */
+export const recordNewQuote = async (
+  year: number,
+  compose: (sequence: number) => { quote: Quote; entry: TimelineEntry },
+  requestFingerprint: string,
+): Promise<Quote> => {
   const [byOpportunity] = tableDesign.indexes;
-  await writeTogether(
-    [
-      {
-        ConditionCheck: {
-          TableName: tableName(),
-          Key: keys.opportunity(quote.opportunityId),
-          ConditionExpression: 'attribute_exists(pk)',
-        },
-      },
-      putNew({
-        ...keys.quote(quote.id),
-        itemType: itemKind.quote,
-        [byOpportunity.partitionKey]: keys.quotesOf(quote.opportunityId),
-        [byOpportunity.sortKey]: `${quote.createdAt}#${quote.id}`,
-        ...personKeys(quote.customer.email, keys.quote(quote.id)),
-        ...quote,
-        requestFingerprint,
-      }),
-      timelinePut(opportunityPk(quote), entry),
-    ],
-    ([noOpportunity, quoteExists]) =>
-      noOpportunity
-        ? new NotFound(`No opportunity ${quote.opportunityId}`)
-        : quoteExists
-          ? new AlreadyRecorded(`Quote ${quote.id} exists already`)
-          : undefined,
-  );
+  const counterKey = keys.quoteCounter(year);
+  for (let attempt = 1; ; attempt += 1) {
+    const { Item } = await db().send(new GetCommand({ TableName: tableName(), Key: counterKey, ConsistentRead: true }));
+    const current = Item?.n as number | undefined;
+    const { quote, entry } = compose((current ?? 0) + 1);
+    try {
+      await writeTogether(
+        [
+          {
+            ConditionCheck: {
+              TableName: tableName(),
+              Key: keys.opportunity(quote.opportunityId),
+              ConditionExpression: 'attribute_exists(pk)',
+            },
+          },
+          putNew({
+            ...keys.quote(quote.id),
+            itemType: itemKind.quote,
+            [byOpportunity.partitionKey]: keys.quotesOf(quote.opportunityId),
+            [byOpportunity.sortKey]: `${quote.createdAt}#${quote.id}`,
+            ...personKeys(quote.customer.email, keys.quote(quote.id)),
+            ...quote,
+            requestFingerprint,
+          }),
+          timelinePut(opportunityPk(quote), entry),
+          {
+            Update: {
+              TableName: tableName(),
+              Key: counterKey,
+              UpdateExpression: 'SET n = :next, itemType = :type',
+              ConditionExpression: current === undefined ? 'attribute_not_exists(pk)' : 'n = :current',
+              ExpressionAttributeValues: {
+                ':next': (current ?? 0) + 1,
+                ':type': itemKind.quoteCounter,
+                ...(current === undefined ? {} : { ':current': current }),
+              },
+            },
+          },
+        ],
+        ([noOpportunity, quoteExists, , numberTaken]) =>
+          noOpportunity
+            ? new NotFound(`No opportunity ${quote.opportunityId}`)
+            : quoteExists
+              ? new AlreadyRecorded(`Quote ${quote.id} exists already`)
+              : numberTaken
+                ? new NumberTaken()
+                : undefined,
+      );
+      return quote;
+    } catch (error) {
+      // Many SMs quoting in the same instant is rare; past a dozen tries it is a passing fault (503).
+      if (!(error instanceof NumberTaken) && !lostRace(error)) throw error;
+      if (attempt >= 12) throw Object.assign(new Error('The quote number was taken again and again'), { name: 'TransactionConflictException' });
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+    }
+  }
 };
 
 export const findQuote = (id: string) => readRecord<Quote>(keys.quote(id));
@@ -66,8 +114,8 @@ export const quotesOf = async (opportunityId: string) => {
     }),
   );
   return Items.map((item) => {
-    const { id, status, totals, createdAt, updatedAt } = fromItem<Quote>(item);
-    return { id, status, netGbp: totals.netGbp, createdAt, updatedAt };
+    const { id, number, status, totals, createdAt, updatedAt } = fromItem<Quote>(item);
+    return { id, number, status, netGbp: totals.netGbp, createdAt, updatedAt };
   });
 };
 

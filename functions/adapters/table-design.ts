@@ -11,6 +11,9 @@
  * - an account (for lead routing):              pk = ACCOUNT#<id>, sk = ACCOUNT
  * - a quote, and its signed document:           pk = QUOTE#<id>, sk = QUOTE | DOC#quote
  * - an opportunity's quotes, oldest first:      gsi1pk = QUOTES#<opportunityId>, gsi1sk = <createdAt>#<id>
+ * - the year's last quote number:               pk = COUNTER#QUOTE#<year>, sk = COUNTER (n; moved in the quote's own transaction)
+ * - a product of the price list, by SKU:        pk = PRODUCT#<sku>, sk = PRODUCT
+ * - the price list, by SKU:                     gsi1pk = PRODUCTS, gsi1sk = <sku>
  * - an emailed link's action (holds the task token): pk = ACTION#<id>, sk = ACTION
  * - the key that signs emailed links:           pk = CONFIG, sk = LINK_KEY
  * - an account with its timeline:               pk = ACCOUNT#<id>
@@ -80,6 +83,8 @@ export const itemKind = {
   person: 'person',
   leadOfTheDay: 'lead-of-the-day',
   erasure: 'erasure',
+  quoteCounter: 'quote-counter',
+  product: 'product',
 } as const;
 
 /**
@@ -109,6 +114,12 @@ export const keys = {
   agendaItem: (subjectPk: string, kind: string) => ({ pk: subjectPk, sk: `TODO#${kind}` }),
   serviceDeskSync: (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'DESK#registration' }),
   quotesOf: (opportunityId: string) => `QUOTES#${opportunityId}`,
+  /** The last quote number given in a calendar year. */
+  quoteCounter: (year: number) => ({ pk: `COUNTER#QUOTE#${year}`, sk: 'COUNTER' }),
+  /** A product by SKU; SKUs compare without case, as people type them. */
+  product: (sku: string) => ({ pk: `PRODUCT#${sku.toUpperCase()}`, sk: 'PRODUCT' }),
+  /** The price list's partition of gsi1 (a few hundred items, read whole). */
+  products: () => 'PRODUCTS',
   ordersOf: (opportunityId: string) => `ORDERS#${opportunityId}`,
   action: (id: string) => ({ pk: `ACTION#${id}`, sk: 'ACTION' }),
   /** R6-R8: one item per kind of call or visit an account is due. */

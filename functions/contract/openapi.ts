@@ -3,7 +3,7 @@ import { activityBody } from '../activities/schemas';
 import { erasureBody, leadBody, leadCreated, leadListQuery, personPath, qualificationBody, qualificationResult } from '../leads/schemas';
 import { engineeringReviewBody, pipelineQuery } from '../opportunities/schemas';
 import { routeKey, routes, type RouteKey } from '#functions/routes';
-import { contractBody, quoteBody, taskBodies, taskPath } from '#functions/quotes/schemas';
+import { contractBody, productBody, quoteBody, taskBodies, taskPath } from '#functions/quotes/schemas';
 import { accountBody, accountCreated } from '#functions/accounts/schemas';
 import { campaignBody, campaignCreated, materialBody, materialSent, unsubscribePath } from '#functions/marketing/schemas';
 import { deliveryAnswerBody, orderBody, orderCreated, orderTaskBodies, orderTaskPath, setPasswordBody, shipmentBody } from '#functions/orders/schemas';
@@ -27,6 +27,8 @@ const anyStep = z.union(Object.values(taskBodies));
 const anyOrderStep = z.union(Object.values(orderTaskBodies));
 const anyLinkAnswer = z.union([...Object.values(taskBodies), ...Object.values(orderTaskBodies), deliveryAnswerBody, setPasswordBody]);
 const workflowStarted = z.object({ quoteId: z.uuid(), executionArn: z.string() });
+const quoteStarted = workflowStarted.extend({ number: z.string().regex(/^Q-\d{4}-\d{4,}$/) });
+const product = productBody.extend({ updatedBy: z.string(), updatedAt: z.string() });
 const shipmentStarted = z.object({ orderId: z.uuid(), executionArn: z.string() });
 
 const contracts: Partial<Record<RouteKey, Contract>> = {
@@ -39,7 +41,9 @@ const contracts: Partial<Record<RouteKey, Contract>> = {
   'POST /opportunities/{id}/activities': { body: activityBody },
   'POST /accounts/{id}/activities': { body: activityBody },
   'POST /orders/{id}/activities': { body: activityBody },
-  'POST /opportunities/{id}/quotes': { body: quoteBody, created: workflowStarted, status: '202' },
+  'POST /opportunities/{id}/quotes': { body: quoteBody, created: quoteStarted, status: '202' },
+  'GET /products': { created: z.object({ products: z.array(product) }) },
+  'POST /products': { body: productBody, created: product },
   'POST /quotes/{id}/tasks/{task}': { body: anyStep, path: taskPath.pick({ task: true }), status: '200' },
   'POST /opportunities/{id}/contract': { body: contractBody, created: workflowStarted, status: '202' },
   'GET /actions/{token}': { path: z.object({ token: z.string() }) },

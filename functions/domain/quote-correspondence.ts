@@ -30,6 +30,7 @@ export const stepRequestEmail = (
 ): QuoteEmail => {
   const ask = stepName(open);
   const facts = [
+    `Quote: ${quote.number}`,
     `Customer: ${quote.customer.company}`,
     `Total: ${money(quote.totals.netGbp)} net (list ${money(quote.totals.listGbp)})`,
     ...(quote.qpa.applies ? [`QPA because of ${quote.qpa.reasons.join('; ')}`] : []),
@@ -38,7 +39,7 @@ export const stepRequestEmail = (
   ];
   return {
     to: [],
-    subject: `${chase ? 'Reminder: ' : ''}${ask}: ${quote.customer.company}`,
+    subject: `${chase ? 'Reminder: ' : ''}${ask}: ${quote.customer.company}, ${quote.number}`,
     text: `${ask}.\n\n${facts.join('\n')}\n\nOpen the link to see the quote and answer (it works once): ${actionUrl}\n\nSigned in? ${quoteUrl(quote, links)}\n`,
     html: htmlPage([
       `<strong>${escapeHtml(ask)}</strong>`,
@@ -60,7 +61,7 @@ export const escalationEmail = (
   const text = `${open.assignee} has not answered "${ask}" for ${quote.customer.company} since ${open.askedAt.slice(0, 10)}. They have been asked again (chase ${chase}).`;
   return {
     to: [...new Set([quote.owner, salesDirector])],
-    subject: `Overdue: ${ask} for ${quote.customer.company}`,
+    subject: `Overdue: ${ask} for ${quote.customer.company}, ${quote.number}`,
     text: `${text}\n\n${quoteUrl(quote, links)}\n`,
     html: htmlPage([escapeHtml(text), `<a href="${escapeHtml(quoteUrl(quote, links))}">Open the quote</a>`]),
   };
@@ -72,10 +73,10 @@ export const quoteReturnedEmail = (quote: Quote, rejection: Decision | undefined
   const reason = rejection?.reason ?? 'no reason given';
   return {
     to: [quote.owner],
-    subject: `QPA rejected: ${quote.customer.company}`,
-    text: `${who} (${rejection?.by ?? 'unknown'}) rejected the QPA for quote ${quote.id}.\n\nReason: ${reason}\n\nRevise the quote and submit a new one: ${quoteUrl(quote, links)}\n`,
+    subject: `QPA rejected: ${quote.customer.company}, ${quote.number}`,
+    text: `${who} (${rejection?.by ?? 'unknown'}) rejected the QPA for quote ${quote.number}.\n\nReason: ${reason}\n\nRevise the quote and submit a new one: ${quoteUrl(quote, links)}\n`,
     html: htmlPage([
-      `${escapeHtml(who)} (${escapeHtml(rejection?.by ?? 'unknown')}) rejected the QPA for quote ${escapeHtml(quote.id)}.`,
+      `${escapeHtml(who)} (${escapeHtml(rejection?.by ?? 'unknown')}) rejected the QPA for quote ${escapeHtml(quote.number)}.`,
       `Reason: ${escapeHtml(reason)}`,
       `<a href="${escapeHtml(quoteUrl(quote, links))}">Open the quote</a>`,
     ]),
@@ -89,14 +90,14 @@ export const customerQuoteEmail = (
 ): QuoteEmail => {
   const name = quote.customer.name;
   const lines = [
-    `Thank you for the opportunity to quote. Attached are our quotation and technical proposal, ${money(quote.totals.netGbp)} excluding VAT, valid for ${quote.request.validForDays} days.`,
+    `Thank you for the opportunity to quote. Attached are our quotation and technical proposal, ${money(quote.totals.netGbp)} excluding VAT (${quote.totals.vat ? `${money(quote.totals.grossGbp)} with ${quote.totals.vat.ratePercent ? `VAT at ${quote.totals.vat.ratePercent}%` : 'no VAT: zero-rated export'}` : 'VAT as applicable'}), valid for ${quote.request.validForDays} days. Please quote ${quote.number} in any reply or order.`,
     quote.request.proposalSummary,
     `Signed electronically by ${quote.signature?.signer ?? quote.owner} on ${quote.signature?.signedAt.slice(0, 10) ?? ''}; document SHA-256 ${document.sha256}.`,
     `Questions? Reply to ${quote.owner}.`,
   ];
   return {
     to: [quote.customer.email],
-    subject: `Your quotation from salesflow: ${quote.customer.company}`,
+    subject: `Your quotation ${quote.number} from salesflow: ${quote.customer.company}`,
     text: `Dear ${name},\n\n${lines.join('\n\n')}\n`,
     html: htmlPage([`Dear ${escapeHtml(name)},`, ...lines.map(escapeHtml)]),
     attachments: [{ filename: document.filename, contentType: 'application/pdf', content: document.content }],
@@ -105,20 +106,20 @@ export const customerQuoteEmail = (
 
 /** R18: the customer has not answered; the SM follows up. */
 export const followUpReminderEmail = (quote: Quote, links: Links): QuoteEmail => {
-  const text = `${quote.customer.company} has not answered quote ${quote.id} sent on ${quote.transmission?.at.slice(0, 10)}. Time for a follow-up call or visit: review the proposal and quote, confirm needs and timing, contact the buying influences.`;
+  const text = `${quote.customer.company} has not answered quote ${quote.number} sent on ${quote.transmission?.at.slice(0, 10)}. Time for a follow-up call or visit: review the proposal and quote, confirm needs and timing, contact the buying influences.`;
   return {
     to: [quote.owner],
-    subject: `Follow up your quote: ${quote.customer.company}`,
+    subject: `Follow up your quote ${quote.number}: ${quote.customer.company}`,
     text: `${text}\n\nLog the call on the opportunity: ${pageUrl(links, 'opportunity', quote.opportunityId)}\n`,
     html: htmlPage([escapeHtml(text), `<a href="${escapeHtml(quoteUrl(quote, links))}">Open the quote</a>`]),
   };
 };
 
 export const quoteLapsedEmail = (quote: Quote, task: QuoteTask, links: Links): QuoteEmail => {
-  const text = `Quote ${quote.id} for ${quote.customer.company} lapsed: nobody answered "${taskRules[task].ask}" after every reminder. Submit it again when the approvers are available.`;
+  const text = `Quote ${quote.number} for ${quote.customer.company} lapsed: nobody answered "${taskRules[task].ask}" after every reminder. Submit it again when the approvers are available.`;
   return {
     to: [quote.owner],
-    subject: `Quote lapsed: ${quote.customer.company}`,
+    subject: `Quote lapsed: ${quote.customer.company}, ${quote.number}`,
     text: `${text}\n\n${quoteUrl(quote, links)}\n`,
     html: htmlPage([escapeHtml(text), `<a href="${escapeHtml(quoteUrl(quote, links))}">Open the quote</a>`]),
   };
@@ -127,7 +128,7 @@ export const quoteLapsedEmail = (quote: Quote, task: QuoteTask, links: Links): Q
 /** R19: the MD's decision on a formal contract, to the SM. */
 export const contractDecidedEmail = (quote: Quote, links: Links): QuoteEmail => {
   const decision = quote.contract?.decision;
-  const text = `The MD ${decision?.decision ?? 'decided on'} the formal contract for ${quote.customer.company} (quote ${quote.id})${decision?.reason ? `: ${decision.reason}` : '.'}${decision?.terms ? `\n\nTerms: ${decision.terms}` : ''}`;
+  const text = `The MD ${decision?.decision ?? 'decided on'} the formal contract for ${quote.customer.company} (quote ${quote.number})${decision?.reason ? `: ${decision.reason}` : '.'}${decision?.terms ? `\n\nTerms: ${decision.terms}` : ''}`;
   return {
     to: [quote.owner],
     subject: `Contract ${decision?.decision ?? 'decided'}: ${quote.customer.company}`,

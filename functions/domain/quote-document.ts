@@ -1,26 +1,39 @@
 import { money } from '#domain/money';
 import { printedDocument } from './printed-page';
-import type { Quote } from './quote';
+import type { Quote, VatApplied } from './quote';
+import { defaultLetterhead, type Letterhead } from './letterhead';
 
 export { sha256 } from './document-hash';
 
 /** R16/R17: the quote and technical proposal as one PDF, the exact bytes the SM signs and the customer receives. */
 
-export const quoteFilename = (quote: Pick<Quote, 'id'>) => `quote-${quote.id.slice(0, 8)}.pdf`;
+/** The number names the file the customer saves, quote-Q-2026-0042.pdf. */
+export const quoteFilename = (quote: Pick<Quote, 'id' | 'number'>) =>
+  quote.number ? `quote-${quote.number}.pdf` : `quote-${quote.id.slice(0, 8)}.pdf`;
 
-export const renderQuoteDocument = (quote: Quote, renderedAt: string): Promise<Uint8Array> =>
+/** How the VAT line reads: the rate and country, or why there is none. */
+export const vatLine = (vat: VatApplied) =>
+  vat.ratePercent ? `VAT at ${vat.ratePercent}% (${vat.country})` : `VAT 0%: zero-rated export (${vat.country})`;
+
+export const renderQuoteDocument = (quote: Quote, renderedAt: string, from: Letterhead = defaultLetterhead): Promise<Uint8Array> =>
   printedDocument(
     {
-      title: `Quote ${quote.id}`,
+      title: `Quote ${quote.number ?? quote.id}`,
       author: quote.owner,
       subject: `Quote and technical proposal for ${quote.customer.company}`,
       at: renderedAt,
     },
     ({ write, gap }) => {
-      write('Quotation and technical proposal', { bold: true, size: 18 });
+      // The letterhead: who the quote is from, as the customer files it.
+      write(from.companyName, { bold: true, size: 14 });
+      for (const line of from.addressLines) write(line, { size: 9 });
+      write(`Tel ${from.phone}  |  ${from.website}  |  VAT No. ${from.vatNumber}`, { size: 9 });
+      gap(14);
+      write(`Quotation ${quote.number ?? ''}`.trim(), { bold: true, size: 18 });
+      write('Quotation and technical proposal', { size: 11 });
       gap();
-      write(`For: ${quote.customer.name}, ${quote.customer.company}`);
-      write(`Quote: ${quote.id}`);
+      write(`For: ${quote.customer.name}, ${quote.customer.company}${quote.customer.country ? ` (${quote.customer.country})` : ''}`);
+      write(`Quote number: ${quote.number ?? quote.id}`);
       write(`Date: ${renderedAt.slice(0, 10)}; valid for ${quote.request.validForDays} days`);
       write(`Your sales manager: ${quote.owner}`);
       gap(12);
@@ -34,13 +47,24 @@ export const renderQuoteDocument = (quote: Quote, renderedAt: string): Promise<U
       }
       gap();
       write(`List price ${money(quote.totals.listGbp)}; discount ${money(quote.totals.discountGbp)}`);
-      write(`Total ${money(quote.totals.netGbp)} (excluding VAT)`, { bold: true, size: 12 });
-      const terms = quote.prepared.quote;
-      if (terms) {
-        gap();
-        write(`Payment: ${terms.paymentTerms}`);
-        write(`Delivery: ${terms.deliveryTerms}`);
-        if (terms.notes) write(terms.notes);
+      write(`Net total ${money(quote.totals.netGbp)}`, { bold: true, size: 12 });
+      if (quote.totals.vat) {
+        write(`${vatLine(quote.totals.vat)}: ${money(quote.totals.vatGbp)}`, { size: 11 });
+        write(`Total including VAT ${money(quote.totals.grossGbp)}`, { bold: true, size: 12 });
+      }
+      const prepared = quote.prepared.quote;
+      if (prepared) {
+        for (const [heading, text] of [
+          ['Payment', prepared.paymentTerms],
+          ['Delivery', prepared.deliveryTerms],
+          ['Terms and conditions', prepared.terms],
+          ['Notes', prepared.notes],
+        ] as const) {
+          if (!text) continue;
+          gap(6);
+          write(heading, { bold: true, size: 11 });
+          write(text);
+        }
       }
       gap(12);
       write('Proposal', { bold: true, size: 13 });

@@ -27,6 +27,8 @@ export interface QuoteRequest {
   nonStandardRequirements: string | null;
   /** Days the customer may accept the quote in. */
   validForDays: number;
+  /** Where the goods go, when not the lead's country: it decides the VAT. */
+  customerCountry?: string;
 }
 
 /** The limits a quote is measured against; configuration, with these defaults. */
@@ -100,6 +102,53 @@ export interface Totals {
 
 /** Money in pence while adding up, so sums never drift. */
 const pence = (gbp: number) => Math.round(gbp * 100);
+
+/**
+ * VAT by the customer's country: the rate of each country the business charges VAT in, as a
+ * percentage; a country not listed is an export outside them, zero-rated. `home` stands for a
+ * customer whose country is not known: charging the home rate is the safe mistake.
+ */
+export interface VatRates {
+  rates: Record<string, number>;
+  home: string;
+}
+
+export const defaultVatRates: VatRates = { rates: { GB: 20, DE: 19, FR: 20, IE: 23, NL: 21 }, home: 'GB' };
+
+/** The VAT a quote carries: the country it went by, the rate and how the document words it. */
+export interface VatApplied {
+  country: string;
+  ratePercent: number;
+  wording: string;
+}
+
+/** A quote's totals: net as before, and its VAT and gross. */
+export interface QuoteTotals extends Totals {
+  vat: VatApplied;
+  vatGbp: number;
+  grossGbp: number;
+}
+
+export const vatFor = (country: string | undefined, vat: VatRates): VatApplied => {
+  const code = (country || vat.home).toUpperCase();
+  const rate = vat.rates[code];
+  return rate === undefined
+    ? { country: code, ratePercent: 0, wording: 'zero-rated export' }
+    : { country: code, ratePercent: rate, wording: `VAT at ${rate}%` };
+};
+
+/** Net, VAT and gross, VAT rounded to the penny on the net total. */
+export const quoteTotalsWithVat = (lines: readonly QuoteLine[], vat: VatApplied): QuoteTotals => {
+  const totals = quoteTotals(lines);
+  const vatPence = Math.round((pence(totals.netGbp) * vat.ratePercent) / 100);
+  return { ...totals, vat, vatGbp: vatPence / 100, grossGbp: (pence(totals.netGbp) + vatPence) / 100 };
+};
+
+/**
+ * The quote's number as people quote it, Q-2026-0042: sequential per calendar year, gap-free
+ * (the counter moves only in the transaction that writes the quote).
+ */
+export const quoteNumber = (year: number, sequence: number): string => `Q-${year}-${String(sequence).padStart(4, '0')}`;
 
 export const quoteTotals = (lines: readonly QuoteLine[]): Totals => {
   let list = 0;
@@ -244,6 +293,8 @@ export interface PreparedQuote {
   at: string;
   paymentTerms: string;
   deliveryTerms: string;
+  /** Conditions of sale beyond payment and delivery (warranty, validity, law). */
+  terms?: string;
   notes?: string;
 }
 
@@ -279,11 +330,14 @@ export interface Contract {
 
 export interface Quote {
   id: string;
+  /** The number the customer and the staff quote: Q-2026-0042 (see quoteNumber). */
+  number: string;
   opportunityId: string;
   owner: string;
-  customer: { name: string; email: string; company: string };
+  /** `country` is where the goods go, ISO 3166-1 alpha-2: it decides the VAT. */
+  customer: { name: string; email: string; company: string; country?: string };
   request: QuoteRequest;
-  totals: Totals;
+  totals: QuoteTotals;
   qpa: Qpa;
   /** R16: Engineering assists the AE when the opportunity had an engineering review. */
   engineeringAssistance: boolean;
@@ -310,8 +364,8 @@ export const defineQuote = (
   opportunity: Opportunity,
   customer: Quote['customer'],
   request: QuoteRequest,
-  ids: { quoteId: string; executionArn: string },
-  policy: { limits: QuoteLimits; approvers: Approvers },
+  ids: { quoteId: string; executionArn: string; number: string },
+  policy: { limits: QuoteLimits; approvers: Approvers; vat?: VatRates },
   by: Caller,
   now: string,
 ): { quote: Quote; entry: TimelineEntry } => {
@@ -321,12 +375,14 @@ export const defineQuote = (
     throw new Conflict(`Opportunity ${opportunity.id} waits for its Engineering review (${opportunity.engineeringReview.reasons.join(', ')}): no quote before it`);
   }
   const qpa = assessQpa(request, policy.limits, policy.approvers);
-  const totals = quoteTotals(request.lines);
+  const country = request.customerCountry ?? customer.country;
+  const totals = quoteTotalsWithVat(request.lines, vatFor(country, policy.vat ?? defaultVatRates));
   const quote: Quote = {
     id: ids.quoteId,
+    number: ids.number,
     opportunityId: opportunity.id,
     owner: opportunity.owner,
-    customer,
+    customer: { ...customer, ...(country ? { country: country.toUpperCase() } : {}) },
     request,
     totals,
     qpa,
@@ -348,9 +404,9 @@ export const defineQuote = (
       actor: by.email,
       kind: 'quote-requested',
       summary:
-        `Quote ${quote.id} defined: ${money(totals.netGbp)} net; ` +
+        `Quote ${quote.number} defined: ${money(totals.netGbp)} net; ` +
         (qpa.applies ? `QPA applies (${qpa.reasons.join('; ')})` : 'no QPA needed'),
-      detail: { quoteId: quote.id, netGbp: totals.netGbp, qpa: qpa.applies },
+      detail: { quoteId: quote.id, number: quote.number, netGbp: totals.netGbp, qpa: qpa.applies },
     },
   };
 };
@@ -427,7 +483,7 @@ export const peopleNamedOn = (quote: Pick<Quote, 'tasks' | 'decisions' | 'qpa'>)
 export type TaskInput =
   | { task: 'prepare-qpa'; text: string }
   | { task: 'approve-qpa'; decision: 'approve' | 'reject'; reason?: string }
-  | { task: 'prepare-quote'; paymentTerms: string; deliveryTerms: string; notes?: string }
+  | { task: 'prepare-quote'; paymentTerms: string; deliveryTerms: string; terms?: string; notes?: string }
   | { task: 'engineering-assistance'; text: string }
   | { task: 'prepare-proposal'; text: string }
   | { task: 'sign' }
@@ -507,6 +563,7 @@ export const completeTask = (
               at: now,
               paymentTerms: input.paymentTerms,
               deliveryTerms: input.deliveryTerms,
+              ...(input.terms ? { terms: input.terms } : {}),
               ...(input.notes ? { notes: input.notes } : {}),
             },
           },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { NotFound } from '#domain/errors';
-import { defineQuote, openTaskFor, peopleNamedOn, quoteWorkflowInput, signatureHolds, type Quote } from '#domain/quote';
+import { defineQuote, openTaskFor, peopleNamedOn, quoteNumber, quoteWorkflowInput, signatureHolds, type Quote } from '#domain/quote';
 import { sha256 } from '#domain/document-hash';
 import { systemActor } from '#domain/timeline';
 import { findQuote, readQuoteDocument, recordContractRequested, recordNewQuote, recordQuoteProgress } from '#adapters/quote-records';
@@ -8,13 +8,14 @@ import { findLead, findOpportunity, recordedRequest } from '#adapters/sales-reco
 import { keys } from '#adapters/table-design';
 import { isPassingFault } from '#adapters/dynamodb';
 import { executionArnFor, startWorkflow } from '#adapters/workflow-runs';
-import { approvers, quoteApprovalArn, quoteLimits } from '#functions/config';
+import { approvers, quoteApprovalArn, quoteLimits, vatRates } from '#functions/config';
 import { idPath } from '#contract/fields';
 import { apiRoute, json, pdf } from '#http/api';
 import { dispatch } from '#http/dispatch';
 import { keyedRequest, recordOnce } from '#http/idempotency';
 import { logger } from '#functions/observability';
 import { completeQuoteStep } from './complete-step';
+import { getProducts, putProduct } from './products';
 import { stepBody } from '#functions/actions/link-body';
 import { contractBody, quoteBody, quotePath, taskPath } from './schemas';
 
@@ -34,21 +35,19 @@ export const startQuote = apiRoute(
     if (!lead) throw new NotFound(`The lead of opportunity ${path.id} is gone`);
     const quoteId = request.id;
     const executionArn = executionArnFor(quoteApprovalArn(), runName.quote(quoteId));
-    const { quote, entry } = defineQuote(
-      opportunity,
-      { name: lead.contact.name, email: lead.contact.email, company: lead.contact.company },
-      body,
-      { quoteId, executionArn },
-      { limits: quoteLimits(), approvers: approvers() },
-      caller!,
-      new Date().toISOString(),
-    );
+    const now = new Date().toISOString();
+    // Numbered by the calendar year it is created in, Q-2026-0042.
+    const year = Number(now.slice(0, 4));
+    const { name, email, company, country } = lead.contact;
+    const customer = { name, email, company, ...(country ? { country } : {}) };
+    const policy = { limits: quoteLimits(), approvers: approvers(), vat: vatRates() };
+    const compose = (sequence: number) =>
+      defineQuote(opportunity, customer, body, { quoteId, executionArn, number: quoteNumber(year, sequence) }, policy, caller!, now);
+    // Rules first (no quote before Engineering's review), before any number is read.
+    compose(0);
     const recorded = await recordOnce(
       request,
-      async () => {
-        await recordNewQuote(quote, entry, request.fingerprint);
-        return quote;
-      },
+      () => recordNewQuote(year, compose, request.fingerprint),
       async () => {
         const first = await recordedRequest<Quote>(keys.quote(quoteId));
         return first && { fingerprint: first.fingerprint, answer: first.record };
@@ -56,8 +55,8 @@ export const startQuote = apiRoute(
     );
     // A retry also starts the run if the first request could not (a run of that name starts once).
     await startRun(recorded, runName.quote(recorded.id), quoteWorkflowInput(recorded));
-    logger.info('quote started', { quoteId, opportunityId: opportunity.id, qpa: quote.qpa.applies });
-    return json(202, { quoteId, executionArn: recorded.executionArn }, { location: `/quotes/${quoteId}` });
+    logger.info('quote started', { quoteId, opportunityId: opportunity.id, qpa: recorded.qpa.applies });
+    return json(202, { quoteId, number: recorded.number, executionArn: recorded.executionArn }, { location: `/quotes/${quoteId}` });
   },
 );
 
@@ -154,4 +153,6 @@ export const handler = dispatch({
   'GET /quotes/{id}/document': getQuoteDocument,
   'POST /quotes/{id}/tasks/{task}': completeStep,
   'POST /opportunities/{id}/contract': requestContract,
+  'GET /products': getProducts,
+  'POST /products': putProduct,
 });

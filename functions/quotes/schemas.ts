@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { quoteTasks, type QuoteTask } from '#domain/quote';
-import { multiLineText, recordId, referenceId, text } from '#contract/fields';
+import { countryCode, multiLineText, recordId, referenceId, text } from '#contract/fields';
 
 /** R13/R14: the quote lines and proposal the SM defines. */
 export const quoteLine = z.strictObject({
@@ -11,11 +11,24 @@ export const quoteLine = z.strictObject({
   discountPercent: z.number().min(0, 'must not be negative').max(100, 'must be at most 100').default(0),
 });
 
+/** The price of one unit: pounds in whole pence. */
+const unitPriceGbp = z.number().nonnegative('must not be negative').max(100_000_000).multipleOf(0.01, 'must be in whole pence');
+
+/** A product of the price list, which the quote request page offers the SM (SalesAdmin keeps it). */
+export const productBody = z.strictObject({
+  sku: referenceId,
+  description: text(500),
+  unitPriceGbp,
+});
+
+// 200 lines: a long quote runs to a few dozen; 200 lines stay well under the 64 KiB body limit.
 export const quoteBody = z.strictObject({
-  lines: z.array(quoteLine).min(1, 'a quote needs at least one line').max(200),
+  lines: z.array(quoteLine).min(1, 'a quote needs at least one line').max(200, 'a quote has at most 200 lines'),
   proposalSummary: multiLineText(4000),
   nonStandardRequirements: multiLineText(4000).nullable().default(null),
   validForDays: z.number().int().min(1).max(365).default(30),
+  /** Where the goods go, when not the lead's country: it decides the VAT. */
+  customerCountry: countryCode.optional(),
 });
 
 /** R19: what the customer requires of a formal contract. */
@@ -40,7 +53,12 @@ const reasonOnRejection = <T extends { decision: 'approve' | 'reject'; reason?: 
 export const taskBodies = {
   'prepare-qpa': z.strictObject({ text: multiLineText(8000) }),
   'approve-qpa': z.strictObject({ decision, reason: multiLineText(2000).optional() }).superRefine(reasonOnRejection),
-  'prepare-quote': z.strictObject({ paymentTerms: multiLineText(500), deliveryTerms: multiLineText(500), notes: multiLineText(4000).optional() }),
+  'prepare-quote': z.strictObject({
+    paymentTerms: multiLineText(500),
+    deliveryTerms: multiLineText(500),
+    terms: multiLineText(4000).optional(),
+    notes: multiLineText(4000).optional(),
+  }),
   'engineering-assistance': z.strictObject({ text: multiLineText(8000) }),
   'prepare-proposal': z.strictObject({ text: multiLineText(20000) }),
   sign: z.strictObject({ confirm: z.literal(true, 'must be true: you sign the document as it stands') }),

@@ -32,7 +32,7 @@ import { findQuote, readQuoteDocument, recordQuoteFailed, recordQuoteProgress, r
 import { opportunityWithHistory } from '#adapters/sales-records';
 import { queueEmail } from '#adapters/email-outbox';
 import { keys } from '#adapters/table-design';
-import { links, quoteLimits, quoteTeam } from '#functions/config';
+import { letterhead, links, quoteLimits, quoteTeam } from '#functions/config';
 import { logger } from '#functions/observability';
 
 /**
@@ -168,7 +168,7 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
   compose: async (input) => {
     const quote = await mustFind(input.quoteId);
     const renderedAt = new Date().toISOString();
-    const content = await renderQuoteDocument(quote, renderedAt);
+    const content = await renderQuoteDocument(quote, renderedAt, letterhead());
     const digest = sha256(content);
     await storeQuoteDocument(quote.id, content, digest, renderedAt);
     await recordQuoteProgress(

@@ -124,6 +124,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       applicationEngineerEmail: process.env[settingNames.applicationEngineerEmail] ?? processSettingDefaults.applicationEngineerEmail,
       approvers: process.env[settingNames.approvers] ?? JSON.stringify(processSettingDefaults.approvers),
       quoteLimits: process.env[settingNames.quoteLimits] ?? JSON.stringify(processSettingDefaults.quoteLimits),
+      vatRates: process.env[settingNames.vatRates] ?? JSON.stringify(processSettingDefaults.vatRates),
+      letterhead: process.env[settingNames.letterhead] ?? JSON.stringify(processSettingDefaults.letterhead),
       quoteApprovalArn: stepFunctions.stateMachineArn(localWorkflowName('quote-approval')),
       productionEmail: process.env[settingNames.productionEmail] ?? processSettingDefaults.productionEmail,
       sfSupportEmail: process.env[settingNames.sfSupportEmail] ?? processSettingDefaults.sfSupportEmail,

@@ -119,7 +119,7 @@ const define = (lines: QuoteLine[], opp = opportunity()) =>
     opp,
     { name: 'Ann', email: 'ann@acme.test', company: 'Acme' },
     { lines, proposalSummary: 'Testers', nonStandardRequirements: null, validForDays: 30 },
-    { quoteId: 'q-1', executionArn: 'arn:exec' },
+    { quoteId: 'q-1', executionArn: 'arn:exec', number: 'Q-2026-0001' },
     { limits, approvers },
     sm,
     '2026-11-02T00:00:00.000Z',

@@ -72,11 +72,12 @@ const askedAt = '2026-03-01T09:00:00.000Z';
 
 const quoteWaitingForSignature = (): Quote => ({
   id: randomUUID(),
+  number: 'Q-2026-0001',
   opportunityId: randomUUID(),
   owner: sm,
   customer: { name: 'Bea Buyer', email: 'bea@customer.test', company: 'Buyer Ltd' },
   request: { lines: [{ sku: 'TX-200', description: 'Tester', quantity: 1, unitPriceGbp: 1000, discountPercent: 0 }], proposalSummary: 'A tester', nonStandardRequirements: null, validForDays: 30 },
-  totals: { listGbp: 1000, discountGbp: 0, netGbp: 1000, largestDiscountPercent: 0 },
+  totals: { listGbp: 1000, discountGbp: 0, netGbp: 1000, largestDiscountPercent: 0, vat: { country: 'GB', ratePercent: 20, wording: 'VAT at 20%' }, vatGbp: 200, grossGbp: 1200 },
   qpa: { applies: false, reasons: [], approvers: [] },
   engineeringAssistance: false,
   status: 'awaiting-signature',

@@ -23,6 +23,8 @@ Object.assign(process.env, {
     managingDirector: 'md@salesflow.example',
   }),
   [settingNames.quoteLimits]: '{}',
+  [settingNames.vatRates]: '{}',
+  [settingNames.letterhead]: '{}',
   [settingNames.quoteApprovalArn]: 'arn:aws:states:eu-west-2:123456789012:stateMachine:salesflow-quote-approval',
   [settingNames.productionEmail]: 'production@salesflow.example',
   [settingNames.sfSupportEmail]: 'sf.support@salesflow.example',
