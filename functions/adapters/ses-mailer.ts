@@ -1,5 +1,5 @@
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
-import MailComposer from 'nodemailer/lib/mail-composer';
+import { composeMessage } from '#adapters/mime-message';
 import { mailFrom } from '#functions/config';
 
 let client: SESClient | undefined;
@@ -17,30 +17,22 @@ export interface Envelope {
 }
 
 /**
- * Sends one email through SES; returns SES's message id. Every email is a MIME message built by
- * nodemailer's composer and sent raw: one path for plain emails and those with a PDF attached.
+ * Sends one email through SES; returns SES's message id. Every email is a MIME message composed
+ * here and sent raw: one path for plain emails and those with a PDF attached.
  */
 export const sendEmail = async (email: Envelope): Promise<string> => {
-  const raw = await new MailComposer({
+  const raw = composeMessage({
     from: mailFrom(),
     to: email.to,
     subject: email.subject,
     text: email.text,
     html: email.html,
+    // One click: the client POSTs "List-Unsubscribe=One-Click" to the link (POST /unsubscribe/{token}).
     ...(email.unsubscribeUrl
-      ? {
-          // One click: the client POSTs "List-Unsubscribe=One-Click" to the link (POST /unsubscribe/{token}).
-          headers: { 'List-Unsubscribe': `<${email.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-        }
+      ? { headers: { 'List-Unsubscribe': `<${email.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } }
       : {}),
-    attachments: email.attachments?.map((a) => ({
-      filename: a.filename,
-      contentType: a.contentType,
-      content: Buffer.from(a.content),
-    })),
-  })
-    .compile()
-    .build();
+    ...(email.attachments ? { attachments: email.attachments } : {}),
+  });
   const { MessageId } = await ses().send(
     new SendRawEmailCommand({ Source: mailFrom(), Destinations: email.to, RawMessage: { Data: raw } }),
   );
