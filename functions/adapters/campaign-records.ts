@@ -1,9 +1,9 @@
-import { BatchGetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Campaign, CampaignStats } from '#domain/campaign';
 import type { OutgoingEmail } from '#domain/correspondence';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
-import { AlreadyRecorded, db, writeTogether } from './dynamodb';
+import { AlreadyRecorded, db, queryPages, writeTogether } from './dynamodb';
 import { emailPut, putNew, readRecord, timelinePut, withHistory } from './sales-records';
 import { itemKind, keys } from './table-design';
 import { emailHash } from './person-key';
@@ -29,20 +29,14 @@ export const campaignWithHistory = async (id: string) => {
 /** R1: a campaign's leads (or qualified leads), counted where they are filed: a count, not a read. */
 const countCampaignLeads = async (id: string, stage: 'LEAD' | 'QUALIFIED'): Promise<number> => {
   let count = 0;
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :stage)',
-        ExpressionAttributeValues: { ':pk': keys.campaignLeads(id), ':stage': `${stage}#` },
-        Select: 'COUNT',
-        ExclusiveStartKey,
-      }),
-    );
+  for await (const page of queryPages({
+    TableName: tableName(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :stage)',
+    ExpressionAttributeValues: { ':pk': keys.campaignLeads(id), ':stage': `${stage}#` },
+    Select: 'COUNT',
+  })) {
     count += page.Count ?? 0;
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  }
   return count;
 };
 

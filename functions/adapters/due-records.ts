@@ -1,8 +1,7 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { OutgoingEmail } from '#domain/correspondence';
 import type { DueThing } from '#domain/digest';
 import { tableName } from '#functions/config';
-import { AlreadyRecorded, db, writeTogether } from './dynamodb';
+import { AlreadyRecorded, queryPages, writeTogether } from './dynamodb';
 import { emailPut, fromItem, putNew } from './sales-records';
 import { dueIndex, itemKind, keys } from './table-design';
 
@@ -21,25 +20,19 @@ export interface DueRead {
 export const dueBy = async (at: string): Promise<DueRead> => {
   const read: DueRead = { due: [], readCapacityUnits: 0, pages: 0 };
   for (let shard = 0; shard < dueIndex.shards; shard += 1) {
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await db().send(
-        new QueryCommand({
-          TableName: tableName(),
-          IndexName: dueIndex.name,
-          KeyConditionExpression: 'gsi1pk = :shard AND gsi1sk <= :upTo',
-          ExpressionAttributeValues: { ':shard': dueIndex.partition(shard), ':upTo': dueIndex.upTo(at) },
-          ReturnConsumedCapacity: 'TOTAL',
-          ExclusiveStartKey,
-        }),
-      );
+    for await (const page of queryPages({
+      TableName: tableName(),
+      IndexName: dueIndex.name,
+      KeyConditionExpression: 'gsi1pk = :shard AND gsi1sk <= :upTo',
+      ExpressionAttributeValues: { ':shard': dueIndex.partition(shard), ':upTo': dueIndex.upTo(at) },
+      ReturnConsumedCapacity: 'TOTAL',
+    })) {
       read.pages += 1;
       read.readCapacityUnits += page.ConsumedCapacity?.CapacityUnits ?? 0;
       for (const item of page.Items ?? []) {
         if (item.itemType === itemKind.dueContact || item.itemType === itemKind.agendaItem) read.due.push({ ...fromItem<DueThing>(item), itemType: item.itemType } as DueThing);
       }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    }
   }
   return read;
 };

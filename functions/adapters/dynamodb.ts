@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand, paginateQuery, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 
 let client: DynamoDBClient | undefined;
 let documentClient: DynamoDBDocumentClient | undefined;
@@ -121,14 +121,15 @@ const lostRace = (error: unknown) =>
     (reason) => reason.Code === 'TransactionConflict',
   );
 
-/** Every item a query matches, page by page (each page is at most 1 MB). */
+/**
+ * A query's pages (each at most 1 MB), read on as long as the table says there is more. The
+ * paginator writes each page's start key into the input it is given: it gets a copy.
+ */
+export const queryPages = (input: QueryCommandInput) => paginateQuery({ client: db() }, { ...input });
+
+/** Every item a query matches, from all its pages. */
 export const queryAll = async (input: QueryCommandInput): Promise<Record<string, unknown>[]> => {
   const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db().send(new QueryCommand({ ...input, ExclusiveStartKey }));
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  for await (const page of queryPages(input)) items.push(...(page.Items ?? []));
   return items;
 };
