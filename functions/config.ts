@@ -51,15 +51,10 @@ const read = (name: string): string => {
 
 export const tableName = (): string => read(settingNames.tableName);
 
-/**
- * How long an unqualified suspect is kept: `SALESFLOW_SUSPECT_RETENTION_MONTHS`, 24 by default.
- * The lead's TTL, in epoch seconds, from when it was logged.
- */
-export const suspectExpiry = (createdAt: string): number => {
+/** How long an unqualified suspect is kept, in months: `SALESFLOW_SUSPECT_RETENTION_MONTHS`, 24 by default. */
+export const suspectRetentionMonths = (): number => {
   const months = Number(process.env.SALESFLOW_SUSPECT_RETENTION_MONTHS || 24);
-  const expires = new Date(createdAt);
-  expires.setUTCMonth(expires.getUTCMonth() + (Number.isFinite(months) && months > 0 ? months : 24));
-  return Math.floor(expires.getTime() / 1000);
+  return Number.isInteger(months) && months > 0 ? months : 24;
 };
 export const mailFrom = (): string => read(settingNames.mailFrom);
 export const links = () => ({ appBaseUrl: read(settingNames.appBaseUrl), webBaseUrl: read(settingNames.webBaseUrl) });

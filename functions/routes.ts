@@ -18,6 +18,7 @@ export const routeGroups = {
   orders: { entry: 'functions/orders/index.ts', description: 'R20-R26: orders, shipment, their steps' },
   agenda: { entry: 'functions/agenda/index.ts', description: "R22, R26: a person's open items" },
   marketing: { entry: 'functions/marketing/index.ts', description: 'R1, R2: campaigns, material to distributors, unsubscribe' },
+  people: { entry: 'functions/people/index.ts', description: "GDPR: a person's data exported or erased" },
 } as const;
 
 export type RouteGroup = keyof typeof routeGroups;
@@ -94,14 +95,14 @@ const routeList = [
   {
     method: 'GET',
     path: '/people/{email}/data',
-    group: 'leads',
+    group: 'people',
     access: only('ManagingDirector', 'DataProtection'),
     summary: 'GDPR art. 15/20: everything held about a person, as JSON (by the person index, not a scan)',
   },
   {
     method: 'POST',
     path: '/people/{email}/erasure',
-    group: 'leads',
+    group: 'people',
     access: only('ManagingDirector', 'DataProtection'),
     summary: 'GDPR art. 17: erase a person: leads and emails deleted, quotes and orders kept with a reference; recorded without the personal data',
   },

@@ -37,6 +37,14 @@ export const schedules = {
     memoryMb: 512,
     sendsEmail: true,
   },
+  'suspect-retention': {
+    expression: 'cron(30 2 * * ? *)',
+    timeZone: 'Europe/London',
+    entry: 'functions/people/suspect-retention.ts',
+    description: 'Deletes unqualified suspects older than their retention (24 months), with their timelines and emails',
+    retryAttempts: 3,
+    memoryMb: 512,
+  },
 } as const satisfies Record<string, Schedule>;
 
 export type ScheduleName = keyof typeof schedules;

@@ -49,12 +49,16 @@ import { ScheduledJob } from './constructs/scheduled-job';
 import { WebForms } from './constructs/web-forms';
 import { schedules, type Schedule, type ScheduleName } from '#functions/schedules';
 
-/** Whether a handler's bundle holds the code that takes a person's answer back (esbuild's own account of it). */
-const takesAnswersBack = (entry: string) =>
+/**
+ * Whether a handler's bundle deletes items (esbuild's own account of it): the code that takes a
+ * person's answer back, and the erasure of personal data (GDPR art. 17) and of expired suspects.
+ */
+const deletingAdapters = ['functions/adapters/person-steps.ts', 'functions/adapters/personal-data.ts'];
+const deletesItems = (entry: string) =>
   Object.keys(
     buildSync({ entryPoints: [entry], absWorkingDir: projectRoot, bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', outdir: 'unused', logLevel: 'silent' })
       .metafile!.inputs,
-  ).includes('functions/adapters/person-steps.ts');
+  ).some((input) => deletingAdapters.includes(input));
 
 /** quote-approval -> QuoteApproval: construct ids from the tables' names. */
 const pascalCase = (name: string) => name.replace(/(^|-)(\w)/g, (_, _dash, letter: string) => letter.toUpperCase());
@@ -284,15 +288,15 @@ export class SalesflowStack extends Stack {
     const tableAccess = {
       reads: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
       writes: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
-      takesAnswersBack: ['dynamodb:DeleteItem'],
+      deletes: ['dynamodb:DeleteItem'],
     };
     const grantRecords = (grantee: IGrantable, ...access: (keyof typeof tableAccess)[]) =>
       table.grant(grantee, ...access.flatMap((kind) => tableAccess[kind]));
     const grantWrites = (grantee: IGrantable, entry: string) =>
-      grantRecords(grantee, 'reads', 'writes', ...(takesAnswersBack(entry) ? (['takesAnswersBack'] as const) : []));
+      grantRecords(grantee, 'reads', 'writes', ...(deletesItems(entry) ? (['deletes'] as const) : []));
     grantRecords(groups.platform.function, 'reads');
     grantRecords(groups.agenda.function, 'reads');
-    for (const group of ['leads', 'opportunities', 'activities', 'quotes', 'actions', 'accounts', 'orders', 'marketing'] as const) {
+    for (const group of ['leads', 'opportunities', 'activities', 'quotes', 'actions', 'accounts', 'orders', 'marketing', 'people'] as const) {
       grantWrites(groups[group].function, routeGroups[group].entry);
     }
     // Emails go out from the configured address only, by the functions that send them.

@@ -6,7 +6,8 @@ import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
 import { db, queryAll, writeTogether } from './dynamodb';
 import { fromItem, putNew, readRecord, timelinePut, withHistory } from './sales-records';
-import { dueIndex, itemKind, keys, sortKeyPrefix } from './table-design';
+import { emailHash } from './person-key';
+import { dueIndex, itemKind, keys, personIndex, sortKeyPrefix } from './table-design';
 
 /** Customers and distributors, each with its timeline. */
 
@@ -23,8 +24,19 @@ export const recordNewAccount = async (account: Account, entry: TimelineEntry, d
     }),
     timelinePut(key.pk, entry),
     ...due.map((contact) => putNew(dueContactItem(contact))),
+    ...contactItems(account),
   ]);
 };
+
+/**
+ * GDPR 15/17: an item per contact (one address once), holding only the hash of their address, so
+ * the person index finds the account that lists them. The account itself can carry one index key only.
+ */
+const contactItems = (account: Account) =>
+  [...new Set(account.contacts.map((contact) => emailHash(contact.email)))].map((hash) => {
+    const key = keys.accountContact(account.id, hash);
+    return putNew({ ...key, itemType: itemKind.accountContact, ...personIndex.keysFor(hash, key) });
+  });
 
 const dueContactItem = (contact: DueContact) => ({
   ...keys.dueContact(contact.accountId, contact.kind),

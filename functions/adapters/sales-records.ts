@@ -4,7 +4,7 @@ import { Conflict, NotFound } from '#domain/errors';
 import type { Lead, LeadStatus } from '#domain/lead';
 import type { EngineeringReview, Opportunity, QualifiedLead } from '#domain/opportunity';
 import type { TimelineEntry } from '#domain/timeline';
-import { suspectExpiry, tableName } from '#functions/config';
+import { tableName } from '#functions/config';
 import { AlreadyRecorded, db, queryAll, writeTogether, type TransactItems } from './dynamodb';
 import { itemKind, keys, outboxIndex, sortKeyPrefix, tableDesign } from './table-design';
 import { emailHash, personKeys } from './person-key';
@@ -38,9 +38,6 @@ const leadIndexKeys = (lead: Pick<Lead, 'status' | 'owner' | 'createdAt' | 'id' 
   gsi2pk: keys.owner(lead.owner),
   gsi2sk: `LEAD#${lead.status}#${lead.createdAt}#${lead.id}`,
   ...personKeys(lead.contact.email, keys.lead(lead.id)),
-  // An unqualified suspect is not kept for ever (data minimisation): it expires after the
-  // retention unless qualified, whose write of the lead leaves this out.
-  ...(lead.status === 'suspect' ? { [tableDesign.timeToLiveAttribute]: suspectExpiry(lead.createdAt) } : {}),
 });
 
 export const putNew = (item: Item): Put => ({

@@ -23,6 +23,7 @@
  * - a PO number, once per account:              pk = PO#<accountId>#<po>, sk = PO
  * - a person's open agenda, by due date:        gsi2pk = OWNER#<email>, gsi2sk begins_with TODO#open#
  * - an account's calls and visits (R6-R8):      pk = ACCOUNT#<id>, sk = DUE#<kind>
+ * - a contact of an account, for the person index: pk = ACCOUNT#<id>, sk = CONTACT#<sha256 of email>
  * - everything due by a time (digest), sharded: gsi1pk = DUE#<0..3>, gsi1sk <= <time>~
  *   (due calls and visits, and open agenda items; closed items leave the index)
  * - a campaign with its timeline (R1):          pk = CAMPAIGN#<id>, sk = CAMPAIGN | TL#...
@@ -37,7 +38,8 @@
  * - a person of the staff directory, by sub:    pk = STAFF#<sub>, sk = PERSON
  * - the same person by email (unique):          pk = STAFF#EMAIL#<email>, sk = PERSON
  * - everything held about a person (GDPR 15/17/20): gsi3pk = PERSON#<sha256 of email>, gsi3sk = <pk>#<sk>
- *   (leads, the emails sent them, quotes and orders naming them; sparse: only those)
+ *   (leads, the emails sent them, quotes and orders naming them, accounts listing them; sparse)
+ * - suspects past their retention, oldest first: gsi1pk = LEADS#suspect, gsi1sk < <cutoff>
  * - an erasure, recorded without the personal data: pk = ERASURE#<id>, sk = ERASURE
  * - health probe:                               pk = HEALTH, sk = HEALTH (never written)
  *
@@ -85,6 +87,7 @@ export const itemKind = {
   erasure: 'erasure',
   quoteCounter: 'quote-counter',
   product: 'product',
+  accountContact: 'account-contact',
 } as const;
 
 /**
@@ -124,6 +127,8 @@ export const keys = {
   action: (id: string) => ({ pk: `ACTION#${id}`, sk: 'ACTION' }),
   /** R6-R8: one item per kind of call or visit an account is due. */
   dueContact: (accountId: string, kind: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `DUE#${kind}` }),
+  /** An account's contact, by the hash of their address: what puts the account on the person index. */
+  accountContact: (accountId: string, emailHash: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `CONTACT#${emailHash}` }),
   campaign: (id: string) => ({ pk: `CAMPAIGN#${id}`, sk: 'CAMPAIGN' }),
   /**
    * R1: a lead counted for its campaign (recorded or not yet), and again when qualified. One item

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { activityBody } from '../activities/schemas';
-import { erasureBody, leadBody, leadCreated, leadListQuery, personPath, qualificationBody, qualificationResult } from '../leads/schemas';
+import { leadBody, leadCreated, leadListQuery, qualificationBody, qualificationResult } from '../leads/schemas';
+import { erasureBody, personPath } from '../people/schemas';
 import { engineeringReviewBody, pipelineQuery } from '../opportunities/schemas';
 import { routeKey, routes, type RouteKey } from '#functions/routes';
 import { contractBody, productBody, quoteBody, taskBodies, taskPath } from '#functions/quotes/schemas';

@@ -2,7 +2,7 @@ import type { Account, Contact } from './account';
 import { money } from '#domain/money';
 import { Conflict, NotAllowed } from './errors';
 import type { AgendaItem } from './agenda';
-import { hasAnyRole, type Caller } from './roles';
+import { hasAnyRole, type Caller, type Role } from './roles';
 import type { TimelineEntry } from './timeline';
 
 /**
@@ -118,6 +118,27 @@ export interface Order {
   createdAt: string;
   updatedAt: string;
 }
+
+/**
+ * Issue 13: prices are the sales side's. Whoever reads an order only to pack, ship or support it
+ * (Production, Engineering) gets it without prices: no unit prices, no total, and no amounts in
+ * its timeline's words.
+ */
+export const readsPrices = (roles: readonly Role[]): boolean => roles.some((role) => priceReaders.includes(role));
+const priceReaders: readonly Role[] = ['SalesManager', 'SalesAdmin', 'ManagingDirector'];
+
+export const withoutPrices = <T extends { lines: OrderLine[]; totalGbp?: number; timeline?: TimelineEntry[] }>(view: T) => {
+  const { totalGbp: _total, ...rest } = view;
+  return {
+    ...rest,
+    lines: view.lines.map(({ unitPrice: _price, ...line }) => line),
+    ...(view.timeline
+      ? { timeline: view.timeline.map(({ detail: _detail, ...entry }) => ({ ...entry, summary: entry.summary.replace(amounts, 'an amount') })) }
+      : {}),
+  };
+};
+/** An amount as the money formatter writes it (£18,050.30), or as older entries did (£18050.3). */
+const amounts = /£\s?\d[\d,]*(?:\.\d+)?/g;
 
 const pence = (gbp: number) => Math.round(gbp * 100);
 

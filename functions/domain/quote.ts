@@ -309,6 +309,8 @@ export interface QuoteDocument {
   sha256: string;
   bytes: number;
   renderedAt: string;
+  /** GDPR art. 17: the erasure whose reference the filed bytes now carry; `sha256` is still what was signed. */
+  redactedBy?: string;
 }
 
 /** R17: who signed, when, and exactly what (the SHA-256 of the document's bytes). */

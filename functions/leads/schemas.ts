@@ -71,12 +71,6 @@ export const leadListQuery = z.strictObject({
   cursor: z.string().max(2048).optional(),
 });
 
-/** A person's data is asked for by their address, in the path (URL-encoded). */
-export const personPath = z.object({ email: emailAddress });
-
-/** Why a person is erased (their request, its date): kept with the erasure, never their data. */
-export const erasureBody = z.strictObject({ reason: text(500) });
-
 /** R9: what the SM learnt qualifying the prospect. */
 export const qualificationBody = z.strictObject({
   business: multiLineText(2000),

@@ -10,7 +10,9 @@ import {
   placeOrder,
   postShipmentInput,
   shipDateProblem,
+  readsPrices,
   welcomeLetterFilename,
+  withoutPrices,
   type Order,
 } from '#domain/order';
 import {
@@ -132,19 +134,20 @@ const serviceDeskCopy = (order: Order) => ({
 });
 
 /** An order with its support registration, letters, follow-ups (done, due or overdue) and timeline. */
-export const getOrder = apiRoute({ route: 'GET /orders/{id}', path: idPath }, async ({ path, actOn }) => {
+export const getOrder = apiRoute({ route: 'GET /orders/{id}', path: idPath }, async ({ path, actOn, caller }) => {
   const found = await orderWithHistory(path.id);
   if (!found) throw new NotFound(`No order ${path.id}`);
   const { order } = found;
   await actOn(order.owner, `Order ${path.id}`);
-  return json(200, {
+  const view = {
     ...order,
     // The step that waits for whom; the links themselves are only ever in the emails.
     tasks: Object.values(order.tasks).map(({ actionId: _actionId, ...open }) => open),
     followUpStates: followUpStates(order.followUps, new Date()),
     timeline: found.timeline,
     emails: found.emails,
-  });
+  };
+  return json(200, readsPrices(caller!.roles) ? view : withoutPrices(view));
 });
 
 /** R23: the Welcome Letter itself, for Production to print from the order page. */

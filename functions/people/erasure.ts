@@ -1,15 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { suppress } from '#adapters/campaign-records';
-import { erasePerson, personalData, recordErasure } from '#adapters/personal-data';
+import { erasePerson, recordErasure } from '#adapters/personal-data';
 import { apiRoute, json } from '#http/api';
 import { logger } from '#functions/observability';
 import { erasureBody, personPath } from './schemas';
-
-/** GDPR art. 15 and 20: everything held about a person, as JSON, for the MD or Data Protection. */
-export const getPersonalData = apiRoute({ route: 'GET /people/{email}/data', path: personPath }, async ({ path }) => {
-  const held = await personalData(path.email);
-  return json(200, { email: path.email, exportedAt: new Date().toISOString(), ...held });
-});
 
 /**
  * GDPR art. 17: the person is erased (functions/adapters/personal-data says what goes and what is

@@ -37,9 +37,9 @@ describe('POST /leads stores the lead before any email can fail', () => {
     expect(items.map((item) => item.itemType)).toEqual(['lead', 'lead-of-the-day', 'timeline', 'email', 'email']);
     expect(JSON.stringify(items[1])).not.toContain('ann@acme.test');
     expect(items[0]).toMatchObject({ status: 'suspect', owner: 'sm.uk@salesflow.example', source: 'marketing-campaign' });
-    // An unqualified suspect expires after 24 months (TTL), unless qualified first.
-    const months = (Number(items[0]!.ttl) * 1000 - Date.parse(String(items[0]!.createdAt))) / (30.44 * 86_400_000);
-    expect(Math.round(months)).toBe(24);
+    // No TTL on the lead alone: the nightly retention job deletes a suspect with its timeline and emails.
+    expect(items[0]!.ttl).toBeUndefined();
+    expect(items[0]).toMatchObject({ gsi1pk: 'LEADS#suspect', gsi1sk: `${String(items[0]!.createdAt)}#${body!.id}` });
     expect(items.slice(3).map((item) => [item.purpose, item.to, item.status])).toEqual([
       ['literature', ['ann@acme.test'], 'queued'],
       ['owner-advice', ['sm.uk@salesflow.example'], 'queued'],

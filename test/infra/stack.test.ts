@@ -334,16 +334,20 @@ const handlers: Record<string, string> = {
   ...Object.fromEntries(Object.entries(schedules).map(([name, { entry }]) => [pascalCase(name), entry])),
   MailFeedback: mailFeedback.entry,
 };
-/** The functions whose bundle holds the code that takes a person's answer back (it deletes a timeline entry). */
-let takesAnswersBack: string[];
+/**
+ * The functions whose bundle deletes items: the code that takes a person's answer back (a timeline
+ * entry), and the erasure of a person's data or of expired suspects.
+ */
+let deletesItems: string[];
 beforeAll(async () => {
   const bundles = await Promise.all(
     Object.entries(handlers).map(async ([id, entry]) => {
       const { metafile } = await build({ entryPoints: [entry], bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', outdir: 'unused', logLevel: 'silent' });
-      return [id, Object.keys(metafile.inputs).includes('functions/adapters/person-steps.ts')] as const;
+      const inputs = Object.keys(metafile.inputs);
+      return [id, inputs.includes('functions/adapters/person-steps.ts') || inputs.includes('functions/adapters/personal-data.ts')] as const;
     }),
   );
-  takesAnswersBack = bundles.filter(([, holds]) => holds).map(([id]) => id);
+  deletesItems = bundles.filter(([, holds]) => holds).map(([id]) => id);
 }, 180_000);
 
 describe('the first deploy (issue 14)', () => {
@@ -425,11 +429,14 @@ describe('the first deploy (issue 14)', () => {
     expect(on('Throttles')).toHaveLength(ours.length);
   });
 
-  it('nothing may scan or write in batches, and only what takes answers back may delete', () => {
+  it('nothing may scan or write in batches, and only what takes answers back or erases may delete', () => {
     const policies = resourcesOf('AWS::IAM::Policy').filter(([id]) => !id.startsWith('Custom'));
     for (const [id, policy] of policies) expect(JSON.stringify(policy), id).not.toMatch(/dynamodb:(Scan|BatchWriteItem|\*)/);
     const deleters = policies.filter(([, policy]) => JSON.stringify(policy).includes('dynamodb:DeleteItem')).map(([id]) => id.replace(/Function.*$/, ''));
-    expect(deleters.sort()).toEqual(takesAnswersBack.sort());
+    expect(deleters.sort()).toEqual(deletesItems.sort());
+    // GDPR art. 17 and data minimisation would fail on AWS without it.
+    expect(deleters).toEqual(expect.arrayContaining(['PeopleApi', 'SuspectRetention']));
+    expect(deleters).not.toContain('LeadsApi');
   });
 
   it('SES feedback may only record suppressions, and a notice it cannot take waits on a dead-letter queue', () => {

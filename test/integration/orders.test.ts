@@ -82,6 +82,14 @@ describe('R20-R23: a standard order', () => {
     expect((await api('POST', `/orders/${orderId}/tasks/contract-review`, { body: {}, token: await admin() })).status).toBe(409);
     expect((await agendaOf(orderPeople.salesAdmin, 'SalesAdmin')).some((item) => item.subject.id === orderId)).toBe(false);
 
+    // Production reads what it packs and ships, and no prices: no unit price, no total, no amount in the timeline.
+    const asProduction = await api('GET', `/orders/${orderId}`, { token: await tokenFor(orderPeople.production, 'Production') });
+    expect(asProduction.status).toBe(200);
+    expect(asProduction.body.lines).toEqual([{ sku: 'TX-200', description: 'Inline tester', quantity: 2 }]);
+    expect(asProduction.body.totalGbp).toBeUndefined();
+    expect(JSON.stringify(asProduction.body)).not.toMatch(/£|unitPrice|totalGbp/);
+    expect(JSON.stringify(placed)).toMatch(/£25,000/);
+
     // Production marks the letter printed and packed; Engineering may not.
     const engineering = await tokenFor(orderPeople.engineering, 'Engineering');
     expect((await api('POST', `/orders/${orderId}/tasks/packing`, { body: {}, token: engineering })).status).toBe(403);

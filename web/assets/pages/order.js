@@ -19,11 +19,13 @@ if (page) {
   };
   /** @type {[string, string][]} */
   const followUps = Object.entries(order.followUpStates ?? {});
+  const priced = order.totalGbp !== undefined;
   $('#content').replaceChildren(
     h('h1', {}, `PO ${order.poNumber}: ${plain(order.status)}`),
     facts([
       ['Customer', order.customer?.name],
-      ['Total', gbp(order.totalGbp)],
+      // Production and Engineering get the order without prices.
+      ['Total', order.totalGbp === undefined ? undefined : gbp(order.totalGbp)],
       ['User of the equipment', order.userContact && `${order.userContact.name} <${order.userContact.email}>`],
       ['Support registration', order.support?.registrationId],
       ['Contract review', order.contractReview && (order.contractReview.status === 'done' ? `done by ${order.contractReview.by}, ${when(order.contractReview.at)}` : 'to do')],
@@ -37,8 +39,8 @@ if (page) {
       'table',
       {},
       h('caption', {}, 'Lines'),
-      h('thead', {}, h('tr', {}, h('th', {}, 'Item'), h('th', { class: 'number' }, 'Qty'), h('th', { class: 'number' }, 'Unit price'))),
-      h('tbody', {}, ...order.lines.map((/** @type {any} */ l) => h('tr', {}, h('td', {}, `${l.sku}: ${l.description}`), h('td', { class: 'number' }, String(l.quantity)), h('td', { class: 'number' }, gbp(l.unitPrice))))),
+      h('thead', {}, h('tr', {}, h('th', {}, 'Item'), h('th', { class: 'number' }, 'Qty'), priced ? h('th', { class: 'number' }, 'Unit price') : '')),
+      h('tbody', {}, ...order.lines.map((/** @type {any} */ l) => h('tr', {}, h('td', {}, `${l.sku}: ${l.description}`), h('td', { class: 'number' }, String(l.quantity)), priced ? h('td', { class: 'number' }, gbp(l.unitPrice)) : ''))),
     ),
     h('p', {}, linkTo(who, 'accounts', order.accountId, `The account: ${order.customer?.name ?? ''}`)),
     order.opportunityId ? h('p', {}, linkTo(who, 'opportunities', order.opportunityId, 'The opportunity')) : '',
