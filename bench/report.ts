@@ -9,32 +9,41 @@ const ms = (n: number) => `${Math.round(n)} ms`;
 const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
 const usd = (n: number) => `$${n.toPrecision(3)}`;
 
-export const writeReport = (r: Any) => {
+/**
+ * Where a goal stands given a median ratio's interval: met only if the whole interval is within
+ * it, missed only if the whole interval is beyond it; otherwise this run cannot tell.
+ */
+const against = (interval: { low: number; high: number }, goal: number) =>
+  interval.high <= goal ? 'met' : interval.low > goal ? '**missed**' : 'unclear (the interval spans the goal)';
+
+export const writeReport = (r: Any, file = 'BENCHMARKS.md') => {
   const lines: string[] = [];
   const { machine } = r;
+  const isApi = (name: string) => name.endsWith(' API');
+  const bundleGoal = 1.25;
   lines.push(
     '# Benchmarks',
     '',
     `Produced by \`npm run bench\` on ${r.at.slice(0, 10)}: ${machine.cores} cores (${machine.cpu}), Node.js ${machine.node}.`,
-    'Every figure is measured in the same run as its floor, on this one machine; medians with min and max.',
+    'Every figure is measured in the same run as its floor, on this one machine. Goals are shown beside each figure; no test gates on them.',
     'Raw figures: `bench/results.json`. CI runs `npm run bench -- --quick` only to check the harness works, and gates on no time.',
     '',
     '## 1. Bundles',
     '',
-    `Goal: ${r.bundles.goal}. Floor: a handler with one DynamoDB client and one GetItem, bundled the same way (\`infra/bundling.ts\`): ${kb(r.bundles.floorBytes)} minified ESM.`,
+    `Goal: every API function's bundle at most ${bundleGoal} x the floor (the other functions are shown, with no goal). Floor: a handler with one DynamoDB client and one GetItem, bundled the same way (\`infra/bundling.ts\`): ${kb(r.bundles.floorBytes)} minified ESM.`,
     '',
     '| function | bundle | x floor | goal | largest inputs |',
     '|---|---|---|---|---|',
     ...r.bundles.functions.map(
       (f: Any) =>
-        `| ${f.name} | ${kb(f.bytes)} | ${f.ratio} | ${verdict(f.ratio <= 1.25)} | ${f.largestInputs
+        `| ${f.name} | ${kb(f.bytes)} | ${f.ratio} | ${isApi(f.name) ? `${verdict(f.ratio <= bundleGoal)} (<= ${bundleGoal})` : '-'} | ${f.largestInputs
           .slice(0, 3)
           .map((i: Any) => `${i.input} ${kb(i.bytes)}`)
           .join(', ')} |`,
     ),
     '',
   );
-  const bundleMisses = r.bundles.functions.filter((f: Any) => f.ratio > 1.25);
+  const bundleMisses = r.bundles.functions.filter((f: Any) => isApi(f.name) && f.ratio > bundleGoal);
   if (bundleMisses.length) {
     // What the missing functions carry that the floor does not, summed from their largest inputs.
     const floorInputs = new Set((r.bundles.floorInputs ?? []).map((i: Any) => i.input));
@@ -44,47 +53,84 @@ export const writeReport = (r: Any) => {
     }
     const causes = [...extra].sort((a, b) => b[1] - a[1]).slice(0, 5);
     lines.push(
-      `Missed by ${bundleMisses.length} of ${r.bundles.functions.length}. What they carry that the floor does not, by size summed over them (from each one's largest inputs): ` +
-        `${causes.map(([input, bytes]) => `${input} (${kb(bytes)})`).join(', ')}. ` +
-        'The validation (zod), the Lambda middleware and Powertools, and where email or PDFs are composed, nodemailer and pdf-lib. ' +
-        '`import * as z from "zod"` (not `{ z }`) already lets esbuild drop zod\'s 264 KB of locales from every bundle.',
+      `Missed by ${bundleMisses.length} of ${r.bundles.functions.filter((f: Any) => isApi(f.name)).length} API functions. What they carry that the floor does not, by size summed over them (from each one's five largest inputs): ` +
+        `${causes.map(([input, bytes]) => `${input} (${kb(bytes)})`).join(', ')}.`,
       '',
     );
   }
   const c = r.coldInit;
+  const coldGoal = (f: Any) => (f.route === 'POST /leads' ? c.goals.leads : f.route ? c.goals.otherApi : undefined);
+  const pct = Math.round(c.functions[0].ratio.confidence * 100);
   lines.push(
     '## 2. Cold init',
     '',
-    `Goal: ${c.goal}. A fresh \`node\` process imports the bundle and serves one event against the local stack, timed from spawn to exit; each function's ${c.functions[0].n} starts are each taken right after one of the floor's, so the floor's median is over ${c.floor.n}.`,
-    `Floor (one client, one GetItem): ${ms(c.floor.median)} (min ${ms(c.floor.min)}, max ${ms(c.floor.max)}); a bare \`node -e 0\`: ${ms(c.bareNode.median)}.`,
+    `Goal: POST /leads at most ${c.goals.leads} x the floor; every other API function at most ${c.goals.otherApi} x. ` +
+      'A fresh `node` process imports the bundle and serves one event against the local stack, timed from spawn to exit. ' +
+      'Each API function starts on its main write route, with a body the route accepts and, where the web page or form sends one, an Idempotency-Key, on records laid down through the API beforehand; ' +
+      'the run is refused unless every such start answers 2xx, so validation, the key and the transaction all run. ' +
+      'The platform and agenda functions have no write route: they start on their one read (GET /health, GET /agenda). ' +
+      'The other functions (stream workers, workflow steps, schedules) still start on an event about an unknown record: not yet their real path, so they have no goal here.',
     '',
-    '| function | median | min | max | x floor | goal |',
-    '|---|---|---|---|---|---|',
-    ...c.functions.map((f: Any) => `| ${f.name} | ${ms(f.median)} | ${ms(f.min)} | ${ms(f.max)} | ${f.ratio} | ${verdict(f.ratio <= 1.15)} |`),
+    `The starts are interleaved: in each of ${c.functions[0].n} rounds, every function starts right after one of the floor's, and the round's ratio is the one over the other. ` +
+      `The figure is the median of those ratios, with a ${pct}% bootstrap interval (${c.functions[0].ratio.resamples.toLocaleString('en-GB')} resamples, percentile method, seeded). ` +
+      'A goal is met when the whole interval is within it, missed when the whole interval is beyond it, and otherwise this run cannot tell.',
+    `Floor (one client, one GetItem): ${ms(c.floor.median)} (min ${ms(c.floor.min)}, max ${ms(c.floor.max)}) over its ${c.floor.n} starts; a bare \`node -e 0\`: ${ms(c.bareNode.median)}.`,
+    '',
+    `| function | cold start on | median | min | max | x floor | ${pct}% interval | goal |`,
+    '|---|---|---|---|---|---|---|---|',
+    ...c.functions.map((f: Any) => {
+      const goal = coldGoal(f);
+      const on = f.route ? `${f.route}${f.keyed ? ' with a key' : ''} (${f.outcome.status})` : 'an unknown record';
+      return `| ${f.name} | ${on} | ${ms(f.median)} | ${ms(f.min)} | ${ms(f.max)} | ${f.ratio.median.toFixed(2)} | ${f.ratio.low.toFixed(2)} to ${f.ratio.high.toFixed(2)} | ${goal === undefined ? '-' : `${against(f.ratio, goal)} (<= ${goal})`} |`;
+    }),
     '',
   );
-  const slowest = [...c.functions].sort((a: Any, b: Any) => b.median - a.median)[0];
-  if (c.functions.some((f: Any) => f.ratio > 1.15)) {
+  const coldMisses = c.functions.filter((f: Any) => coldGoal(f) !== undefined && f.ratio.low > coldGoal(f));
+  if (coldMisses.length) {
+    const slowest = [...coldMisses].sort((a: Any, b: Any) => b.ratio.median - a.ratio.median)[0];
     const bundle = r.bundles.functions.find((f: Any) => f.name === slowest.name);
     lines.push(
-      `Missed where marked. The slowest is ${slowest.name} (${ms(slowest.median)}, ${slowest.ratio} x); its largest inputs are ` +
-        `${bundle.largestInputs.map((i: Any) => `${i.input} (${kb(i.bytes)})`).join(', ')}: loading and parsing that code is most of the difference. ` +
-        'No --cpu-prof was taken in this run.',
+      `Missed by ${coldMisses.map((f: Any) => f.name).join(', ')}. The furthest is ${slowest.name} (${slowest.ratio.median.toFixed(2)} x); its largest inputs are ` +
+        `${bundle.largestInputs.map((i: Any) => `${i.input} (${kb(i.bytes)})`).join(', ')}. No --cpu-prof was taken in this run, so what its start spends the time on is not measured here.`,
       '',
     );
   }
   const w = r.warmLatency;
+  const f = w.floors;
+  const p = w.postLead;
+  const keyed = p.handlerWithKey;
+  const postRow = (name: string, x: Any, goal: boolean) =>
+    `| ${name} | ${x.p50} ms | ${x.p99} ms | ${x.putItem.p50} | ${x.putItem.p99} | ${x.transactWriteItems.p50} | ${x.transactWriteItems.p99} | ${
+      goal ? `${verdict(x.putItem.p50 <= w.goals.p50 && x.putItem.p99 <= w.goals.p99)} (p50 <= ${w.goals.p50} x, p99 <= ${w.goals.p99} x PutItem)` : '-'
+    } |`;
+  const itemNames: Record<string, string> = { lead: 'the lead', 'lead-of-the-day': "the address's one-lead-a-day marker", timeline: 'its timeline entry', email: 'an outbox email' };
+  const items = w.items.map((i: Any) => itemNames[i.itemType] ?? i.itemType);
+  const conditions = [...new Set(w.items.map((i: Any) => i.condition))];
   lines.push(
     '## 3. Warm latency',
     '',
-    `Goal: ${w.goal}. ${w.postLead.n} requests one after another through the local API, against the same DynamoDB Local's raw calls.`,
+    `Goal: POST /leads with an Idempotency-Key, through the handler, at p50 at most ${w.goals.p50} x a raw PutItem and p99 at most ${w.goals.p99} x; shown beside a raw TransactWriteItems of the same items, the design's own floor. ` +
+      `${keyed.n} requests of each kind, one after another, every kind once per round in turn (so a slow moment falls on all of them), after 20 untimed rounds. ` +
+      '"Through the handler" is the bundled function called in this process as Lambda calls it; "through the local API" adds HTTP and the local gateway\'s checks in front of the same code.',
     '',
-    '| call | p50 | p99 | floor p50 | floor p99 | p50 x | p99 x | goal |',
+    `What POST /leads writes, taken from the route's own request: one TransactWriteItems of ${items.length} items (${items.join(', ')}), each under ${conditions.join(' / ')}. ` +
+      'The floors write those same items, under new keys each time: the raw PutItem only the lead, the raw TransactWriteItems all of them, from a plain DynamoDB client in the same process.',
+    `Floors: PutItem p50 ${f.putItem.p50} ms, p99 ${f.putItem.p99} ms; TransactWriteItems p50 ${f.transactWriteItems.p50} ms, p99 ${f.transactWriteItems.p99} ms.`,
+    '',
+    '| POST /leads | p50 | p99 | p50 x PutItem | p99 x PutItem | p50 x TransactWriteItems | p99 x TransactWriteItems | goal |',
     '|---|---|---|---|---|---|---|---|',
-    `| POST /leads | ${w.postLead.p50} ms | ${w.postLead.p99} ms | PutItem ${w.putItem.p50} ms | ${w.putItem.p99} ms | ${w.postLead.p50Ratio} | ${w.postLead.p99Ratio} | ${verdict(w.postLead.p50Ratio <= 3 && w.postLead.p99Ratio <= 5)} |`,
-    `| GET /leads/{id} | ${w.getLead.p50} ms | ${w.getLead.p99} ms | GetItem ${w.getItem.p50} ms | ${w.getItem.p99} ms | ${w.getLead.p50Ratio} | ${w.getLead.p99Ratio} | ${verdict(w.getLead.p50Ratio <= 3 && w.getLead.p99Ratio <= 5)} |`,
+    postRow('with a key, through the handler', keyed, true),
+    postRow('without a key, through the handler', p.handlerWithoutKey, false),
+    postRow('with a key, through the local API', p.apiWithKey, false),
+    postRow('without a key, through the local API', p.apiWithoutKey, false),
     '',
-    'POST /leads writes the lead, its timeline entry and two outbox emails in one transaction, and an idempotency record: one PutItem is a hard floor for it.',
+    `With a key, the route through the handler takes ${keyed.transactWriteItems.p50} x the raw TransactWriteItems at p50 (${keyed.transactWriteItems.p99} x at p99): ` +
+      `what the code adds to the design's one round trip. With or without a key the write is the same transaction: the key only derives the lead's id from the key instead of at random, ` +
+      'so a retry meets the first lead\'s attribute_not_exists condition and is answered from that lead (one read, on a retry only). No idempotency record is written: the key adds no item and no round trip.',
+    '',
+    `GET /leads/{id} through the local API, against a raw consistent GetItem (goal: p50 at most ${w.goals.getP50} x, p99 at most ${w.goals.getP99} x): ` +
+      `p50 ${w.getLead.p50} ms (${w.getLead.p50Ratio} x ${f.getItem.p50} ms), p99 ${w.getLead.p99} ms (${w.getLead.p99Ratio} x ${f.getItem.p99} ms), ` +
+      `${verdict(w.getLead.p50Ratio <= w.goals.getP50 && w.getLead.p99Ratio <= w.goals.getP99)}.`,
     '',
   );
   const l = r.load;
@@ -117,11 +163,14 @@ export const writeReport = (r: Any) => {
     row('one order through post-shipment (day 14, day 60 "yes")', e.orderThroughPostShipment),
     row(`a digest run over ${e.digestRun.accounts.toLocaleString('en-GB')} accounts, ${e.digestRun.due} due`, e.digestRun),
     '',
-    'SES dominates every event that emails anyone: at $0.10 per thousand, one email costs more than the forty write units of a lead. DynamoDB is next: every record is written with its timeline entry and its outbox emails in one transaction, which bills each item twice, and the quote also stores its PDF (write units are per KB).',
+    // Said only as far as this run's figures bear it out.
+    `${usd(r.cost.prices.sesEmail)} per email against ${usd(e.lead.usd.dynamodb)} for all ${e.lead.units.writeUnits} write and ${e.lead.units.readUnits} read units of a lead: ` +
+      `one email costs ${r.cost.prices.sesEmail > e.lead.usd.dynamodb ? 'more' : 'less'} than the lead's DynamoDB. ` +
+      'Every record is written with its timeline entry and its outbox emails in one transaction, which bills each item twice, and the quote also stores its PDF (write units are per KB).',
     'What shrank them: emails go through an outbox written in the same transaction as the record (no second write to track them);',
     'the digest reads a sparse, sharded due-date index, so its read units follow what is due, not the number of accounts;',
     'the post-shipment steps queue their emails rather than sending them in the workflow, and its waits are two Wait states, not polling.',
     '',
   );
-  writeFileSync('BENCHMARKS.md', `${lines.join('\n')}\n`);
+  writeFileSync(file, `${lines.join('\n')}\n`);
 };
