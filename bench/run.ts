@@ -31,7 +31,9 @@ const plan = quick
   ? { coldRuns: 2, requests: 30, loadSeconds: 2, concurrency: 10, costRuns: 1, accounts: 2_000 }
   : { coldRuns: 15, requests: 2_000, loadSeconds: 30, concurrency: 50, costRuns: 3, accounts: 20_000 };
 const tag = Math.random().toString(36).slice(2, 8);
-const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const began = Date.now();
+// Seconds since the start on every line: how long each section takes, for planning a full run.
+const log = (line: string) => process.stderr.write(`[bench ${Math.round((Date.now() - began) / 1000)} s] ${line}\n`);
 
 // The public route's throttle would turn a load test into a test of the throttle.
 process.env.SALESFLOW_LOCAL_THROTTLE = 'off';
