@@ -73,6 +73,7 @@ const destinations = [
   { href: '/app/work.html', label: 'Orders to pack and ship', roles: ['Production'] },
   { href: '/app/new-lead.html', label: 'Log a response', roles: ['SalesAdmin', 'SalesManager'] },
   { href: '/app/new-order.html', label: 'Record an order', roles: ['SalesAdmin'] },
+  { href: '/app/products.html', label: 'Price list', roles: ['SalesAdmin', 'SalesManager', 'ManagingDirector'] },
 ];
 
 /** The process's codes as people say them; anything unlisted loses its hyphens. */

@@ -9,21 +9,27 @@ import { hasRole } from '../session.js';
 const page = await recordPage('quotes');
 if (page) {
   const { who, id, record: quote } = page;
-  document.title = `Quote for ${quote.customer?.company ?? 'a customer'} · salesflow`;
+  const named = `Quote ${quote.number ? `${quote.number} ` : ''}for ${quote.customer?.company ?? 'a customer'}`;
+  document.title = `${named} · salesflow`;
+  const vat = quote.totals?.vat;
   /** @param {{ task: string, approver?: string }} t */
   const stepName = (t) => `${plain(t.task)}${t.approver ? ` (${plain(t.approver)})` : ''}`;
   const prepared = quote.prepared ?? {};
   $('#content').replaceChildren(
-    h('h1', {}, `Quote for ${quote.customer?.company ?? 'a customer'}`),
+    h('h1', {}, named),
     h('p', { class: 'lede' }, `Where it stands: ${plain(quote.status)}.`),
     facts([
-      ['Customer', quote.customer && `${quote.customer.name} <${quote.customer.email}>`],
+      ['Quote number', quote.number],
+      ['Customer', quote.customer && `${quote.customer.name} <${quote.customer.email}>${quote.customer.country ? `, ${quote.customer.country}` : ''}`],
       ['List price', gbp(quote.totals?.listGbp)],
       ['Discount', gbp(quote.totals?.discountGbp)],
       ['Net', gbp(quote.totals?.netGbp)],
+      ['VAT', vat && (vat.ratePercent ? `${gbp(quote.totals.vatGbp)} (${vat.ratePercent}%, ${vat.country})` : `none: zero-rated export (${vat.country})`)],
+      ['Total with VAT', vat && gbp(quote.totals.grossGbp)],
       ['Price approval (QPA)', quote.qpa?.applies ? `needed for ${quote.qpa.reasons?.join('; ')}` : 'not needed'],
       ['Payment terms', prepared.quote?.paymentTerms],
       ['Delivery terms', prepared.quote?.deliveryTerms],
+      ['Terms and conditions', prepared.quote?.terms],
       ['Document', quote.document ? `${quote.document.filename} (${quote.signature ? (quote.signature.holds ? `signed by ${quote.signature.signer}, ${when(quote.signature.signedAt)}` : 'changed since it was signed') : 'not signed yet'})` : undefined],
       ['Sent to the customer', quote.transmission && when(quote.transmission.at)],
       ['Contract', quote.contract && (quote.contract.decision ? `${quote.contract.decision.decision} by ${quote.contract.decision.by}` : `with the Managing Director: ${quote.contract.requirements}`)],

@@ -1,0 +1,122 @@
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stack, stackClient } from '../integration/local-stack';
+import { people, quoteJourney } from '../integration/quote-journey';
+
+/**
+ * Issue 16 in Chromium: Sales Admin keeps the price list, the SM builds a five-line quote from it
+ * on the opportunity page, and the quote shows its Q-YYYY-NNNN number and VAT. Screenshots land in
+ * test-output/browser/.
+ */
+const client = stackClient(stack);
+const { api, tokenFor } = client;
+const site = stack.api;
+const shots = 'test-output/browser';
+
+let browser: Browser;
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: process.env.SALESFLOW_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--disable-gpu'],
+  });
+});
+afterAll(async () => browser?.close());
+
+const pageIn = async () => {
+  const context = await browser.newContext({ baseURL: site });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => /pattern attribute/i.test(message.text()) && problems.push(message.text()));
+  return {
+    page,
+    done: async () => {
+      await context.close();
+      expect(problems).toEqual([]);
+    },
+  };
+};
+
+const shoot = (page: Page, name: string) => page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+
+const signedIn = async (page: Page, email: string, roles: string[], path: string) => {
+  await page.goto(`/sign-in.html?next=${encodeURIComponent(path)}`);
+  await page.getByLabel('Email').fill(email);
+  for (const role of roles) await page.getByLabel(role, { exact: true }).check();
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname + url.search === path);
+};
+
+describe('a quote fit to send', () => {
+  it('Sales Admin adds products; the SM quotes five lines from them; the quote has its number and VAT', async () => {
+    const tag = Math.random().toString(36).slice(2, 7).toUpperCase();
+    const products = [
+      { sku: `TX-200-${tag}`, description: 'Inline leak tester', price: '18500' },
+      { sku: `FX-10-${tag}`, description: 'Bottle fixture, 1 litre', price: '2250.5' },
+      { sku: `FX-30-${tag}`, description: 'Bottle fixture, 3 litre', price: '2975' },
+      { sku: `SP-KIT-${tag}`, description: 'Spares kit, two years', price: '1240' },
+      { sku: `TRN-1-${tag}`, description: 'Operator training, one day', price: '950' },
+    ];
+
+    // Sales Admin keeps the price list, from the page the navigation names.
+    const admin = await pageIn();
+    await signedIn(admin.page, people.salesAdmin, ['SalesAdmin'], '/app/products.html');
+    for (const product of products) {
+      const form = admin.page.locator('#product-form');
+      await form.getByLabel('SKU').fill(product.sku);
+      await form.getByLabel('Description').fill(product.description);
+      await form.getByLabel('Unit price (£)').fill(product.price);
+      await form.getByRole('button', { name: 'Save the product' }).click();
+      await expect.poll(() => admin.page.getByRole('status').innerText()).toBe(`${product.sku} added`);
+    }
+    await expect.poll(() => admin.page.locator('#products').innerText()).toContain(`TRN-1-${tag}`);
+    await expect.poll(() => admin.page.locator('#products').innerText()).toContain('£2,250.50');
+    await shoot(admin.page, '30-price-list');
+    await admin.done();
+
+    // The SM picks five lines from the list; a sixth row is there for the asking.
+    const { opportunityId, company } = await quoteJourney(client).opportunity({ value: 60_000 });
+    const sm = await pageIn();
+    await signedIn(sm.page, people.sm, ['SalesManager'], `/app/opportunity.html?id=${opportunityId}`);
+    await expect.poll(() => sm.page.locator('#quote').isVisible()).toBe(true);
+    const rows = sm.page.locator('#quote-lines .row');
+    await expect.poll(() => rows.count()).toBe(5);
+    await sm.page.getByRole('button', { name: 'Add a line' }).click();
+    await expect.poll(() => rows.count()).toBe(6);
+    for (const [i, product] of products.entries()) {
+      await sm.page.locator(`#l${i}-sku`).fill(product.sku);
+      await expect.poll(() => sm.page.locator(`#l${i}-description`).inputValue()).toBe(product.description);
+      await expect.poll(() => sm.page.locator(`#l${i}-unitPriceGbp`).inputValue()).toBe(String(Number(product.price)));
+    }
+    await sm.page.locator('#l0-quantity').fill('2');
+    await sm.page.locator('#l1-quantity').fill('2');
+    await sm.page.locator('#l3-discountPercent').fill('5');
+    await sm.page.getByLabel('Proposal summary').fill('Two inline testers with fixtures, spares and training');
+    await shoot(sm.page, '31-quote-request-from-price-list');
+    await sm.page.locator('#quote-form').getByRole('button', { name: 'Start the quote' }).click();
+    await sm.page.waitForURL('**/app/quote.html?id=*');
+    const quoteId = new URL(sm.page.url()).searchParams.get('id')!;
+
+    const heading = sm.page.getByRole('heading', { level: 1 });
+    await expect.poll(() => heading.innerText()).toMatch(new RegExp(`^Quote Q-${new Date().getUTCFullYear()}-\\d{4,} for ${company}$`));
+    const facts = sm.page.locator('dl.facts');
+    // 2 x 18,500 + 2 x 2,250.50 + 2,975 + 1,240 less 5% + 950 = £46,604.00 net; VAT 20% (GB).
+    await expect.poll(() => facts.innerText()).toContain('£46,604.00');
+    await expect.poll(() => facts.innerText()).toContain('£9,320.80 (20%, GB)');
+    await expect.poll(() => facts.innerText()).toContain('£55,924.80');
+    await expect.poll(() => sm.page.locator('table tbody tr').count()).toBe(5);
+    await shoot(sm.page, '32-quote-with-number-and-vat');
+    await sm.done();
+
+    // The API agrees: the lines are the products', the number is on the quote.
+    const quote = await api('GET', `/quotes/${quoteId}`, { token: await tokenFor(people.sm, 'SalesManager') });
+    expect(quote.body.number).toMatch(/^Q-\d{4}-\d{4,}$/);
+    expect(quote.body.request.lines.map((l: { sku: string; unitPriceGbp: number }) => [l.sku, l.unitPriceGbp])).toEqual(
+      products.map((p) => [p.sku, Number(p.price)]),
+    );
+    expect(quote.body.totals).toMatchObject({ netGbp: 46_604, vatGbp: 9320.8, grossGbp: 55_924.8 });
+  });
+});
