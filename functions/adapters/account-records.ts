@@ -94,14 +94,14 @@ export const findAccount = (id: string) => readRecord<Account>(keys.account(id))
 
 export const accountWithHistory = async (id: string) => {
   const key = keys.account(id);
-  const found = await withHistory<Account>(key.pk, key.sk);
+  const found = await withHistory<Account>(key.pk, key.sk, [sortKeyPrefix.due]);
   return (
     found && {
       account: found.record,
       timeline: found.timeline,
       emails: found.emails,
-      // The calls and visits it is due came with the same query.
-      due: found.items.filter((item) => String(item.sk).startsWith(sortKeyPrefix.due)).map((item) => fromItem<DueContact>(item)),
+      // The calls and visits it is due, read with it.
+      due: found.items.map((item) => fromItem<DueContact>(item)),
     }
   );
 };

@@ -91,26 +91,52 @@ export interface History {
   emails: Pick<QueuedEmail, 'id' | 'purpose' | 'to' | 'subject' | 'status' | 'attempts' | 'queuedAt' | 'sentAt'>[];
 }
 
-/** One query reads a record with everything filed under it; a long history takes several pages. */
-const collection = (pk: string): Promise<Item[]> =>
-  queryAll({ TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } });
+/** How much of a timeline a read returns: its newest entries, what a page shows first. */
+export const timelinePage = 100;
 
-/** A record with its timeline and the emails queued under it. */
-export const withHistory = async <T>(pk: string, sk: string): Promise<(History & { record: T; items: Item[] }) | undefined> => {
-  const items = await collection(pk);
-  const record = items.find((item) => item.sk === sk);
+/** The items of a collection under one sort-key prefix. */
+const filedUnder = (pk: string, prefix: string, projection?: { ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> }) =>
+  queryAll({
+    TableName: tableName(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+    ...projection,
+  });
+
+/**
+ * A record with the newest page of its timeline and a summary of the emails queued under it, read
+ * at once (one round trip): only what a page shows, never the documents' bytes or the emails'
+ * bodies filed in the same collection. `also` adds the items under other sort-key prefixes.
+ */
+export const withHistory = async <T>(
+  pk: string,
+  sk: string,
+  also: readonly string[] = [],
+): Promise<(History & { record: T; timelineComplete: boolean; items: Item[] }) | undefined> => {
+  const [record, recent, emails, ...others] = await Promise.all([
+    readItem({ pk, sk }),
+    db().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': sortKeyPrefix.timeline },
+        ScanIndexForward: false,
+        Limit: timelinePage,
+      }),
+    ),
+    filedUnder(pk, sortKeyPrefix.email, {
+      ProjectionExpression: 'id, purpose, #to, subject, #status, attempts, queuedAt, sentAt',
+      ExpressionAttributeNames: { '#to': 'to', '#status': 'status' },
+    }),
+    ...also.map((prefix) => filedUnder(pk, prefix)),
+  ]);
   if (!record) return undefined;
-  const skOf = (item: Item) => String(item.sk);
   return {
     record: fromItem<T>(record),
-    items,
-    timeline: items.filter((item) => skOf(item).startsWith(sortKeyPrefix.timeline)).map((item) => fromItem<TimelineEntry>(item)),
-    emails: items
-      .filter((item) => skOf(item).startsWith(sortKeyPrefix.email))
-      .map((item) => {
-        const { id, purpose, to, subject, status, attempts, queuedAt, sentAt } = fromItem<QueuedEmail>(item);
-        return { id, purpose, to, subject, status, attempts, queuedAt, sentAt };
-      }),
+    timeline: (recent.Items ?? []).reverse().map((item) => fromItem<TimelineEntry>(item)),
+    timelineComplete: !recent.LastEvaluatedKey,
+    emails: emails.map((item) => fromItem<History['emails'][number]>(item)),
+    items: others.flat(),
   };
 };
 

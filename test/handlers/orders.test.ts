@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -84,3 +84,24 @@ describe('a shipment whose workflow cannot start loses nothing', () => {
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 });
+
+describe('reading an order reads only what its page shows (issue 18)', () => {
+  it('the order, the newest page of its timeline and its emails without their bodies: never the Welcome Letter\'s bytes', async () => {
+    dynamodb.on(GetCommand).resolves({ Item: { pk: `ORDER#${order.id}`, sk: 'ORDER', ...order } });
+    dynamodb.on(QueryCommand).resolves({ Items: [] });
+    const read = await call(handler, {
+      method: 'GET',
+      routeKey: 'GET /orders/{id}',
+      path: `/orders/${order.id}`,
+      pathParameters: { id: order.id },
+      as: { email: 'sales.admin@salesflow.example', roles: ['SalesAdmin'] },
+    });
+    expect(read.status).toBe(200);
+    const queries = dynamodb.commandCalls(QueryCommand).map((c) => c.args[0].input);
+    expect(queries.map((q) => q.ExpressionAttributeValues![':prefix'])).toEqual(['TL#', 'EMAIL#']);
+    const [timeline, emails] = queries;
+    expect(timeline).toMatchObject({ ScanIndexForward: false, Limit: 100 });
+    expect(emails!.ProjectionExpression).not.toMatch(/body|html|text|attachments/);
+  });
+});
+
