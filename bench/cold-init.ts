@@ -51,6 +51,8 @@ export interface ColdFunction {
   name: string;
   /** An API function's route: its start must answer 2xx, or the run is refused. */
   route?: string;
+  /** A start that throws refuses the run. */
+  mustSucceed: boolean;
   file: string;
   event: (round: number) => unknown;
 }
@@ -85,6 +87,7 @@ export const coldStartsBesideFloor = async (
       if (!floorStart.outcome.ok) throw new Error(`bench: the floor's cold start failed: ${JSON.stringify(floorStart.outcome)}`);
       const { millis, outcome } = await coldStart(fn.file, fn.event(round), workDir);
       // A refused request (a 4xx) never reaches the code the figure is meant to cost.
+      if (fn.mustSucceed && !outcome.ok) throw new Error(`bench: ${fn.name}'s cold start threw ${outcome.error}`);
       if (fn.route && !(outcome.ok && typeof outcome.status === 'number' && outcome.status >= 200 && outcome.status < 300)) {
         throw new Error(`bench: ${fn.name}'s cold start on ${fn.route} answered ${outcome.status ?? outcome.error}: ${outcome.body ?? ''}`);
       }

@@ -34,7 +34,7 @@ export const layGroundwork = async (options: { api: string; ses: string; dataDir
   const opportunity = async (purpose: string, round: number, nonStandard: string | null = null) =>
     (await post(`/leads/${(await lead(purpose, round)).id}/qualification`, qualificationBody(180_000, nonStandard), sm)).opportunityId as string;
 
-  const ground: Groundwork = { tag, leads: [], toReview: [], toQuote: [], customer: '', prepareQuoteLinks: [], toErase: [] };
+  const ground: Groundwork = { tag, leads: [], toReview: [], toQuote: [], customer: '', prepareQuoteLinks: [], toErase: [], toCompose: [] };
   const linkedCompanies: string[] = [];
   for (let round = 0; round < rounds; round += 1) {
     ground.leads.push((await lead('note', round)).id);
@@ -42,7 +42,8 @@ export const layGroundwork = async (options: { api: string; ses: string; dataDir
     await lead('erase', round);
     ground.toReview.push(await opportunity('review', round, 'A fixture for parts up to 2 m long'));
     ground.toQuote.push(await opportunity('quote', round));
-    await post(`/opportunities/${await opportunity('link', round)}/quotes`, quoteBody(), sm);
+    // Its link is answered by the actions function's start; its document composed by the quote steps'.
+    ground.toCompose.push((await post(`/opportunities/${await opportunity('link', round)}/quotes`, quoteBody(), sm)).quoteId);
     linkedCompanies.push(`Ground ${tag} link ${round} Ltd`);
   }
   ground.customer = (

@@ -12,8 +12,10 @@ import { leadBody } from './latency';
  * Every Lambda the stack deploys, read from the same tables, each with the event of its cold start.
  * An API function starts on its main write route with a body the route accepts and, where the web
  * page or form sends one, an Idempotency-Key: validation, the key and the transaction all run, and
- * the answer must be 2xx (bench/cold-init refuses the run otherwise). The other functions still get
- * an event about an unknown record (a read, then an error): not yet their real path.
+ * the answer must be 2xx (bench/cold-init refuses the run otherwise). Of the others, the schedules
+ * start on their tick, the quote steps compose a real quote's PDF and mail feedback takes a bounce;
+ * the stream workers and the order steps still get a record that is not there (a read, then an
+ * error or nothing to do): not yet their real path.
  */
 export interface BenchLambda {
   name: string;
@@ -22,6 +24,10 @@ export interface BenchLambda {
   route?: string;
   /** Whether that request carries an Idempotency-Key. */
   keyed?: boolean;
+  /** What its cold start serves, in a few words for the report. */
+  startsOn: string;
+  /** A start that throws refuses the run (an API function's must also answer 2xx). */
+  mustSucceed: boolean;
   /** The event of one cold start: a fresh one each round (a new key, a new address, its own record). */
   event: (round: number, ground: Groundwork) => unknown;
 }
@@ -44,6 +50,8 @@ export interface Groundwork {
   prepareQuoteLinks: string[];
   /** Addresses that made a lead, to erase (GDPR art. 17). */
   toErase: string[];
+  /** Quotes to compose the document of (the quote steps' PDF). */
+  toCompose: string[];
 }
 
 /** The local stack's people (infra/process-settings.ts), as their Cognito claims reach a handler. */
@@ -210,28 +218,59 @@ export const benchLambdas = (): BenchLambda[] => [
     // A new route group needs its main route named here, or its cold start would measure nothing real.
     const main = mainRoutes[group];
     if (!main) throw new Error(`bench: no main route for the ${group} function in bench/lambdas.ts`);
-    return { name: `${group} API`, entry, ...main };
+    return { name: `${group} API`, entry, ...main, startsOn: main.route, mustSucceed: true };
   }),
-  { name: 'mail delivery', entry: workers.mailDelivery.entry, event: streamEvent('email') },
-  { name: 'service desk sync', entry: workers.serviceDeskSync.entry, event: streamEvent('service-desk-sync') },
+  // Not yet their real path: a stream record or a step about a record that is not there.
+  { name: 'mail delivery', entry: workers.mailDelivery.entry, event: streamEvent('email'), startsOn: 'a stream record of an email that is not there', mustSucceed: false },
+  {
+    name: 'service desk sync',
+    entry: workers.serviceDeskSync.entry,
+    event: streamEvent('service-desk-sync'),
+    startsOn: 'a stream record of an order that is not there',
+    mustSucceed: false,
+  },
+  // The heaviest step, on a real quote: the quote and proposal rendered as one PDF and stored.
   {
     name: 'quote steps',
     entry: workflows['quote-approval'].functions.QuoteSteps,
-    event: () => ({ step: 'fail', quoteId: randomUUID(), failure: { Error: 'Bench' } }),
+    event: (round, ground) => ({ step: 'compose', quoteId: ground.toCompose[round]! }),
+    startsOn: 'compose: a real quote\'s PDF, stored',
+    mustSucceed: true,
   },
   {
     name: 'order steps',
     entry: workflows['post-shipment'].functions.OrderSteps,
     event: () => ({ step: 'fail', orderId: randomUUID(), failure: { Error: 'Bench' } }),
+    startsOn: 'fail, on an order that is not there',
+    mustSucceed: false,
   },
+  // A schedule's event is its real trigger: the tick.
   ...Object.entries(schedules).map(([name, schedule]) => ({
     name,
     entry: schedule.entry,
     event: () => ({ schedule: name, tick: new Date().toISOString() }),
+    startsOn: 'its scheduled tick',
+    mustSucceed: true,
   })),
+  // A permanent bounce: the address is taken off bulk mail, one write.
   {
     name: 'mail feedback',
     entry: mailFeedback.entry,
-    event: () => ({ Records: [{ Sns: { Message: JSON.stringify({ eventType: 'Delivery' }), Timestamp: new Date().toISOString() } }] }),
+    event: () => ({
+      Records: [
+        {
+          Sns: {
+            Message: JSON.stringify({
+              eventType: 'Bounce',
+              bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: `bounced.${randomUUID().slice(0, 8)}@customer.test` }] },
+              mail: { timestamp: new Date().toISOString() },
+            }),
+            Timestamp: new Date().toISOString(),
+          },
+        },
+      ],
+    }),
+    startsOn: 'a permanent bounce',
+    mustSucceed: true,
   },
 ];

@@ -78,6 +78,7 @@ try {
     lambdas.map((lambda, index) => ({
       name: lambda.name,
       ...(lambda.route ? { route: lambda.route } : {}),
+      mustSucceed: lambda.mustSucceed,
       file: bundles.functions[index]!.file,
       event: (round: number) => lambda.event(round, ground),
     })),
@@ -90,7 +91,10 @@ try {
     goals: { leads: 1.15, otherApi: 1.25 },
     bareNode: bare,
     floor,
-    functions: cold.map((f) => ({ ...f, keyed: lambdas.find((l) => l.name === f.name)?.keyed ?? false })),
+    functions: cold.map((f) => {
+      const lambda = lambdas.find((l) => l.name === f.name)!;
+      return { ...f, keyed: lambda.keyed ?? false, startsOn: lambda.startsOn };
+    }),
   };
 
   // 3. Warm latency of POST /leads, through the handler and the local API, with a key and without,
