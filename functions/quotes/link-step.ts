@@ -18,6 +18,7 @@ const fieldsOf: Record<QuoteTask, StepField[]> = {
     { name: 'paymentTerms', label: 'Payment terms', kind: 'text', required: true },
     { name: 'deliveryTerms', label: 'Delivery terms', kind: 'text', required: true },
     { name: 'terms', label: 'Terms and conditions', kind: 'text', required: false },
+    { name: 'terms', label: 'Terms and conditions', kind: 'text', required: false },
     { name: 'notes', label: 'Notes', kind: 'text', required: false },
   ],
   'engineering-assistance': [{ name: 'text', label: 'Your technical input for the application engineer', kind: 'text', required: true }],
@@ -31,9 +32,10 @@ export const quoteStepView = (quote: Quote, open: OpenTask, expiresAt: Date): St
   about: {
     kind: 'quote',
     id: quote.id,
-    title: `Quote for ${quote.customer.company}`,
+    title: `Quote ${quote.number} for ${quote.customer.company}`,
     facts: [
       `${money(quote.totals.netGbp)} net (list ${money(quote.totals.listGbp)}), from ${quote.owner}.`,
+      ...(quote.totals.vat ? [`${money(quote.totals.grossGbp)} with VAT (${quote.totals.vat.ratePercent ? `${quote.totals.vat.ratePercent}%, ${quote.totals.vat.country}` : `zero-rated export, ${quote.totals.vat.country}`}).`] : []),
       ...(quote.qpa.reasons.length ? [`QPA because of ${quote.qpa.reasons.join('; ')}.`] : []),
       quote.request.proposalSummary,
       ...(quote.document ? [`Document SHA-256: ${quote.document.sha256} (${quote.document.bytes} bytes)`] : []),

@@ -531,7 +531,7 @@ describe("Engineering's steps, from their pages (R10, R16)", () => {
     await eventually(async () => ((await quote(quoteId)).tasks.some((t: { task: string }) => t.task === 'engineering-assistance') ? true : undefined));
 
     await page.goto(`/app/quote.html?id=${quoteId}`);
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe(`Quote for ${company}`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe(`Quote ${(await quote(quoteId)).number} for ${company}`);
     await page.getByLabel('Your technical input for the application engineer').fill('Fixture drawing F-301 attached to the proposal');
     await shoot(page, '22-quote-engineering-assistance');
     await accessible(page);
