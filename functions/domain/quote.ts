@@ -150,53 +150,6 @@ export const quoteTotalsWithVat = (lines: readonly QuoteLine[], vat: VatApplied)
  */
 export const quoteNumber = (year: number, sequence: number): string => `Q-${year}-${String(sequence).padStart(4, '0')}`;
 
-/**
- * VAT by the customer's country: the rate of each country the business charges VAT in, as a
- * percentage; a country not listed is an export outside them, zero-rated. `home` stands for a
- * customer whose country is not known: charging the home rate is the safe mistake.
- */
-export interface VatRates {
-  rates: Record<string, number>;
-  home: string;
-}
-
-export const defaultVatRates: VatRates = { rates: { GB: 20, DE: 19, FR: 20, IE: 23, NL: 21 }, home: 'GB' };
-
-/** The VAT a quote carries: the country it went by, the rate and how the document words it. */
-export interface VatApplied {
-  country: string;
-  ratePercent: number;
-  wording: string;
-}
-
-/** A quote's totals: net as before, and its VAT and gross. */
-export interface QuoteTotals extends Totals {
-  vat: VatApplied;
-  vatGbp: number;
-  grossGbp: number;
-}
-
-export const vatFor = (country: string | undefined, vat: VatRates): VatApplied => {
-  const code = (country || vat.home).toUpperCase();
-  const rate = vat.rates[code];
-  return rate === undefined
-    ? { country: code, ratePercent: 0, wording: 'zero-rated export' }
-    : { country: code, ratePercent: rate, wording: `VAT at ${rate}%` };
-};
-
-/** Net, VAT and gross, VAT rounded to the penny on the net total. */
-export const quoteTotalsWithVat = (lines: readonly QuoteLine[], vat: VatApplied): QuoteTotals => {
-  const totals = quoteTotals(lines);
-  const vatPence = Math.round((pence(totals.netGbp) * vat.ratePercent) / 100);
-  return { ...totals, vat, vatGbp: vatPence / 100, grossGbp: (pence(totals.netGbp) + vatPence) / 100 };
-};
-
-/**
- * The quote's number as people quote it, Q-2026-0042: sequential per calendar year, gap-free
- * (the counter moves only in the transaction that writes the quote).
- */
-export const quoteNumber = (year: number, sequence: number): string => `Q-${year}-${String(sequence).padStart(4, '0')}`;
-
 export const quoteTotals = (lines: readonly QuoteLine[]): Totals => {
   let list = 0;
   let net = 0;
@@ -612,7 +565,6 @@ export const completeTask = (
               at: now,
               paymentTerms: input.paymentTerms,
               deliveryTerms: input.deliveryTerms,
-              ...(input.terms ? { terms: input.terms } : {}),
               ...(input.terms ? { terms: input.terms } : {}),
               ...(input.notes ? { notes: input.notes } : {}),
             },

@@ -18,7 +18,6 @@ const fieldsOf: Record<QuoteTask, StepField[]> = {
     { name: 'paymentTerms', label: 'Payment terms', kind: 'text', required: true },
     { name: 'deliveryTerms', label: 'Delivery terms', kind: 'text', required: true },
     { name: 'terms', label: 'Terms and conditions', kind: 'text', required: false },
-    { name: 'terms', label: 'Terms and conditions', kind: 'text', required: false },
     { name: 'notes', label: 'Notes', kind: 'text', required: false },
   ],
   'engineering-assistance': [{ name: 'text', label: 'Your technical input for the application engineer', kind: 'text', required: true }],
