@@ -2,8 +2,7 @@ import { CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Validations, typ
 import { CfnRoute, CfnStage, HttpApi, CorsHttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { BackupPlan, BackupResource } from 'aws-cdk-lib/aws-backup';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { Alarm, ComparisonOperator, MathExpression, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import {
   AccountRecovery,
   CfnUserPoolGroup,
@@ -45,6 +44,7 @@ import { projectRoot, SalesflowFunction } from './constructs/salesflow-function'
 import { buildSync } from 'esbuild';
 import { StreamWorker } from './constructs/stream-worker';
 import { Workflow } from './constructs/workflow';
+import { operationsAlarm } from './constructs/operations-alarm';
 import { ScheduledJob } from './constructs/scheduled-job';
 import { WebForms } from './constructs/web-forms';
 import { schedules, type Schedule, type ScheduleName } from '#functions/schedules';
@@ -404,53 +404,40 @@ export class SalesflowStack extends Stack {
     }
 
     // An email given up on (functions/mail/deliver.ts) is a person not told: someone must look.
-    const emailsFailed = new Alarm(this, 'EmailsFailed', {
-      alarmDescription: 'Emails failed for good after their retries: see the runbook (README, "Redrive") to send them again',
+    operationsAlarm(this, 'EmailsFailed', {
+      description: 'Emails failed for good after their retries: see the runbook (README, "Redrive") to send them again',
       metric: new Metric({ namespace: 'salesflow', metricName: 'EmailsFailed', dimensionsMap: { service: 'mail' }, statistic: 'Sum', period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmTopic,
     });
-    emailsFailed.addAlarmAction(new SnsAction(alarmTopic));
 
     // SES puts an account under review at 5% bounces or 0.1% complaints, and may pause its sending at 10% or 0.5%.
     const reputation = { BounceRate: 0.05, ComplaintRate: 0.001 };
     for (const [name, threshold] of Object.entries(reputation)) {
-      new Alarm(this, `Mail${name}`, {
-        alarmDescription: `SES ${name} at the level where AWS reviews the account: find the addresses (MailFeedback logs) before sending is paused`,
+      operationsAlarm(this, `Mail${name}`, {
+        description: `SES ${name} at the level where AWS reviews the account: find the addresses (MailFeedback logs) before sending is paused`,
         metric: new Metric({ namespace: 'AWS/SES', metricName: `Reputation.${name}`, statistic: 'Maximum', period: Duration.hours(1) }),
+        alarmTopic,
         threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }).addAlarmAction(new SnsAction(alarmTopic));
+      });
     }
     // On demand still throttles a hot partition; a throttled write is an email or step retried late.
     const throttleEvents = (metricName: string) =>
       new Metric({ namespace: 'AWS/DynamoDB', metricName, dimensionsMap: { TableName: table.tableName }, statistic: 'Sum', period: Duration.minutes(5) });
-    new Alarm(this, 'TableThrottled', {
-      alarmDescription: 'DynamoDB throttled reads or writes of the table',
+    operationsAlarm(this, 'TableThrottled', {
+      description: 'DynamoDB throttled reads or writes of the table',
       metric: new MathExpression({
         expression: 'reads + writes',
         usingMetrics: { reads: throttleEvents('ReadThrottleEvents'), writes: throttleEvents('WriteThrottleEvents') },
         period: Duration.minutes(5),
       }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(new SnsAction(alarmTopic));
-
-    const serverErrors = new Alarm(this, 'ApiServerErrors', {
-      alarmDescription: 'The API answered 5xx: something other than a client is at fault',
-      metric: api.metricServerError({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmTopic,
     });
-    serverErrors.addAlarmAction(new SnsAction(alarmTopic));
+
+    operationsAlarm(this, 'ApiServerErrors', {
+      description: 'The API answered 5xx: something other than a client is at fault',
+      metric: api.metricServerError({ period: Duration.minutes(5) }),
+      alarmTopic,
+    });
 
     webForms.publish({
       apiUrl: api.apiEndpoint,

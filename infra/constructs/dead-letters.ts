@@ -1,9 +1,8 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { operationsAlarm } from './operations-alarm';
 
 export interface DeadLettersProps {
   /** What gives up into this queue, for the alarm's description. */
@@ -24,14 +23,10 @@ export class DeadLetters extends Construct {
       // What waits here is work not yet done: a redeploy must not drop it.
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const alarm = new Alarm(this, 'Waiting', {
-      alarmDescription: `${props.description}: gave up and waits on the dead-letter queue`,
+    operationsAlarm(this, 'Waiting', {
+      description: `${props.description}: gave up and waits on the dead-letter queue`,
       metric: this.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmTopic: props.alarmTopic,
     });
-    alarm.addAlarmAction(new SnsAction(props.alarmTopic));
   }
 }

@@ -1,11 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { ComparisonOperator } from 'aws-cdk-lib/aws-cloudwatch';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { DeadLetters } from './dead-letters';
+import { operationsAlarm } from './operations-alarm';
 import { Construct } from 'constructs';
 import { SalesflowFunction, type SalesflowFunctionProps } from './salesflow-function';
 
@@ -38,13 +38,12 @@ export class StreamWorker extends SalesflowFunction {
       }),
     );
     // The worker falls behind the stream: emails go out late, and past a day records are dropped.
-    new Alarm(this, 'FallingBehind', {
-      alarmDescription: `${props.description}: the oldest stream record waits more than 15 minutes`,
+    operationsAlarm(this, 'FallingBehind', {
+      description: `${props.description}: the oldest stream record waits more than 15 minutes`,
       metric: this.function.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(5) }),
+      alarmTopic: props.alarmTopic,
       threshold: Duration.minutes(15).toMilliseconds(),
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(new SnsAction(props.alarmTopic));
+      comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
   }
 }

@@ -1,6 +1,4 @@
 import { ArnFormat, CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -8,6 +6,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
+import { operationsAlarm } from './operations-alarm';
 import { projectRoot } from './salesflow-function';
 
 export interface WorkflowProps {
@@ -76,14 +75,7 @@ export class Workflow extends Construct {
       TimedOut: { metric: this.stateMachine.metricTimedOut({ period: Duration.minutes(5) }), what: 'timed out' },
     };
     for (const [name, { metric, what }] of Object.entries(alarms)) {
-      new Alarm(this, name, {
-        alarmDescription: `${props.description}: a run ${what}; its record shows where`,
-        metric,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }).addAlarmAction(new SnsAction(props.alarmTopic));
+      operationsAlarm(this, name, { description: `${props.description}: a run ${what}; its record shows where`, metric, alarmTopic: props.alarmTopic });
     }
   }
 
