@@ -1,15 +1,14 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { Account } from '#domain/account';
 import { money } from '#domain/money';
 import { placeOrder } from '#domain/order';
 import { orderAcknowledgementEmail } from '#domain/order-correspondence';
 import { defaultQuoteLimits, defineQuote, type QuoteLine } from '#domain/quote';
 import { customerQuoteEmail } from '#domain/quote-correspondence';
 import { renderQuoteDocument, sha256 } from '#domain/quote-document';
-import type { Opportunity } from '#domain/opportunity';
+import { pdfText } from '../fixtures/pdf-text';
+import { account, opportunity } from '../fixtures/records';
 
 /**
  * One amount prints one way: the customer's email, the PDF they sign and the page a person opens
@@ -20,21 +19,9 @@ import type { Opportunity } from '#domain/opportunity';
 (globalThis as { window?: unknown }).window ??= {};
 const { gbp } = (await import(pathToFileURL(resolve('web/assets/page.js')).href)) as { gbp: (value: number | undefined) => string };
 
-const account: Account = {
-  id: 'acc-1',
-  kind: 'customer',
-  name: 'Acme Ltd',
-  ownerEmail: 'sm@x.test',
-  selected: false,
-  servedBy: 'direct',
-  orderChannel: 'standard',
-  contacts: [{ name: 'Pat', email: 'pat@acme.test' }],
-  createdBy: 'admin@x.test',
-  createdAt: '2026-01-01T00:00:00.000Z',
-};
 const orderFor = (unitPrice: number) =>
   placeOrder(
-    account,
+    account(),
     undefined,
     {
       accountId: 'acc-1',
@@ -48,41 +35,16 @@ const orderFor = (unitPrice: number) =>
     '2026-11-23T10:00:00.000Z',
   ).order;
 
-const opportunity: Opportunity = {
-  id: 'opp-1',
-  leadId: 'lead-1',
-  status: 'prospect',
-  owner: 'sm@x.test',
-  company: 'Acme',
-  qualifiedBy: 'sm@x.test',
-  qualification: {} as Opportunity['qualification'],
-  engineeringReview: { status: 'not-required', reasons: [] },
-  createdAt: '2026-11-01T00:00:00.000Z',
-  updatedAt: '2026-11-01T00:00:00.000Z',
-};
-// Passed as a variable so it fits defineQuote with or without the quote's number.
-const ids = { quoteId: 'q-1', executionArn: 'arn:exec', number: 'Q-2026-0001' };
 const quoteOf = (lines: QuoteLine[]) =>
   defineQuote(
-    opportunity,
+    opportunity(),
     { name: 'Ann', email: 'ann@acme.test', company: 'Acme' },
     { lines, proposalSummary: 'Testers', nonStandardRequirements: null, validForDays: 30 },
-    ids,
+    { quoteId: 'q-1', executionArn: 'arn:exec', number: 'Q-2026-0001' },
     { limits: defaultQuoteLimits, approvers: { salesDirector: 'sd@x.test', finance: 'fin@x.test', managingDirector: 'md@x.test' } },
     { email: 'sm@x.test', roles: ['SalesManager'] },
     '2026-11-02T00:00:00.000Z',
   ).quote;
-
-/** The text a PDF draws: its Flate content streams, each string shown (hex, WinAnsi). */
-const pdfText = (pdf: Uint8Array) => {
-  const raw = Buffer.from(pdf).toString('latin1');
-  const shown: string[] = [];
-  for (const [, body] of raw.matchAll(/\/FlateDecode[^>]*>>\s*stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
-    const operators = inflateSync(Buffer.from(body!, 'latin1')).toString('latin1');
-    for (const [, hex] of operators.matchAll(/<([0-9A-Fa-f]*)>\s*Tj/g)) shown.push(Buffer.from(hex!, 'hex').toString('latin1'));
-  }
-  return shown.join('\n');
-};
 
 /** Every amount a text prints, each as printed. */
 const amountsIn = (text: string) => [...text.matchAll(/-?£[\d,]+(?:\.\d+)?/g)].map(([found]) => found);

@@ -18,21 +18,9 @@ import {
   type Order,
 } from '#domain/order';
 import { renderWelcomeLetter } from '#domain/welcome-letter';
+import { account } from '../fixtures/records';
 
 const day = 86_400_000;
-const account = (fields: Partial<Account> = {}): Account => ({
-  id: 'acc-1',
-  kind: 'customer',
-  name: 'Acme Ltd',
-  ownerEmail: 'sm@x.test',
-  selected: false,
-  servedBy: 'direct',
-  orderChannel: 'standard',
-  contacts: [{ name: 'Pat', email: 'pat@acme.test' }],
-  createdBy: 'admin@x.test',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  ...fields,
-});
 const distributor = account({ id: 'dist-1', kind: 'distributor', name: 'Dist GmbH', size: 'large', contacts: [{ name: 'Dana', email: 'dana@dist.test' }] });
 
 const request = {

@@ -17,8 +17,8 @@ import {
   type QuoteLine,
 } from '#domain/quote';
 import { renderQuoteDocument, sha256 } from '#domain/quote-document';
-import type { Opportunity } from '#domain/opportunity';
 import type { TimelineEntry } from '#domain/timeline';
+import { opportunity } from '../fixtures/records';
 
 const approvers: Approvers = { salesDirector: 'sd@x.test', finance: 'fin@x.test', managingDirector: 'md@x.test' };
 const limits = defaultQuoteLimits;
@@ -101,18 +101,6 @@ describe('R15: the approval matrix', () => {
   });
 });
 
-const opportunity = (review: Opportunity['engineeringReview']['status'] = 'not-required'): Opportunity => ({
-  id: 'opp-1',
-  leadId: 'lead-1',
-  status: 'prospect',
-  owner: 'sm@x.test',
-  company: 'Acme',
-  qualifiedBy: 'sm@x.test',
-  qualification: {} as Opportunity['qualification'],
-  engineeringReview: { status: review, reasons: [] },
-  createdAt: '2026-11-01T00:00:00.000Z',
-  updatedAt: '2026-11-01T00:00:00.000Z',
-});
 const sm = { email: 'sm@x.test', roles: ['SalesManager' as const] };
 const define = (lines: QuoteLine[], opp = opportunity()) =>
   defineQuote(
