@@ -88,6 +88,8 @@ export const coldStartsBesideFloor = async (
       const { millis, outcome } = await coldStart(fn.file, fn.event(round), workDir);
       // A refused request (a 4xx) never reaches the code the figure is meant to cost.
       if (fn.mustSucceed && !outcome.ok) throw new Error(`bench: ${fn.name}'s cold start threw ${outcome.error}`);
+      // A stream batch that reports a failed record did not do its work either.
+      if (fn.mustSucceed && /"batchItemFailures":\[\{/.test(outcome.body ?? '')) throw new Error(`bench: ${fn.name}'s cold start failed a record: ${outcome.body}`);
       if (fn.route && !(outcome.ok && typeof outcome.status === 'number' && outcome.status >= 200 && outcome.status < 300)) {
         throw new Error(`bench: ${fn.name}'s cold start on ${fn.route} answered ${outcome.status ?? outcome.error}: ${outcome.body ?? ''}`);
       }

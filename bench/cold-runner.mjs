@@ -10,7 +10,8 @@ const event = JSON.parse(readFileSync(eventFile, 'utf8'));
 const context = { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 29_000, callbackWaitsForEmptyEventLoop: false };
 try {
   const result = await handler(event, context);
-  const body = typeof result?.body === 'string' ? result.body.slice(0, 400) : undefined;
+  // An API answer's body; any other function's whole result (a stream batch's failures, say).
+  const body = typeof result?.body === 'string' ? result.body.slice(0, 400) : result === undefined ? undefined : JSON.stringify(result).slice(0, 400);
   process.stdout.write(JSON.stringify({ ok: true, status: result?.statusCode ?? null, ...(body === undefined ? {} : { body }) }));
 } catch (error) {
   // A step that finds no record throws; it has still loaded everything and read the table.

@@ -1,4 +1,7 @@
+import { DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { outboxIndex } from '#adapters/table-design';
 import { issueLocalToken } from '../infra/local/auth';
 import { qualificationBody } from '../test/fixtures/qualification';
 import { benchPeople, quoteBody, type Groundwork } from './lambdas';
@@ -10,7 +13,7 @@ import { leadBody } from './latency';
  * quote" link Sales Admin was emailed. Waits until the stack is quiet, so that none of this work
  * runs beside a cold start.
  */
-export const layGroundwork = async (options: { api: string; ses: string; dataDir: string; rounds: number; tag: string }): Promise<Groundwork> => {
+export const layGroundwork = async (options: { api: string; ses: string; dataDir: string; tableName: string; rounds: number; tag: string }): Promise<Groundwork> => {
   const { api, ses, rounds, tag } = options;
   const keyFile = join(options.dataDir, 'local-auth-key.json');
   const sm = await issueLocalToken(keyFile, { email: benchPeople.sm, roles: ['SalesManager'] });
@@ -34,7 +37,7 @@ export const layGroundwork = async (options: { api: string; ses: string; dataDir
   const opportunity = async (purpose: string, round: number, nonStandard: string | null = null) =>
     (await post(`/leads/${(await lead(purpose, round)).id}/qualification`, qualificationBody(180_000, nonStandard), sm)).opportunityId as string;
 
-  const ground: Groundwork = { tag, leads: [], toReview: [], toQuote: [], customer: '', prepareQuoteLinks: [], toErase: [], toCompose: [] };
+  const ground: Groundwork = { tag, leads: [], toReview: [], toQuote: [], customer: '', prepareQuoteLinks: [], toErase: [], toCompose: [], toDeliver: [] };
   const linkedCompanies: string[] = [];
   for (let round = 0; round < rounds; round += 1) {
     ground.leads.push((await lead('note', round)).id);
@@ -70,7 +73,47 @@ export const layGroundwork = async (options: { api: string; ses: string; dataDir
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await quiet(ses, 1500);
+  ground.toDeliver = await queuedEmails(options.tableName, ground.leads);
   return ground;
+};
+
+/**
+ * One queued email per round for the mail delivery function to send, copied from a lead's sent
+ * customer email. It enters the table under another item type and only then becomes an email, so
+ * the local stream (which passes on inserted emails only) leaves it to the cold start; and off the
+ * outbox index, so the retry job leaves it too.
+ */
+const queuedEmails = async (tableName: string, leadIds: string[]) => {
+  const db = new DynamoDBClient({});
+  const keys: { pk: string; sk: string }[] = [];
+  try {
+    for (const leadId of leadIds) {
+      const { Items = [] } = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :email)',
+          ExpressionAttributeValues: { ':pk': { S: `LEAD#${leadId}` }, ':email': { S: 'EMAIL#' } },
+          ConsistentRead: true,
+        }),
+      );
+      const sent = Items[0];
+      if (!sent) throw new Error(`bench groundwork: lead ${leadId} has no email to copy`);
+      const id = randomUUID();
+      const { sentAt: _s, messageId: _m, claim: _c, claimedUntil: _u, [outboxIndex.partitionKey]: _p, [outboxIndex.sortKey]: _k, ...rest } = sent;
+      const key = { pk: sent.pk!.S!, sk: `EMAIL#${id}` };
+      await db.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: { ...rest, pk: { S: key.pk }, sk: { S: key.sk }, id: { S: id }, itemType: { S: 'bench-draft' }, status: { S: 'queued' }, attempts: { N: '0' } },
+        }),
+      );
+      await db.send(new UpdateItemCommand({ TableName: tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } }, UpdateExpression: 'SET itemType = :email', ExpressionAttributeValues: { ':email': { S: 'email' } } }));
+      keys.push(key);
+    }
+  } finally {
+    db.destroy();
+  }
+  return keys;
 };
 
 /** Until no email has gone out for `millis`: the stack has finished what it was doing. */
@@ -80,5 +123,18 @@ export const quiet = async (ses: string, millis: number) => {
     stable = emails.length === last ? stable + 1 : 0;
     last = emails.length;
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
+/** The mail delivery starts sent their emails, rather than finding nothing to do (a skip answers alike). */
+export const confirmDelivered = async (tableName: string, keys: { pk: string; sk: string }[]) => {
+  const db = new DynamoDBClient({});
+  try {
+    for (const key of keys) {
+      const { Item } = await db.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } }, ConsistentRead: true }));
+      if (Item?.status?.S !== 'sent') throw new Error(`bench: the mail delivery start left ${key.sk} ${Item?.status?.S ?? 'missing'}, not sent`);
+    }
+  } finally {
+    db.destroy();
   }
 };

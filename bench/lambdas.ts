@@ -13,9 +13,9 @@ import { leadBody } from './latency';
  * An API function starts on its main write route with a body the route accepts and, where the web
  * page or form sends one, an Idempotency-Key: validation, the key and the transaction all run, and
  * the answer must be 2xx (bench/cold-init refuses the run otherwise). Of the others, the schedules
- * start on their tick, the quote steps compose a real quote's PDF and mail feedback takes a bounce;
- * the stream workers and the order steps still get a record that is not there (a read, then an
- * error or nothing to do): not yet their real path.
+ * start on their tick, the quote steps compose a real quote's PDF, mail delivery sends a queued
+ * email and mail feedback takes a bounce; the service desk sync and the order steps still get a
+ * record that is not there (a read, then an error or nothing to do): not yet their real path.
  */
 export interface BenchLambda {
   name: string;
@@ -52,6 +52,8 @@ export interface Groundwork {
   toErase: string[];
   /** Quotes to compose the document of (the quote steps' PDF). */
   toCompose: string[];
+  /** Queued emails, each as the stream would name it to the mail delivery function. */
+  toDeliver: { pk: string; sk: string }[];
 }
 
 /** The local stack's people (infra/process-settings.ts), as their Cognito claims reach a handler. */
@@ -221,7 +223,17 @@ export const benchLambdas = (): BenchLambda[] => [
     return { name: `${group} API`, entry, ...main, startsOn: main.route, mustSucceed: true };
   }),
   // Not yet their real path: a stream record or a step about a record that is not there.
-  { name: 'mail delivery', entry: workers.mailDelivery.entry, event: streamEvent('email'), startsOn: 'a stream record of an email that is not there', mustSucceed: false },
+  // A queued email, as the stream names it: read, claimed, sent through SES, marked sent.
+  {
+    name: 'mail delivery',
+    entry: workers.mailDelivery.entry,
+    event: (round, ground) => {
+      const { pk, sk } = ground.toDeliver[round]!;
+      return { Records: [{ eventName: 'INSERT', dynamodb: { Keys: { pk: { S: pk }, sk: { S: sk } }, NewImage: { pk: { S: pk }, sk: { S: sk }, itemType: { S: 'email' } }, SequenceNumber: `${round + 1}` } }] };
+    },
+    startsOn: 'a queued email, sent',
+    mustSucceed: true,
+  },
   {
     name: 'service desk sync',
     entry: workers.serviceDeskSync.entry,

@@ -14,7 +14,7 @@ import { bundleAll } from './bundles';
 import { bareNode, coldStartsBesideFloor } from './cold-init';
 import { capacityMeter, lambdaMeter, priced, type Units } from './cost';
 import { benchLambdas } from './lambdas';
-import { layGroundwork } from './groundwork';
+import { confirmDelivered, layGroundwork } from './groundwork';
 import { leadBody, warmLatency } from './latency';
 import { loadBurst } from './load';
 import { prices } from './prices';
@@ -71,7 +71,7 @@ try {
   // 2. Cold init: a fresh process per start, each right after one of the floor's; an API function
   // starts on its main write route, on records laid down for it first.
   log('cold init: groundwork');
-  const ground = await layGroundwork({ api: stack.urls.api, ses: stack.urls.ses, dataDir, rounds: plan.coldRuns, tag });
+  const ground = await layGroundwork({ api: stack.urls.api, ses: stack.urls.ses, dataDir, tableName, rounds: plan.coldRuns, tag });
   const bare = await bareNode(plan.coldRuns);
   const { floor, functions: cold } = await coldStartsBesideFloor(
     bundles.floor.file,
@@ -86,6 +86,7 @@ try {
     join(dataDir, 'events'),
     log,
   );
+  await confirmDelivered(tableName, ground.toDeliver.slice(0, plan.coldRuns));
   results.coldInit = {
     goal: 'POST /leads at most 1.15 x the floor, the other API functions at most 1.25 x (median of per-round ratios, 90% bootstrap interval)',
     goals: { leads: 1.15, otherApi: 1.25 },
