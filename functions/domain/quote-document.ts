@@ -28,7 +28,7 @@ export const renderQuoteDocument = (quote: Quote, renderedAt: string, from: Lett
       write(from.companyName, { bold: true, size: 14 });
       for (const line of from.addressLines) write(line, { size: 9 });
       write(`Tel ${from.phone}  |  ${from.website}  |  VAT No. ${from.vatNumber}`, { size: 9 });
-      gap(14);
+      gap(22);
       write(`Quotation ${quote.number ?? ''}`.trim(), { bold: true, size: 18 });
       write('Quotation and technical proposal', { size: 11 });
       gap();

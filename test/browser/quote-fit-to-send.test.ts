@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stack, stackClient } from '../integration/local-stack';
@@ -118,5 +118,34 @@ describe('a quote fit to send', () => {
       products.map((p) => [p.sku, Number(p.price)]),
     );
     expect(quote.body.totals).toMatchObject({ netGbp: 46_604, vatGbp: 9320.8, grossGbp: 55_924.8 });
-  });
+
+    // Sales Admin prepares it with payment, delivery and terms apart; the AE's proposal follows.
+    const prep = await pageIn();
+    await signedIn(prep.page, people.salesAdmin, ['SalesAdmin'], `/app/quote.html?id=${quoteId}`);
+    await prep.page.getByLabel('Payment terms').fill('30 days net from invoice');
+    await prep.page.getByLabel('Delivery terms').fill('DAP Reading, six weeks from order');
+    await prep.page.getByLabel('Terms and conditions').fill('Our conditions of sale 2026 apply; English law.');
+    await prep.page.getByRole('button', { name: 'The quote is ready' }).click();
+    await expect.poll(() => prep.page.locator('dl.facts').innerText()).toContain('Our conditions of sale 2026 apply');
+    await prep.done();
+    const proposal = await api('POST', `/quotes/${quoteId}/tasks/prepare-proposal`, {
+      body: { text: 'Two TX-200 on lines 1 and 2, with fixtures for both bottle sizes' },
+      token: await tokenFor(people.applicationEngineer, 'ApplicationEngineer'),
+    });
+    expect(proposal.status).toBe(200);
+    await quoteJourney(client).quoteStatus(quoteId, 'awaiting-signature');
+
+    // The PDF the SM will sign: named by its number, letterhead and VAT on it (shown in Chromium's viewer).
+    const pdf = await fetch(`${site}/quotes/${quoteId}/document`, { headers: { authorization: `Bearer ${await tokenFor(people.sm, 'SalesManager')}` } });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-disposition')).toBe(`inline; filename="quote-${quote.body.number}.pdf"`);
+    const file = `${process.cwd()}/${shots}/quote-${quote.body.number}.pdf`;
+    writeFileSync(file, Buffer.from(await pdf.arrayBuffer()));
+    const viewer = await pageIn();
+    await viewer.page.setViewportSize({ width: 1000, height: 1300 });
+    await viewer.page.goto(`file://${file}`);
+    await viewer.page.waitForTimeout(2000);
+    await shoot(viewer.page, '33-quote-pdf');
+    await viewer.done();
+  }, 120_000);
 });
