@@ -37,7 +37,7 @@ export type Access =
   | { public: false; roles: readonly Role[]; ownRecords?: readonly Role[]; record?: OwnedRecord; step?: true };
 
 export interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   path: string;
   group: RouteGroup;
   access: Access;

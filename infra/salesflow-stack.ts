@@ -200,7 +200,7 @@ export class SalesflowStack extends Stack {
       corsPreflight: {
         // Only the web forms' pages call the API from a browser; scripts need no CORS.
         allowOrigins: [webForms.url],
-        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PATCH],
         allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
         maxAge: Duration.hours(1),
       },
