@@ -50,7 +50,6 @@ export class SalesflowFunction extends Construct {
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'salesflow',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         ...props.environment,
@@ -61,7 +60,10 @@ export class SalesflowFunction extends Construct {
         format: OutputFormat.ESM,
         target: lambdaBundling.target,
         minify: lambdaBundling.minify,
+        // The map is a build artefact beside the bundle (cdk.out), for decoding a stack trace offline
+        // (DEPLOY.md); not loaded at runtime (no --enable-source-maps: a slower cold start and throw).
         sourceMap: true,
+        sourcesContent: false,
         mainFields: [...lambdaBundling.mainFields],
         // Bundle the SDK clients too: only what each handler uses is shipped, and cold starts shrink.
         externalModules: [],

@@ -3,7 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableDesign } from '#adapters/table-design';
 import { roles } from '#domain/roles';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { routeGroups, routeKey, routes } from '#functions/routes';
 import { mailFeedback, workers } from '#functions/workers';
 import { build } from 'esbuild';
@@ -16,6 +17,7 @@ import { directoryIndexCode } from '../../infra/constructs/web-forms';
 import { processSettingDefaults } from '../../infra/process-settings';
 
 let template: Template;
+let assemblyDir: string;
 
 beforeAll(() => {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': ['**'] } });
@@ -27,7 +29,7 @@ beforeAll(() => {
   // cdk-nag and cfn-guard (Control Tower rules) run as validation plugins: any finding not
   // acknowledged with a reason fails synth.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), controlTowerChecks());
-  app.synth();
+  assemblyDir = app.synth().directory;
   template = Template.fromStack(stack);
   // cdk-nag and cfn-guard over every resource, plus bundling: minutes on a busy two-core machine.
 }, 300_000);
@@ -113,6 +115,22 @@ describe('the functions', () => {
         TracingConfig: { Mode: 'Active' },
       });
     }
+  });
+
+  it('ship their source map as a build artefact beside the bundle, never loaded at runtime (issue 18)', () => {
+    const functions = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) => !/^Custom(CDKBucketDeployment|S3AutoDeleteObjects)/.test(id));
+    // The bundle's asset folder in the assembly (cdk.out), named after the hash the zip is uploaded under.
+    const assetDir = (fn: { [key: string]: any }) => join(assemblyDir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+    for (const [, fn] of functions) {
+      expect(fn.Properties.Environment?.Variables?.NODE_OPTIONS).toBeUndefined();
+      expect(readFileSync(join(assetDir(fn), 'index.mjs'), 'utf8')).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+      expect(existsSync(join(assetDir(fn), 'index.mjs.map'))).toBe(true);
+    }
+    // Names and offsets only: the sources themselves stay out of the artefact.
+    const [, leads] = functions.find(([id]) => id.startsWith('LeadsApi'))!;
+    const map = JSON.parse(readFileSync(join(assetDir(leads), 'index.mjs.map'), 'utf8'));
+    expect(map.sources.some((source: string) => source.endsWith('functions/leads/index.ts'))).toBe(true);
+    expect(map.sourcesContent).toBeUndefined();
   });
 
   it('mail delivery reads only new outbox emails from the stream, with a DLQ on failure', () => {
