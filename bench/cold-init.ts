@@ -53,6 +53,8 @@ export interface ColdFunction {
   route?: string;
   /** A start that throws refuses the run. */
   mustSucceed: boolean;
+  /** What its result must say, where a start that found nothing to do would answer alike. */
+  didItsWork?: RegExp;
   file: string;
   event: (round: number) => unknown;
 }
@@ -88,6 +90,7 @@ export const coldStartsBesideFloor = async (
       const { millis, outcome } = await coldStart(fn.file, fn.event(round), workDir);
       // A refused request (a 4xx) never reaches the code the figure is meant to cost.
       if (fn.mustSucceed && !outcome.ok) throw new Error(`bench: ${fn.name}'s cold start threw ${outcome.error}`);
+      if (fn.didItsWork && !fn.didItsWork.test(outcome.body ?? '')) throw new Error(`bench: ${fn.name}'s cold start found nothing to do: ${outcome.body}`);
       // A stream batch that reports a failed record did not do its work either.
       if (fn.mustSucceed && /"batchItemFailures":\[\{/.test(outcome.body ?? '')) throw new Error(`bench: ${fn.name}'s cold start failed a record: ${outcome.body}`);
       if (fn.route && !(outcome.ok && typeof outcome.status === 'number' && outcome.status >= 200 && outcome.status < 300)) {

@@ -37,7 +37,7 @@ export const layGroundwork = async (options: { api: string; ses: string; dataDir
   const opportunity = async (purpose: string, round: number, nonStandard: string | null = null) =>
     (await post(`/leads/${(await lead(purpose, round)).id}/qualification`, qualificationBody(180_000, nonStandard), sm)).opportunityId as string;
 
-  const ground: Groundwork = { tag, leads: [], toReview: [], toQuote: [], customer: '', prepareQuoteLinks: [], toErase: [], toCompose: [], toDeliver: [] };
+  const ground: Groundwork = { tag, leads: [], toReview: [], toQuote: [], customer: '', prepareQuoteLinks: [], toErase: [], toCompose: [], toDeliver: [], shipped: [] };
   const linkedCompanies: string[] = [];
   for (let round = 0; round < rounds; round += 1) {
     ground.leads.push((await lead('note', round)).id);
@@ -56,6 +56,23 @@ export const layGroundwork = async (options: { api: string; ses: string; dataDir
       admin,
     )
   ).id;
+  // Orders shipped today: their post-shipment run waits two weeks, so the two-week check is the
+  // order steps' start to make.
+  const production = await issueLocalToken(keyFile, { email: benchPeople.production, roles: ['Production'] });
+  for (let round = 0; round < rounds; round += 1) {
+    const order = await post(
+      '/orders',
+      {
+        accountId: ground.customer,
+        poNumber: `PO-${tag}-ground-${round}`,
+        lines: [{ sku: 'TX-200', description: 'Inline tester', quantity: 1, unitPrice: 24_000 }],
+        userContact: { name: 'Uma User', email: `user.${tag}.${round}@customer.test` },
+      },
+      admin,
+    );
+    await post(`/orders/${order.id}/shipment`, { shippedAt: new Date().toISOString() }, production);
+    ground.shipped.push(order.id);
+  }
 
   // Each quote's workflow emails Sales Admin a link to prepare it.
   const deadline = Date.now() + 60_000;

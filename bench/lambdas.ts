@@ -14,8 +14,9 @@ import { leadBody } from './latency';
  * page or form sends one, an Idempotency-Key: validation, the key and the transaction all run, and
  * the answer must be 2xx (bench/cold-init refuses the run otherwise). Of the others, the schedules
  * start on their tick, the quote steps compose a real quote's PDF, mail delivery sends a queued
- * email and mail feedback takes a bounce; the service desk sync and the order steps still get a
- * record that is not there (a read, then an error or nothing to do): not yet their real path.
+ * email, the order steps make a shipped order's two-week check and mail feedback takes a bounce;
+ * only the service desk sync still gets a record that is not there (locally it has no desk to post
+ * to): not yet its real path.
  */
 export interface BenchLambda {
   name: string;
@@ -28,6 +29,8 @@ export interface BenchLambda {
   startsOn: string;
   /** A start that throws refuses the run (an API function's must also answer 2xx). */
   mustSucceed: boolean;
+  /** What its result must say, where a start that found nothing to do would answer alike. */
+  didItsWork?: RegExp;
   /** The event of one cold start: a fresh one each round (a new key, a new address, its own record). */
   event: (round: number, ground: Groundwork) => unknown;
 }
@@ -54,6 +57,8 @@ export interface Groundwork {
   toCompose: string[];
   /** Queued emails, each as the stream would name it to the mail delivery function. */
   toDeliver: { pk: string; sk: string }[];
+  /** Orders shipped today, their two-week check still to come. */
+  shipped: string[];
 }
 
 /** The local stack's people (infra/process-settings.ts), as their Cognito claims reach a handler. */
@@ -63,6 +68,7 @@ export const benchPeople = {
   engineering: 'engineering@salesflow.example',
   marketing: 'marketing@salesflow.example',
   dataProtection: 'data.protection@salesflow.example',
+  production: 'production@salesflow.example',
 } as const;
 
 const claims = (email: string, roles: Role[]) => ({ sub: localSub(email), email, email_verified: 'true', 'cognito:groups': `[${roles.join(' ')}]` });
@@ -249,12 +255,14 @@ export const benchLambdas = (): BenchLambda[] => [
     startsOn: 'compose: a real quote\'s PDF, stored',
     mustSucceed: true,
   },
+  // R25 on a shipped order: the SM reminded (an outbox email) and the order's follow-ups moved on.
   {
     name: 'order steps',
     entry: workflows['post-shipment'].functions.OrderSteps,
-    event: () => ({ step: 'fail', orderId: randomUUID(), failure: { Error: 'Bench' } }),
-    startsOn: 'fail, on an order that is not there',
-    mustSucceed: false,
+    event: (round, ground) => ({ step: 'two-week-check', orderId: ground.shipped[round]! }),
+    startsOn: 'the two-week check of a shipped order',
+    mustSucceed: true,
+    didItsWork: /"done":"done"/,
   },
   // A schedule's event is its real trigger: the tick.
   ...Object.entries(schedules).map(([name, schedule]) => ({

@@ -69,8 +69,8 @@ export const writeReport = (r: Any, file = 'BENCHMARKS.md') => {
       'Each API function starts on its main write route, with a body the route accepts and, where the web page or form sends one, an Idempotency-Key, on records laid down through the API beforehand; ' +
       'the run is refused unless every such start answers 2xx, so validation, the key and the transaction all run. ' +
       'The platform and agenda functions have no write route: they start on their one read (GET /health, GET /agenda). ' +
-      'The other functions have no goal here; each row says what its start serves: the schedules their tick, the quote steps a real quote\'s PDF, mail delivery a queued email (sent through the local SES), mail feedback a permanent bounce, all of which must succeed; ' +
-      'the service desk sync and the order steps still a record that is not there, which is not yet their real path.',
+      'The other functions have no goal here; each row says what its start serves: the schedules their tick, the quote steps a real quote\'s PDF, mail delivery a queued email (sent through the local SES), the order steps a shipped order\'s two-week check, mail feedback a permanent bounce, all of which must succeed; ' +
+      'only the service desk sync still starts on a record that is not there, which is not yet its real path.',
     '',
     `The starts are interleaved: in each of ${c.functions[0].n} rounds, every function starts right after one of the floor's, and the round's ratio is the one over the other. ` +
       `The figure is the median of those ratios, with a ${pct}% bootstrap interval (${c.functions[0].ratio.resamples.toLocaleString('en-GB')} resamples, percentile method, seeded). ` +

@@ -79,6 +79,7 @@ try {
       name: lambda.name,
       ...(lambda.route ? { route: lambda.route } : {}),
       mustSucceed: lambda.mustSucceed,
+      ...(lambda.didItsWork ? { didItsWork: lambda.didItsWork } : {}),
       file: bundles.functions[index]!.file,
       event: (round: number) => lambda.event(round, ground),
     })),
