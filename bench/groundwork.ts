@@ -8,10 +8,11 @@ import { benchPeople, quoteBody, type Groundwork } from './lambdas';
 import { leadBody } from './latency';
 
 /**
- * The records the cold starts' write routes act on, made through the local API as people would:
- * per round, a lead to note, an opportunity to review, one to quote, and a quote whose "Prepare the
- * quote" link Sales Admin was emailed. Waits until the stack is quiet, so that none of this work
- * runs beside a cold start.
+ * The records the cold starts act on, made through the local API as people would: per round, a
+ * lead to note, an address to erase, an opportunity to review, one to quote, a quote whose "Prepare
+ * the quote" link Sales Admin was emailed (and whose PDF the quote steps compose), an order shipped
+ * today, and a queued email. Waits until the stack is quiet, so that none of this work runs beside
+ * a cold start.
  */
 export const layGroundwork = async (options: { api: string; ses: string; dataDir: string; tableName: string; rounds: number; tag: string }): Promise<Groundwork> => {
   const { api, ses, rounds, tag } = options;
