@@ -6,7 +6,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { escapeHtml } from '#domain/correspondence';
 import { Conflict, Gone, NotAllowed, NotFound } from '#domain/errors';
 import { actsFor, notTheirs } from '#domain/people';
@@ -54,7 +54,7 @@ export const json = (status: number, body: unknown, headers: Record<string, stri
   body: JSON.stringify(body),
 });
 
-const fieldErrors = (error: z.ZodError, prefix: string[] = []): FieldError[] =>
+const fieldErrors = (error: z.core.$ZodError, prefix: string[] = []): FieldError[] =>
   error.issues.map((issue) => ({
     path: [...prefix, ...issue.path.map(String)].join('.') || '(body)',
     message: issue.message,
@@ -74,8 +74,8 @@ export const pdf = (filename: string, bytes: Uint8Array): ApiResult => ({
 });
 
 /** Parse with a schema, or refuse with 400 naming every field at fault. */
-export const parseOr400 = <S extends z.ZodType>(schema: S, value: unknown, prefix: string[], what: string): z.output<S> => {
-  const result = schema.safeParse(value);
+export const parseOr400 = <S extends z.core.$ZodType>(schema: S, value: unknown, prefix: string[], what: string): z.output<S> => {
+  const result = z.safeParse(schema, value);
   if (!result.success) throw new Problem(400, `Invalid ${what}`, fieldErrors(result.error, prefix));
   return result.data;
 };
@@ -246,7 +246,7 @@ export interface RouteInput<B, Q, P> {
   context: Context;
 }
 
-export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
+export interface RouteSpec<B extends z.core.$ZodType, Q extends z.core.$ZodType, P extends z.core.$ZodType> {
   route: RouteKey;
   body?: B;
   query?: Q;
@@ -259,9 +259,9 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
 
 /** Builds a route's handler: authorize, guard and parse the body, validate, act, answer. */
 export const apiRoute = <
-  B extends z.ZodType = z.ZodUnknown,
-  Q extends z.ZodType = z.ZodUnknown,
-  P extends z.ZodType = z.ZodUnknown,
+  B extends z.core.$ZodType = z.ZodMiniUnknown,
+  Q extends z.core.$ZodType = z.ZodMiniUnknown,
+  P extends z.core.$ZodType = z.ZodMiniUnknown,
 >(
   spec: RouteSpec<B, Q, P>,
   action: (input: RouteInput<z.output<B>, z.output<Q>, z.output<P>>) => Promise<ApiResult>,
@@ -319,8 +319,8 @@ export const apiRoute = <
 };
 
 /** An id that cannot exist is simply unknown: 404, not 400. */
-const parsePath = <P extends z.ZodType>(schema: P, params: Record<string, string | undefined>): z.output<P> => {
-  const result = schema.safeParse(params);
+const parsePath = <P extends z.core.$ZodType>(schema: P, params: Record<string, string | undefined>): z.output<P> => {
+  const result = z.safeParse(schema, params);
   if (!result.success) throw new Problem(404, 'No such record');
   return result.data;
 };
