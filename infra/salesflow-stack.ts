@@ -53,7 +53,7 @@ import { schedules, type Schedule, type ScheduleName } from '#functions/schedule
  * Whether a handler's bundle deletes items (esbuild's own account of it): the code that takes a
  * person's answer back, and the erasure of personal data (GDPR art. 17) and of expired suspects.
  */
-const deletingAdapters = ['functions/adapters/person-steps.ts', 'functions/adapters/personal-data.ts'];
+const deletingAdapters = ['functions/adapters/person-steps.ts', 'functions/adapters/personal-data.ts', 'functions/adapters/search-refile.ts'];
 const deletesItems = (entry: string) =>
   Object.keys(
     buildSync({ entryPoints: [entry], absWorkingDir: projectRoot, bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', outdir: 'unused', logLevel: 'silent' })
@@ -296,6 +296,7 @@ export class SalesflowStack extends Stack {
       grantRecords(grantee, 'reads', 'writes', ...(deletesItems(entry) ? (['deletes'] as const) : []));
     grantRecords(groups.platform.function, 'reads');
     grantRecords(groups.agenda.function, 'reads');
+    grantRecords(groups.reports.function, 'reads');
     for (const group of ['leads', 'opportunities', 'activities', 'quotes', 'actions', 'accounts', 'orders', 'marketing', 'people'] as const) {
       grantWrites(groups[group].function, routeGroups[group].entry);
     }
@@ -372,6 +373,19 @@ export class SalesflowStack extends Stack {
       memorySize: workers.serviceDeskSync.memoryMb,
     });
     grantWrites(serviceDesk.function, workers.serviceDeskSync.entry);
+
+    // The reports' counters, from every change to a lead, opportunity, quote, order or campaign.
+    const rollups = new StreamWorker(this, 'ReportRollups', {
+      entry: workers.reportRollups.entry,
+      description: workers.reportRollups.description,
+      environment,
+      alarmTopic,
+      table,
+      stream: workers.reportRollups.tableStream,
+      timeout: Duration.seconds(60),
+      memorySize: workers.reportRollups.memoryMb,
+    });
+    grantWrites(rollups.function, workers.reportRollups.entry);
 
     const feedback = new SalesflowFunction(this, 'MailFeedback', {
       entry: mailFeedback.entry,

@@ -2,11 +2,13 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Account } from '#domain/account';
 import type { DueContact } from '#domain/cadence';
 import { Conflict, NotFound } from '#domain/errors';
+import { findableAccount } from '#domain/search';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
 import { db, queryAll, writeTogether } from './dynamodb';
 import { fromItem, putNew, readRecord, timelinePut, withHistory } from './sales-records';
 import { emailHash } from './person-key';
+import { findTermPuts, listKeys } from './search-records';
 import { dueIndex, itemKind, keys, personIndex, sortKeyPrefix } from './table-design';
 
 /** Customers and distributors, each with its timeline. */
@@ -20,11 +22,13 @@ export const recordNewAccount = async (account: Account, entry: TimelineEntry, d
       itemType: itemKind.account,
       // R2: distributors are found by size for mailshots.
       ...(account.kind === 'distributor' ? { gsi2pk: keys.distributors(), gsi2sk: `${account.size}#${account.id}` } : {}),
+      ...listKeys('account', account),
       ...account,
     }),
     timelinePut(key.pk, entry),
     ...due.map((contact) => putNew(dueContactItem(contact))),
     ...contactItems(account),
+    ...findTermPuts(findableAccount(account)),
   ]);
 };
 

@@ -3,6 +3,7 @@ import type { OutgoingEmail } from '#domain/correspondence';
 import { Conflict, Gone } from '#domain/errors';
 import type { AgendaItem } from '#domain/agenda';
 import type { Order } from '#domain/order';
+import { findableOrder } from '#domain/search';
 import { agendaPut } from './agenda-records';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
@@ -12,6 +13,7 @@ import { recordProgress, recordStepAsked, recordStepCompleted, recordUpdate, spe
 import { emailPut, fromItem, putNew, readRecord, timelinePut, withHistory } from './sales-records';
 import { itemKind, keys } from './table-design';
 import { personKeys } from './person-key';
+import { findTermPuts, listKeys } from './search-records';
 
 /**
  * Orders in the single table: the order with its timeline, its queued emails, its Welcome
@@ -50,6 +52,7 @@ export const recordNewOrder = async (intake: OrderIntake, requestFingerprint: st
         itemType: itemKind.order,
         ...(order.opportunityId ? { gsi1pk: keys.ordersOf(order.opportunityId), gsi1sk: `${order.createdAt}#${order.id}` } : {}),
         ...personKeys(order.userContact.email, keys.order(order.id)),
+        ...listKeys('order', order),
         ...order,
         requestFingerprint,
       }),
@@ -68,6 +71,7 @@ export const recordNewOrder = async (intake: OrderIntake, requestFingerprint: st
             actionPut(intake.webLogin.action),
           ]
         : []),
+      ...findTermPuts(findableOrder(order)),
     ],
     ([orderExists, poTaken]) =>
       orderExists

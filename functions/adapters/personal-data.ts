@@ -7,6 +7,7 @@ import { orderTeam, suspectRetentionMonths, tableName } from '#functions/config'
 import { db, queryAll } from './dynamodb';
 import { emailHash } from './person-key';
 import { fromItem, leadOfTheDay, readRecord, type Item } from './sales-records';
+import { refileTerms } from './search-refile';
 import { itemKind, keys, personIndex } from './table-design';
 
 /**
@@ -146,6 +147,9 @@ export const erasePerson = async (email: string, reference: string, now: string)
       await update(item, rewritten);
     }
   }
+  // Search terms are normalised ("muller" for "Müller"), so no replacement above finds them: each
+  // kept record's terms are written again from the record as it now reads.
+  for (const pk of new Set(keptPks)) await refileTerms(pk);
   const documents = await redactDocuments(
     quotes.map((quote) => String(quote.id)),
     orders.map((order) => String(order.id)),

@@ -1,6 +1,7 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Conflict, NotFound } from '#domain/errors';
 import { quoteStepAgendaItem, type CompletedTask, type OpenTask, type Quote } from '#domain/quote';
+import { findableQuote } from '#domain/search';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
 import { findAction, type StoredAction } from './action-records';
@@ -10,6 +11,7 @@ import { agendaClose, agendaPut } from './agenda-records';
 import { fromItem, putNew, readDocument, readRecord, timelinePut } from './sales-records';
 import { itemKind, keys, tableDesign } from './table-design';
 import { personKeys } from './person-key';
+import { findTermPuts, listKeys } from './search-records';
 
 /**
  * Quotes in the single table. Every change to a quote writes its entry on the opportunity's
@@ -62,6 +64,7 @@ export const recordNewQuote = async (
             [byOpportunity.partitionKey]: keys.quotesOf(quote.opportunityId),
             [byOpportunity.sortKey]: `${quote.createdAt}#${quote.id}`,
             ...personKeys(quote.customer.email, keys.quote(quote.id)),
+            ...listKeys('quote', quote),
             ...quote,
             requestFingerprint,
           }),
@@ -79,6 +82,7 @@ export const recordNewQuote = async (
               },
             },
           },
+          ...findTermPuts(findableQuote(quote)),
         ],
         ([noOpportunity, quoteExists, , numberTaken]) =>
           noOpportunity

@@ -3,11 +3,13 @@ import type { OutgoingEmail } from '#domain/correspondence';
 import { Conflict, NotFound } from '#domain/errors';
 import type { Lead, LeadStatus } from '#domain/lead';
 import type { EngineeringReview, Opportunity, QualifiedLead } from '#domain/opportunity';
+import { findableLead, findableOpportunity } from '#domain/search';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
 import { AlreadyRecorded, db, queryAll, writeTogether, type TransactItems } from './dynamodb';
 import { itemKind, keys, outboxIndex, sortKeyPrefix, tableDesign } from './table-design';
 import { emailHash, personKeys } from './person-key';
+import { findTermPuts, listKeys } from './search-records';
 
 /**
  * The sales records in the single table: leads, opportunities, their timelines and the emails
@@ -32,12 +34,13 @@ const bookkeeping = new Set<string>([
 export const fromItem = <T>(item: Item): T =>
   Object.fromEntries(Object.entries(item).filter(([name]) => !bookkeeping.has(name))) as T;
 
-const leadIndexKeys = (lead: Pick<Lead, 'status' | 'owner' | 'createdAt' | 'id' | 'contact'>) => ({
+export const leadIndexKeys = (lead: Pick<Lead, 'status' | 'owner' | 'createdAt' | 'id' | 'contact'>) => ({
   gsi1pk: keys.leadsByStatus(lead.status),
   gsi1sk: `${lead.createdAt}#${lead.id}`,
   gsi2pk: keys.owner(lead.owner),
   gsi2sk: `LEAD#${lead.status}#${lead.createdAt}#${lead.id}`,
   ...personKeys(lead.contact.email, keys.lead(lead.id)),
+  ...listKeys('lead', lead),
 });
 
 export const putNew = (item: Item): Put => ({
@@ -166,7 +169,14 @@ export const readDocument = async (subjectPk: string, name: string): Promise<Uin
  * R4/R5: the lead, its first timeline entry and the emails it causes, all or nothing. The lead's
  * id may come from an Idempotency-Key: a lead already there under it is `AlreadyRecorded`.
  */
-export const recordNewLead = async (lead: Lead, entry: TimelineEntry, emails: OutgoingEmail[], requestFingerprint: string): Promise<void> => {
+export const recordNewLead = async (
+  lead: Lead,
+  entry: TimelineEntry,
+  emails: OutgoingEmail[],
+  requestFingerprint: string,
+  /** Unconditional puts that go with it (the duplicate markers): before the campaign's check, which is last. */
+  also: TransactItems = [],
+): Promise<void> => {
   const pk = keys.lead(lead.id).pk;
   const today = leadOfTheDay(lead.contact.email, entry.at);
   await writeTogether(
@@ -176,6 +186,8 @@ export const recordNewLead = async (lead: Lead, entry: TimelineEntry, emails: Ou
       putNew({ ...today, itemType: itemKind.leadOfTheDay, leadId: lead.id, ttl: Math.floor(Date.parse(entry.at) / 1000) + 2 * 86_400 }),
       timelinePut(pk, entry),
       ...emails.map((email) => emailPut(pk, email, entry.at)),
+      ...findTermPuts(findableLead(lead)),
+      ...also,
       // R1: the campaign it came from counts it, if that campaign exists and is running today:
       // checked in the same transaction, so a good lead is still one round trip.
       ...(lead.campaignId
@@ -338,11 +350,13 @@ export const recordQualification = async (
         itemType: itemKind.opportunity,
         gsi2pk: keys.owner(opportunity.owner),
         gsi2sk: `OPP#${opportunity.status}#${opportunity.createdAt}#${opportunity.id}`,
+        ...listKeys('opportunity', opportunity),
         ...opportunity,
       }),
       ...qualified.opportunityEntries.map((entry) => timelinePut(oppPk, entry)),
       ...emails.map((email) => emailPut(oppPk, email, opportunity.createdAt)),
       ...(lead.campaignId ? [campaignLeadPut(lead.campaignId, lead.id, 'QUALIFIED', opportunity.createdAt)] : []),
+      ...findTermPuts(findableOpportunity(opportunity, lead.contact)),
     ],
     ([failed]) => (failed ? new Conflict(`Lead ${lead.id} was qualified meanwhile`) : undefined),
   );

@@ -42,6 +42,12 @@
  * - suspects past their retention, oldest first: gsi1pk = LEADS#suspect, gsi1sk < <cutoff>
  * - an erasure, recorded without the personal data: pk = ERASURE#<id>, sk = ERASURE
  * - health probe:                               pk = HEALTH, sk = HEALTH (never written)
+ * - search terms (sparse gsi4, issue 15):       gsi4pk = FIND#<first two characters>, gsi4sk begins_with <typed prefix>
+ *   (gsi4sk = <term>#<kind>#<id>; a term is a normalised company, name, address, PO or quote number. Each is an
+ *   item filed under its record, pk = <record pk>, sk = FIND#<n>, written in the record's own transaction: the
+ *   term stays out of the table's keys, so an erasure can rewrite or delete it like any other attribute)
+ * - lists, newest first (gsi4, issue 15):       gsi4pk = LIST#<lead|opportunity|account|quote|order>, gsi4sk = <createdAt>#<id>
+ *   (on the record's own item; filters other than the owner's are read through, so a page may come back short)
  *
  * Item collections sort the entity item before its children: the entity's sort key is its
  * type name, children use EMAIL#... (outgoing email) and TL#... (timeline, in time order).
@@ -56,6 +62,7 @@ export const tableDesign = {
     { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
     { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+    { name: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
   ],
   /** Outgoing emails are inserted as outbox items; the stream delivers them (see mail/deliver). */
   stream: 'NEW_IMAGE',
@@ -88,6 +95,7 @@ export const itemKind = {
   quoteCounter: 'quote-counter',
   product: 'product',
   accountContact: 'account-contact',
+  findTerm: 'find-term',
 } as const;
 
 /**
@@ -218,6 +226,24 @@ export const personIndex = {
   sortKey: 'gsi3sk',
   partition: (emailHash: string) => `PERSON#${emailHash}`,
   keysFor: (emailHash: string, key: { pk: string; sk: string }) => ({ gsi3pk: `PERSON#${emailHash}`, gsi3sk: `${key.pk}#${key.sk}` }),
+} as const;
+
+/**
+ * The find index (issue 15): search terms and lists share gsi4 through overloaded partition keys.
+ * A term's partition is its first two characters, so a typeahead reads one partition from the
+ * prefix on, and what it reads grows with what matches, never with the table.
+ */
+export const findIndex = {
+  name: 'gsi4',
+  partitionKey: 'gsi4pk',
+  sortKey: 'gsi4sk',
+  termPartition: (term: string) => `FIND#${term.slice(0, 2)}`,
+  termKeys: (term: string, kind: string, id: string) => ({ gsi4pk: `FIND#${term.slice(0, 2)}`, gsi4sk: `${term}#${kind}#${id}` }),
+  /** The n-th search term filed under a record. */
+  term: (recordPk: string, n: number) => ({ pk: recordPk, sk: `FIND#${n}` }),
+  termPrefix: 'FIND#',
+  list: (kind: string) => `LIST#${kind}`,
+  listKeys: (kind: string, createdAt: string, id: string) => ({ gsi4pk: `LIST#${kind}`, gsi4sk: `${createdAt}#${id}` }),
 } as const;
 
 /** The service-desk worker's filter: only new registrations to copy to the external desk (R21). */

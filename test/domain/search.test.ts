@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { findableLead, findableQuote, normalise } from '#domain/search';
+import type { Lead } from '#domain/lead';
+import type { Quote } from '#domain/quote';
+
+describe('search terms', () => {
+  it('normalise: accents and case go, so "mul" finds "Müller"', () => {
+    expect(normalise('Müller GmbH')).toBe('muller gmbh');
+    expect(normalise('  Ångström  & Søn ')).toBe('angstrom søn'.normalize('NFD').replace(/\p{M}/gu, ''));
+    expect(normalise('Straße')).toBe('strasse');
+    expect(normalise('ANN@Acme.TEST')).toBe('ann@acme.test');
+  });
+
+  it("a lead is found by its company, the person's name from any word, the address and its domain", () => {
+    const lead = {
+      id: 'l1',
+      owner: 'sm.uk@salesflow.example',
+      contact: { name: 'Jürgen Müller', email: 'J.Mueller@Bottling.example', company: 'Bottling Co Ltd' },
+    } as Lead;
+    expect(findableLead(lead).terms).toEqual([
+      'bottling co ltd',
+      'co ltd',
+      'ltd',
+      'jurgen muller',
+      'muller',
+      'j.mueller@bottling.example',
+      'bottling.example',
+    ]);
+  });
+
+  it('a quote by its number as typed and without the Q', () => {
+    const quote = { id: 'q1', number: 'Q-2026-0042', owner: 'x', customer: { name: 'Ann', email: 'a@b.example', company: 'Acme' } } as Quote;
+    expect(findableQuote(quote).terms.slice(0, 2)).toEqual(['q-2026-0042', '2026-0042']);
+  });
+});
