@@ -1,5 +1,6 @@
 import type { Context as LambdaContext } from 'aws-lambda';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import aslValidator from 'asl-validator';
 import { JSONPath } from 'jsonpath-plus';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -18,8 +19,11 @@ import {
  * The Step Functions API on one machine. `aws-local-stepfunctions` interprets the same ASL files
  * the CDK stack deploys; this module gives it what it lacks:
  * - the API (AWS JSON 1.0, as the SDK and the CLI speak it): StartExecution, DescribeExecution,
- *   ListExecutions, GetExecutionHistory, StopExecution, SendTaskSuccess/Failure/Heartbeat, and
- *   ListStateMachines/DescribeStateMachine;
+ *   ListExecutions, GetExecutionHistory (AWS's event types), StopExecution,
+ *   SendTaskSuccess/Failure/Heartbeat (HeartbeatSeconds enforced), and Create/Update/Delete/List/
+ *   Describe/ValidateStateMachine(Definition), DescribeStateMachineForExecution;
+ * - what it would run differently from AWS (JSONata, variables, a distributed Map...) refused by
+ *   name; the library's own differences patched (infra/local/patches, README);
  * - Lambda tasks, run in this process by the same handlers (direct ARNs and lambda:invoke);
  * - `.waitForTaskToken`: the token comes from the Context object ($$.Task.Token), the task is
  *   parked until SendTask* names it, and its TimeoutSeconds fails it with States.Timeout;
@@ -62,6 +66,8 @@ interface ParkedTask {
   resolve: (output: Json) => void;
   reject: (error: Error) => void;
   timer?: NodeJS.Timeout;
+  /** HeartbeatSeconds (real ms, scaled): SendTaskHeartbeat starts it again; missed, the task fails. */
+  heartbeat?: { ms: number; timer?: NodeJS.Timeout };
 }
 
 /** An API error, as AWS JSON 1.0 sends it: `{"__type", "message"}` with a 400. */
@@ -113,6 +119,37 @@ const findToken = (value: unknown, unclaimed: Set<string>): string | undefined =
   return undefined;
 };
 
+/**
+ * What AWS runs and this stand-in would run differently, or not at all: refused when the state
+ * machine is defined, with the feature named, rather than silently ignored.
+ */
+const unsupported: [test: (state: Record<string, unknown>) => boolean, feature: string][] = [
+  [(state) => state.QueryLanguage === 'JSONata', 'QueryLanguage JSONata'],
+  [(state) => 'Assign' in state, 'variables (Assign)'],
+  [(state) => 'Arguments' in state || ('Output' in state && state.Type !== undefined), 'JSONata Arguments/Output'],
+  [(state) => state.Type === 'Map' && 'Items' in state, "a JSONata Map's Items"],
+  [(state) => 'ItemReader' in state || 'ResultWriter' in state || 'ItemBatcher' in state, 'a distributed Map (ItemReader, ResultWriter, ItemBatcher)'],
+  [(state) => JSON.stringify(state.ItemProcessor ?? {}).includes('"DISTRIBUTED"'), 'a distributed Map'],
+  [(state) => 'Credentials' in state, 'cross-account Credentials'],
+  [(state) => 'HeartbeatSecondsPath' in state, 'HeartbeatSecondsPath'],
+];
+
+const refuseWhatDiffers = (machine: string, definition: Record<string, unknown>) => {
+  if (definition.QueryLanguage === 'JSONata') {
+    throw new Error(`${machine}: QueryLanguage JSONata is not supported by the local Step Functions; write the state machine in JSONPath to run it locally`);
+  }
+  const walk = (states: Record<string, Record<string, unknown>>) => {
+    for (const [name, state] of Object.entries(states)) {
+      const found = unsupported.find(([test]) => test(state));
+      if (found) throw new Error(`${machine}/${name}: ${found[1]} is not supported by the local Step Functions; AWS would run it, this stand-in refuses rather than run it differently`);
+      for (const branch of (state.Branches as { States: typeof states }[] | undefined) ?? []) walk(branch.States);
+      const processor = (state.ItemProcessor ?? state.Iterator) as { States: typeof states } | undefined;
+      if (processor) walk(processor.States);
+    }
+  };
+  walk(definition.States as Record<string, Record<string, unknown>>);
+};
+
 type States = Record<string, Record<string, unknown>>;
 type Handler = (input: Json) => Promise<Json>;
 
@@ -132,8 +169,6 @@ interface RunHooks {
 interface Localized {
   definition: StateMachineDefinition;
   handlers: Record<string, Handler>;
-  /** Milliseconds before each retrier's retries, per state, when time runs fast. */
-  retryIntervals: Record<string, number[]>;
   /** The state's type as written in the ASL (Waits run as tasks here). */
   types: Record<string, string>;
   /** For a state inside a Parallel or a Map (one level down): that state, and which branch of a Parallel. */
@@ -142,7 +177,32 @@ interface Localized {
   ends: Set<string>;
   /** A Map or Parallel inside a branch: resuming there starts that inner state over. */
   deeplyNested: string[];
+  /** Fail states with neither Error nor ErrorPath: on AWS the execution then fails with no error. */
+  silentFails: Set<string>;
+  /** Each Task state's Resource, as written. */
+  resources: Record<string, string>;
 }
+
+/** ValidateStateMachineDefinition's diagnostics: the ASL schema (asl-validator), and what runs only on AWS. */
+const problemsOf = (definition: string, type: string): { severity: 'ERROR'; code: string; message: string }[] => {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(definition) as Record<string, unknown>;
+  } catch (error) {
+    return [{ severity: 'ERROR', code: 'INVALID_JSON_DESCRIPTION', message: (error as Error).message }];
+  }
+  if (type === 'EXPRESS') {
+    return [{ severity: 'ERROR', code: 'UNSUPPORTED_LOCALLY', message: 'EXPRESS state machines are not supported by the local Step Functions' }];
+  }
+  const { isValid, errorsText } = aslValidator(parsed);
+  if (!isValid) return [{ severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: errorsText() }];
+  try {
+    refuseWhatDiffers('definition', parsed);
+  } catch (error) {
+    return [{ severity: 'ERROR', code: 'UNSUPPORTED_LOCALLY', message: (error as Error).message }];
+  }
+  return [];
+};
 
 export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions) => {
   const account = options.account ?? '000000000000';
@@ -174,19 +234,21 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
   };
 
   /** Rewrites a definition for the interpreter, keeping every state's name and transitions. */
+  /** The definition as deployed: each `${Name}` replaced by its function's ARN, as the CDK stack fills it. */
+  const filled = (workflow: LocalWorkflow, definition = workflow.definition) =>
+    Object.keys(workflow.functions).reduce((text, name) => text.replaceAll(`\${${name}}`, functionArn(name)), definition);
+
   const localize = (workflow: LocalWorkflow, run: RunHooks): Localized => {
-    let text = workflow.definition;
+    const text = filled(workflow);
     const byArn = new Map<string, { name: string; handler: TaskHandler }>();
-    for (const [name, handler] of Object.entries(workflow.functions)) {
-      text = text.replaceAll(`\${${name}}`, functionArn(name));
-      byArn.set(functionArn(name), { name, handler });
-    }
+    for (const [name, handler] of Object.entries(workflow.functions)) byArn.set(functionArn(name), { name, handler });
     const unresolved = /\$\{(\w+)\}/.exec(text);
     if (unresolved) throw new Error(`${workflow.name}: no local function for \${${unresolved[1]}}`);
     const definition = JSON.parse(text) as StateMachineDefinition;
     const { scale } = run;
-    const localized: Localized = { definition, handlers: {}, types: {}, retryIntervals: {}, scopes: {}, ends: new Set(), deeplyNested: [] };
-    const { handlers, types, retryIntervals } = localized;
+    refuseWhatDiffers(workflow.name, definition as unknown as Record<string, unknown>);
+    const localized: Localized = { definition, handlers: {}, types: {}, scopes: {}, ends: new Set(), deeplyNested: [], silentFails: new Set(), resources: {} };
+    const { handlers, types } = localized;
 
     const invoke = async (arn: unknown, payload: unknown): Promise<Json> => {
       // A stopped run's Retry still calls again (the interpreter's retry sleep ends at once): no side effects then.
@@ -204,17 +266,13 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
     const visit = (states: States, depth: number, container?: string, branch?: number) => {
       for (const [stateName, state] of Object.entries(states)) {
         types[stateName] = String(state.Type);
+        if (state.Type === 'Task') localized.resources[stateName] = String(state.Resource);
         if (container) {
           if (depth === 1) localized.scopes[stateName] = { container, branch };
           if (state.End === true || state.Type === 'Succeed') localized.ends.add(stateName);
         }
-        if (Array.isArray(state.Retry) && scale > 1) {
-          // Backoff as the first interval, scaled like every other wait (the library's override is flat).
-          retryIntervals[stateName] = (state.Retry as { IntervalSeconds?: number }[]).map(
-            (retrier) => ((retrier.IntervalSeconds ?? 1) * 1000) / scale,
-          );
-        }
         if ((state.Type === 'Parallel' || state.Type === 'Map') && depth > 0) localized.deeplyNested.push(stateName);
+        if (state.Type === 'Fail' && !('Error' in state) && !('ErrorPath' in state)) localized.silentFails.add(stateName);
         if (state.Type === 'Parallel') {
           (state.Branches as { States: States }[]).forEach((inner, index) => visit(inner.States, depth + 1, stateName, index));
         }
@@ -244,6 +302,8 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
           const resource = String(state.Resource);
           if (resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') {
             const timeoutSeconds = state.TimeoutSeconds as number | undefined;
+            const heartbeatSeconds = state.HeartbeatSeconds as number | undefined;
+            delete state.HeartbeatSeconds; // enforced here, on the run's clock
             // The interpreter raises the timeout itself, as its own States.Timeout: Retry's
             // States.TaskFailed must not match it, and only the interpreter's error class says so.
             // Node's timers overflow past 24.8 days (and then fire at once): a longer timeout,
@@ -255,7 +315,13 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
               const token = findToken(params.Payload, unclaimed);
               if (!token) throw taskError('States.Runtime', `${stateName}: its Payload must carry $$.Task.Token`);
               unclaimed.delete(token);
-              const done = park(token, run.executionArn, stateName, timeoutSeconds ? (timeoutSeconds * 1000) / scale : undefined);
+              const done = park(
+                token,
+                run.executionArn,
+                stateName,
+                timeoutSeconds ? (timeoutSeconds * 1000) / scale : undefined,
+                heartbeatSeconds ? (heartbeatSeconds * 1000) / scale : undefined,
+              );
               done.catch(() => undefined); // a timeout may land while the handler still runs
               try {
                 // On disk before the function sends the token anywhere, so no link outlives a restart.
@@ -286,14 +352,29 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
     return localized;
   };
 
+  /** A missed heartbeat fails the task with States.HeartbeatTimeout, as on AWS. */
+  const beat = (token: string, task: ParkedTask) => {
+    if (!task.heartbeat) return;
+    clearTimeout(task.heartbeat.timer);
+    task.heartbeat.timer = setTimeout(() => {
+      if (parked.get(token) !== task) return;
+      parked.delete(token);
+      clearTimeout(task.timer);
+      timedOut.add(token);
+      task.reject(taskError('States.HeartbeatTimeout', `${task.stateName}: no heartbeat within its HeartbeatSeconds`));
+    }, Math.min(Math.max(task.heartbeat.ms, 0), longestTimer));
+  };
+
   /** Parks a task until SendTask* names its token; after `timeoutMs` (real) SendTask* hears it timed out. */
-  const park = (token: string, executionArn: string, stateName: string, timeoutMs: number | undefined) =>
+  const park = (token: string, executionArn: string, stateName: string, timeoutMs: number | undefined, heartbeatMs?: number) =>
     new Promise<Json>((resolve, reject) => {
-      const task: ParkedTask = { executionArn, stateName, resolve, reject };
+      const task: ParkedTask = { executionArn, stateName, resolve, reject, ...(heartbeatMs !== undefined ? { heartbeat: { ms: heartbeatMs } } : {}) };
+      beat(token, task);
       if (timeoutMs !== undefined) {
         // Bookkeeping only: the interpreter fails the task itself; from then on SendTask* names a timed-out task.
         task.timer = setTimeout(() => {
           parked.delete(token);
+          clearTimeout(task.heartbeat?.timer);
           timedOut.add(token);
         }, Math.min(Math.max(timeoutMs, 0), longestTimer));
       }
@@ -388,7 +469,6 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
 
     let definition = localized.definition;
     const handlers = { ...localized.handlers };
-    const retryIntervals = { ...localized.retryIntervals };
     let aliases = new Map<string, string | null>();
     if (from) {
       const resumed = resumeDefinition(localized.definition, from);
@@ -396,7 +476,6 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
       aliases = resumed.aliases;
       for (const [name, give] of Object.entries(resumed.entries)) handlers[name] = async (input) => give(input);
       for (const { name, original, state, spot } of resumed.copies) {
-        if (localized.retryIntervals[original]) retryIntervals[name] = localized.retryIntervals[original];
         const again = localized.handlers[original];
         if (!again) continue;
         let first = true;
@@ -449,7 +528,8 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
       },
     };
     const run = machine.run(from ? from.input : (JSON.parse(execution.input) as Json), {
-      overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: retryIntervals },
+      // timeScale: retries wait IntervalSeconds × BackoffRate^n, capped by MaxDelaySeconds, with jitter, all scaled (patched in).
+      overrides: { taskResourceLocalHandlers: handlers as never, timeScale: scale } as never,
       context: context as never,
     });
     aborts.set(executionArn, () => {
@@ -480,11 +560,24 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
     // After a restart, what happened before it is in the history already: the restarted run's own
     // start, the entering of the states it goes on in, and the branches that had begun or finished.
     const before = from?.inner ?? {};
-    let branchesBegun = Object.keys(before).length;
-    let branchesDone = Object.values(before).filter((spot) => 'output' in spot).length;
     const resumedContainer = from && [...aliases].find(([, original]) => original === from.state)?.[0];
     const resuming = execution.events.length > 0;
 
+    /** What a Task event names: a Lambda invocation, as AWS writes it for these tasks. */
+    const taskResource = (stateName: string) => {
+      const resource = String(localized.resources[stateName] ?? '');
+      const waits = resource.endsWith('.waitForTaskToken');
+      return resource.startsWith('arn:aws:states:::')
+        ? { resourceType: 'lambda', resource: waits ? 'invoke.waitForTaskToken' : 'invoke' }
+        : { resourceType: 'lambda', resource: resource.split(':').at(-1) ?? resource };
+    };
+    const recordTaskStarted = (stateName: string) => {
+      if (localized.types[stateName] !== 'Task') return;
+      record(execution, 'TaskScheduled', { taskScheduledEventDetails: { ...taskResource(stateName), region: options.region } });
+      record(execution, 'TaskStarted', { taskStartedEventDetails: taskResource(stateName) });
+    };
+    /** The run failed at a Fail state that names no error: AWS then reports none (the interpreter says FailStateError). */
+    let silentFailure = false;
     void (async () => {
       for await (const event of run.eventLogs) {
         if (closing) return; // a stop of the stack is not an end of its runs
@@ -505,17 +598,32 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
               executionStartedEventDetails: { input: JSON.stringify(event.input), roleArn: context.Execution.RoleArn },
             });
             break;
+          // History as AWS writes it: the event types of GetExecutionHistory, not the interpreter's own.
           case 'StateEntered':
             if (reentered) break;
             record(execution, `${kind}StateEntered`, { stateEnteredEventDetails: { name, input: JSON.stringify(raw!.input) } });
+            if (kind === 'Map' || kind === 'Parallel') record(execution, `${kind}StateStarted`);
+            if (kind === 'Task') recordTaskStarted(name!);
             break;
           case 'StateExited':
+            if (kind === 'Map' || kind === 'Parallel') record(execution, `${kind}StateSucceeded`);
+            if (kind === 'Task') record(execution, 'TaskSucceeded', { taskSucceededEventDetails: { ...taskResource(name!), output: JSON.stringify(raw!.output ?? null) } });
             record(execution, `${kind}StateExited`, { stateExitedEventDetails: { name, output: JSON.stringify(raw!.output ?? null) } });
             break;
           case 'StateFailed':
-            record(execution, kind === 'Task' ? 'TaskFailed' : `${kind}StateFailed`, {
-              taskFailedEventDetails: { error: event.Error, cause: String(event.Cause) },
-            });
+            silentFailure = kind === 'Fail' && localized.silentFails.has(name!);
+            if (kind === 'Task') {
+              const timedOutTask = event.Error === 'States.Timeout' || event.Error === 'States.HeartbeatTimeout';
+              record(execution, timedOutTask ? 'TaskTimedOut' : 'TaskFailed', {
+                [timedOutTask ? 'taskTimedOutEventDetails' : 'taskFailedEventDetails']: { ...taskResource(name!), error: event.Error, cause: String(event.Cause) },
+              });
+            } else if (kind === 'Map' || kind === 'Parallel') {
+              record(execution, `${kind}StateFailed`);
+            }
+            break;
+          case 'StateRetried':
+            // AWS has no retry event: the task is scheduled and started again.
+            if (kind === 'Task') recordTaskStarted(name!);
             break;
           case 'ExecutionSucceeded':
             execution.status = 'SUCCEEDED';
@@ -528,8 +636,8 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
           case 'ExecutionTimeout':
             if (execution.status !== 'RUNNING') break;
             execution.status = event.type === 'ExecutionTimeout' ? 'TIMED_OUT' : 'FAILED';
-            execution.error = 'Error' in event ? event.Error : 'States.Timeout';
-            execution.cause = 'Cause' in event ? String(event.Cause) : 'The execution timed out';
+            execution.error = silentFailure ? undefined : 'Error' in event ? event.Error : 'States.Timeout';
+            execution.cause = silentFailure ? undefined : 'Cause' in event ? String(event.Cause) : 'The execution timed out';
             execution.stopDate = Date.now() / 1000;
             delete execution.position;
             record(execution, event.type === 'ExecutionTimeout' ? 'ExecutionTimedOut' : 'ExecutionFailed', {
@@ -541,29 +649,12 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
             if (parent === resumedContainer && index !== undefined && before[index]) {
               if (event.type === 'MapIterationStarted' || 'output' in before[index]) break;
             }
-            record(execution, event.type);
+            record(execution, event.type, { [`${event.type === 'MapIterationStarted' ? 'mapIterationStarted' : 'mapIterationSucceeded'}EventDetails`]: { name: parent, index } });
             break;
-          case 'ParallelBranchStarted':
-            if (parent === resumedContainer && branchesBegun > 0) {
-              branchesBegun -= 1;
-              break;
-            }
-            record(execution, event.type);
-            break;
-          case 'ParallelBranchSucceeded':
-            // Finished branches return at once when restarted, so they are the first to report.
-            if (parent === resumedContainer && branchesDone > 0) {
-              branchesDone -= 1;
-              break;
-            }
-            record(execution, event.type);
-            break;
-          case 'StateRetried':
-          case 'StateCaught':
-          case 'ParallelBranchFailed':
           case 'MapIterationFailed':
-            record(execution, event.type);
+            record(execution, event.type, { mapIterationFailedEventDetails: { name: parent, index } });
             break;
+          // The interpreter's StateCaught and ParallelBranch* events have no AWS counterpart: not in the history.
           default:
             break;
         }
@@ -612,6 +703,7 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
   /** A stopped run's parked task ends too, so nothing of it (its timers included) outlives it. */
   const release = (token: string, task: ParkedTask) => {
     clearTimeout(task.timer);
+    clearTimeout(task.heartbeat?.timer);
     parked.delete(token);
     task.reject(stopped());
   };
@@ -629,6 +721,7 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
     if (!task) throw new ApiError('TaskDoesNotExist', 'Task Does Not Exist');
     parked.delete(key);
     clearTimeout(task.timer);
+    clearTimeout(task.heartbeat?.timer);
     outcome(task);
   };
 
@@ -702,7 +795,9 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
     SendTaskHeartbeat: (body) => {
       const key = String(body.taskToken ?? '');
       if (timedOut.has(key)) throw new ApiError('TaskTimedOut', 'Task Timed Out');
-      if (!parked.has(key)) throw new ApiError('TaskDoesNotExist', 'Task Does Not Exist');
+      const task = parked.get(key);
+      if (!task) throw new ApiError('TaskDoesNotExist', 'Task Does Not Exist');
+      beat(key, task);
       return {};
     },
     ListStateMachines: () => ({
@@ -720,11 +815,70 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
         stateMachineArn: body.stateMachineArn,
         name: workflow.name,
         status: 'ACTIVE',
-        definition: workflow.definition,
+        definition: filled(workflow),
         roleArn: `arn:aws:iam::${account}:role/local`,
         type: 'STANDARD',
         creationDate: 0,
       };
+    },
+    DescribeStateMachineForExecution: (body) => {
+      const execution = find(body.executionArn);
+      const workflow = machines.get(execution.stateMachineArn);
+      const text = store?.definition(execution.definition) ?? definitions.get(execution.definition);
+      if (!workflow || !text) throw new ApiError('StateMachineDoesNotExist', 'State Machine Does Not Exist');
+      return {
+        stateMachineArn: execution.stateMachineArn,
+        name: workflow.name,
+        definition: filled(workflow, text),
+        roleArn: `arn:aws:iam::${account}:role/local`,
+        updateDate: execution.startDate,
+      };
+    },
+    ValidateStateMachineDefinition: (body) => {
+      const diagnostics = problemsOf(String(body.definition ?? ''), `${body.type ?? 'STANDARD'}`);
+      return { result: diagnostics.length ? 'FAIL' : 'OK', diagnostics };
+    },
+    CreateStateMachine: (body) => {
+      const name = String(body.name ?? '');
+      if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) throw new ApiError('InvalidName', `Invalid Name: '${name}'`);
+      const definition = String(body.definition ?? '');
+      const problem = problemsOf(definition, String(body.type ?? 'STANDARD'))[0];
+      if (problem) throw new ApiError('InvalidDefinition', `Invalid State Machine Definition: '${problem.code}: ${problem.message}'`);
+      const arn = machineArn(name);
+      const existing = machines.get(arn);
+      // As on AWS: the same name with the same definition is the same state machine.
+      if (existing && existing.definition !== definition) throw new ApiError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
+      const workflow: LocalWorkflow = { name, definition, functions: {} };
+      try {
+        localize(workflow, idle);
+      } catch (error) {
+        throw new ApiError('InvalidDefinition', (error as Error).message);
+      }
+      machines.set(arn, workflow);
+      definitions.set(definitionHash(definition), definition);
+      return { stateMachineArn: arn, creationDate: Date.now() / 1000 };
+    },
+    UpdateStateMachine: (body) => {
+      const workflow = machines.get(body.stateMachineArn);
+      if (!workflow) throw new ApiError('StateMachineDoesNotExist', 'State Machine Does Not Exist');
+      if (body.definition === undefined) return { updateDate: Date.now() / 1000 };
+      const definition = String(body.definition);
+      const problem = problemsOf(definition, 'STANDARD')[0];
+      if (problem) throw new ApiError('InvalidDefinition', `Invalid State Machine Definition: '${problem.code}: ${problem.message}'`);
+      const updated = { ...workflow, definition };
+      try {
+        localize(updated, idle);
+      } catch (error) {
+        throw new ApiError('InvalidDefinition', (error as Error).message);
+      }
+      // Running executions keep the definition they started with, as on AWS.
+      machines.set(body.stateMachineArn, updated);
+      definitions.set(definitionHash(definition), definition);
+      return { updateDate: Date.now() / 1000 };
+    },
+    DeleteStateMachine: (body) => {
+      machines.delete(body.stateMachineArn);
+      return {};
     },
   };
 
