@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stack, stackClient } from '../integration/local-stack';
@@ -42,6 +43,19 @@ const pageIn = async () => {
 
 const shoot = (page: Page, name: string) => page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
 
+/** axe-core, evaluated in the page: WCAG 2 A and AA with nothing serious or critical. */
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const accessible = async (page: Page) => {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const { violations } = await (globalThis as any).axe.run((globalThis as any).document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] });
+    return violations
+      .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v: { id: string; help: string; nodes: { target: string[] }[] }) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  });
+  expect(violations, page.url()).toEqual([]);
+};
+
 const signedIn = async (page: Page, email: string, roles: string[], path: string) => {
   await page.goto(`/sign-in.html?next=${encodeURIComponent(path)}`);
   await page.getByLabel('Email').fill(email);
@@ -75,6 +89,7 @@ describe('a quote fit to send', () => {
     await expect.poll(() => admin.page.locator('#products').innerText()).toContain(`TRN-1-${tag}`);
     await expect.poll(() => admin.page.locator('#products').innerText()).toContain('£2,250.50');
     await shoot(admin.page, '30-price-list');
+    await accessible(admin.page);
     await admin.done();
 
     // The SM picks five lines from the list; a sixth row is there for the asking.
@@ -96,6 +111,7 @@ describe('a quote fit to send', () => {
     await sm.page.locator('#l3-discountPercent').fill('5');
     await sm.page.getByLabel('Proposal summary').fill('Two inline testers with fixtures, spares and training');
     await shoot(sm.page, '31-quote-request-from-price-list');
+    await accessible(sm.page);
     await sm.page.locator('#quote-form').getByRole('button', { name: 'Start the quote' }).click();
     await sm.page.waitForURL('**/app/quote.html?id=*');
     const quoteId = new URL(sm.page.url()).searchParams.get('id')!;
@@ -109,6 +125,7 @@ describe('a quote fit to send', () => {
     await expect.poll(() => facts.innerText()).toContain('£55,924.80');
     await expect.poll(() => sm.page.locator('table tbody tr').count()).toBe(5);
     await shoot(sm.page, '32-quote-with-number-and-vat');
+    await accessible(sm.page);
     await sm.done();
 
     // The API agrees: the lines are the products', the number is on the quote.

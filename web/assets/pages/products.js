@@ -20,7 +20,7 @@ else {
             'tbody',
             {},
             ...products.map((/** @type {any} */ p) =>
-              h('tr', {}, h('td', {}, p.sku), h('td', {}, p.description), h('td', { class: 'number' }, gbp(p.unitPriceGbp)), h('td', {}, `${when(p.updatedAt)} by ${p.updatedBy}`)),
+              h('tr', {}, h('td', {}, p.sku), h('td', {}, p.description), h('td', { class: 'number' }, gbp(p.unitPriceGbp)), h('td', { title: `by ${p.updatedBy}` }, when(p.updatedAt))),
             ),
           ),
         )
