@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { verifyActionLink } from '#domain/action-link';
 import { Gone, NotAllowed } from '#domain/errors';
 import { findAction, linkKey, type StoredAction } from '#adapters/action-records';
@@ -14,7 +14,7 @@ import { donePage, stepPage, stepPageCsp, type LinkStep } from './step-page';
  * changes nothing; POST does it, once. A forged link is a 403; a used, expired or replaced one 410.
  */
 
-const tokenPath = z.object({ token: z.string().min(1).max(512) });
+const tokenPath = z.object({ token: z.string().check(z.minLength(1), z.maxLength(512)) });
 
 /** Each kind of record whose steps are answered by link. */
 const subjects: Record<StoredAction['subject']['kind'], (action: StoredAction, expiresAt: Date) => Promise<LinkStep>> = {

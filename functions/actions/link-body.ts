@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** Any JSON object; the step decides the shape once it is known. */
 export const stepBody = z.record(z.string(), z.unknown());

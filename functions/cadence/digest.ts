@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '#contract/messages';
 import { digestEmail, digestsOf } from '#domain/digest';
 import { stableId } from '#domain/stable-id';
 import { dueBy, queueDigest } from '#adapters/due-records';

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './messages';
 
 /** Field shapes shared by every body: one definition each, so the rules read the same everywhere. */
 
@@ -32,18 +33,21 @@ export const textProblem = (value: string, multiLine: boolean): string | undefin
 };
 
 const wellFormedText = (max: number, { multiLine = false, allowEmpty = false } = {}) => {
-  const tidied = z.string().overwrite((value) => {
-    // A form's textarea posts CRLF; one line break is one \n however it arrived.
-    const lines = multiLine ? value.replace(/\r\n?/g, '\n') : value;
-    // NFC before the length checks, which then bound what is stored (NFC can lengthen a few scripts).
-    return lines.replace(edges, '').normalize('NFC');
-  });
-  return (allowEmpty ? tidied : tidied.min(1, 'must not be empty'))
-    .max(max, `must be at most ${max} characters`)
-    .superRefine((value, ctx) => {
+  const tidied = z.string().check(
+    z.overwrite((value) => {
+      // A form's textarea posts CRLF; one line break is one \n however it arrived.
+      const lines = multiLine ? value.replace(/\r\n?/g, '\n') : value;
+      // NFC before the length checks, which then bound what is stored (NFC can lengthen a few scripts).
+      return lines.replace(edges, '').normalize('NFC');
+    }),
+  );
+  return (allowEmpty ? tidied : tidied.check(z.minLength(1, 'must not be empty'))).check(
+    z.maxLength(max, `must be at most ${max} characters`),
+    z.superRefine((value, ctx) => {
       const problem = textProblem(value, multiLine);
       if (problem) ctx.addIssue({ code: 'custom', message: problem, input: value });
-    });
+    }),
+  );
 };
 
 /** One line of free text: trimmed, bounded, well-formed. It is escaped wherever it is shown. */
@@ -57,24 +61,20 @@ export const multiLineTextOrBlank = (max: number) => wellFormedText(max, { multi
 
 /** Names of people and companies: one line, no markup, ever. */
 export const nameText = (max = 200) =>
-  text(max).refine((value) => !/[<>]/.test(value), { message: 'must not contain < or >' });
+  text(max).check(z.refine((value) => !/[<>]/.test(value), { message: 'must not contain < or >' }));
 
-export const emailAddress = z.email({ message: 'must be an email address' }).max(254).toLowerCase();
+export const emailAddress = z.email({ message: 'must be an email address' }).check(z.maxLength(254), z.toLowerCase());
 
-export const phone = z
-  .string()
-  .trim()
-  .max(40)
-  .regex(/^\+?[0-9 ()./-]{5,}$/, 'must be a phone number');
+export const phone = z.string().check(z.trim(), z.maxLength(40), z.regex(/^\+?[0-9 ()./-]{5,}$/, 'must be a phone number'));
 
 /** ISO 3166-1 alpha-2, such as GB or DE. */
-export const countryCode = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .refine((code) => /^[A-Z]{2}$/.test(code) && regionNames.of(code) !== undefined, {
+export const countryCode = z.string().check(
+  z.trim(),
+  z.toUpperCase(),
+  z.refine((code) => /^[A-Z]{2}$/.test(code) && regionNames.of(code) !== undefined, {
     message: 'must be an ISO 3166-1 alpha-2 country code',
-  });
+  }),
+);
 
 /** Ids we issue: UUIDs. */
 export const recordId = z.uuid({ message: 'must be an id issued by salesflow' });
@@ -82,10 +82,7 @@ export const recordId = z.uuid({ message: 'must be an id issued by salesflow' })
 /** Ids given by others (campaigns, distributors): bounded and plain. */
 export const referenceId = z
   .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9._:-]+$/, 'must be letters, digits, . _ : or -');
+  .check(z.trim(), z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9._:-]+$/, 'must be letters, digits, . _ : or -'));
 
 export const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' });
 

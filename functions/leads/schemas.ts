@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { leadChannels, leadSources, leadStatuses } from '#domain/lead';
 import { literatureCodes } from '#domain/literature';
 import { buyingInfluenceRoles, qualificationRoutes } from '#domain/opportunity';
@@ -8,27 +8,24 @@ import { countryCode, emailAddress, multiLineText, multiLineTextOrBlank, nameTex
 export const leadBody = z.strictObject({
   channel: z.enum(leadChannels),
   source: z.enum(leadSources),
-  campaignId: referenceId.optional(),
-  distributorId: referenceId.optional(),
+  campaignId: z.optional(referenceId),
+  distributorId: z.optional(referenceId),
   contact: z.strictObject({
     name: nameText(),
     email: emailAddress,
     company: nameText(),
-    phone: phone.optional(),
-    country: countryCode.optional(),
+    phone: z.optional(phone),
+    country: z.optional(countryCode),
   }),
-  interest: z
-    .strictObject({
-      products: z.array(text(100)).max(20).optional(),
-      message: multiLineText(4000).optional(),
-    })
-    .optional(),
-  literature: z
-    .array(z.enum(literatureCodes))
-    .transform((codes) => [...new Set(codes)])
-    .optional(),
+  interest: z.optional(
+    z.strictObject({
+      products: z.optional(z.array(text(100)).check(z.maxLength(20))),
+      message: z.optional(multiLineText(4000)),
+    }),
+  ),
+  literature: z.optional(z.pipe(z.array(z.enum(literatureCodes)), z.transform((codes) => [...new Set(codes)]))),
   /** The honeypot: people never see it, so people leave it empty. */
-  website: z.string().max(2000).optional().meta({ description: 'Leave empty (spam trap)' }),
+  website: z.optional(z.string().check(z.maxLength(2000))).register(z.globalRegistry, { description: 'Leave empty (spam trap)' }),
 });
 export type LeadBody = z.output<typeof leadBody>;
 
@@ -65,10 +62,10 @@ export const leadFromForm = (f: Record<string, string | string[] | undefined>): 
 export const leadCreated = z.object({ id: z.string(), status: z.enum(leadStatuses) });
 
 export const leadListQuery = z.strictObject({
-  status: z.enum(leadStatuses).optional().meta({ description: 'Defaults to suspect unless owner is given' }),
-  owner: emailAddress.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(2048).optional(),
+  status: z.optional(z.enum(leadStatuses)).register(z.globalRegistry, { description: 'Defaults to suspect unless owner is given' }),
+  owner: z.optional(emailAddress),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
+  cursor: z.optional(z.string().check(z.maxLength(2048))),
 });
 
 /** R9: what the SM learnt qualifying the prospect. */
@@ -78,11 +75,11 @@ export const qualificationBody = z.strictObject({
   application: multiLineText(2000),
   budget: text(500),
   timing: text(500),
-  buyingInfluences: z.array(z.strictObject({ name: nameText(), role: z.enum(buyingInfluenceRoles) })).max(30),
-  productNeeds: z.array(text(200)).max(50),
+  buyingInfluences: z.array(z.strictObject({ name: nameText(), role: z.enum(buyingInfluenceRoles) })).check(z.maxLength(30)),
+  productNeeds: z.array(text(200)).check(z.maxLength(50)),
   /** Blank when there are none (the form's hint), so blank stays allowed. */
-  nonStandardRequirements: multiLineTextOrBlank(4000).nullable(),
-  estimatedValueGbp: z.number().finite().nonnegative().max(1e12),
+  nonStandardRequirements: z.nullable(multiLineTextOrBlank(4000)),
+  estimatedValueGbp: z.number().check(z.nonnegative(), z.lte(1e12)),
   via: z.enum(qualificationRoutes),
 });
 

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '#contract/messages';
 import { emailsDueForRetry, failedEmails, requeueFailed } from '#adapters/email-outbox';
 import { logger } from '#functions/observability';
 import { schedules } from '#functions/schedules';
@@ -13,7 +14,7 @@ import { deliverEmail, type Delivery } from './deliver';
 
 const event = z.union([
   z.object({ schedule: z.enum(Object.keys(schedules) as [keyof typeof schedules]), tick: z.iso.datetime({ offset: true }) }),
-  z.object({ redrive: z.literal(true), limit: z.number().int().positive().max(1000).optional() }),
+  z.object({ redrive: z.literal(true), limit: z.optional(z.number().check(z.int(), z.positive(), z.lte(1000))) }),
 ]);
 
 /** One run reads at most this many due emails; the next minute takes the rest. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Account } from '#domain/account';
 import { campaignReport, materialEmail } from '#domain/campaign';
 import { escapeHtml } from '#domain/correspondence';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { campaignKinds, materialKinds } from '#domain/campaign';
 import { multiLineText, recordId, text } from '#contract/fields';
 
@@ -10,10 +10,12 @@ export const campaignBody = z
     kind: z.enum(campaignKinds),
     name: text(200),
     startsOn: day,
-    endsOn: day.optional(),
-    costGbp: z.number().nonnegative('must not be negative').max(100_000_000).multipleOf(0.01, 'must be in whole pence').optional(),
+    endsOn: z.optional(day),
+    costGbp: z.optional(
+      z.number().check(z.nonnegative('must not be negative'), z.lte(100_000_000), z.multipleOf(0.01, 'must be in whole pence')),
+    ),
   })
-  .refine((c) => !c.endsOn || c.endsOn >= c.startsOn, { path: ['endsOn'], message: 'must not be before startsOn' });
+  .check(z.refine((c) => !c.endsOn || c.endsOn >= c.startsOn, { path: ['endsOn'], message: 'must not be before startsOn' }));
 
 export const campaignCreated = z.object({ id: z.uuid() });
 
@@ -24,10 +26,10 @@ export const materialBody = z.strictObject({
   body: multiLineText(20_000),
   to: z.union([
     z.strictObject({ size: z.enum(['large', 'small', 'all']) }),
-    z.strictObject({ distributorIds: z.array(recordId).min(1).max(500) }),
+    z.strictObject({ distributorIds: z.array(recordId).check(z.minLength(1), z.maxLength(500)) }),
   ]),
 });
 
 export const materialSent = z.object({ distributors: z.number(), emailsQueued: z.number(), suppressed: z.number() });
 
-export const unsubscribePath = z.object({ token: z.string().min(1).max(600) });
+export const unsubscribePath = z.object({ token: z.string().check(z.minLength(1), z.maxLength(600)) });

@@ -1,5 +1,6 @@
 import type { SNSEvent } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '#contract/messages';
 import { suppress } from '#adapters/campaign-records';
 import { logger } from '#functions/observability';
 
@@ -10,11 +11,11 @@ import { logger } from '#functions/observability';
  */
 const recipients = z.array(z.object({ emailAddress: z.string() }));
 const notification = z.object({
-  eventType: z.string().optional(),
-  notificationType: z.string().optional(),
-  bounce: z.object({ bounceType: z.string(), bouncedRecipients: recipients }).optional(),
-  complaint: z.object({ complainedRecipients: recipients }).optional(),
-  mail: z.object({ timestamp: z.string().optional() }).optional(),
+  eventType: z.optional(z.string()),
+  notificationType: z.optional(z.string()),
+  bounce: z.optional(z.object({ bounceType: z.string(), bouncedRecipients: recipients })),
+  complaint: z.optional(z.object({ complainedRecipients: recipients })),
+  mail: z.optional(z.object({ timestamp: z.optional(z.string()) })),
 });
 
 export const handler = async (event: SNSEvent): Promise<{ suppressed: number }> => {

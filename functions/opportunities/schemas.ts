@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { engineeringRecommendations } from '#domain/opportunity';
 import { emailAddress, multiLineText } from '#contract/fields';
 
@@ -6,7 +6,7 @@ import { emailAddress, multiLineText } from '#contract/fields';
 export const engineeringReviewBody = z.strictObject({
   recommendation: z.enum(engineeringRecommendations),
   advice: multiLineText(4000),
-  customerContact: z.enum(['none', 'call', 'visit']).default('none'),
+  customerContact: z._default(z.enum(['none', 'call', 'visit']), 'none'),
 });
 
-export const pipelineQuery = z.strictObject({ owner: emailAddress.optional() });
+export const pipelineQuery = z.strictObject({ owner: z.optional(emailAddress) });

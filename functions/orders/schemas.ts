@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { orderTasks } from '#domain/order';
 import { isoDateTime, multiLineText, nameText, recordId, referenceId, text } from '#contract/fields';
 import { contact } from '#functions/accounts/schemas';
@@ -7,49 +7,53 @@ import { contact } from '#functions/accounts/schemas';
 export const orderLine = z.strictObject({
   sku: referenceId,
   description: text(500),
-  quantity: z.number().int('must be a whole number').positive('must be at least 1').max(100_000),
-  unitPrice: z.number().nonnegative('must not be negative').max(100_000_000).multipleOf(0.01, 'must be in whole pence'),
+  quantity: z.number().check(z.int('must be a whole number'), z.positive('must be at least 1'), z.lte(100_000)),
+  unitPrice: z.number().check(z.nonnegative('must not be negative'), z.lte(100_000_000), z.multipleOf(0.01, 'must be in whole pence')),
 });
 
 export const orderBody = z.strictObject({
   accountId: recordId,
-  opportunityId: recordId.optional(),
+  opportunityId: z.optional(recordId),
   poNumber: z
     .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(64)
-    .regex(/^[A-Za-z0-9 ._/-]+$/, 'must be letters, digits, spaces, . _ / or -'),
-  lines: z.array(orderLine).min(1, 'an order needs at least one line').max(200),
+    .check(
+      z.trim(),
+      z.minLength(1, 'must not be empty'),
+      z.maxLength(64),
+      z.regex(/^[A-Za-z0-9 ._/-]+$/, 'must be letters, digits, spaces, . _ / or -'),
+    ),
+  lines: z.array(orderLine).check(z.minLength(1, 'an order needs at least one line'), z.maxLength(200)),
   userContact: contact,
-  system: z
-    .strictObject({ model: nameText().optional(), serialNumbers: z.array(referenceId).max(100).optional() })
-    .optional(),
+  system: z.optional(
+    z.strictObject({ model: z.optional(nameText()), serialNumbers: z.optional(z.array(referenceId).check(z.maxLength(100))) }),
+  ),
 });
 
 export const orderCreated = z.object({ id: z.uuid() });
 
 export const shipmentBody = z.strictObject({
   shippedAt: isoDateTime,
-  carrier: nameText(100).optional(),
-  tracking: referenceId.optional(),
+  carrier: z.optional(nameText(100)),
+  tracking: z.optional(referenceId),
 });
 
 export const orderTaskPath = z.object({ id: recordId, task: z.enum(orderTasks) });
 
 /** What each step on an order takes, through a link or the internal route alike. */
 export const orderTaskBodies = {
-  'contract-review': z.strictObject({ notes: multiLineText(4000).optional() }),
-  packing: z.strictObject({ notes: multiLineText(2000).optional() }),
-  'equipment-check': z.strictObject({ ok: z.boolean(), notes: multiLineText(4000).optional() }).superRefine((answer, ctx) => {
-    // R26: "no" opens a corrective action, which needs to say what is wrong.
-    if (!answer.ok && !answer.notes) ctx.addIssue({ code: 'custom', path: ['notes'], message: 'say what is wrong, for Engineering and support' });
-  }),
+  'contract-review': z.strictObject({ notes: z.optional(multiLineText(4000)) }),
+  packing: z.strictObject({ notes: z.optional(multiLineText(2000)) }),
+  'equipment-check': z.strictObject({ ok: z.boolean(), notes: z.optional(multiLineText(4000)) }).check(
+    z.superRefine((answer, ctx) => {
+      // R26: "no" opens a corrective action, which needs to say what is wrong.
+      if (!answer.ok && !answer.notes) ctx.addIssue({ code: 'custom', path: ['notes'], message: 'say what is wrong, for Engineering and support' });
+    }),
+  ),
   'corrective-action': z.strictObject({ resolution: multiLineText(4000) }),
 } as const;
 
 /** R25: the distributor's answer to "everything received in good order?". */
-export const deliveryAnswerBody = z.strictObject({ allReceived: z.boolean(), notes: multiLineText(4000).optional() });
+export const deliveryAnswerBody = z.strictObject({ allReceived: z.boolean(), notes: z.optional(multiLineText(4000)) });
 
 /** R24: the customer chooses a password through the one-time link. */
-export const setPasswordBody = z.strictObject({ password: z.string().min(1).max(200) });
+export const setPasswordBody = z.strictObject({ password: z.string().check(z.minLength(1), z.maxLength(200)) });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '#contract/messages';
 import {
   deliveryCheckEmail,
   equipmentCheckEmail,
@@ -27,9 +28,9 @@ import { logger } from '#functions/observability';
 export const stepInput = z.discriminatedUnion('step', [
   z.object({ step: z.literal('skip'), orderId: z.string() }),
   z.object({ step: z.literal('two-week-check'), orderId: z.string() }),
-  z.object({ step: z.literal('ask-equipment-check'), orderId: z.string(), taskToken: z.string().min(1) }),
+  z.object({ step: z.literal('ask-equipment-check'), orderId: z.string(), taskToken: z.string().check(z.minLength(1)) }),
   z.object({ step: z.literal('escalate-equipment-check'), orderId: z.string() }),
-  z.object({ step: z.literal('fail'), orderId: z.string(), failure: z.object({ Error: z.string(), Cause: z.string().optional() }) }),
+  z.object({ step: z.literal('fail'), orderId: z.string(), failure: z.object({ Error: z.string(), Cause: z.optional(z.string()) }) }),
 ]);
 export type StepInput = z.infer<typeof stepInput>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { emailAddress, text } from '#contract/fields';
 
 /** A person's data is asked for by their address, in the path (URL-encoded). */

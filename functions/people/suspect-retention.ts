@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '#contract/messages';
 import { eraseExpiredSuspects, suspectCutoff } from '#adapters/personal-data';
 import { logger } from '#functions/observability';
 

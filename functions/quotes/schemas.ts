@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { quoteTasks, type QuoteTask } from '#domain/quote';
 import { countryCode, multiLineText, recordId, referenceId, text } from '#contract/fields';
 
@@ -6,13 +6,13 @@ import { countryCode, multiLineText, recordId, referenceId, text } from '#contra
 export const quoteLine = z.strictObject({
   sku: referenceId,
   description: text(500),
-  quantity: z.number().int('must be a whole number').positive('must be at least 1').max(100_000),
-  unitPriceGbp: z.number().nonnegative('must not be negative').max(100_000_000).multipleOf(0.01, 'must be in whole pence'),
-  discountPercent: z.number().min(0, 'must not be negative').max(100, 'must be at most 100').default(0),
+  quantity: z.number().check(z.int('must be a whole number'), z.positive('must be at least 1'), z.lte(100_000)),
+  unitPriceGbp: z.number().check(z.nonnegative('must not be negative'), z.lte(100_000_000), z.multipleOf(0.01, 'must be in whole pence')),
+  discountPercent: z._default(z.number().check(z.gte(0, 'must not be negative'), z.lte(100, 'must be at most 100')), 0),
 });
 
 /** The price of one unit: pounds in whole pence. */
-const unitPriceGbp = z.number().nonnegative('must not be negative').max(100_000_000).multipleOf(0.01, 'must be in whole pence');
+const unitPriceGbp = z.number().check(z.nonnegative('must not be negative'), z.lte(100_000_000), z.multipleOf(0.01, 'must be in whole pence'));
 
 /** A product of the price list, which the quote request page offers the SM (SalesAdmin keeps it). */
 export const productBody = z.strictObject({
@@ -23,12 +23,12 @@ export const productBody = z.strictObject({
 
 // 200 lines: a long quote runs to a few dozen; 200 lines stay well under the 64 KiB body limit.
 export const quoteBody = z.strictObject({
-  lines: z.array(quoteLine).min(1, 'a quote needs at least one line').max(200, 'a quote has at most 200 lines'),
+  lines: z.array(quoteLine).check(z.minLength(1, 'a quote needs at least one line'), z.maxLength(200, 'a quote has at most 200 lines')),
   proposalSummary: multiLineText(4000),
-  nonStandardRequirements: multiLineText(4000).nullable().default(null),
-  validForDays: z.number().int().min(1).max(365).default(30),
+  nonStandardRequirements: z._default(z.nullable(multiLineText(4000)), null),
+  validForDays: z._default(z.number().check(z.int(), z.gte(1), z.lte(365)), 30),
   /** Where the goods go, when not the lead's country: it decides the VAT. */
-  customerCountry: countryCode.optional(),
+  customerCountry: z.optional(countryCode),
 });
 
 /** R19: what the customer requires of a formal contract. */
@@ -40,7 +40,7 @@ export const contractBody = z.strictObject({
 const decision = z.enum(['approve', 'reject']);
 
 /** R15: a rejection goes back to the SM, so it must say why. */
-const reasonOnRejection = <T extends { decision: 'approve' | 'reject'; reason?: string }>(value: T, ctx: z.RefinementCtx) => {
+const reasonOnRejection = <T extends { decision: 'approve' | 'reject'; reason?: string }>(value: T, ctx: z.core.$RefinementCtx<T>) => {
   if (value.decision === 'reject' && !value.reason) {
     ctx.addIssue({ code: 'custom', path: ['reason'], message: 'a rejection needs a reason for the SM' });
   }
@@ -52,20 +52,20 @@ const reasonOnRejection = <T extends { decision: 'approve' | 'reject'; reason?: 
  */
 export const taskBodies = {
   'prepare-qpa': z.strictObject({ text: multiLineText(8000) }),
-  'approve-qpa': z.strictObject({ decision, reason: multiLineText(2000).optional() }).superRefine(reasonOnRejection),
+  'approve-qpa': z.strictObject({ decision, reason: z.optional(multiLineText(2000)) }).check(z.superRefine(reasonOnRejection)),
   'prepare-quote': z.strictObject({
     paymentTerms: multiLineText(500),
     deliveryTerms: multiLineText(500),
-    terms: multiLineText(4000).optional(),
-    notes: multiLineText(4000).optional(),
+    terms: z.optional(multiLineText(4000)),
+    notes: z.optional(multiLineText(4000)),
   }),
   'engineering-assistance': z.strictObject({ text: multiLineText(8000) }),
   'prepare-proposal': z.strictObject({ text: multiLineText(20000) }),
   sign: z.strictObject({ confirm: z.literal(true, 'must be true: you sign the document as it stands') }),
   'approve-contract': z
-    .strictObject({ decision, reason: multiLineText(2000).optional(), terms: multiLineText(8000).optional() })
-    .superRefine(reasonOnRejection),
-} satisfies Record<QuoteTask, z.ZodType>;
+    .strictObject({ decision, reason: z.optional(multiLineText(2000)), terms: z.optional(multiLineText(8000)) })
+    .check(z.superRefine(reasonOnRejection)),
+} satisfies Record<QuoteTask, z.ZodMiniType>;
 
 export const quotePath = z.object({ id: recordId });
 export const taskPath = z.object({ id: recordId, task: z.enum(quoteTasks) });

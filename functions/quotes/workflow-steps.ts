@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '#contract/messages';
 import {
   assigneeOf,
   defaultQuoteLimits,
@@ -55,14 +56,14 @@ const approverPosition = z.enum(['salesDirector', 'finance', 'managingDirector']
 const task = z.enum(quoteTasks);
 /** Every Payload of statemachines/quote-approval.asl.json parses with this (test/infra/workflow-charts.test.ts). */
 export const stepInput = z.discriminatedUnion('step', [
-  z.object({ step: z.literal('ask'), quoteId: z.string(), task, approver: approverPosition.optional(), taskToken: z.string().min(1) }),
-  z.object({ step: z.literal('escalate'), quoteId: z.string(), task, approver: approverPosition.optional() }),
+  z.object({ step: z.literal('ask'), quoteId: z.string(), task, approver: z.optional(approverPosition), taskToken: z.string().check(z.minLength(1)) }),
+  z.object({ step: z.literal('escalate'), quoteId: z.string(), task, approver: z.optional(approverPosition) }),
   z.object({ step: z.literal('compose'), quoteId: z.string() }),
   z.object({ step: z.literal('transmit'), quoteId: z.string() }),
   z.object({ step: z.literal('follow-up'), quoteId: z.string() }),
   z.object({ step: z.literal('return-to-sm'), quoteId: z.string() }),
   z.object({ step: z.literal('contract-decided'), quoteId: z.string() }),
-  z.object({ step: z.literal('fail'), quoteId: z.string(), failure: z.object({ Error: z.string(), Cause: z.string().optional() }) }),
+  z.object({ step: z.literal('fail'), quoteId: z.string(), failure: z.object({ Error: z.string(), Cause: z.optional(z.string()) }) }),
 ]);
 export type StepInput = z.infer<typeof stepInput>;
 

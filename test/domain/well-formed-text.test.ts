@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import type * as z from 'zod/mini';
 import { multiLineText, text } from '#contract/fields';
 import { activityBody } from '#functions/activities/schemas';
 import { leadBody, leadFromForm, qualificationBody } from '#functions/leads/schemas';
@@ -24,7 +24,7 @@ const leadNamed = (name: string) => leadBody.safeParse({ ...lead, contact: { ...
 const leadWithMessage = (message: string) => leadBody.safeParse({ ...lead, interest: { message } });
 
 /** The field errors a 400 would carry, as functions/http/api.ts builds them. */
-const refusals = (result: z.ZodSafeParseResult<unknown>) =>
+const refusals = (result: z.core.util.SafeParseResult<unknown>) =>
   result.success ? [] : result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
 
 const isWellFormed = (value: string) => (value as string & { isWellFormed(): boolean }).isWellFormed();

@@ -1,7 +1,7 @@
 import aslValidator from 'asl-validator';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { defaultQuoteLimits } from '#domain/quote';
 import { stepInput as orderStepInput } from '#functions/orders/workflow-steps';
 import { stepInput as quoteStepInput } from '#functions/quotes/workflow-steps';
@@ -11,7 +11,7 @@ import { aslText, days, type State, type States } from '#statemachines/builder';
 import { charts } from '#statemachines/generate';
 
 /** What each workflow's one Lambda accepts: every Payload the chart sends must parse with it. */
-const stepsSchema: Record<WorkflowName, z.ZodDiscriminatedUnion> = {
+const stepsSchema: Record<WorkflowName, z.ZodMiniDiscriminatedUnion> = {
   'quote-approval': quoteStepInput,
   'post-shipment': orderStepInput,
 };
@@ -64,7 +64,7 @@ describe.each(Object.keys(workflows) as WorkflowName[])('the %s chart', (name) =
       expect(parsed.error, state).toBeUndefined();
       return (parsed.data as { step: string }).step;
     });
-    const offered = stepsSchema[name].options.map((option) => (option as z.ZodObject<{ step: z.ZodLiteral<string> }>).shape.step.value);
+    const offered = stepsSchema[name].def.options.map((option) => (option as z.ZodMiniObject<{ step: z.ZodMiniLiteral<string> }>).shape.step.def.values[0]);
     expect(new Set(sent)).toEqual(new Set(offered));
   });
 });
