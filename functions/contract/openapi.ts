@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { activityBody } from '../activities/schemas';
 import { leadBody, leadCreated, leadListQuery, qualificationBody, qualificationResult } from '../leads/schemas';
 import { erasureBody, personPath } from '../people/schemas';
@@ -15,11 +15,11 @@ import { deliveryAnswerBody, orderBody, orderCreated, orderTaskBodies, orderTask
  */
 
 interface Contract {
-  body?: z.ZodType;
-  query?: z.ZodObject;
+  body?: z.ZodMiniType;
+  query?: z.ZodMiniObject;
   /** Path parameters that are not ids. */
-  path?: z.ZodObject;
-  created?: z.ZodType;
+  path?: z.ZodMiniObject;
+  created?: z.ZodMiniType;
   /** When the success is not 201 (POST) or 200 (GET). */
   status?: string;
 }
@@ -28,8 +28,8 @@ const anyStep = z.union(Object.values(taskBodies));
 const anyOrderStep = z.union(Object.values(orderTaskBodies));
 const anyLinkAnswer = z.union([...Object.values(taskBodies), ...Object.values(orderTaskBodies), deliveryAnswerBody, setPasswordBody]);
 const workflowStarted = z.object({ quoteId: z.uuid(), executionArn: z.string() });
-const quoteStarted = workflowStarted.extend({ number: z.string().regex(/^Q-\d{4}-\d{4,}$/) });
-const product = productBody.extend({ updatedBy: z.string(), updatedAt: z.string() });
+const quoteStarted = z.extend(workflowStarted, { number: z.string().check(z.regex(/^Q-\d{4}-\d{4,}$/)) });
+const product = z.extend(productBody, { updatedBy: z.string(), updatedAt: z.string() });
 const shipmentStarted = z.object({ orderId: z.uuid(), executionArn: z.string() });
 
 const contracts: Partial<Record<RouteKey, Contract>> = {
@@ -45,7 +45,7 @@ const contracts: Partial<Record<RouteKey, Contract>> = {
   'POST /opportunities/{id}/quotes': { body: quoteBody, created: quoteStarted, status: '202' },
   'GET /products': { created: z.object({ products: z.array(product) }) },
   'POST /products': { body: productBody, created: product },
-  'POST /quotes/{id}/tasks/{task}': { body: anyStep, path: taskPath.pick({ task: true }), status: '200' },
+  'POST /quotes/{id}/tasks/{task}': { body: anyStep, path: z.pick(taskPath, { task: true }), status: '200' },
   'POST /opportunities/{id}/contract': { body: contractBody, created: workflowStarted, status: '202' },
   'GET /actions/{token}': { path: z.object({ token: z.string() }) },
   'POST /actions/{token}': { body: anyLinkAnswer, path: z.object({ token: z.string() }), status: '200' },
@@ -56,17 +56,17 @@ const contracts: Partial<Record<RouteKey, Contract>> = {
   'POST /unsubscribe/{token}': { path: unsubscribePath, status: '200' },
   'POST /orders': { body: orderBody, created: orderCreated },
   'POST /orders/{id}/shipment': { body: shipmentBody, created: shipmentStarted, status: '202' },
-  'POST /orders/{id}/tasks/{task}': { body: anyOrderStep, path: orderTaskPath.pick({ task: true }), status: '200' },
+  'POST /orders/{id}/tasks/{task}': { body: anyOrderStep, path: z.pick(orderTaskPath, { task: true }), status: '200' },
   'GET /people/{email}/data': { path: personPath },
   'POST /people/{email}/erasure': { path: personPath, body: erasureBody, status: '200' },
 };
 
 const problem = z.object({
   message: z.string(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
 });
 
-const schemaOf = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+const schemaOf = (schema: z.ZodMiniType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 
 const errorStatuses: Record<string, string> = {
   '400': 'Bad JSON or fields; `errors` names each field by its path',
@@ -91,14 +91,14 @@ export const openApiDocument = () => {
         in: 'path',
         required: true,
         schema: contract.path?.shape[match[1]!]
-          ? schemaOf(contract.path.shape[match[1]!] as z.ZodType)
+          ? schemaOf(contract.path.shape[match[1]!] as z.ZodMiniType)
           : { type: 'string', format: 'uuid' },
       })),
       ...Object.entries(contract.query?.shape ?? {}).map(([name, schema]) => ({
         name,
         in: 'query',
         required: false,
-        schema: schemaOf(schema as z.ZodType),
+        schema: schemaOf(schema as z.ZodMiniType),
       })),
       ...(route.keyed
         ? [
