@@ -96,7 +96,15 @@ export const quoteLimits = (): QuoteLimits => ({
 });
 
 /** VAT by country; a setting left out keeps the default's. */
-export const vatRates = (): VatRates => ({ ...defaultVatRates, ...(JSON.parse(process.env[settingNames.vatRates] || '{}') as Partial<VatRates>) });
+export const vatRates = (): VatRates => {
+  const given: VatRates = { ...defaultVatRates, ...(JSON.parse(process.env[settingNames.vatRates] || '{}') as Partial<VatRates>) };
+  // A wrong rate would print on every quote: refuse it at cold start instead.
+  const wrong = Object.entries(given.rates).filter(([country, rate]) => !/^[A-Z]{2}$/.test(country) || typeof rate !== 'number' || !(rate >= 0 && rate <= 100));
+  if (wrong.length || !/^[A-Z]{2}$/.test(given.home)) {
+    throw new Error(`${settingNames.vatRates}: rates are {"GB": 20, ...} (two capital letters, 0 to 100) and home is a country code`);
+  }
+  return given;
+};
 
 /** The quote's letterhead; any field left out keeps the default's. */
 export const letterhead = (): Letterhead => ({ ...defaultLetterhead, ...(JSON.parse(process.env[settingNames.letterhead] || '{}') as Partial<Letterhead>) });

@@ -147,3 +147,18 @@ describe('a product of the price list', () => {
     });
   });
 });
+
+describe('the VAT setting', () => {
+  it('is refused when a rate is not a percentage, rather than printed on every quote', async () => {
+    const { settingNames, vatRates } = await import('#functions/config');
+    const before = process.env[settingNames.vatRates];
+    try {
+      process.env[settingNames.vatRates] = JSON.stringify({ rates: { GB: 20, DE: 119 } });
+      expect(() => vatRates()).toThrow(/SALESFLOW_VAT_RATES/);
+      process.env[settingNames.vatRates] = JSON.stringify({ rates: { GB: 20, CH: 8.1 } });
+      expect(vatRates()).toEqual({ rates: { GB: 20, CH: 8.1 }, home: 'GB' });
+    } finally {
+      process.env[settingNames.vatRates] = before;
+    }
+  });
+});
