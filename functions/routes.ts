@@ -19,6 +19,7 @@ export const routeGroups = {
   agenda: { entry: 'functions/agenda/index.ts', description: "R22, R26: a person's open items" },
   marketing: { entry: 'functions/marketing/index.ts', description: 'R1, R2: campaigns, material to distributors, unsubscribe' },
   people: { entry: 'functions/people/index.ts', description: "GDPR: a person's data exported or erased" },
+  reports: { entry: 'functions/reports/index.ts', description: "Sales operations' figures from the rollups: pipeline, conversion, win rate, quote cycle, forecast, campaigns, after shipment" },
 } as const;
 
 export type RouteGroup = keyof typeof routeGroups;
@@ -290,6 +291,14 @@ const routeList = [
     summary: 'R2: take the address off bulk mail for good',
     throttle: { rate: 10, burst: 20, perClient: { rate: 3, burst: 10 } },
     acceptsForm: true,
+  },
+  {
+    method: 'GET',
+    path: '/reports/{name}',
+    group: 'reports',
+    // An SM reads their own figures and their reports'; the MD and the sales director all; Marketing the campaign report only (the handler checks).
+    access: owned('owner-asked', 'Marketing'),
+    summary: 'A report from the rollups, by month (from, to) and owner: JSON, or CSV with Accept: text/csv or format=csv',
   },
   { method: 'GET', path: '/agenda', group: 'agenda', access: internal, summary: "The caller's open items, most overdue first" },
   {

@@ -1,4 +1,4 @@
-import { outboxStreamFilter, serviceDeskStreamFilter } from '#adapters/table-design';
+import { outboxStreamFilter, rollupStreamFilter, serviceDeskStreamFilter } from '#adapters/table-design';
 
 /**
  * The functions that run from events rather than HTTP, and what feeds them. The CDK stack wires
@@ -16,6 +16,12 @@ export const workers = {
     description: "R21: copies support registrations to the external service desk's webhook",
     tableStream: { filter: serviceDeskStreamFilter, batchSize: 10, retryAttempts: 8 },
     memoryMb: 1024,
+  },
+  reportRollups: {
+    entry: 'functions/reports/rollups.ts',
+    description: "The reports' counters: each lead, opportunity, quote, order and campaign change added to its month's rollups",
+    tableStream: { filter: rollupStreamFilter, batchSize: 25, retryAttempts: 8 },
+    memoryMb: 512,
   },
 } as const;
 

@@ -296,6 +296,7 @@ export class SalesflowStack extends Stack {
       grantRecords(grantee, 'reads', 'writes', ...(deletesItems(entry) ? (['deletes'] as const) : []));
     grantRecords(groups.platform.function, 'reads');
     grantRecords(groups.agenda.function, 'reads');
+    grantRecords(groups.reports.function, 'reads');
     for (const group of ['leads', 'opportunities', 'activities', 'quotes', 'actions', 'accounts', 'orders', 'marketing', 'people'] as const) {
       grantWrites(groups[group].function, routeGroups[group].entry);
     }
@@ -372,6 +373,19 @@ export class SalesflowStack extends Stack {
       memorySize: workers.serviceDeskSync.memoryMb,
     });
     grantWrites(serviceDesk.function, workers.serviceDeskSync.entry);
+
+    // The reports' counters, from every change to a lead, opportunity, quote, order or campaign.
+    const rollups = new StreamWorker(this, 'ReportRollups', {
+      entry: workers.reportRollups.entry,
+      description: workers.reportRollups.description,
+      environment,
+      alarmTopic,
+      table,
+      stream: workers.reportRollups.tableStream,
+      timeout: Duration.seconds(60),
+      memorySize: workers.reportRollups.memoryMb,
+    });
+    grantWrites(rollups.function, workers.reportRollups.entry);
 
     const feedback = new SalesflowFunction(this, 'MailFeedback', {
       entry: mailFeedback.entry,

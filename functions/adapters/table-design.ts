@@ -41,6 +41,8 @@
  *   (leads, the emails sent them, quotes and orders naming them, accounts listing them; sparse)
  * - suspects past their retention, oldest first: gsi1pk = LEADS#suspect, gsi1sk < <cutoff>
  * - an erasure, recorded without the personal data: pk = ERASURE#<id>, sk = ERASURE
+ * - a report's counters for a month (or "now"): pk = ROLLUP#<report>#<yyyy-mm>, sk = <owner>#<dimension>... | <campaignId>
+ * - what a deal last contributed to them:       pk = ROLLUP#DEAL#<LEAD|OPP|ORDER|CAMPAIGN>#<id>, sk = ROLLUP
  * - health probe:                               pk = HEALTH, sk = HEALTH (never written)
  * - search terms (sparse gsi4, issue 15):       gsi4pk = FIND#<first two characters>, gsi4sk begins_with <typed prefix>
  *   (gsi4sk = <term>#<kind>#<id>; a term is a normalised company, name, address, PO or quote number. Each is an
@@ -95,6 +97,8 @@ export const itemKind = {
   quoteCounter: 'quote-counter',
   product: 'product',
   accountContact: 'account-contact',
+  rollup: 'rollup',
+  rollupDeal: 'rollup-deal',
   findTerm: 'find-term',
 } as const;
 
@@ -164,6 +168,11 @@ export const keys = {
   email: (subjectPk: string, emailId: string) => ({ pk: subjectPk, sk: `EMAIL#${emailId}` }),
   leadsByStatus: (status: string) => `LEADS#${status}`,
   owner: (email: string) => `OWNER#${email.toLowerCase()}`,
+  /** The reports' counters: one partition per report and month, read whole (functions/domain/rollups). */
+  rollupPeriod: (report: string, period: string) => `ROLLUP#${report}#${period}`,
+  rollupRow: (report: string, period: string, row: string) => ({ pk: keys.rollupPeriod(report, period), sk: row }),
+  /** What a deal (a lead, an opportunity with its quotes and orders, a lone order, a campaign) counts now. */
+  rollupDeal: (recordPk: string) => ({ pk: `ROLLUP#DEAL#${recordPk}`, sk: 'ROLLUP' }),
 } as const;
 
 export const sortKeyPrefix = { timeline: 'TL#', email: 'EMAIL#', agenda: 'TODO#', due: 'DUE#' } as const;
@@ -250,4 +259,12 @@ export const findIndex = {
 export const serviceDeskStreamFilter = {
   eventName: ['INSERT'],
   dynamodb: { NewImage: { itemType: { S: [itemKind.serviceDeskSync] } } },
+} as const;
+
+/**
+ * The reports' worker: every change to a lead, opportunity, quote, order or campaign item (by its
+ * sort key, so deletions too, which carry no image).
+ */
+export const rollupStreamFilter = {
+  dynamodb: { Keys: { sk: { S: ['LEAD', 'OPP', 'QUOTE', 'ORDER', 'CAMPAIGN'] } } },
 } as const;

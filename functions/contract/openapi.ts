@@ -7,6 +7,7 @@ import { routeKey, routes, type RouteKey } from '#functions/routes';
 import { contractBody, productBody, quoteBody, taskBodies, taskPath } from '#functions/quotes/schemas';
 import { accountBody, accountCreated } from '#functions/accounts/schemas';
 import { campaignBody, campaignCreated, materialBody, materialSent, unsubscribePath } from '#functions/marketing/schemas';
+import { reportPath, reportQuery } from '#functions/reports/schemas';
 import { deliveryAnswerBody, orderBody, orderCreated, orderTaskBodies, orderTaskPath, setPasswordBody, shipmentBody } from '#functions/orders/schemas';
 
 /**
@@ -59,6 +60,7 @@ const contracts: Partial<Record<RouteKey, Contract>> = {
   'POST /orders/{id}/tasks/{task}': { body: anyOrderStep, path: z.pick(orderTaskPath, { task: true }), status: '200' },
   'GET /people/{email}/data': { path: personPath },
   'POST /people/{email}/erasure': { path: personPath, body: erasureBody, status: '200' },
+  'GET /reports/{name}': { path: reportPath, query: reportQuery },
 };
 
 const problem = z.object({
