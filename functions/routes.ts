@@ -92,6 +92,14 @@ const routeList = [
     access: owned('owner-asked', 'SalesAdmin'),
     summary: "Leads by status or owner, newest first (an SM's own, or their reports')",
   },
+  {
+    method: 'GET',
+    path: '/search',
+    group: 'agenda',
+    // Every hit passes its own record's read rule (its GET route's), so an SM finds their own and their reports' records only.
+    access: only('SalesManager', 'ManagingDirector', 'SalesAdmin', 'Engineering', 'ApplicationEngineer', 'Production'),
+    summary: 'Leads, opportunities, accounts, quotes and orders by the start of a company, name, email, PO or quote number (accents ignored): at most 20, each one the caller may read',
+  },
   { method: 'GET', path: '/leads/{id}', group: 'leads', access: owned('lead', 'SalesAdmin'), summary: 'A lead with its timeline' },
   {
     method: 'GET',
@@ -113,6 +121,13 @@ const routeList = [
     group: 'leads',
     access: owned('lead'),
     summary: 'R9/R10: qualify a suspect into a prospect with an opportunity',
+  },
+  {
+    method: 'GET',
+    path: '/opportunities',
+    group: 'opportunities',
+    access: owned('owner-asked', 'SalesAdmin', 'Engineering', 'ApplicationEngineer'),
+    summary: "Opportunities by stage, owner, estimated value and date, newest first, a page at a time (an SM's own and their reports')",
   },
   {
     method: 'GET',
@@ -172,6 +187,13 @@ const routeList = [
     access: owned('opportunity'),
     summary: 'R13/R14: define a quote and start the quote-approval workflow',
   },
+  {
+    method: 'GET',
+    path: '/quotes',
+    group: 'quotes',
+    access: owned('owner-asked', 'SalesAdmin', 'ApplicationEngineer', 'Engineering'),
+    summary: "Quotes by status, owner and date, newest first, a page at a time (an SM's own and their reports')",
+  },
   { method: 'GET', path: '/quotes/{id}', group: 'quotes', access: owned('quote', 'SalesAdmin', 'ApplicationEngineer', 'Engineering'), summary: 'Where a quote stands: steps, approvals, document, signature' },
   {
     method: 'GET',
@@ -218,6 +240,13 @@ const routeList = [
   },
   {
     method: 'GET',
+    path: '/accounts',
+    group: 'accounts',
+    access: owned('owner-asked', 'SalesAdmin', 'Production', 'ApplicationEngineer'),
+    summary: "Customers and distributors by kind and owner, newest first, a page at a time (an SM's own and their reports')",
+  },
+  {
+    method: 'GET',
     path: '/accounts/{id}',
     group: 'accounts',
     access: owned('account', 'SalesAdmin', 'Production', 'ApplicationEngineer'),
@@ -230,6 +259,13 @@ const routeList = [
     group: 'orders',
     access: only('SalesAdmin'),
     summary: 'R20-R24: a PO or signed contract: support registration, acknowledgement, Welcome Letter or SF login',
+  },
+  {
+    method: 'GET',
+    path: '/orders',
+    group: 'orders',
+    access: owned('owner-asked', 'SalesAdmin', 'Production', 'Engineering'),
+    summary: "Orders by status, ship date, owner and date, newest first, a page at a time (an SM's own and their reports'; without prices for Production and Engineering)",
   },
   {
     method: 'GET',

@@ -10,6 +10,7 @@ import { apiRoute, json, Problem } from '#http/api';
 import { dispatch } from '#http/dispatch';
 import { logger } from '#functions/observability';
 import { accountBody } from './schemas';
+import { listAccounts } from './list-accounts';
 
 /** A customer or distributor, with its owning SM; a customer may name the distributor serving it. */
 export const createAccount = apiRoute({ route: 'POST /accounts', body: accountBody }, async ({ body, caller, actOn }) => {
@@ -44,6 +45,7 @@ export const getAccount = apiRoute({ route: 'GET /accounts/{id}', path: idPath }
 
 /** The accounts Lambda. */
 export const handler = dispatch({
+  'GET /accounts': listAccounts,
   'POST /accounts': createAccount,
   'GET /accounts/{id}': getAccount,
 });

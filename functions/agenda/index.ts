@@ -2,6 +2,7 @@ import { daysOverdue } from '#domain/agenda';
 import { openAgendaOf } from '#adapters/agenda-records';
 import { apiRoute, json } from '#http/api';
 import { dispatch } from '#http/dispatch';
+import { search } from './search';
 
 /**
  * GET /agenda: the caller's open items (R22's contract reviews, R26's equipment checks and
@@ -19,4 +20,4 @@ export const getAgenda = apiRoute({ route: 'GET /agenda' }, async ({ caller }) =
 });
 
 /** The agenda Lambda. */
-export const handler = dispatch({ 'GET /agenda': getAgenda });
+export const handler = dispatch({ 'GET /agenda': getAgenda, 'GET /search': search });

@@ -4,6 +4,7 @@ import { leadBody, leadCreated, leadListQuery, qualificationBody, qualificationR
 import { erasureBody, personPath } from '../people/schemas';
 import { engineeringReviewBody, pipelineQuery } from '../opportunities/schemas';
 import { routeKey, routes, type RouteKey } from '#functions/routes';
+import { accountListQuery, opportunityListQuery, orderListQuery, quoteListQuery, searchHit, searchQuery } from '#contract/lists';
 import { contractBody, productBody, quoteBody, taskBodies, taskPath } from '#functions/quotes/schemas';
 import { accountBody, accountCreated } from '#functions/accounts/schemas';
 import { campaignBody, campaignCreated, materialBody, materialSent, unsubscribePath } from '#functions/marketing/schemas';
@@ -60,6 +61,11 @@ const contracts: Partial<Record<RouteKey, Contract>> = {
   'POST /orders/{id}/tasks/{task}': { body: anyOrderStep, path: z.pick(orderTaskPath, { task: true }), status: '200' },
   'GET /people/{email}/data': { path: personPath },
   'POST /people/{email}/erasure': { path: personPath, body: erasureBody, status: '200' },
+  'GET /search': { query: searchQuery, created: z.object({ hits: z.array(searchHit) }) },
+  'GET /accounts': { query: accountListQuery },
+  'GET /opportunities': { query: opportunityListQuery },
+  'GET /quotes': { query: quoteListQuery },
+  'GET /orders': { query: orderListQuery },
   'GET /reports/{name}': { path: reportPath, query: reportQuery },
 };
 

@@ -13,6 +13,7 @@ import { apiRoute, json } from '#http/api';
 import { dispatch } from '#http/dispatch';
 import { logger } from '#functions/observability';
 import { engineeringReviewBody, pipelineQuery } from './schemas';
+import { listOpportunities } from './list-opportunities';
 
 /** An opportunity with its timeline, quotes and orders. */
 export const getOpportunity = apiRoute({ route: 'GET /opportunities/{id}', path: idPath }, async ({ path, actOn }) => {
@@ -48,6 +49,7 @@ export const getPipeline = apiRoute({ route: 'GET /pipeline', query: pipelineQue
 
 /** The opportunities Lambda. */
 export const handler = dispatch({
+  'GET /opportunities': listOpportunities,
   'GET /opportunities/{id}': getOpportunity,
   'POST /opportunities/{id}/engineering-review': giveEngineeringReview,
   'GET /pipeline': getPipeline,

@@ -40,6 +40,7 @@ import { logger } from '#functions/observability';
 import { stepBody } from '#functions/actions/link-body';
 import { completeOrderTask } from './complete-task';
 import { orderBody, orderTaskPath, shipmentBody } from './schemas';
+import { listOrders } from './list-orders';
 
 const fieldProblem = (path: string, message: string) => new Problem(400, 'Invalid request body', [{ path, message }]);
 
@@ -242,6 +243,7 @@ export const completeTask = apiRoute(
 
 /** The orders Lambda. */
 export const handler = dispatch({
+  'GET /orders': listOrders,
   'POST /orders': createOrder,
   'GET /orders/{id}': getOrder,
   'GET /orders/{id}/welcome-letter': getWelcomeLetter,

@@ -18,6 +18,7 @@ import { completeQuoteStep } from './complete-step';
 import { getProducts, putProduct } from './products';
 import { stepBody } from '#functions/actions/link-body';
 import { contractBody, quoteBody, quotePath, taskPath } from './schemas';
+import { listQuotes } from './list-quotes';
 
 /** Workflow runs are named after their quote, so a retry can never start a second one. */
 const runName = { quote: (id: string) => `quote-${id}`, contract: (id: string) => `contract-${id}` };
@@ -148,6 +149,7 @@ export const requestContract = apiRoute(
 
 /** The quotes Lambda. */
 export const handler = dispatch({
+  'GET /quotes': listQuotes,
   'POST /opportunities/{id}/quotes': startQuote,
   'GET /quotes/{id}': getQuote,
   'GET /quotes/{id}/document': getQuoteDocument,

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { itemCount, stack, stackClient, uniqueEmail } from './local-stack';
+import { orderJourney } from './order-journey';
+import { line, people, quoteJourney } from './quote-journey';
+
+/**
+ * Issue 15, finding: search by the start of a company, a name, an address, a PO or quote number,
+ * accents ignored, each hit only for who may read it; and the lists with their filters and pages.
+ */
+const client = stackClient(stack);
+const { api, tokenFor } = client;
+const peer = 'sm.dach@salesflow.example';
+const tag = Math.random().toString(36).slice(2, 7);
+
+type Hit = { kind: string; id: string; title: string; subtitle: string; href: string };
+const find = async (q: string, email: string, ...roles: Parameters<typeof tokenFor>[1][]) => {
+  const answer = await api('GET', `/search?q=${encodeURIComponent(q)}`, { token: await tokenFor(email, ...roles) });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  return answer.body.hits as Hit[];
+};
+
+describe('search', () => {
+  const ids: Record<string, string> = {};
+  const email = uniqueEmail(`jw${tag}`);
+  let quoteNumber = '';
+  let po = '';
+
+  beforeAll(async () => {
+    const lead = await api('POST', '/leads', {
+      body: { channel: 'phone', source: 'se-phone-call', contact: { name: `Jürgen Weiß${tag}`, email, company: `Müller ${tag} Präzision GmbH`, country: 'GB' } },
+    });
+    expect(lead.status, JSON.stringify(lead.body)).toBe(201);
+    ids.lead = lead.body.id;
+
+    const { opportunity } = quoteJourney(client);
+    const { opportunityId, sm } = await opportunity();
+    const quote = await api('POST', `/opportunities/${opportunityId}/quotes`, {
+      body: { lines: [line(2_000)], proposalSummary: 'One tester', nonStandardRequirements: null, validForDays: 30 },
+      token: sm,
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(quote.status, JSON.stringify(quote.body)).toBe(202);
+    ids.quote = quote.body.quoteId;
+    quoteNumber = quote.body.number;
+
+    const { customer, order } = orderJourney(client);
+    const buyer = await customer({ name: `Ørsted ${tag} Bottling A/S` });
+    ids.account = buyer.accountId;
+    ids.order = await order(buyer);
+    po = buyer.po;
+  }, 120_000);
+
+  it('finds a lead by the start of its company, accents and case ignored ("mul" finds "Müller")', async () => {
+    const hits = await find(`MULLER ${tag}`, people.sm, 'SalesManager');
+    expect(hits).toContainEqual({
+      kind: 'lead',
+      id: ids.lead,
+      title: `Müller ${tag} Präzision GmbH`,
+      subtitle: `Jürgen Weiß${tag}, ${email}`,
+      href: `/app/lead.html?id=${ids.lead}`,
+    });
+    // Three letters, typed with or without the accent; any later word; the person's name; the address and its start.
+    for (const q of ['mul', 'Mül', `präzision`, `weiss${tag}`, `jurgen weiß${tag}`, email.slice(0, 12), email]) {
+      expect((await find(q, people.sm, 'SalesManager')).map((hit) => hit.id), q).toContain(ids.lead);
+    }
+  });
+
+  it('finds an order by its PO number and a quote by its number, with or without the Q', async () => {
+    const byPo = await find(po.toLowerCase(), people.salesAdmin, 'SalesAdmin');
+    expect(byPo).toContainEqual(expect.objectContaining({ kind: 'order', id: ids.order, title: po, href: `/app/order.html?id=${ids.order}` }));
+    const byNumber = await find(quoteNumber, people.sm, 'SalesManager');
+    expect(byNumber[0]).toMatchObject({ kind: 'quote', id: ids.quote, title: quoteNumber });
+    expect((await find(quoteNumber.slice(2), people.salesAdmin, 'SalesAdmin')).map((hit) => hit.id)).toContain(ids.quote);
+    // The account by its name, "Ørsted" found as "orsted"? Ø is a letter of its own: found as typed.
+    expect((await find(`ørsted ${tag}`, people.salesAdmin, 'SalesAdmin')).map((hit) => hit.id)).toContain(ids.account);
+  });
+
+  it("another SM does not find the UK SM's lead; the sales director and the MD do", async () => {
+    const q = `müller ${tag}`;
+    expect((await find(q, peer, 'SalesManager')).map((hit) => hit.id)).not.toContain(ids.lead);
+    expect((await find(q, people.salesDirector, 'SalesManager')).map((hit) => hit.id)).toContain(ids.lead);
+    expect((await find(q, people.md, 'ManagingDirector')).map((hit) => hit.id)).toContain(ids.lead);
+  });
+
+  it('Production finds no lead, but finds the order it ships', async () => {
+    expect(await find(`müller ${tag}`, 'production@salesflow.example', 'Production')).toEqual([]);
+    expect((await find(po, 'production@salesflow.example', 'Production')).map((hit) => hit.kind)).toEqual(['order']);
+  });
+
+  it('refuses a query too short, too long or missing (400, nothing written), and Marketing (403)', async () => {
+    const sm = await tokenFor(people.sm, 'SalesManager');
+    const before = await itemCount();
+    for (const path of ['/search?q=a', '/search', `/search?q=${'x'.repeat(101)}`, '/search?q=ab&limit=21', '/search?q=ab&x=1']) {
+      const answer = await api('GET', path, { token: sm });
+      expect(answer.status, path).toBe(400);
+      expect(answer.body.errors?.length, path).toBeGreaterThan(0);
+    }
+    const marketing = await api('GET', '/search?q=mu', { token: await tokenFor('marketing@salesflow.example', 'Marketing') });
+    expect(marketing.status).toBe(403);
+    expect(await itemCount()).toBe(before);
+  });
+});
+
+describe('lists', () => {
+  it('accounts by kind, a page at a time with an opaque cursor; an SM sees only their own and their reports\'', async () => {
+    const { account } = orderJourney(client);
+    const made = [];
+    for (let i = 0; i < 3; i += 1) {
+      made.push(await account({ kind: 'customer', name: `List ${tag} ${i} Ltd`, ownerEmail: people.sm, contacts: [{ name: 'Lia List', email: uniqueEmail('list') }] }));
+    }
+    const dachOwn = await account({ kind: 'customer', name: `List ${tag} DACH GmbH`, ownerEmail: peer, contacts: [{ name: 'Dirk', email: uniqueEmail('dach') }] });
+    const sm = await tokenFor(people.sm, 'SalesManager');
+    const first = await api('GET', '/accounts?kind=customer&limit=2', { token: sm });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body.accounts).toHaveLength(2);
+    // Newest first: the last made comes first.
+    expect(first.body.accounts[0].id).toBe(made[2]);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await api('GET', `/accounts?kind=customer&limit=2&cursor=${first.body.nextCursor}`, { token: sm });
+    expect(second.status).toBe(200);
+    expect(second.body.accounts[0].id).toBe(made[0]);
+    const all = await api('GET', '/accounts?limit=100', { token: sm });
+    expect(all.body.accounts.map((a: { ownerEmail: string }) => a.ownerEmail).every((owner: string) => owner === people.sm)).toBe(true);
+    expect(all.body.accounts.map((a: { id: string }) => a.id)).not.toContain(dachOwn);
+    // The sales director manages both SMs; a peer naming another SM is refused.
+    const director = await api('GET', '/accounts?limit=100', { token: await tokenFor(people.salesDirector, 'SalesManager') });
+    expect(director.body.accounts.map((a: { id: string }) => a.id)).toEqual(expect.arrayContaining([dachOwn, made[2]]));
+    const peerAsks = await api('GET', `/accounts?owner=${encodeURIComponent(people.sm)}`, { token: await tokenFor(peer, 'SalesManager') });
+    expect(peerAsks.status).toBe(403);
+    // A cursor of another list, or none at all, is a 400.
+    const foreign = await api('GET', `/quotes?cursor=${first.body.nextCursor}`, { token: sm });
+    expect(foreign.status).toBe(400);
+    expect((await api('GET', '/accounts?cursor=bm9wZQ', { token: sm })).status).toBe(400);
+    expect((await api('GET', '/accounts?limit=101', { token: sm })).status).toBe(400);
+    expect((await api('GET', '/accounts?kind=partner', { token: sm })).status).toBe(400);
+  });
+
+  it('quotes by status, opportunities by stage and value, orders by status and ship date', async () => {
+    const { opportunity } = quoteJourney(client);
+    const { opportunityId, sm } = await opportunity({ value: 77_777 });
+    const quote = await api('POST', `/opportunities/${opportunityId}/quotes`, {
+      body: { lines: [line(3_000)], proposalSummary: 'Listed', nonStandardRequirements: null, validForDays: 30 },
+      token: sm,
+    });
+    expect(quote.status).toBe(202);
+    const quotes = await api('GET', '/quotes?limit=100', { token: sm });
+    expect(quotes.status, JSON.stringify(quotes.body)).toBe(200);
+    const listed = quotes.body.quotes.find((q: { id: string }) => q.id === quote.body.quoteId);
+    expect(listed).toMatchObject({ number: quote.body.number, opportunityId, netGbp: 3000 });
+    const byStatus = await api('GET', `/quotes?status=${listed.status}&limit=100`, { token: sm });
+    expect(byStatus.body.quotes.every((q: { status: string }) => q.status === listed.status)).toBe(true);
+
+    const byValue = await api('GET', '/opportunities?minValue=77777&maxValue=77777&limit=100', { token: sm });
+    expect(byValue.status, JSON.stringify(byValue.body)).toBe(200);
+    expect(byValue.body.opportunities.map((o: { id: string }) => o.id)).toContain(opportunityId);
+    expect(byValue.body.opportunities.every((o: { estimatedValueGbp: number }) => o.estimatedValueGbp === 77_777)).toBe(true);
+    const quoting = await api('GET', '/opportunities?stage=quoting&limit=100', { token: sm });
+    expect(quoting.status).toBe(200);
+    expect(quoting.body.opportunities.every((o: { stage: string }) => o.stage === 'quoting')).toBe(true);
+
+    const { customer, order, ship } = orderJourney(client);
+    const buyer = await customer({ label: `Ship ${tag}` });
+    const orderId = await order(buyer);
+    await ship(orderId, new Date(Date.now() - 3 * 86_400_000).toISOString());
+    const today = new Date().toISOString().slice(0, 10);
+    const weekAgo = new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10);
+    const admin = await tokenFor(people.salesAdmin, 'SalesAdmin');
+    const shipped = await api('GET', `/orders?status=shipped&shippedFrom=${weekAgo}&shippedTo=${today}&limit=100`, { token: admin });
+    expect(shipped.status, JSON.stringify(shipped.body)).toBe(200);
+    expect(shipped.body.orders).toContainEqual(expect.objectContaining({ id: orderId, poNumber: buyer.po, status: 'shipped', totalGbp: 25_000 }));
+    const production = await api('GET', '/orders?limit=5', { token: await tokenFor('production@salesflow.example', 'Production') });
+    expect(production.status).toBe(200);
+    expect(production.body.orders.every((o: object) => !('totalGbp' in o))).toBe(true);
+  });
+});
