@@ -72,12 +72,14 @@ describe(`the access matrix: ${guarded.length} routes Ã— ${roles.length} roles Ã
     await client.settledItemCount();
   }, 120_000);
 
+  /** The lists of issue 15 name the owner they are asked for, as GET /leads does. */
+  const ownerLists = ['/accounts', '/opportunities', '/quotes', '/orders'];
   const pathOf = (route: Route) =>
     route.path
       .replace(/^\/(leads|opportunities|quotes|accounts|orders|campaigns)\/\{id\}/, (_, kind: string) => `/${kind}/${ids[kind.replace(/ies$/, 'y').replace(/s$/, '')]}`)
       .replace('{task}', route.group === 'quotes' ? 'sign' : 'packing')
       .replace('{email}', encodeURIComponent('nobody@customer.test')) +
-    (route.path === '/leads' || route.path === '/pipeline' ? `?owner=${encodeURIComponent(owner)}` : '');
+    (route.path === '/leads' || route.path === '/pipeline' || ownerLists.includes(route.path) ? `?owner=${encodeURIComponent(owner)}` : '');
 
   /** A body the route accepts, so that what answers is the policy, not the validation. */
   const bodyOf = (route: Route): unknown => {

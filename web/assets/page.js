@@ -1,5 +1,6 @@
 // @ts-check
 import { enhance } from './forms.js';
+import { findBox } from './find.js';
 import { api, config, hasRole, requireSession, session, signOut } from './session.js';
 
 /**
@@ -49,7 +50,8 @@ const readers = {
   'pipeline': ['SalesManager', 'ManagingDirector', 'SalesAdmin'],
   'quotes': ['SalesManager', 'ManagingDirector', 'SalesAdmin', 'ApplicationEngineer', 'Engineering'],
   'accounts': ['SalesManager', 'ManagingDirector', 'SalesAdmin', 'Production', 'ApplicationEngineer'],
-  'orders': ['SalesManager', 'ManagingDirector', 'SalesAdmin', 'Production', 'Engineering']
+  'orders': ['SalesManager', 'ManagingDirector', 'SalesAdmin', 'Production', 'Engineering'],
+  'search': ['SalesManager', 'ManagingDirector', 'SalesAdmin', 'Engineering', 'ApplicationEngineer', 'Production']
 };
 
 /** Each kind of record's page. */
@@ -70,6 +72,10 @@ export const linkTo = (who, kind, id, text) =>
 const destinations = [
   { href: '/app/', label: 'Pipeline', roles: readers.pipeline },
   { href: '/app/agenda.html', label: 'Agenda' },
+  { href: '/app/accounts.html', label: 'Accounts', roles: readers.accounts },
+  { href: '/app/opportunities.html', label: 'Opportunities', roles: readers.opportunities },
+  { href: '/app/quotes.html', label: 'Quotes', roles: readers.quotes },
+  { href: '/app/orders.html', label: 'Orders', roles: readers.orders },
   { href: '/app/work.html', label: 'Orders to pack and ship', roles: ['Production'] },
   { href: '/app/new-lead.html', label: 'Log a response', roles: ['SalesAdmin', 'SalesManager'] },
   { href: '/app/new-order.html', label: 'Record an order', roles: ['SalesAdmin'] },
@@ -118,6 +124,7 @@ export const internalPage = () => {
     ...destinations
       .filter((d) => !d.roles || hasRole(who, ...d.roles))
       .map((d) => h('a', { href: d.href, ...(d.href === here ? { 'aria-current': 'page' } : {}) }, d.label)),
+    hasRole(who, ...readers.search) ? findBox() : undefined,
     h('span', { class: 'who' }, `${who.email} (${who.roles.map(plain).join(', ')}) `, out),
   );
   document.body.prepend(h('a', { class: 'skip', href: '#main' }, 'Skip to content'), h('header', { class: 'site' }, nav));
