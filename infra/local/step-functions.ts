@@ -1,6 +1,5 @@
 import type { Context as LambdaContext } from 'aws-lambda';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import aslValidator from 'asl-validator';
 import { JSONPath } from 'jsonpath-plus';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -14,6 +13,8 @@ import {
   type Spot,
   type StoredExecution,
 } from './step-functions-store';
+import { problemsOf, refuseWhatDiffers } from './step-functions-definition';
+import { ApiError, findToken, noTimeout, parkedTasks, sleep, stopped, taskError } from './step-functions-tasks';
 
 /**
  * The Step Functions API on one machine. `aws-local-stepfunctions` interprets the same ASL files
@@ -60,95 +61,10 @@ export interface LocalStepFunctionsOptions {
 
 type Execution = StoredExecution;
 
-interface ParkedTask {
-  executionArn: string;
-  stateName: string;
-  resolve: (output: Json) => void;
-  reject: (error: Error) => void;
-  timer?: NodeJS.Timeout;
-  /** HeartbeatSeconds (real ms, scaled): SendTaskHeartbeat starts it again; missed, the task fails. */
-  heartbeat?: { ms: number; timer?: NodeJS.Timeout };
-}
-
-/** An API error, as AWS JSON 1.0 sends it: `{"__type", "message"}` with a 400. */
-class ApiError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** A task failure as the ASL sees it: its `name` is what Retry and Catch match. */
-const taskError = (name: string, cause: string): Error => Object.assign(new Error(cause), { name });
-const stopped = () => taskError('States.Aborted', 'execution stopped');
-
-/** Node's timers hold at most 2^31-1 ms (24.8 days); longer sleeps go in steps. */
-const longestTimer = 2 ** 31 - 1;
-/** The interpreter's own task timeout, in seconds, set past anything a local run waits for. */
-const noTimeout = Math.floor(longestTimer / 1000);
-
-const sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
-  for (let left = ms; left > 0; left -= longestTimer) {
-    await new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(stopped());
-      const timer = setTimeout(resolve, Math.min(left, longestTimer));
-      signal?.addEventListener('abort', () => {
-        clearTimeout(timer);
-        reject(stopped());
-      });
-    });
-  }
-};
-
 /** Lets the interpreter's events (nested ones pass through several async hops) reach the run's record. */
 const eventsSettle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const pathValue = (path: string, json: unknown): unknown => JSONPath({ path, json: json as object, wrap: false });
-
-/** Finds the token the task's Parameters put somewhere in its input. */
-const findToken = (value: unknown, unclaimed: Set<string>): string | undefined => {
-  if (typeof value === 'string') return unclaimed.has(value) ? value : undefined;
-  if (value && typeof value === 'object') {
-    for (const inner of Object.values(value)) {
-      const found = findToken(inner, unclaimed);
-      if (found) return found;
-    }
-  }
-  return undefined;
-};
-
-/**
- * What AWS runs and this stand-in would run differently, or not at all: refused when the state
- * machine is defined, with the feature named, rather than silently ignored.
- */
-const unsupported: [test: (state: Record<string, unknown>) => boolean, feature: string][] = [
-  [(state) => state.QueryLanguage === 'JSONata', 'QueryLanguage JSONata'],
-  [(state) => 'Assign' in state, 'variables (Assign)'],
-  [(state) => 'Arguments' in state || ('Output' in state && state.Type !== undefined), 'JSONata Arguments/Output'],
-  [(state) => state.Type === 'Map' && 'Items' in state, "a JSONata Map's Items"],
-  [(state) => 'ItemReader' in state || 'ResultWriter' in state || 'ItemBatcher' in state, 'a distributed Map (ItemReader, ResultWriter, ItemBatcher)'],
-  [(state) => JSON.stringify(state.ItemProcessor ?? {}).includes('"DISTRIBUTED"'), 'a distributed Map'],
-  [(state) => 'Credentials' in state, 'cross-account Credentials'],
-  [(state) => 'HeartbeatSecondsPath' in state, 'HeartbeatSecondsPath'],
-];
-
-const refuseWhatDiffers = (machine: string, definition: Record<string, unknown>) => {
-  if (definition.QueryLanguage === 'JSONata') {
-    throw new Error(`${machine}: QueryLanguage JSONata is not supported by the local Step Functions; write the state machine in JSONPath to run it locally`);
-  }
-  const walk = (states: Record<string, Record<string, unknown>>) => {
-    for (const [name, state] of Object.entries(states)) {
-      const found = unsupported.find(([test]) => test(state));
-      if (found) throw new Error(`${machine}/${name}: ${found[1]} is not supported by the local Step Functions; AWS would run it, this stand-in refuses rather than run it differently`);
-      for (const branch of (state.Branches as { States: typeof states }[] | undefined) ?? []) walk(branch.States);
-      const processor = (state.ItemProcessor ?? state.Iterator) as { States: typeof states } | undefined;
-      if (processor) walk(processor.States);
-    }
-  };
-  walk(definition.States as Record<string, Record<string, unknown>>);
-};
 
 type States = Record<string, Record<string, unknown>>;
 type Handler = (input: Json) => Promise<Json>;
@@ -183,27 +99,6 @@ interface Localized {
   resources: Record<string, string>;
 }
 
-/** ValidateStateMachineDefinition's diagnostics: the ASL schema (asl-validator), and what runs only on AWS. */
-const problemsOf = (definition: string, type: string): { severity: 'ERROR'; code: string; message: string }[] => {
-  let parsed: Record<string, unknown>;
-  try {
-    parsed = JSON.parse(definition) as Record<string, unknown>;
-  } catch (error) {
-    return [{ severity: 'ERROR', code: 'INVALID_JSON_DESCRIPTION', message: (error as Error).message }];
-  }
-  if (type === 'EXPRESS') {
-    return [{ severity: 'ERROR', code: 'UNSUPPORTED_LOCALLY', message: 'EXPRESS state machines are not supported by the local Step Functions' }];
-  }
-  const { isValid, errorsText } = aslValidator(parsed);
-  if (!isValid) return [{ severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: errorsText() }];
-  try {
-    refuseWhatDiffers('definition', parsed);
-  } catch (error) {
-    return [{ severity: 'ERROR', code: 'UNSUPPORTED_LOCALLY', message: (error as Error).message }];
-  }
-  return [];
-};
-
 export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions) => {
   const account = options.account ?? '000000000000';
   const timeScale = options.timeScale && options.timeScale > 0 ? options.timeScale : 1;
@@ -212,9 +107,8 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
   const store = options.dataDir ? openExecutionStore(options.dataDir) : undefined;
   const executions = new Map<string, Execution>();
   const aborts = new Map<string, () => void>();
-  const parked = new Map<string, ParkedTask>();
-  const unclaimed = new Set<string>();
-  const timedOut = new Set<string>();
+  const tasks = parkedTasks();
+  const { parked, unclaimed, park, release } = tasks;
   const definitions = new Map<string, string>();
 
   // Writes gather until the current burst of events is over, so a file never holds a half-taken step.
@@ -351,35 +245,6 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
     visit(definition.States as unknown as States, 0);
     return localized;
   };
-
-  /** A missed heartbeat fails the task with States.HeartbeatTimeout, as on AWS. */
-  const beat = (token: string, task: ParkedTask) => {
-    if (!task.heartbeat) return;
-    clearTimeout(task.heartbeat.timer);
-    task.heartbeat.timer = setTimeout(() => {
-      if (parked.get(token) !== task) return;
-      parked.delete(token);
-      clearTimeout(task.timer);
-      timedOut.add(token);
-      task.reject(taskError('States.HeartbeatTimeout', `${task.stateName}: no heartbeat within its HeartbeatSeconds`));
-    }, Math.min(Math.max(task.heartbeat.ms, 0), longestTimer));
-  };
-
-  /** Parks a task until SendTask* names its token; after `timeoutMs` (real) SendTask* hears it timed out. */
-  const park = (token: string, executionArn: string, stateName: string, timeoutMs: number | undefined, heartbeatMs?: number) =>
-    new Promise<Json>((resolve, reject) => {
-      const task: ParkedTask = { executionArn, stateName, resolve, reject, ...(heartbeatMs !== undefined ? { heartbeat: { ms: heartbeatMs } } : {}) };
-      beat(token, task);
-      if (timeoutMs !== undefined) {
-        // Bookkeeping only: the interpreter fails the task itself; from then on SendTask* names a timed-out task.
-        task.timer = setTimeout(() => {
-          parked.delete(token);
-          clearTimeout(task.heartbeat?.timer);
-          timedOut.add(token);
-        }, Math.min(Math.max(timeoutMs, 0), longestTimer));
-      }
-      parked.set(token, task);
-    });
 
   const machines = new Map(options.workflows.map((workflow) => [machineArn(workflow.name), workflow]));
   const idle: RunHooks = {
@@ -700,29 +565,10 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
     return execution;
   };
 
-  /** A stopped run's parked task ends too, so nothing of it (its timers included) outlives it. */
-  const release = (token: string, task: ParkedTask) => {
-    clearTimeout(task.timer);
-    clearTimeout(task.heartbeat?.timer);
-    parked.delete(token);
-    task.reject(stopped());
-  };
-
   const find = (executionArn: unknown): Execution => {
     const execution = executions.get(String(executionArn));
     if (!execution) throw new ApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${String(executionArn)}'`);
     return execution;
-  };
-
-  const settle = (token: unknown, outcome: (task: ParkedTask) => void) => {
-    const key = String(token ?? '');
-    if (timedOut.has(key)) throw new ApiError('TaskTimedOut', 'Task Timed Out');
-    const task = parked.get(key);
-    if (!task) throw new ApiError('TaskDoesNotExist', 'Task Does Not Exist');
-    parked.delete(key);
-    clearTimeout(task.timer);
-    clearTimeout(task.heartbeat?.timer);
-    outcome(task);
   };
 
   const page = <T>(items: T[], body: { maxResults?: number; nextToken?: string }) => {
@@ -785,19 +631,15 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
       } catch {
         throw new ApiError('InvalidOutput', 'Invalid Output: not JSON');
       }
-      settle(body.taskToken, (task) => task.resolve(output));
+      tasks.settle(body.taskToken, (task) => task.resolve(output));
       return {};
     },
     SendTaskFailure: (body) => {
-      settle(body.taskToken, (task) => task.reject(taskError(body.error ?? 'States.TaskFailed', body.cause ?? '')));
+      tasks.settle(body.taskToken, (task) => task.reject(taskError(body.error ?? 'States.TaskFailed', body.cause ?? '')));
       return {};
     },
     SendTaskHeartbeat: (body) => {
-      const key = String(body.taskToken ?? '');
-      if (timedOut.has(key)) throw new ApiError('TaskTimedOut', 'Task Timed Out');
-      const task = parked.get(key);
-      if (!task) throw new ApiError('TaskDoesNotExist', 'Task Does Not Exist');
-      beat(key, task);
+      tasks.heartbeat(body.taskToken);
       return {};
     },
     ListStateMachines: () => ({
