@@ -181,7 +181,7 @@ const mentionsReplaced = (item: Item, replacements: { pattern: RegExp; by: strin
 const redactDocuments = async (quoteIds: string[], orderIds: string[], erasure: { reference: string; at: string }) => {
   if (quoteIds.length + orderIds.length === 0) return 0;
   // The PDF writer loads only for an erasure that has documents to redraw.
-  const [{ renderQuoteDocument }, { renderWelcomeLetter }] = await Promise.all([import('#domain/quote-document'), import('#domain/welcome-letter')]);
+  const { renderQuoteDocument, renderWelcomeLetter } = await import('./pdf-documents');
   let redrawn = 0;
   for (const id of quoteIds) {
     const quote = await readRecord<Quote>(keys.quote(id));

@@ -1,5 +1,5 @@
 import { money } from '#domain/money';
-import { printedDocument } from './printed-page';
+import { printedDocument, type PrintedDocument } from './printed-document';
 import type { Quote, VatApplied } from './quote';
 import { defaultLetterhead, type Letterhead } from './letterhead';
 
@@ -15,7 +15,7 @@ export const quoteFilename = (quote: Pick<Quote, 'id' | 'number'>) =>
 export const vatLine = (vat: VatApplied) =>
   vat.ratePercent ? `VAT at ${vat.ratePercent}% (${vat.country})` : `VAT 0%: zero-rated export (${vat.country})`;
 
-export const renderQuoteDocument = (quote: Quote, renderedAt: string, from: Letterhead = defaultLetterhead): Promise<Uint8Array> =>
+export const quoteDocument = (quote: Quote, renderedAt: string, from: Letterhead = defaultLetterhead): PrintedDocument =>
   printedDocument(
     {
       title: `Quote ${quote.number ?? quote.id}`,

@@ -25,6 +25,8 @@ import { sha256 } from '#domain/document-hash';
 import { systemActor } from '#domain/timeline';
 import { findAccount } from '#adapters/account-records';
 import { isOpportunityOf } from '#domain/opportunity';
+import { buildFromQuote, quoteNotOrderable, reasonMissing } from '#domain/order-from-quote';
+import { findQuote } from '#adapters/quote-records';
 import { newAction } from '#adapters/action-records';
 import { agendaClose } from '#adapters/agenda-records';
 import { findOrder, orderWithHistory, recordNewOrder, recordOrderChange, type OrderIntake } from '#adapters/order-records';
@@ -50,17 +52,33 @@ export const createOrder = apiRoute(
   async ({ body, caller, event }) => {
     // The key names the order, for the person entering it.
     const request = keyedRequest(event, [caller!.email], body);
-    // The two reads are independent: one round trip, not two.
-    const [customer, opportunity] = await Promise.all([
+    // The reads are independent: one round trip, not three.
+    const [customer, named, quote] = await Promise.all([
       findAccount(body.accountId),
       body.opportunityId ? findOpportunity(body.opportunityId) : undefined,
+      body.quoteId ? findQuote(body.quoteId) : undefined,
     ]);
     if (!customer) throw fieldProblem('accountId', 'no such account');
     if (customer.kind !== 'customer') throw fieldProblem('accountId', 'must be a customer: distributors do not place orders here');
-    if (body.opportunityId && !opportunity) throw fieldProblem('opportunityId', 'no such opportunity');
-    if (opportunity && !isOpportunityOf(opportunity, customer)) {
-      throw fieldProblem('opportunityId', `is ${opportunity.company}'s, not ${customer.name}'s`);
+    if (body.opportunityId && !named) throw fieldProblem('opportunityId', 'no such opportunity');
+    if (body.quoteId && !quote) throw fieldProblem('quoteId', 'no such quote');
+    if (quote && body.opportunityId && quote.opportunityId !== body.opportunityId) {
+      throw fieldProblem('quoteId', `is quote ${quote.number} of another opportunity (${quote.customer.company})`);
     }
+    // An order from a quote belongs to the quote's opportunity, named or not.
+    const opportunityId = body.opportunityId ?? quote?.opportunityId;
+    const opportunity = named ?? (quote ? await findOpportunity(quote.opportunityId) : undefined);
+    if (opportunity && !isOpportunityOf(opportunity, customer)) {
+      throw fieldProblem(body.opportunityId ? 'opportunityId' : 'quoteId', `is ${opportunity.company}'s, not ${customer.name}'s`);
+    }
+    // R20: the lines come from the signed quote; where the order departs from them, it says why.
+    const notOrderable = quote && quoteNotOrderable(quote);
+    if (notOrderable) throw new Problem(409, notOrderable, [{ path: 'quoteId', message: notOrderable }]);
+    const built = quote ? buildFromQuote(quote, body) : undefined;
+    if (built && reasonMissing(built.fromQuote)) {
+      throw fieldProblem('differenceReason', `say why the order differs from quote ${built.fromQuote.number}: ${built.fromQuote.differences.join('; ')}`);
+    }
+    const lines = built?.lines ?? body.lines!;
     const distributor = customer.distributorId ? await findAccount(customer.distributorId) : undefined;
     const now = new Date();
     const at = now.toISOString();
@@ -68,16 +86,17 @@ export const createOrder = apiRoute(
     const placed = placeOrder(
       customer,
       distributor,
-      body,
+      { ...body, opportunityId, lines },
       { orderId: request.id, registrationId: `SR-${randomUUID().slice(0, 8).toUpperCase()}`, entryId: randomUUID() },
       caller!.email,
       at,
+      built?.fromQuote,
     );
     let order: Order = { ...placed.order, ...(serviceDeskUrl() ? { support: { ...placed.order.support, serviceDesk: 'queued' } } : {}) };
     const intake: OrderIntake = {
       order,
       entry: placed.entry,
-      alsoOnTimelinesOf: [keys.account(customer.id).pk, ...(body.opportunityId ? [keys.opportunity(body.opportunityId).pk] : [])],
+      alsoOnTimelinesOf: [keys.account(customer.id).pk, ...(opportunityId ? [keys.opportunity(opportunityId).pk] : [])],
       emails: [],
       documents: [],
       // R22: the contract review goes on the agenda of the Sales Admin who entered the order.
@@ -88,7 +107,7 @@ export const createOrder = apiRoute(
     if (order.routing.channel === 'standard') {
       // R23: the Welcome Letter, signed by the SM, to Production as a soft copy.
       // The PDF writer loads only here, not for every route of this function.
-      const { renderWelcomeLetter } = await import('#domain/welcome-letter');
+      const { renderWelcomeLetter } = await import('#adapters/pdf-documents');
       const letter = await renderWelcomeLetter(order, { support: team.support, website: team.website }, at);
       order = { ...order, welcomeLetter: { filename: welcomeLetterFilename(order), sha256: sha256(letter), status: 'with-production' } };
       intake.documents.push({ name: 'welcome-letter', content: letter, sha256: order.welcomeLetter!.sha256 });

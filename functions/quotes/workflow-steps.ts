@@ -23,7 +23,8 @@ import {
   stepRequestEmail,
   type QuoteEmail,
 } from '#domain/quote-correspondence';
-import { quoteFilename, renderQuoteDocument, sha256 } from '#domain/quote-document';
+import { quoteFilename, sha256 } from '#domain/quote-document';
+import { renderQuoteDocument } from '#adapters/pdf-documents';
 import { systemEntry } from '#domain/timeline';
 import { stableId } from '#domain/stable-id';
 import type { EmailPurpose, OutgoingEmail } from '#domain/correspondence';

@@ -6,7 +6,8 @@ import { placeOrder } from '#domain/order';
 import { orderAcknowledgementEmail } from '#domain/order-correspondence';
 import { defaultQuoteLimits, defineQuote, type QuoteLine } from '#domain/quote';
 import { customerQuoteEmail } from '#domain/quote-correspondence';
-import { renderQuoteDocument, sha256 } from '#domain/quote-document';
+import { sha256 } from '#domain/quote-document';
+import { renderQuoteDocument } from '#adapters/pdf-documents';
 import { pdfText } from '../fixtures/pdf-text';
 import { account, opportunity } from '../fixtures/records';
 

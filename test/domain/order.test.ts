@@ -17,7 +17,7 @@ import {
   shipDateProblem,
   type Order,
 } from '#domain/order';
-import { renderWelcomeLetter } from '#domain/welcome-letter';
+import { renderWelcomeLetter } from '#adapters/pdf-documents';
 import { account } from '../fixtures/records';
 
 const day = 86_400_000;

@@ -5,7 +5,8 @@ import type { Opportunity } from '#domain/opportunity';
 import { setProduct } from '#domain/product';
 import { defaultQuoteLimits, defaultVatRates, defineQuote, quoteNumber, quoteTotalsWithVat, vatFor, type Quote, type QuoteLine } from '#domain/quote';
 import { customerQuoteEmail } from '#domain/quote-correspondence';
-import { quoteFilename, renderQuoteDocument } from '#domain/quote-document';
+import { quoteFilename } from '#domain/quote-document';
+import { renderQuoteDocument } from '#adapters/pdf-documents';
 
 /** Issue 16: a quote fit to send: its number, VAT by the customer's country, a letterhead, separate terms. */
 

@@ -16,7 +16,8 @@ import {
   type Quote,
   type QuoteLine,
 } from '#domain/quote';
-import { renderQuoteDocument, sha256 } from '#domain/quote-document';
+import { sha256 } from '#domain/quote-document';
+import { renderQuoteDocument } from '#adapters/pdf-documents';
 import type { TimelineEntry } from '#domain/timeline';
 import { opportunity } from '../fixtures/records';
 

@@ -1,4 +1,5 @@
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from '@pdfme/pdf-lib';
+import type { PrintedDocument } from '#domain/printed-document';
 
 /**
  * The process's printed documents (a quote, a welcome letter) as A4 PDFs of plain text. Rendering
@@ -9,15 +10,8 @@ import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from '@pd
 /** The standard PDF fonts speak WinAnsi; anything else becomes '?' rather than breaking the render. */
 const printable = (text: string) => text.replace(/[^\x20-\x7E\xA0-\xFF£€]/g, '?');
 
-export interface Writer {
-  write(text: string, options?: { bold?: boolean; size?: number; indent?: number }): void;
-  gap(points?: number): void;
-}
-
-export const printedDocument = async (
-  meta: { title: string; author: string; subject: string; at: string },
-  compose: (writer: Writer) => void,
-): Promise<Uint8Array> => {
+/** The document's PDF bytes. */
+export const printed = async ({ meta, compose }: PrintedDocument): Promise<Uint8Array> => {
   const pdf = await PDFDocument.create();
   const at = new Date(meta.at);
   pdf.setTitle(printable(meta.title));
