@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { leadChannels, leadSources } from '#domain/lead';
 import { literatureCodes } from '#domain/literature';
 import { leadBody, leadFromForm } from '#functions/leads/schemas';
