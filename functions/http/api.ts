@@ -7,6 +7,8 @@ import type {
   Context,
 } from 'aws-lambda';
 import * as z from 'zod/mini';
+// zod/mini has no messages of its own: every route refuses in the same English words (see the module).
+import '#contract/messages';
 import { escapeHtml } from '#domain/correspondence';
 import { Conflict, Gone, NotAllowed, NotFound } from '#domain/errors';
 import { actsFor, notTheirs } from '#domain/people';
