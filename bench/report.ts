@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 /** BENCHMARKS.md, regenerated from bench/results.json: each goal beside its measurement. */
 
@@ -173,5 +173,7 @@ export const writeReport = (r: Any, file = 'BENCHMARKS.md') => {
     'the post-shipment steps queue their emails rather than sending them in the workflow, and its waits are two Wait states, not polling.',
     '',
   );
-  writeFileSync(file, `${lines.join('\n')}\n`);
+  // bench/reports.ts (npm run bench:reports) keeps a section of its own here: carried over as it stands.
+  const kept = existsSync(file) ? /<!-- reports:start[\s\S]*?<!-- reports:end -->/.exec(readFileSync(file, 'utf8'))?.[0] : undefined;
+  writeFileSync(file, `${lines.join('\n')}\n${kept ? `\n${kept}\n` : ''}`);
 };
