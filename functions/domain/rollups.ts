@@ -261,7 +261,8 @@ export const dealCounts = (deal: DealState): Count[] => {
 
   if (campaign) add('campaigns', monthOf(campaign.startsOn), campaign.id, 'costPence', pence(campaign.costGbp));
 
-  if (lead) {
+  // A lead merged into another of the same customer was never a response of its own.
+  if (lead && lead.status !== 'merged') {
     add('conversion', monthOf(lead.createdAt), rowOf(lead.owner, lead.channel), 'suspects', 1);
     if (lead.status === 'suspect' && !lead.removed) add('pipeline', snapshotPeriod, rowOf(lead.owner, 'suspect'), 'count', 1);
     if (lead.campaignId) add('campaigns', monthOf(context?.campaignMonth ?? lead.createdAt), lead.campaignId, 'leads', 1);

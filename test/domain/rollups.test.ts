@@ -64,6 +64,14 @@ describe('rollups: what a deal counts', () => {
     expect(countChanges(before, after)).toEqual([{ report: 'pipeline', period: 'now', row: `${sm}#suspect`, add: { count: -1 } }]);
   });
 
+  it('a disqualified lead leaves the suspects; a merged one was never a response of its own', () => {
+    const before = dealCounts({ ...emptyDeal(), lead: lead() });
+    expect(countChanges(before, dealCounts({ ...emptyDeal(), lead: lead('disqualified', { updatedAt: '2026-09-04T10:00:00.000Z' }) }))).toEqual([
+      { report: 'pipeline', period: 'now', row: `${sm}#suspect`, add: { count: -1 } },
+    ]);
+    expect(dealCounts({ ...emptyDeal(), lead: lead('merged') })).toEqual([]);
+  });
+
   it('an opportunity counts as a prospect, at its estimated value, in pence', () => {
     const changes = countChanges([], dealCounts(opportunityDeal()));
     expect(changes).toContainEqual({ report: 'pipeline', period: 'now', row: `${sm}#prospect`, add: { count: 1, valuePence: 4_000_000 } });
