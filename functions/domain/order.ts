@@ -4,6 +4,7 @@ import { Conflict, NotAllowed } from './errors';
 import type { AgendaItem } from './agenda';
 import { hasAnyRole, type Caller, type Role } from './roles';
 import type { TimelineEntry } from './timeline';
+import type { FromQuote } from './order-from-quote';
 
 /**
  * R20-R26: an order from the PO (or signed contract) to the "is your equipment operating OK?"
@@ -84,7 +85,10 @@ export interface Order {
   opportunityId?: string;
   poNumber: string;
   lines: OrderLine[];
+  /** The net total: the signed quote's when the order matches it, else the lines' sum. */
   totalGbp: number;
+  /** The signed quote the order was built from, and how and why it departs from it. */
+  fromQuote?: FromQuote;
   customer: { name: string; contact?: Contact };
   userContact: Contact;
   system?: OrderRequest['system'];
@@ -127,11 +131,19 @@ export interface Order {
 export const readsPrices = (roles: readonly Role[]): boolean => roles.some((role) => priceReaders.includes(role));
 const priceReaders: readonly Role[] = ['SalesManager', 'SalesAdmin', 'ManagingDirector'];
 
-export const withoutPrices = <T extends { lines: OrderLine[]; totalGbp?: number; timeline?: TimelineEntry[] }>(view: T) => {
+export const withoutPrices = <T extends { lines: OrderLine[]; totalGbp?: number; fromQuote?: FromQuote; timeline?: TimelineEntry[] }>(view: T) => {
   const { totalGbp: _total, ...rest } = view;
   return {
     ...rest,
     lines: view.lines.map(({ unitPrice: _price, ...line }) => line),
+    ...(view.fromQuote
+      ? {
+          fromQuote: (({ quoted: _quoted, ...kept }: FromQuote) => ({
+            ...kept,
+            differences: kept.differences.map((difference) => difference.replace(amounts, 'an amount')),
+          }))(view.fromQuote),
+        }
+      : {}),
     ...(view.timeline
       ? { timeline: view.timeline.map(({ detail: _detail, ...entry }) => ({ ...entry, summary: entry.summary.replace(amounts, 'an amount') })) }
       : {}),
@@ -161,6 +173,7 @@ export const placeOrder = (
   ids: { orderId: string; registrationId: string; entryId: string },
   by: string,
   now: string,
+  fromQuote?: FromQuote,
 ): { order: Order; entry: TimelineEntry } => {
   if (customer.kind !== 'customer') throw new Conflict(`Account ${customer.id} is a ${customer.kind}; orders come from customers`);
   const routing = orderRouting(customer);
@@ -170,7 +183,9 @@ export const placeOrder = (
     ...(request.opportunityId ? { opportunityId: request.opportunityId } : {}),
     poNumber: request.poNumber,
     lines: request.lines,
-    totalGbp: orderTotal(request.lines),
+    // What the customer signed for, to the penny, unless the order departs from it.
+    totalGbp: fromQuote && fromQuote.differences.length === 0 ? fromQuote.quoted.netGbp : orderTotal(request.lines),
+    ...(fromQuote ? { fromQuote } : {}),
     customer: { name: customer.name, ...(customer.contacts[0] ? { contact: customer.contacts[0] } : {}) },
     userContact: request.userContact,
     ...(request.system ? { system: request.system } : {}),
@@ -201,11 +216,23 @@ export const placeOrder = (
       actor: by,
       kind: 'order-received',
       channel: 'internal',
-      summary: `PO ${order.poNumber} received: ${money(order.totalGbp)} (${routing.channel}); support registration ${ids.registrationId}`,
-      detail: { orderId: order.id, channel: routing.channel, followUps: routing.followUps },
+      summary: `PO ${order.poNumber} received: ${money(order.totalGbp)} (${routing.channel === 'sf' ? 'SF order' : 'standard order'}); support registration ${ids.registrationId}${fromQuoteWords(fromQuote)}`,
+      detail: {
+        orderId: order.id,
+        channel: routing.channel,
+        followUps: routing.followUps,
+        ...(fromQuote ? { quoteId: fromQuote.quoteId, differences: fromQuote.differences.length } : {}),
+      },
     },
   };
 };
+
+const fromQuoteWords = (fromQuote: FromQuote | undefined) =>
+  !fromQuote
+    ? ''
+    : fromQuote.differences.length === 0
+      ? `; as quote ${fromQuote.number}`
+      : `; from quote ${fromQuote.number} with ${fromQuote.differences.length} difference${fromQuote.differences.length === 1 ? '' : 's'}: ${fromQuote.reason}`;
 
 // ---- shipment and the follow-ups --------------------------------------------------------------
 

@@ -22,12 +22,21 @@ export const orderBody = z.strictObject({
       z.maxLength(64),
       z.regex(/^[A-Za-z0-9 ._/-]+$/, 'must be letters, digits, spaces, . _ / or -'),
     ),
-  lines: z.array(orderLine).check(z.minLength(1, 'an order needs at least one line'), z.maxLength(200)),
+  /** The signed quote the order follows: its lines are copied unless `lines` are sent. */
+  quoteId: z.optional(recordId),
+  lines: z.optional(z.array(orderLine).check(z.minLength(1, 'an order needs at least one line'), z.maxLength(200))),
+  /** Why the lines depart from the signed quote's; required when they do. */
+  differenceReason: z.optional(multiLineText(2000)),
   userContact: contact,
   system: z.optional(
     z.strictObject({ model: z.optional(nameText()), serialNumbers: z.optional(z.array(referenceId).check(z.maxLength(100))) }),
   ),
-});
+}).check(
+  z.superRefine((order, ctx) => {
+    if (!order.quoteId && !order.lines) ctx.addIssue({ code: 'custom', path: ['lines'], message: 'an order needs at least one line, or a signed quote to copy them from' });
+    if (!order.quoteId && order.differenceReason) ctx.addIssue({ code: 'custom', path: ['differenceReason'], message: 'only an order built from a quote can differ from it' });
+  }),
+);
 
 export const orderCreated = z.object({ id: z.uuid() });
 

@@ -42,6 +42,7 @@ if (page) {
       h('thead', {}, h('tr', {}, h('th', {}, 'Item'), h('th', { class: 'number' }, 'Qty'), priced ? h('th', { class: 'number' }, 'Unit price') : '')),
       h('tbody', {}, ...order.lines.map((/** @type {any} */ l) => h('tr', {}, h('td', {}, `${l.sku}: ${l.description}`), h('td', { class: 'number' }, String(l.quantity)), priced ? h('td', { class: 'number' }, gbp(l.unitPrice)) : ''))),
     ),
+    fromQuote(order.fromQuote),
     h('p', {}, linkTo(who, 'accounts', order.accountId, `The account: ${order.customer?.name ?? ''}`)),
     order.opportunityId ? h('p', {}, linkTo(who, 'opportunities', order.opportunityId, 'The opportunity')) : '',
     h('h2', {}, 'Follow-ups'),
@@ -51,6 +52,29 @@ if (page) {
     h('h2', {}, 'Timeline'),
     timeline(order.timeline),
   );
+
+  /**
+   * The signed quote the order was built from (R20), and where the order departs from it and why.
+   * @param {{ quoteId: string, number: string, differences: string[], reason?: string, quoted?: { netGbp: number, vatGbp: number, grossGbp: number, vatWording: string } } | undefined} from
+   */
+  function fromQuote(from) {
+    if (!from) return '';
+    return h(
+      'section',
+      { id: 'from-quote', 'aria-labelledby': 'from-quote-heading' },
+      h('h2', { id: 'from-quote-heading' }, 'From quote ', linkTo(who, 'quotes', from.quoteId, from.number)),
+      from.quoted ? h('p', {}, `Signed for ${gbp(from.quoted.netGbp)} net, ${gbp(from.quoted.grossGbp)} with ${from.quoted.vatWording}.`) : '',
+      from.differences.length
+        ? h(
+            'div',
+            {},
+            h('p', {}, `The order differs from the quote in ${from.differences.length === 1 ? 'one way' : `${from.differences.length} ways`}:`),
+            h('ul', { id: 'quote-differences' }, ...from.differences.map((difference) => h('li', {}, difference))),
+            h('p', { id: 'difference-reason' }, `Why: ${from.reason ?? ''}`),
+          )
+        : h('p', {}, 'The order matches the quote line for line.'),
+    );
+  }
 
   /** Shows a step's section when it waits and this viewer may do it (the API decides the same). @param {string} task @param {boolean} open @param {boolean} mine @param {string} notice */
   const step = (task, open, mine, notice) => {
