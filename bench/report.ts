@@ -173,7 +173,10 @@ export const writeReport = (r: Any, file = 'BENCHMARKS.md') => {
     'the post-shipment steps queue their emails rather than sending them in the workflow, and its waits are two Wait states, not polling.',
     '',
   );
-  // bench/reports.ts (npm run bench:reports) keeps a section of its own here: carried over as it stands.
-  const kept = existsSync(file) ? /<!-- reports:start[\s\S]*?<!-- reports:end -->/.exec(readFileSync(file, 'utf8'))?.[0] : undefined;
+  // Other benchmarks keep sections of their own here, between their markers (bench/reports.ts,
+  // bench/search.ts): carried over as they stand.
+  const kept = existsSync(file)
+    ? [...readFileSync(file, 'utf8').matchAll(/<!-- (\w+):start[\s\S]*?<!-- \1:end -->/g)].map((section) => section[0]).join('\n\n') || undefined
+    : undefined;
   writeFileSync(file, `${lines.join('\n')}\n${kept ? `\n${kept}\n` : ''}`);
 };

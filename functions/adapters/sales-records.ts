@@ -34,6 +34,7 @@ const bookkeeping = new Set<string>([
 export const fromItem = <T>(item: Item): T =>
   Object.fromEntries(Object.entries(item).filter(([name]) => !bookkeeping.has(name))) as T;
 
+/** The index keys a lead item carries (status, owner, person, list), as every write of it sets them. */
 export const leadIndexKeys = (lead: Pick<Lead, 'status' | 'owner' | 'createdAt' | 'id' | 'contact'>) => ({
   gsi1pk: keys.leadsByStatus(lead.status),
   gsi1sk: `${lead.createdAt}#${lead.id}`,
@@ -279,23 +280,53 @@ export class InvalidCursor extends Error {
   override readonly name = 'InvalidCursor';
 }
 
-/** Leads by status (gsi1), or by owner and optionally status (gsi2); newest first. */
+/**
+ * Leads by status (gsi1), or by owner and optionally status (gsi2); newest first. Dates narrow the
+ * key range where the index sorts by date (a status's partition, an owner's leads of one status);
+ * channel and campaign are read through, so a page may come back short with a cursor.
+ */
 export const listLeads = async (filter: {
   status?: LeadStatus;
   owner?: string;
+  channel?: string;
+  campaignId?: string;
+  createdFrom?: string;
+  createdTo?: string;
   limit: number;
   cursor?: string;
 }): Promise<LeadPage> => {
   const [index1, index2] = tableDesign.indexes;
+  const from = filter.createdFrom ?? '';
+  const to = `${filter.createdTo ?? '9999'}~`;
+  const dated = Boolean(filter.createdFrom || filter.createdTo);
+  const sortPrefix = filter.owner ? (filter.status ? `LEAD#${filter.status}#` : undefined) : '';
+  const byKeyRange = dated && sortPrefix !== undefined;
+  const conditions = [
+    ...(filter.channel ? ['#channel = :channel'] : []),
+    ...(filter.campaignId ? ['#campaign = :campaign'] : []),
+    ...(dated && !byKeyRange ? ['#createdAt BETWEEN :from AND :to'] : []),
+  ];
+  const filterNames = {
+    ...(filter.channel ? { '#channel': 'channel' } : {}),
+    ...(filter.campaignId ? { '#campaign': 'campaignId' } : {}),
+    ...(dated && !byKeyRange ? { '#createdAt': 'createdAt' } : {}),
+  };
+  const filterValues = {
+    ...(filter.channel ? { ':channel': filter.channel } : {}),
+    ...(filter.campaignId ? { ':campaign': filter.campaignId } : {}),
+  };
+  const range = byKeyRange ? { ':from': `${sortPrefix}${from}`, ':to': `${sortPrefix}${to}` } : dated ? { ':from': from, ':to': to } : {};
   const query: Omit<QueryCommandInput, 'ExclusiveStartKey'> & { pkName: string; pkValue: string } = filter.owner
     ? {
         TableName: tableName(),
         IndexName: index2.name,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: { '#pk': index2.partitionKey, '#sk': index2.sortKey },
+        KeyConditionExpression: byKeyRange ? '#pk = :pk AND #sk BETWEEN :from AND :to' : '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': index2.partitionKey, '#sk': index2.sortKey, ...filterNames },
         ExpressionAttributeValues: {
           ':pk': keys.owner(filter.owner),
-          ':prefix': filter.status ? `LEAD#${filter.status}#` : 'LEAD#',
+          ...(byKeyRange ? {} : { ':prefix': filter.status ? `LEAD#${filter.status}#` : 'LEAD#' }),
+          ...range,
+          ...filterValues,
         },
         pkName: index2.partitionKey,
         pkValue: keys.owner(filter.owner),
@@ -303,9 +334,9 @@ export const listLeads = async (filter: {
     : {
         TableName: tableName(),
         IndexName: index1.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': index1.partitionKey },
-        ExpressionAttributeValues: { ':pk': keys.leadsByStatus(filter.status ?? 'suspect') },
+        KeyConditionExpression: byKeyRange ? '#pk = :pk AND #sk BETWEEN :from AND :to' : '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': index1.partitionKey, ...(byKeyRange ? { '#sk': index1.sortKey } : {}), ...filterNames },
+        ExpressionAttributeValues: { ':pk': keys.leadsByStatus(filter.status ?? 'suspect'), ...range, ...filterValues },
         pkName: index1.partitionKey,
         pkValue: keys.leadsByStatus(filter.status ?? 'suspect'),
       };
@@ -313,6 +344,7 @@ export const listLeads = async (filter: {
   const page = await db().send(
     new QueryCommand({
       ...input,
+      ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
       ScanIndexForward: false,
       Limit: filter.limit,
       ExclusiveStartKey: decodeCursor(filter.cursor, { name: pkName, value: pkValue }),

@@ -64,6 +64,10 @@ export const leadCreated = z.object({ id: z.string(), status: z.enum(leadStatuse
 export const leadListQuery = z.strictObject({
   status: z.optional(z.enum(leadStatuses)).register(z.globalRegistry, { description: 'Defaults to suspect unless owner is given' }),
   owner: z.optional(emailAddress),
+  channel: z.optional(z.enum(leadChannels)),
+  campaignId: z.optional(referenceId),
+  createdFrom: z.optional(z.iso.date({ message: 'must be a date, YYYY-MM-DD' })).register(z.globalRegistry, { description: 'Logged on or after this day (UTC)' }),
+  createdTo: z.optional(z.iso.date({ message: 'must be a date, YYYY-MM-DD' })).register(z.globalRegistry, { description: 'Logged on or before this day (UTC)' }),
   limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
   cursor: z.optional(z.string().check(z.maxLength(2048))),
 });

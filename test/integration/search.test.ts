@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { itemCount, stack, stackClient, uniqueEmail } from './local-stack';
 import { orderJourney } from './order-journey';
 import { line, people, quoteJourney } from './quote-journey';
+import { qualificationBody } from '../fixtures/qualification';
 
 /**
  * Issue 15, finding: search by the start of a company, a name, an address, a PO or quote number,
@@ -172,5 +175,95 @@ describe('lists', () => {
     const production = await api('GET', '/orders?limit=5', { token: await tokenFor('production@salesflow.example', 'Production') });
     expect(production.status).toBe(200);
     expect(production.body.orders.every((o: object) => !('totalGbp' in o))).toBe(true);
+  });
+});
+
+describe('the leads list', () => {
+  it('filters by channel, campaign and the day logged', async () => {
+    const email = uniqueEmail(`card${tag}`);
+    const made = await api('POST', '/leads', {
+      body: { channel: 'bingo-card', source: 'se-phone-call', contact: { name: 'Cara Card', email, company: `Card ${tag} Ltd`, country: 'GB' } },
+    });
+    expect(made.status).toBe(201);
+    const sm = await tokenFor(people.sm, 'SalesManager');
+    const today = new Date().toISOString().slice(0, 10);
+    const ids = async (query: string) => {
+      const answer = await api('GET', `/leads?${query}&limit=100`, { token: sm });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      return answer.body.leads.map((lead: { id: string }) => lead.id) as string[];
+    };
+    expect(await ids(`status=suspect&channel=bingo-card&createdFrom=${today}`)).toContain(made.body.id);
+    expect(await ids(`owner=${encodeURIComponent(people.sm)}&channel=bingo-card&createdFrom=${today}&createdTo=${today}`)).toContain(made.body.id);
+    expect(await ids(`owner=${encodeURIComponent(people.sm)}&status=suspect&createdFrom=${today}`)).toContain(made.body.id);
+    expect(await ids(`owner=${encodeURIComponent(people.sm)}&channel=phone&createdFrom=${today}`)).not.toContain(made.body.id);
+    expect(await ids(`status=suspect&createdTo=2020-01-01`)).not.toContain(made.body.id);
+    expect((await api('GET', '/leads?createdFrom=yesterday', { token: sm })).status).toBe(400);
+  });
+});
+
+describe('the backfill', () => {
+  it('gives a record made before search its terms and list key, once', async () => {
+    // A lead as the table held it before issue 15: no search terms, no list key.
+    const id = randomUUID();
+    const createdAt = new Date().toISOString();
+    const table = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: stack.dynamodb, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    );
+    const company = `Ältere ${tag} Lead KG`;
+    await table.send(
+      new PutCommand({
+        TableName: stack.tableName,
+        Item: {
+          pk: `LEAD#${id}`, sk: 'LEAD', itemType: 'lead', gsi1pk: 'LEADS#suspect', gsi1sk: `${createdAt}#${id}`,
+          gsi2pk: `OWNER#${people.sm}`, gsi2sk: `LEAD#suspect#${createdAt}#${id}`,
+          id, status: 'suspect', owner: people.sm, channel: 'phone', source: 'se-phone-call', literature: [], createdAt, updatedAt: createdAt,
+          contact: { name: 'Olga Old', email: uniqueEmail('old'), company, country: 'GB' },
+        },
+      }),
+    );
+    expect((await find(`altere ${tag}`, people.sm, 'SalesManager')).map((hit) => hit.id)).not.toContain(id);
+
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: stack.dynamodb,
+      SALESFLOW_TABLE_NAME: stack.tableName,
+      AWS_REGION: 'eu-west-2',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    });
+    const { backfillFindIndex } = await import('#adapters/search-backfill');
+    const first = await backfillFindIndex();
+    expect(first.records).toBeGreaterThanOrEqual(1);
+    expect((await find(`altere ${tag}`, people.sm, 'SalesManager')).map((hit) => hit.id)).toContain(id);
+    // Run again: every record has its list key, so nothing is written.
+    const before = await itemCount();
+    const again = await backfillFindIndex();
+    expect(again.records).toBe(0);
+    expect(await itemCount()).toBe(before);
+  });
+});
+
+describe('search after an erasure', () => {
+  it("finds the kept opportunity by its company, and the erased person by neither name nor address, accents or not", async () => {
+    const person = uniqueEmail(`erase${tag}`);
+    const company = `Erasure ${tag} Präzision`;
+    const lead = await api('POST', '/leads', {
+      body: { channel: 'phone', source: 'se-phone-call', contact: { name: `Åsa Öberg${tag}`, email: person, company, country: 'GB' } },
+    });
+    const sm = await tokenFor(people.sm, 'SalesManager');
+    const qualified = await api('POST', `/leads/${lead.body.id}/qualification`, { body: qualificationBody(20_000), token: sm });
+    expect(qualified.status).toBe(201);
+    const md = people.md;
+    expect((await find(`oberg${tag}`, md, 'ManagingDirector')).map((hit) => hit.kind).sort()).toEqual(['lead', 'opportunity']);
+    const erased = await api('POST', `/people/${encodeURIComponent(person)}/erasure`, {
+      body: { reason: 'Asked by email' },
+      token: await tokenFor('dpo@salesflow.example', 'DataProtection'),
+    });
+    expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+    for (const q of [`oberg${tag}`, `åsa öberg${tag}`, person, person.slice(0, 10)]) {
+      expect(await find(q, md, 'ManagingDirector'), q).toEqual([]);
+    }
+    const kept = await find(`erasure ${tag}`, md, 'ManagingDirector');
+    expect(kept.map((hit) => [hit.kind, hit.id])).toEqual([['opportunity', qualified.body.opportunityId]]);
+    expect(JSON.stringify(kept)).not.toMatch(new RegExp(`berg${tag}|${person}`, 'i'));
   });
 });
