@@ -40,6 +40,20 @@ export const findTermPuts = (findable: Findable) =>
     },
   }));
 
+/**
+ * For an edit, in its own transaction: the record's terms as it reads after the edit, and the
+ * slots its terms took before and no longer need, put back empty (off the index, no delete).
+ */
+export const refiledTermPuts = (before: Findable, after: Findable) => {
+  const puts = findTermPuts(after);
+  const used = Math.min(before.terms.length, termsPerRecord);
+  const pk = recordKey[after.kind](after.id).pk;
+  for (let n = puts.length; n < used; n += 1) {
+    puts.push({ Put: { TableName: tableName(), Item: { ...findIndex.term(pk, n), itemType: itemKind.findTerm } } as never });
+  }
+  return puts;
+};
+
 /** The list keys a record's own item carries (newest first in its kind's list). */
 export const listKeys = (kind: FindableKind, record: { createdAt: string; id: string }) => findIndex.listKeys(kind, record.createdAt, record.id);
 
