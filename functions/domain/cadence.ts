@@ -100,7 +100,7 @@ export const nextDue = (contact: DueContact, happenedAt: string): DueContact | u
 };
 
 export const cadenceTitles: Record<CadenceKind, string> = {
-  'sm-call': 'Status-check call (R6)',
-  'sm-visit': 'Visit (R7)',
-  'ae-visit': 'AE visit (R8)',
+  'sm-call': 'Status-check call',
+  'sm-visit': 'Visit',
+  'ae-visit': 'AE visit',
 };

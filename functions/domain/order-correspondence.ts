@@ -160,7 +160,7 @@ export const followUpEscalationEmail = (order: Order, id: string, manager: strin
     [...new Set([manager, order.owner])],
     `Overdue: equipment check for ${order.customer.name}`,
     [
-      `Three months after PO ${order.poNumber} shipped, ${order.owner} has not recorded whether the equipment of ${order.customer.name} is operating OK (R26).`,
+      `Three months after PO ${order.poNumber} shipped, ${order.owner} has not recorded whether the equipment of ${order.customer.name} is operating OK.`,
     ],
     { url: orderUrl(order, links), label: 'Open the order' },
   );

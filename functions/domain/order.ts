@@ -315,8 +315,8 @@ export const equipmentCheckAnswer = (
         : { correctiveAction: { status: 'open' as const, openedAt: now, openedBy: by, problem: answer.notes ?? 'Equipment not operating OK' } }),
     },
     summary: answer.ok
-      ? 'Is your equipment operating OK? Yes: pleased to be of service! (R26)'
-      : `Is your equipment operating OK? No: corrective action opened${answer.notes ? `: ${answer.notes}` : ''} (R26)`,
+      ? 'Is your equipment operating OK? Yes: pleased to be of service!'
+      : `Is your equipment operating OK? No: corrective action opened${answer.notes ? `: ${answer.notes}` : ''}`,
   };
 };
 

@@ -523,7 +523,7 @@ export const completeTask = (
     case 'prepare-qpa':
       return {
         changes: { prepared: { ...quote.prepared, qpa: { by, at: now, text: input.text } } },
-        entry: entry('QPA prepared and filed (R15)'),
+        entry: entry('QPA prepared and filed'),
         output: { decision: 'done' },
       };
     case 'approve-qpa':
@@ -570,19 +570,19 @@ export const completeTask = (
             },
           },
         },
-        entry: entry('Quote prepared and filed (R16)'),
+        entry: entry('Quote prepared and filed'),
         output: { decision: 'done' },
       };
     case 'engineering-assistance':
       return {
         changes: { prepared: { ...quote.prepared, engineering: { by, at: now, text: input.text } } },
-        entry: entry("Engineering's technical assistance given to the AE (R16)"),
+        entry: entry("Engineering's technical assistance given to the AE"),
         output: { decision: 'done' },
       };
     case 'prepare-proposal':
       return {
         changes: { prepared: { ...quote.prepared, proposal: { by, at: now, text: input.text } } },
-        entry: entry('Technical proposal prepared and filed (R16)'),
+        entry: entry('Technical proposal prepared and filed'),
         output: { decision: 'done' },
       };
     case 'sign': {
@@ -594,7 +594,7 @@ export const completeTask = (
       const signature: Signature = { signer: by, signedAt: now, algorithm: 'SHA-256', sha256: ids.documentSha256, via };
       return {
         changes: { signature, status: 'sending' },
-        entry: entry(`Signed electronically (SHA-256 ${ids.documentSha256.slice(0, 12)}…) (R17)`, {
+        entry: entry(`Signed electronically (SHA-256 ${ids.documentSha256.slice(0, 12)}…)`, {
           sha256: ids.documentSha256,
         }),
         output: { decision: 'done' },
@@ -634,7 +634,7 @@ export const quoteFollowUpAgendaItem = (quote: Pick<Quote, 'id' | 'owner' | 'cus
   kind: `quote-follow-up:${quote.id}`,
   assignee: quote.owner,
   dueAt: at,
-  summary: `Follow up the quote with ${quote.customer.company}: no answer yet (R18)`,
+  summary: `Follow up the quote with ${quote.customer.company}: no answer yet`,
   subject: { kind: 'opportunity', id: quote.opportunityId },
 });
 

@@ -27,7 +27,7 @@ export const createCampaign = apiRoute({ route: 'POST /campaigns', body: campaig
     at,
     actor: caller!.email,
     kind: 'campaign-opened',
-    summary: `${campaign.kind} campaign "${campaign.name}" from ${campaign.startsOn}${campaign.costGbp !== undefined ? `, ${money(campaign.costGbp)}` : ''} (R1)`,
+    summary: `${campaign.kind} campaign "${campaign.name}" from ${campaign.startsOn}${campaign.costGbp !== undefined ? `, ${money(campaign.costGbp)}` : ''}`,
   });
   return json(201, { id: campaign.id }, { location: `/campaigns/${campaign.id}` });
 });
@@ -88,7 +88,7 @@ export const sendMaterial = apiRoute(
           actor: caller!.email,
           kind: 'campaign-material',
           channel: 'email',
-          summary: `${body.kind === 'cold-call' ? 'Cold-call material' : 'Mailshot'} "${body.subject}" from campaign "${campaign.name}" to ${emails.length} contact${emails.length === 1 ? '' : 's'}${distributor.contacts.length > emails.length ? ` (${distributor.contacts.length - emails.length} unsubscribed)` : ''} (R2)`,
+          summary: `${body.kind === 'cold-call' ? 'Cold-call material' : 'Mailshot'} "${body.subject}" from campaign "${campaign.name}" to ${emails.length} contact${emails.length === 1 ? '' : 's'}${distributor.contacts.length > emails.length ? ` (${distributor.contacts.length - emails.length} unsubscribed)` : ''}`,
           detail: { campaignId: campaign.id, material: body.kind },
         },
         emails,

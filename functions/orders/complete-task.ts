@@ -57,7 +57,7 @@ export const completeOrderTask = async (
         order,
         { contractReview: { status: 'done', by, at, ...(input.notes ? { notes: input.notes } : {}) } },
         { expression: 'contractReview.#s = :open', names: { '#s': 'status' }, values: { ':open': 'open' } },
-        entry('contract-review-done', `Contract reviewed by ${by}${input.notes ? `: ${input.notes}` : ''} (R22)`, by, at, detail),
+        entry('contract-review-done', `Contract reviewed by ${by}${input.notes ? `: ${input.notes}` : ''}`, by, at, detail),
         { items: [agendaClose(onOrder(order), 'contract-review', by, at)] },
         'The contract was reviewed meanwhile',
       );
@@ -135,7 +135,7 @@ export const completeOrderTask = async (
           if (error instanceof TaskRefused) {
             const closing = entry(
               'equipment-check',
-              `Equipment check closed: the workflow no longer waited for it, so ${by}'s answer was not recorded (R26)`,
+              `Equipment check closed: the workflow no longer waited for it, so ${by}'s answer was not recorded`,
               systemActor,
               new Date().toISOString(),
               { orderId: order.id, task, refusal: error.refusal },

@@ -71,8 +71,8 @@ const deliveryCheck = (order: Order, action: StoredAction, expiresAt: Date): Lin
           kind: 'delivery-check',
           channel: 'email',
           summary: answer.allReceived
-            ? `${by}: everything received in good order${answer.notes ? ` (${answer.notes})` : ''} (R25)`
-            : `${by}: NOT everything received in good order: ${answer.notes ?? 'no details'} (R25)`,
+            ? `${by}: everything received in good order${answer.notes ? ` (${answer.notes})` : ''}`
+            : `${by}: NOT everything received in good order: ${answer.notes ?? 'no details'}`,
           detail: { orderId: order.id, allReceived: answer.allReceived },
         },
         // A problem with the delivery is the SM's to sort out, now.
@@ -109,7 +109,7 @@ const setPassword = (order: Order, action: StoredAction, expiresAt: Date): LinkS
           actor: order.webLogin!.username,
           kind: 'order-step',
           channel: 'web',
-          summary: 'The customer set their website password (R24)',
+          summary: 'The customer set their website password',
           detail: { orderId: order.id },
         },
         [webLoginPasswordSet(order.id, await hashPassword(password), at)],

@@ -81,7 +81,7 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
     const followUps = order.followUps!;
     const viaDistributor = order.routing.followUps === 'via-distributor' && order.distributor?.contact;
     const items = [emailPut(pk, smReminderEmail(order, randomUUID(), links()), at)];
-    const entries = [entry('sm-reminded', `${order.owner} reminded to contact ${order.customer.name} (R25)`, { orderId: order.id }, at)];
+    const entries = [entry('sm-reminded', `${order.owner} reminded to contact ${order.customer.name}`, { orderId: order.id }, at)];
     if (viaDistributor) {
       const { action, url } = await newAction(
         { subject: { kind: 'order', id: order.id }, task: 'delivery-check', key: 'delivery-check', assignee: order.distributor!.contact!.email },
@@ -91,7 +91,7 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
       items.push(actionPut(action));
       items.push(emailPut(pk, deliveryCheckEmail(order, randomUUID(), action.assignee, url), at));
       entries.push(
-        entry('delivery-check', `${order.distributor!.name} asked: everything received in good order? (R25)`, { orderId: order.id }, at),
+        entry('delivery-check', `${order.distributor!.name} asked: everything received in good order?`, { orderId: order.id }, at),
       );
     }
     const done = await unlessDone(
@@ -133,7 +133,7 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
       open,
       action,
       { followUps: { ...followUps, equipmentCheck: { ...followUps.equipmentCheck, status: 'asked' } } },
-      entry('equipment-check', `${order.owner} asked to check with ${order.customer.name}: is your equipment operating OK? (R26)`, { orderId: order.id, chase }, at),
+      entry('equipment-check', `${order.owner} asked to check with ${order.customer.name}: is your equipment operating OK?`, { orderId: order.id, chase }, at),
       { ...equipmentCheckEmail(order, randomUUID(), url, chase) },
       equipmentCheckItem(order),
     );

@@ -138,7 +138,7 @@ export const requestContract = apiRoute(
         at,
         actor: caller!.email,
         kind: 'contract-requested',
-        summary: 'The customer requires a formal contract: to the MD for negotiation and approval (R19)',
+        summary: 'The customer requires a formal contract: to the MD for negotiation and approval',
         detail: { quoteId: quote.id },
       },
     );

@@ -203,7 +203,7 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
     await recordQuoteProgress(
       quote,
       { status: 'sent', transmission: { at: at.toISOString(), to: quote.customer.email, emailId, followUpAt } },
-      entry('quote-sent', `Signed quote and proposal queued to the customer (R17)`, { quoteId: quote.id, emailId }, at.toISOString()),
+      entry('quote-sent', `Signed quote and proposal queued to the customer`, { quoteId: quote.id, emailId }, at.toISOString()),
     );
     return { followUpAt };
   },
@@ -220,7 +220,7 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
       { followUp: { at: now, outcome: due ? 'reminded' : 'customer-answered' } },
       entry(
         'quote-follow-up',
-        due ? 'No answer from the customer: SM reminded to follow up (R18)' : 'Customer in touch since the quote went out; no reminder',
+        due ? 'No answer from the customer: SM reminded to follow up' : 'Customer in touch since the quote went out; no reminder',
         { quoteId: quote.id },
         now,
       ),

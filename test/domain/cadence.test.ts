@@ -113,7 +113,7 @@ describe('the digest', () => {
     expect(digests.get('a@x.test')!.map((l) => l.overdueByDays)).toEqual([22, 3, 1]);
     const email = digestEmail('a@x.test', digests.get('a@x.test')!, 'id', { appBaseUrl: 'https://sales.example', webBaseUrl: 'https://www.sales.example' });
     expect(email.subject).toBe('Due from you: 2 calls or visits, 1 task');
-    expect(email.text).toContain('Visit (R7): Acme (due 2026-11-01, overdue by 22 days)');
+    expect(email.text).toContain('Visit: Acme (due 2026-11-01, overdue by 22 days)');
     expect(email.text).toContain('Ask Acme (due 2026-11-22, overdue by 1 day)');
   });
 });

@@ -1,5 +1,5 @@
 // @ts-check
-import { $, gbp, h, internalPage, loadFailed, queryParam, when } from '../page.js';
+import { $, gbp, h, internalPage, loadFailed, plain, queryParam, when } from '../page.js';
 import { api } from '../session.js';
 
 /** The pipeline: an SM's leads, prospects, quotes and orders by stage, with counts and values. */
@@ -33,7 +33,7 @@ else {
                     'tr',
                     {},
                     h('td', {}, h('a', { href: `${pages[/** @type {'lead' | 'opportunity'} */ (item.kind)]}?id=${item.id}` }, item.company)),
-                    h('td', {}, item.status),
+                    h('td', {}, plain(item.status)),
                     h('td', { class: 'number' }, gbp(item.valueGbp)),
                     h('td', {}, when(item.since)),
                   ),
