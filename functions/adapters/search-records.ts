@@ -138,7 +138,8 @@ const decodeCursor = (cursor: string | undefined, partition: string): Item | und
   }
   const valid =
     key && typeof key === 'object' && (key as Item)[findIndex.partitionKey] === partition &&
-    Object.keys(key).every((name) => ['pk', 'sk', findIndex.partitionKey, findIndex.sortKey].includes(name)) &&
+    // Exactly the index's and the table's keys, or DynamoDB would refuse the query (a 500, not a 400).
+    Object.keys(key).sort().join() === ['pk', 'sk', findIndex.partitionKey, findIndex.sortKey].sort().join() &&
     Object.values(key).every((value) => typeof value === 'string');
   if (!valid) throw new InvalidListCursor('cursor does not belong to this list');
   return key as Item;

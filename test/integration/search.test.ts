@@ -135,6 +135,9 @@ describe('lists', () => {
     const foreign = await api('GET', `/quotes?cursor=${first.body.nextCursor}`, { token: sm });
     expect(foreign.status).toBe(400);
     expect((await api('GET', '/accounts?cursor=bm9wZQ', { token: sm })).status).toBe(400);
+    // The right list, but not a key DynamoDB would take.
+    const partial = Buffer.from(JSON.stringify({ gsi4pk: 'LIST#account' })).toString('base64url');
+    expect((await api('GET', `/accounts?cursor=${partial}`, { token: sm })).status).toBe(400);
     expect((await api('GET', '/accounts?limit=101', { token: sm })).status).toBe(400);
     expect((await api('GET', '/accounts?kind=partner', { token: sm })).status).toBe(400);
   });
