@@ -1,4 +1,5 @@
 import { literatureCatalogue } from './literature';
+import { responseInWords } from './response-words';
 import type { Lead } from './lead';
 import type { Opportunity } from './opportunity';
 
@@ -120,11 +121,11 @@ export const ownerAdviceEmail = (lead: Lead, emailId: string, links: Links): Out
     ['Email', c.email],
     ['Phone', c.phone],
     ['Country', c.country],
-    ['Came in by', lead.channel],
-    ['Source', lead.source],
+    ['Came in by', responseInWords(lead.channel)],
+    ['Source', responseInWords(lead.source)],
     ['Products', lead.interest?.products?.join(', ')],
     ['Message', lead.interest?.message],
-    ['Literature sent', lead.literature?.join(', ')],
+    ['Literature sent', lead.literature?.map((code) => literatureCatalogue[code].title).join(', ')],
   ];
   const present = facts.filter((f): f is [string, string] => Boolean(f[1]));
   return {

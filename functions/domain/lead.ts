@@ -1,5 +1,6 @@
 import type { LiteratureCode } from './literature';
 import type { TimelineEntry } from './timeline';
+import { responseInWords } from './response-words';
 
 /** R3: how the response arrived. */
 export const leadChannels = ['bingo-card', 'email', 'phone', 'business-card', 'web-form'] as const;
@@ -73,7 +74,7 @@ export const logResponse = (
     actor: response.contact.email,
     kind: 'lead-logged',
     channel: response.channel,
-    summary: `Response by ${response.channel} from ${response.contact.company} (${response.source}); owner ${owner}`,
+    summary: `Response by ${responseInWords(response.channel)} from ${response.contact.company} (${responseInWords(response.source)}); owner ${owner}`,
     detail: {
       source: response.source,
       ...(response.campaignId ? { campaignId: response.campaignId } : {}),

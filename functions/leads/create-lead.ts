@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { customerResponseEmail, ownerAdviceEmail } from '#domain/correspondence';
 import { logResponse } from '#domain/lead';
+import { responseInWords } from '#domain/response-words';
 import { ownerOfLead } from '#domain/ownership';
 import type { Lead } from '#domain/lead';
 import { findAccountOwner, foldRepeatedResponse, NoRunningCampaign, recordedRequest, recordNewLead, RepeatedResponse } from '#adapters/sales-records';
@@ -52,7 +53,7 @@ export const createLead = apiRoute(
             ...entry,
             id: randomUUID(),
             kind: 'lead-repeated',
-            summary: `Responded again by ${lead.channel} (${lead.source}) the same day: folded into this lead, nobody emailed again`,
+            summary: `Responded again by ${responseInWords(lead.channel)} (${responseInWords(lead.source)}) the same day: folded into this lead, nobody emailed again`,
           });
           if (!folded) throw new Conflict('This address responded today already');
           logger.info('repeated response folded', { leadId: folded.id, channel: lead.channel });

@@ -137,12 +137,16 @@ export const internalPage = () => {
 export const facts = (rows) =>
   h('dl', { class: 'facts' }, ...rows.filter(([, value]) => value !== undefined && value !== '').flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
 
+/** The hyphenated codes above, wherever a stored summary spells one out ("by web-form"). */
+const codesInText = new RegExp(`(?<![\\w-])(?:${Object.keys(words).filter((code) => code.includes('-')).join('|')})(?![\\w-])`, 'g');
+
 /**
- * A summary the server wrote, without the requirement ids it files entries under ("(R25)"):
- * records already stored carry them, and people do not speak in them.
+ * A summary the server wrote, without the requirement ids it filed older entries under ("(R25)")
+ * and with the process's codes in words ("the web form", not web-form): records already stored
+ * carry them, and people do not speak in them.
  * @param {string} summary
  */
-export const spoken = (summary) => summary.replace(/\s*\(R\d+(?:[-/]R?\d+)*\)/g, '');
+export const spoken = (summary) => summary.replace(/\s*\(R\d+(?:[-/]R?\d+)*\)/g, '').replace(codesInText, (code) => words[code] ?? code);
 
 /** A record's timeline, oldest first. @param {{ at: string, summary: string, actor?: string }[]} entries */
 export const timeline = (entries) =>
