@@ -56,6 +56,11 @@ export const suspectRetentionMonths = (): number => {
   const months = Number(process.env.SALESFLOW_SUSPECT_RETENTION_MONTHS || 24);
   return Number.isInteger(months) && months > 0 ? months : 24;
 };
+/** How far back a new lead looks for the same address or company (issue 15): `SALESFLOW_DUPLICATE_WINDOW_DAYS`, 365 by default. */
+export const duplicateWindowDays = (): number => {
+  const days = Number(process.env.SALESFLOW_DUPLICATE_WINDOW_DAYS || 365);
+  return Number.isInteger(days) && days > 0 ? days : 365;
+};
 export const mailFrom = (): string => read(settingNames.mailFrom);
 export const links = () => ({ appBaseUrl: read(settingNames.appBaseUrl), webBaseUrl: read(settingNames.webBaseUrl) });
 /** A page of the web forms, such as the lead form's thank-you page. */

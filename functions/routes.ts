@@ -19,6 +19,8 @@ export const routeGroups = {
   agenda: { entry: 'functions/agenda/index.ts', description: "R22, R26: a person's open items" },
   marketing: { entry: 'functions/marketing/index.ts', description: 'R1, R2: campaigns, material to distributors, unsubscribe' },
   people: { entry: 'functions/people/index.ts', description: "GDPR: a person's data exported or erased" },
+  imports: { entry: 'functions/imports/index.ts', description: "Issue 15: contacts and companies from another CRM's CSV export" },
+  exports: { entry: 'functions/exports/index.ts', description: 'Issue 15: leads, opportunities, accounts, orders and quotes as CSV' },
   reports: { entry: 'functions/reports/index.ts', description: "Sales operations' figures from the rollups: pipeline, conversion, win rate, quote cycle, forecast, campaigns, after shipment" },
 } as const;
 
@@ -32,10 +34,18 @@ export type RouteGroup = keyof typeof routeGroups;
  * checks it). The handlers read it through `input.actOn`, and test/integration/access-matrix
  * generates its cases from it.
  */
-export type OwnedRecord = 'lead' | 'opportunity' | 'quote' | 'account' | 'order' | 'owner-asked';
+export type OwnedRecord = 'lead' | 'opportunity' | 'quote' | 'account' | 'order' | 'task' | 'owner-asked';
 export type Access =
   | { public: true }
-  | { public: false; roles: readonly Role[]; ownRecords?: readonly Role[]; record?: OwnedRecord; step?: true };
+  | {
+      public: false;
+      roles: readonly Role[];
+      ownRecords?: readonly Role[];
+      record?: OwnedRecord;
+      step?: true;
+      /** The `ownRecords` roles act only as the owner's managers, not as the owner (a reassignment). */
+      managersOnly?: true;
+    };
 
 export interface Route {
   method: 'GET' | 'POST' | 'PATCH';
@@ -70,6 +80,19 @@ const owned = (record: OwnedRecord, ...anyRecord: Role[]): Access => ({
   roles: ['SalesManager', 'ManagingDirector', ...anyRecord],
   ownRecords: ['SalesManager'],
   record,
+});
+
+/**
+ * Whose a record is: its owner's managers decide (the sales director for an SM), and the MD; an SM
+ * may not give their own records away. A route of its own rather than an owner field in the edit,
+ * so the rule stands in this table, in /openapi.json and in the access matrix like every other.
+ */
+const managers = (record: OwnedRecord): Access => ({
+  public: false,
+  roles: ['SalesManager', 'ManagingDirector'],
+  ownRecords: ['SalesManager'],
+  record,
+  managersOnly: true,
 });
 
 const routeList = [
@@ -336,6 +359,27 @@ const routeList = [
     access: owned('owner-asked', 'Marketing'),
     summary: 'A report from the rollups, by month (from, to) and owner: JSON, or CSV with Accept: text/csv or format=csv',
   },
+  {
+    method: 'POST',
+    path: '/imports',
+    group: 'imports',
+    access: only('SalesAdmin', 'ManagingDirector'),
+    summary: "Contacts and companies from another CRM's CSV export (text/csv, up to 5 MiB): a preview with ?dryRun=true, else 202 and made in the background; nobody is emailed",
+  },
+  {
+    method: 'GET',
+    path: '/imports/{id}',
+    group: 'imports',
+    access: only('SalesAdmin', 'ManagingDirector'),
+    summary: 'Where an import stands: progress, and the report (created, skipped as duplicates, failed rows with reasons)',
+  },
+  {
+    method: 'GET',
+    path: '/exports/{file}',
+    group: 'exports',
+    access: owned('owner-asked', 'SalesAdmin'),
+    summary: "leads.csv, opportunities.csv, accounts.csv, orders.csv or quotes.csv with their list's filters: what the caller may read (an SM's own and their reports')",
+  },
   { method: 'GET', path: '/agenda', group: 'agenda', access: internal, summary: "The caller's open items, most overdue first" },
   {
     method: 'GET',
@@ -353,6 +397,43 @@ const routeList = [
     summary: 'Do what an emailed link says: approve or reject a QPA, prepare, sign, decide a contract, answer a follow-up, set a password',
     throttle: { rate: 10, burst: 20, perClient: { rate: 3, burst: 10 } },
     acceptsForm: true,
+  },
+  // Issue 15: edits and decisions after a record was made; each PATCH carries If-Match (the version read).
+  { method: 'PATCH', path: '/leads/{id}', group: 'leads', access: owned('lead'), summary: "Change a lead's contact details or interest (If-Match: the version read)" },
+  { method: 'POST', path: '/leads/{id}/reassignment', group: 'leads', access: managers('lead'), summary: 'Give a lead to another SM; both are emailed' },
+  { method: 'POST', path: '/leads/{id}/disqualify', group: 'leads', access: owned('lead'), summary: 'R5: the SM decides a suspect is no lead, saying why' },
+  { method: 'POST', path: '/leads/{id}/merge', group: 'leads', access: owned('lead'), summary: 'Merge this suspect into another lead of the same customer; its timeline and emails are read there' },
+  {
+    method: 'PATCH',
+    path: '/opportunities/{id}',
+    group: 'opportunities',
+    access: owned('opportunity'),
+    summary: "Change an opportunity's company, qualification, expected close date or probability (If-Match: the version read)",
+  },
+  { method: 'POST', path: '/opportunities/{id}/reassignment', group: 'opportunities', access: managers('opportunity'), summary: 'Give an opportunity to another SM; both are emailed' },
+  { method: 'POST', path: '/opportunities/{id}/close', group: 'opportunities', access: owned('opportunity'), summary: 'Close an opportunity as won or lost, with the reason (and who won it)' },
+  {
+    method: 'PATCH',
+    path: '/accounts/{id}',
+    group: 'accounts',
+    access: owned('account', 'SalesAdmin'),
+    summary: "Change an account's name, contacts or selection (If-Match: the version read)",
+  },
+  { method: 'POST', path: '/accounts/{id}/reassignment', group: 'accounts', access: managers('account'), summary: 'Give an account, with its calls and visits due, to another SM; both are emailed' },
+  {
+    method: 'POST',
+    path: '/tasks',
+    group: 'activities',
+    access: owned('owner-asked', 'SalesAdmin', 'ApplicationEngineer'),
+    summary: 'A task of your own (call back, send a sample) on a record you may act on: on your agenda and in your digest until done',
+  },
+  {
+    method: 'POST',
+    path: '/tasks/{id}/done',
+    group: 'activities',
+    // Whoever a task is for, whatever their role, and the people they report to.
+    access: { public: false, roles: allRoles, ownRecords: allRoles.filter((role) => role !== 'ManagingDirector'), record: 'task' },
+    summary: 'Mark a task of yours done (or of someone who reports to you)',
   },
 ] as const satisfies readonly Route[];
 

@@ -10,6 +10,9 @@ import { apiRoute, json, Problem } from '#http/api';
 import { dispatch } from '#http/dispatch';
 import { logger } from '#functions/observability';
 import { accountBody } from './schemas';
+import { patchAccount, reassignAccount } from './edit-account';
+import { versionOf } from '#domain/edit';
+import { versionHeader } from '#http/versions';
 import { listAccounts } from './list-accounts';
 
 /** A customer or distributor, with its owning SM; a customer may name the distributor serving it. */
@@ -36,11 +39,13 @@ export const getAccount = apiRoute({ route: 'GET /accounts/{id}', path: idPath }
   await actOn(found.account.ownerEmail, `Account ${path.id}`);
   const { due } = found;
   const now = new Date();
+  const version = versionOf(found.account as typeof found.account & { updatedAt?: string });
   return json(200, {
     ...found.account,
+    version,
     due: due.map(({ kind, assignee, dueAt, lastDoneAt, agenda }) => ({ kind, assignee, dueAt, lastDoneAt, agenda, overdueByDays: daysOverdue(dueAt, now) })),
     timeline: found.timeline,
-  });
+  }, versionHeader(version));
 });
 
 /** The accounts Lambda. */
@@ -48,4 +53,6 @@ export const handler = dispatch({
   'GET /accounts': listAccounts,
   'POST /accounts': createAccount,
   'GET /accounts/{id}': getAccount,
+  'PATCH /accounts/{id}': patchAccount,
+  'POST /accounts/{id}/reassignment': reassignAccount,
 });

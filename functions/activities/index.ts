@@ -12,6 +12,7 @@ import { apiRoute, json } from '#http/api';
 import { dispatch } from '#http/dispatch';
 import type { RouteKey } from '#functions/routes';
 import { activityBody } from './schemas';
+import { addTask, markTaskDone } from './tasks';
 
 /** Whose record an activity goes on: the access policy lets its owner (and their managers) log on it. */
 type Logged = SubjectKind | 'accounts';
@@ -80,4 +81,6 @@ export const handler = dispatch({
   'POST /opportunities/{id}/activities': logOpportunityActivity,
   'POST /orders/{id}/activities': logActivity('orders'),
   'POST /accounts/{id}/activities': logAccountActivity,
+  'POST /tasks': addTask,
+  'POST /tasks/{id}/done': markTaskDone,
 });

@@ -8,6 +8,7 @@ import { tableName } from '#functions/config';
 import { db, queryAll, writeTogether } from './dynamodb';
 import { fromItem, putNew, readRecord, timelinePut, withHistory } from './sales-records';
 import { emailHash } from './person-key';
+import { duplicateMarksOfAccount } from './record-changes';
 import { findTermPuts, listKeys } from './search-records';
 import { dueIndex, itemKind, keys, personIndex, sortKeyPrefix } from './table-design';
 
@@ -28,6 +29,8 @@ export const recordNewAccount = async (account: Account, entry: TimelineEntry, d
     timelinePut(key.pk, entry),
     ...due.map((contact) => putNew(dueContactItem(contact))),
     ...contactItems(account),
+    // A new lead of the same company or address is shown as its possible duplicate (issue 15).
+    ...duplicateMarksOfAccount(account, account.createdAt),
     ...findTermPuts(findableAccount(account)),
   ]);
 };

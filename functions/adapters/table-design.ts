@@ -43,6 +43,10 @@
  * - an erasure, recorded without the personal data: pk = ERASURE#<id>, sk = ERASURE
  * - a report's counters for a month (or "now"): pk = ROLLUP#<report>#<yyyy-mm>, sk = <owner>#<dimension>... | <campaignId>
  * - what a deal last contributed to them:       pk = ROLLUP#DEAL#<LEAD|OPP|ORDER|CAMPAIGN>#<id>, sk = ROLLUP
+ * - a CSV import with its chunks and results:  pk = IMPORT#<id>, sk = IMPORT | CHUNK#<n> | RESULT#<n> (TTL 30 days)
+ * - possible duplicates of a new lead (issue 15): pk = DUPE#EMAIL#<sha256 of email> | DUPE#COMPANY#<sha256 of plain company[|country]>,
+ *   sk = LEAD | ACCOUNT (the newest lead or account with it; TTL the duplicate window)
+ * - an ad-hoc task, by id (issue 15):          pk = TASK#<id>, sk = TASK (its agenda item: pk = <record pk>, sk = TODO#task:<id>)
  * - health probe:                               pk = HEALTH, sk = HEALTH (never written)
  * - search terms (sparse gsi4, issue 15):       gsi4pk = FIND#<first two characters>, gsi4sk begins_with <typed prefix>
  *   (gsi4sk = <term>#<kind>#<id>; a term is a normalised company, name, address, PO or quote number. Each is an
@@ -97,9 +101,14 @@ export const itemKind = {
   quoteCounter: 'quote-counter',
   product: 'product',
   accountContact: 'account-contact',
+  duplicateMark: 'duplicate-mark',
+  task: 'task',
+  importJob: 'import',
+  importChunk: 'import-chunk',
+  importResult: 'import-result',
+  findTerm: 'find-term',
   rollup: 'rollup',
   rollupDeal: 'rollup-deal',
-  findTerm: 'find-term',
 } as const;
 
 /**
@@ -168,6 +177,13 @@ export const keys = {
   email: (subjectPk: string, emailId: string) => ({ pk: subjectPk, sk: `EMAIL#${emailId}` }),
   leadsByStatus: (status: string) => `LEADS#${status}`,
   owner: (email: string) => `OWNER#${email.toLowerCase()}`,
+  /** The newest lead or account with an address or a company: what a new lead may duplicate. */
+  duplicateMark: (what: 'EMAIL' | 'COMPANY', hash: string, kind: 'LEAD' | 'ACCOUNT') => ({ pk: `DUPE#${what}#${hash}`, sk: kind }),
+  task: (id: string) => ({ pk: `TASK#${id}`, sk: 'TASK' }),
+  /** A CSV import (POST /imports): its progress, its chunks of checked rows, each chunk's result. */
+  importJob: (id: string) => ({ pk: `IMPORT#${id}`, sk: 'IMPORT' }),
+  importChunk: (id: string, n: number) => ({ pk: `IMPORT#${id}`, sk: `CHUNK#${String(n).padStart(5, '0')}` }),
+  importResult: (id: string, n: number) => ({ pk: `IMPORT#${id}`, sk: `RESULT#${String(n).padStart(5, '0')}` }),
   /** The reports' counters: one partition per report and month, read whole (functions/domain/rollups). */
   rollupPeriod: (report: string, period: string) => `ROLLUP#${report}#${period}`,
   rollupRow: (report: string, period: string, row: string) => ({ pk: keys.rollupPeriod(report, period), sk: row }),
@@ -267,4 +283,10 @@ export const serviceDeskStreamFilter = {
  */
 export const rollupStreamFilter = {
   dynamodb: { Keys: { sk: { S: ['LEAD', 'OPP', 'QUOTE', 'ORDER', 'CAMPAIGN'] } } },
+} as const;
+
+/** The import worker's filter: each chunk of checked rows a CSV import stored (POST /imports). */
+export const importStreamFilter = {
+  eventName: ['INSERT'],
+  dynamodb: { NewImage: { itemType: { S: [itemKind.importChunk] } } },
 } as const;

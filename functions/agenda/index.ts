@@ -9,7 +9,7 @@ import { search } from './search';
  * corrective actions), from the owner index, most overdue first. Overdue items stay and say by
  * how much.
  */
-const collections = { order: 'orders', quote: 'quotes', opportunity: 'opportunities' } as const;
+const collections = { order: 'orders', quote: 'quotes', opportunity: 'opportunities', lead: 'leads', account: 'accounts' } as const;
 
 export const getAgenda = apiRoute({ route: 'GET /agenda' }, async ({ caller }) => {
   const now = new Date();

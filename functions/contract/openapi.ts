@@ -9,6 +9,22 @@ import { contractBody, productBody, quoteBody, taskBodies, taskPath } from '#fun
 import { accountBody, accountCreated } from '#functions/accounts/schemas';
 import { campaignBody, campaignCreated, materialBody, materialSent, unsubscribePath } from '#functions/marketing/schemas';
 import { reportPath, reportQuery } from '#functions/reports/schemas';
+import { importQuery } from '#functions/imports/schemas';
+import { exportPath, exportQuery } from '#functions/exports/schemas';
+import {
+  accountPatch,
+  changed,
+  closeBody,
+  disqualificationBody,
+  leadPatch,
+  merged,
+  mergeBody,
+  opportunityPatch,
+  reassignmentBody,
+  taskAdded,
+  taskBody,
+  taskClosed,
+} from '#contract/edits';
 import { deliveryAnswerBody, orderBody, orderCreated, orderTaskBodies, orderTaskPath, setPasswordBody, shipmentBody } from '#functions/orders/schemas';
 
 /**
@@ -24,11 +40,16 @@ interface Contract {
   created?: z.ZodMiniType;
   /** When the success is not 201 (POST) or 200 (GET). */
   status?: string;
+  /** A body that is not JSON (a CSV file), and a success that is not JSON (a CSV download). */
+  bodyType?: string;
+  answerType?: string;
 }
 
 const anyStep = z.union(Object.values(taskBodies));
 const anyOrderStep = z.union(Object.values(orderTaskBodies));
 const anyLinkAnswer = z.union([...Object.values(taskBodies), ...Object.values(orderTaskBodies), deliveryAnswerBody, setPasswordBody]);
+/** POST /imports: the import queued (202); with ?dryRun=true the preview (200), as docs/api.md shows. */
+const importQueued = z.object({ id: z.uuid(), status: z.enum(['queued', 'done']), chunks: z.number(), rows: z.number(), separator: z.string(), columns: z.array(z.string()), mapping: z.record(z.string(), z.string()) });
 const workflowStarted = z.object({ quoteId: z.uuid(), executionArn: z.string() });
 const quoteStarted = z.extend(workflowStarted, { number: z.string().check(z.regex(/^Q-\d{4}-\d{4,}$/)) });
 const product = z.extend(productBody, { updatedBy: z.string(), updatedAt: z.string() });
@@ -59,8 +80,21 @@ const contracts: Partial<Record<RouteKey, Contract>> = {
   'POST /orders': { body: orderBody, created: orderCreated },
   'POST /orders/{id}/shipment': { body: shipmentBody, created: shipmentStarted, status: '202' },
   'POST /orders/{id}/tasks/{task}': { body: anyOrderStep, path: z.pick(orderTaskPath, { task: true }), status: '200' },
+  'POST /imports': { body: z.string(), bodyType: 'text/csv', query: importQuery, created: importQueued, status: '202' },
+  'GET /exports/{file}': { path: exportPath, query: exportQuery, answerType: 'text/csv' },
   'GET /people/{email}/data': { path: personPath },
   'POST /people/{email}/erasure': { path: personPath, body: erasureBody, status: '200' },
+  'PATCH /leads/{id}': { body: leadPatch, created: changed },
+  'POST /leads/{id}/reassignment': { body: reassignmentBody, created: changed, status: '200' },
+  'POST /leads/{id}/disqualify': { body: disqualificationBody, created: changed, status: '200' },
+  'POST /leads/{id}/merge': { body: mergeBody, created: merged, status: '200' },
+  'PATCH /opportunities/{id}': { body: opportunityPatch, created: changed },
+  'POST /opportunities/{id}/reassignment': { body: reassignmentBody, created: changed, status: '200' },
+  'POST /opportunities/{id}/close': { body: closeBody, created: changed, status: '200' },
+  'PATCH /accounts/{id}': { body: accountPatch, created: changed },
+  'POST /accounts/{id}/reassignment': { body: reassignmentBody, created: changed, status: '200' },
+  'POST /tasks': { body: taskBody, created: taskAdded },
+  'POST /tasks/{id}/done': { created: taskClosed, status: '200' },
   'GET /search': { query: searchQuery, created: z.object({ hits: z.array(searchHit) }) },
   'GET /accounts': { query: accountListQuery },
   'GET /opportunities': { query: opportunityListQuery },
@@ -81,10 +115,11 @@ const errorStatuses: Record<string, string> = {
   '401': 'No or bad token',
   '403': 'Wrong role or person, or a forged link',
   '404': 'Unknown id',
-  '409': 'State conflict: already decided, not at that step',
+  '409': 'State conflict: already decided, not at that step; or changed by someone else since the If-Match version was read',
   '410': 'A used, expired or replaced link',
   '413': 'Body over 64 KiB',
   '415': 'Not application/json',
+  '428': 'An edit (PATCH) without If-Match: send the version you read',
   '429': 'Too many requests',
   '503': 'A passing fault (the table or a service busy or unreachable): nothing is lost; retry after `Retry-After` seconds, with the same `Idempotency-Key`',
 };
@@ -120,8 +155,21 @@ export const openApiDocument = () => {
             },
           ]
         : []),
+      ...(route.method === 'PATCH'
+        ? [
+            {
+              name: 'If-Match',
+              in: 'header',
+              required: true,
+              description: "The record's version as read (`version` in its GET, or its ETag): the change is refused with 409 if someone changed it since",
+              schema: { type: 'string' },
+            },
+          ]
+        : []),
     ];
-    const contentTypes = route.acceptsForm
+    const contentTypes = contract.bodyType
+      ? [contract.bodyType]
+      : route.acceptsForm
       ? ['application/json', 'application/x-www-form-urlencoded']
       : ['application/json'];
     const success = contract.status ?? (route.method === 'POST' ? '201' : '200');
@@ -150,6 +198,7 @@ export const openApiDocument = () => {
         [success]: {
           description: 'OK',
           ...(contract.created ? { content: { 'application/json': { schema: schemaOf(contract.created) } } } : {}),
+          ...(contract.answerType ? { content: { [contract.answerType]: { schema: { type: 'string' } } } } : {}),
         },
         ...Object.fromEntries(
           Object.entries(errorStatuses).map(([status, description]) => [

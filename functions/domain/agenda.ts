@@ -9,7 +9,7 @@ export interface AgendaItem {
   assignee: string;
   dueAt: string;
   summary: string;
-  subject: { kind: 'order' | 'quote' | 'opportunity'; id: string };
+  subject: { kind: 'order' | 'quote' | 'opportunity' | 'lead' | 'account'; id: string };
 }
 
 /** Whole days overdue; 0 when due today or not yet. */

@@ -33,6 +33,7 @@ export const emailPurposes = [
   'quote-follow-up',
   'quote-returned',
   'contract-decided',
+  'reassignment',
 ] as const;
 
 /** Bulk mail: never sent to an address that unsubscribed, bounced or complained. */
@@ -60,7 +61,7 @@ export interface Links {
 }
 
 /** The internal page of a record, for people who sign in; never in an email to an outsider. */
-export const pageUrl = (links: Links, page: 'lead' | 'opportunity' | 'quote' | 'order' | 'agenda', id?: string): string =>
+export const pageUrl = (links: Links, page: 'lead' | 'opportunity' | 'quote' | 'order' | 'agenda' | 'account', id?: string): string =>
   new URL(`/app/${page}.html${id ? `?id=${encodeURIComponent(id)}` : ''}`, links.webBaseUrl).toString();
 
 /** Every piece of user text goes through this before it touches HTML. */

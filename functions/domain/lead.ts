@@ -12,8 +12,11 @@ export const leadSources = [
   'product-support',
   'prior-contact',
 ] as const;
-/** R5: a lead is a suspect until the SM qualifies it into a prospect. */
-export const leadStatuses = ['suspect', 'prospect'] as const;
+/**
+ * R5: a lead is a suspect until the SM qualifies it into a prospect; or the SM decides it is none
+ * (disqualified), or folds it into another lead of the same customer (merged).
+ */
+export const leadStatuses = ['suspect', 'prospect', 'disqualified', 'merged'] as const;
 
 export type LeadChannel = (typeof leadChannels)[number];
 export type LeadSource = (typeof leadSources)[number];
@@ -37,7 +40,13 @@ export interface CustomerResponse {
   literature?: LiteratureCode[];
 }
 
-export interface Lead extends CustomerResponse {
+/** Leads brought in from another CRM's export (POST /imports): never a channel the lead form offers. */
+export const importedChannel = 'crm-import';
+
+export interface Lead extends Omit<CustomerResponse, 'channel'> {
+  channel: LeadChannel | typeof importedChannel;
+  /** The import that brought it in, if one did. */
+  importId?: string;
   id: string;
   status: LeadStatus;
   /** The owning SM's email (R4, R5). */
@@ -45,6 +54,22 @@ export interface Lead extends CustomerResponse {
   createdAt: string;
   updatedAt: string;
   opportunityId?: string;
+  /** Why the SM decided it is no lead (status disqualified). */
+  disqualification?: { reason: string; by: string; at: string };
+  /** The lead this one was merged into (status merged): its history is read with that lead's. */
+  mergedInto?: string;
+  /** Leads merged into this one, oldest first. */
+  mergedFrom?: string[];
+  /** Leads and accounts of the same customer, found by address or company when it came in. */
+  possibleDuplicates?: PossibleDuplicate[];
+}
+
+export interface PossibleDuplicate {
+  kind: 'lead' | 'account';
+  id: string;
+  /** What matched: the contact's address, or the company's name (and country, for a lead). */
+  match: 'email' | 'company';
+  name: string;
 }
 
 export interface LoggedLead {

@@ -3,6 +3,7 @@ import type { Lead } from './lead';
 import { money } from '#domain/money';
 import type { QuoteLimits } from '#domain/quote';
 import type { TimelineEntry } from './timeline';
+import type { Closing } from './decisions';
 
 export const buyingInfluenceRoles = ['economic', 'technical', 'user', 'coach'] as const;
 export const qualificationRoutes = ['direct', 'distributor'] as const;
@@ -40,7 +41,12 @@ export interface EngineeringReview {
 export interface Opportunity {
   id: string;
   leadId: string;
-  status: 'prospect';
+  /** Open until won (by an order, or the SM's say) or lost (functions/domain/decisions). */
+  status: 'prospect' | 'won' | 'lost';
+  closed?: Closing;
+  /** For the forecast: when the SM expects it to close (YYYY-MM-DD), and how likely, in percent. */
+  expectedCloseOn?: string;
+  probability?: number;
   owner: string;
   company: string;
   qualifiedBy: string;

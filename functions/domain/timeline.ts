@@ -44,6 +44,14 @@ export const timelineKinds = [
   'campaign-opened',
   'campaign-material',
   'email-suppressed',
+  'edited',
+  'reassigned',
+  'disqualified',
+  'merged',
+  'possible-duplicate',
+  'closed',
+  'task-added',
+  'task-done',
 ] as const;
 
 export type TimelineKind = (typeof timelineKinds)[number];

@@ -209,7 +209,11 @@ const ownerRule =
   (route: Route, caller: Caller | undefined) =>
   async (owner: string, what: string, named: readonly string[] = []): Promise<void> => {
     if (!caller || actsOnAny(route, caller)) return;
-    if (!actsFor(caller, owner, await managersOf(owner.toLowerCase()), named.map((n) => n.toLowerCase()))) {
+    const managers = await managersOf(owner.toLowerCase());
+    if (!route.access.public && route.access.managersOnly && !managers.includes(caller.email)) {
+      throw new NotAllowed(`Only the owner's managers or the MD may do this: ${what} belongs to ${owner}`);
+    }
+    if (!actsFor(caller, owner, managers, named.map((n) => n.toLowerCase()))) {
       throw notTheirs(caller, what, owner);
     }
   };

@@ -4,10 +4,12 @@ import { logResponse } from '#domain/lead';
 import { responseInWords } from '#domain/response-words';
 import { ownerOfLead } from '#domain/ownership';
 import type { Lead } from '#domain/lead';
-import { findAccountOwner, foldRepeatedResponse, NoRunningCampaign, recordedRequest, recordNewLead, RepeatedResponse } from '#adapters/sales-records';
+import { findAccountOwner, foldRepeatedResponse, NoRunningCampaign, recordedRequest, recordNewLead, RepeatedResponse, timelinePut } from '#adapters/sales-records';
+import { duplicateMarksOfLead, findDuplicateMarks } from '#adapters/record-changes';
+import { companyOfAccount, companyOfLead, duplicateEntry, possibleDuplicates } from '#domain/duplicates';
 import { Conflict } from '#domain/errors';
 import { keys } from '#adapters/table-design';
-import { links, territories, webPage } from '#functions/config';
+import { duplicateWindowDays, links, territories, webPage } from '#functions/config';
 import { apiRoute, json, seeOther, wantsPage } from '#http/api';
 import { keyedRequest, recordOnce } from '#http/idempotency';
 import { logger } from '#functions/observability';
@@ -30,12 +32,27 @@ export const createLead = apiRoute(
     const request = keyedRequest(event, [], response);
     const distributorOwner = response.distributorId ? await findAccountOwner(response.distributorId) : undefined;
     const owner = ownerOfLead({ distributorOwner, country: response.contact.country }, territories());
-    const { lead, entry } = logResponse(response, { leadId: request.id, entryId: randomUUID() }, owner, new Date().toISOString());
+    const logged = logResponse(response, { leadId: request.id, entryId: randomUUID() }, owner, new Date().toISOString());
+    const { entry } = logged;
+    // Issue 15: the same address, or the same company (and country), in a lead or account within the window.
+    const leadCompany = companyOfLead(response.contact.company, response.contact.country);
+    const window = duplicateWindowDays();
+    const duplicates = possibleDuplicates(
+      await findDuplicateMarks(response.contact.email, leadCompany, companyOfAccount(response.contact.company)),
+      window,
+      entry.at,
+      request.id,
+    );
+    const lead: Lead = duplicates.length ? { ...logged.lead, possibleDuplicates: duplicates } : logged.lead;
+    const alongside = [
+      ...duplicateMarksOfLead(lead, leadCompany, window),
+      ...(duplicates.length ? [timelinePut(keys.lead(lead.id).pk, duplicateEntry(duplicates, randomUUID(), entry.at))] : []),
+    ];
     const recorded = await recordOnce(
       request,
       async () => {
         const emails = [customerResponseEmail(lead, randomUUID(), links()), ownerAdviceEmail(lead, randomUUID(), links())];
-        const write = (record: Lead) => recordNewLead(record, entry, emails, request.fingerprint).then(() => record);
+        const write = (record: Lead) => recordNewLead(record, entry, emails, request.fingerprint, alongside).then(() => record);
         try {
           const recorded = await write(lead).catch((error: unknown) => {
             if (!(error instanceof NoRunningCampaign)) throw error;

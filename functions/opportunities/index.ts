@@ -8,11 +8,14 @@ import { ordersOf } from '#adapters/order-records';
 import { ownersPipeline } from '#adapters/pipeline-records';
 import { pipelineOf } from '#domain/pipeline';
 import { links } from '#functions/config';
+import { versionOf } from '#domain/edit';
+import { versionHeader } from '#http/versions';
 import { idPath } from '#contract/fields';
 import { apiRoute, json } from '#http/api';
 import { dispatch } from '#http/dispatch';
 import { logger } from '#functions/observability';
 import { engineeringReviewBody, pipelineQuery } from './schemas';
+import { closeOpportunityRoute, patchOpportunity, reassignOpportunity } from './decisions';
 import { listOpportunities } from './list-opportunities';
 
 /** An opportunity with its timeline, quotes and orders. */
@@ -20,7 +23,11 @@ export const getOpportunity = apiRoute({ route: 'GET /opportunities/{id}', path:
   const [found, quotes, orders] = await Promise.all([opportunityWithHistory(path.id), quotesOf(path.id), ordersOf(path.id)]);
   if (!found) throw new NotFound(`No opportunity ${path.id}`);
   await actOn(found.opportunity.owner, `Opportunity ${path.id}`);
-  return json(200, { ...found.opportunity, timeline: found.timeline, emails: found.emails, quotes, orders });
+  return json(
+    200,
+    { ...found.opportunity, version: versionOf(found.opportunity), timeline: found.timeline, emails: found.emails, quotes, orders },
+    versionHeader(versionOf(found.opportunity)),
+  );
 });
 
 /** R10: Engineering reviews and advises the SM, once. */
@@ -53,4 +60,7 @@ export const handler = dispatch({
   'GET /opportunities/{id}': getOpportunity,
   'POST /opportunities/{id}/engineering-review': giveEngineeringReview,
   'GET /pipeline': getPipeline,
+  'PATCH /opportunities/{id}': patchOpportunity,
+  'POST /opportunities/{id}/reassignment': reassignOpportunity,
+  'POST /opportunities/{id}/close': closeOpportunityRoute,
 });

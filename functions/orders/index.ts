@@ -24,7 +24,10 @@ import {
 import { sha256 } from '#domain/document-hash';
 import { systemActor } from '#domain/timeline';
 import { findAccount } from '#adapters/account-records';
-import { isOpportunityOf } from '#domain/opportunity';
+import { isOpportunityOf, type Opportunity } from '#domain/opportunity';
+import { wonByOrder } from '#domain/decisions';
+import { nextVersion } from '#domain/edit';
+import { recordOpportunityChange } from '#adapters/record-changes';
 import { buildFromQuote, quoteNotOrderable, reasonMissing } from '#domain/order-from-quote';
 import { findQuote } from '#adapters/quote-records';
 import { newAction } from '#adapters/action-records';
@@ -43,6 +46,20 @@ import { stepBody } from '#functions/actions/link-body';
 import { completeOrderTask } from './complete-task';
 import { orderBody, orderTaskPath, shipmentBody } from './schemas';
 import { listOrders } from './list-orders';
+
+/**
+ * Issue 15: an order received wins its opportunity, if still open. After the order, not in its
+ * transaction: an opportunity changed meanwhile must not cost the customer their order; it is logged.
+ */
+const markWon = async (opportunity: Opportunity, order: Order, by: string, at: string) => {
+  const won = wonByOrder(opportunity, order, by, randomUUID(), at);
+  if (!won) return;
+  try {
+    await recordOpportunityChange({ before: opportunity, after: { ...won.opportunity, updatedAt: nextVersion(opportunity.updatedAt, at) }, entries: [won.entry] });
+  } catch (error) {
+    logger.warn('opportunity not marked won', { opportunityId: opportunity.id, orderId: order.id, errorName: (error as Error).name });
+  }
+};
 
 const fieldProblem = (path: string, message: string) => new Problem(400, 'Invalid request body', [{ path, message }]);
 
@@ -131,6 +148,7 @@ export const createOrder = apiRoute(
       async () => {
         await recordNewOrder(intake, request.fingerprint);
         logger.info('order received', { orderId: order.id, channel: order.routing.channel, followUps: order.routing.followUps });
+        if (opportunity) await markWon(opportunity, order, caller!.email, at);
         return order;
       },
       async () => {

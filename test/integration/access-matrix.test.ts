@@ -23,6 +23,8 @@ type Relation = keyof typeof relations;
 const allowed = (route: Route, role: Role, relation: Relation): boolean => {
   if (route.access.public) return true;
   if (!route.access.roles.includes(role)) return false;
+  // A reassignment is for the owner's managers (and the MD): not for the owner alone.
+  if (route.access.managersOnly && route.access.ownRecords?.includes(role) && relation === 'owner') return false;
   // The owner and the people above them (the sales director) act on the owner's records; a peer does not.
   return !route.access.ownRecords?.includes(role) || relation !== 'peer';
 };
@@ -66,6 +68,12 @@ describe(`the access matrix: ${guarded.length} routes Ã— ${roles.length} roles Ã
       token: await tokenFor('marketing@salesflow.example', 'Marketing'),
     });
     ids.campaign = campaign.body.id;
+    const task = await api('POST', '/tasks', {
+      body: { subject: { kind: 'opportunity', id: ids.opportunity }, title: 'Matrix task', dueAt: '2099-01-01T09:00:00Z' },
+      token: sm,
+    });
+    expect(task.status, JSON.stringify(task.body)).toBe(201);
+    ids.task = task.body.id;
     // Everyone of the matrix has signed in once (the directory knows them); the workflows settle.
     for (const email of Object.values(relations)) for (const role of roles) await tokenFor(email, role);
     await eventually(async () => (Object.keys((await api('GET', `/quotes/${ids.quote}`, { token: sm })).body.tasks ?? {}).length ? true : undefined));
@@ -76,12 +84,15 @@ describe(`the access matrix: ${guarded.length} routes Ã— ${roles.length} roles Ã
   const ownerLists = ['/accounts', '/opportunities', '/quotes', '/orders'];
   const pathOf = (route: Route) =>
     route.path
-      .replace(/^\/(leads|opportunities|quotes|accounts|orders|campaigns)\/\{id\}/, (_, kind: string) => `/${kind}/${ids[kind.replace(/ies$/, 'y').replace(/s$/, '')]}`)
+      .replace(/^\/(leads|opportunities|quotes|accounts|orders|campaigns|tasks)\/\{id\}/, (_, kind: string) => `/${kind}/${ids[kind.replace(/ies$/, 'y').replace(/s$/, '')]}`)
       .replace('{task}', route.group === 'quotes' ? 'sign' : 'packing')
       .replace('{email}', encodeURIComponent('nobody@customer.test'))
       // The one report Marketing may read too, so the policy's roles answer for it.
-      .replace('{name}', 'campaigns') +
-    (route.path === '/leads' || route.path === '/pipeline' || ownerLists.includes(route.path) || route.path === '/reports/{name}' ? `?owner=${encodeURIComponent(owner)}` : '');
+      .replace('{name}', 'campaigns')
+      .replace('{file}', 'leads.csv') +
+    (route.path === '/leads' || route.path === '/pipeline' || ownerLists.includes(route.path) || route.path === '/reports/{name}' || route.path === '/exports/{file}'
+      ? `?owner=${encodeURIComponent(owner)}`
+      : '');
 
   /** A body the route accepts, so that what answers is the policy, not the validation. */
   const bodyOf = (route: Route): unknown => {
@@ -95,6 +106,17 @@ describe(`the access matrix: ${guarded.length} routes Ã— ${roles.length} roles Ã
       'POST /opportunities/{id}/quotes': { lines: [line(100)], proposalSummary: 'One more', nonStandardRequirements: null, validForDays: 30 },
       'POST /opportunities/{id}/contract': { quoteId: ids.quote, requirements: 'Their own terms' },
       'POST /accounts': { kind: 'customer', name: 'Matrix Account Ltd', ownerEmail: owner, contacts: [{ name: 'Ann', email: uniqueEmail('acct') }] },
+      // Issue 15: edits without If-Match (428) and decisions that change nothing (the owner stays, a lead into itself: 409).
+      'PATCH /leads/{id}': { contact: { name: 'Matrix Edit' } },
+      'PATCH /opportunities/{id}': { probability: 50 },
+      'PATCH /accounts/{id}': { selected: true },
+      'POST /leads/{id}/reassignment': { owner },
+      'POST /opportunities/{id}/reassignment': { owner },
+      'POST /accounts/{id}/reassignment': { owner },
+      'POST /leads/{id}/disqualify': { reason: 'Matrix' },
+      'POST /leads/{id}/merge': { into: ids.lead },
+      'POST /opportunities/{id}/close': { outcome: 'lost', reason: 'Matrix' },
+      'POST /tasks': { subject: { kind: 'opportunity', id: ids.opportunity }, title: 'Matrix task', dueAt: '2099-01-01T09:00:00Z' },
     };
     return bodies[routeKey(route)] ?? (route.method === 'POST' ? {} : undefined);
   };
