@@ -34,13 +34,16 @@ describe('POST /leads stores the lead before any email can fail', () => {
     expect(transact.at(-1)!.ConditionCheck).toMatchObject({ Key: { pk: 'CAMPAIGN#trade-show-2026', sk: 'CAMPAIGN' } });
     const items = transact.slice(0, -2).map((item) => item.Put!.Item!);
     // One lead per address a day (issue 13): the day's marker holds only a hash of the address.
-    expect(items.map((item) => item.itemType)).toEqual(['lead', 'lead-of-the-day', 'timeline', 'email', 'email']);
+    expect(items.map((item) => item.itemType).slice(0, 5)).toEqual(['lead', 'lead-of-the-day', 'timeline', 'email', 'email']);
+    // Issue 15: its search terms (company, name, address), in the same transaction.
+    expect(items.slice(5).map((item) => [item.itemType, item.gsi4sk])).toContainEqual(['find-term', `acme ltd#lead#${body!.id}`]);
+    expect(new Set(items.slice(5).map((item) => item.itemType))).toEqual(new Set(['find-term']));
     expect(JSON.stringify(items[1])).not.toContain('ann@acme.test');
     expect(items[0]).toMatchObject({ status: 'suspect', owner: 'sm.uk@salesflow.example', source: 'marketing-campaign' });
     // No TTL on the lead alone: the nightly retention job deletes a suspect with its timeline and emails.
     expect(items[0]!.ttl).toBeUndefined();
     expect(items[0]).toMatchObject({ gsi1pk: 'LEADS#suspect', gsi1sk: `${String(items[0]!.createdAt)}#${body!.id}` });
-    expect(items.slice(3).map((item) => [item.purpose, item.to, item.status])).toEqual([
+    expect(items.slice(3, 5).map((item) => [item.purpose, item.to, item.status])).toEqual([
       ['literature', ['ann@acme.test'], 'queued'],
       ['owner-advice', ['sm.uk@salesflow.example'], 'queued'],
     ]);
@@ -56,7 +59,7 @@ describe('POST /leads stores the lead before any email can fail', () => {
     expect(status).toBe(201);
     const [, second] = dynamodb.commandCalls(TransactWriteCommand);
     const items = second!.args[0].input.TransactItems!;
-    expect(items.map((item) => item.Put?.Item?.itemType)).toEqual(['lead', 'lead-of-the-day', 'timeline', 'email', 'email']);
+    expect(items.map((item) => item.Put?.Item?.itemType).filter((type) => type !== 'find-term')).toEqual(['lead', 'lead-of-the-day', 'timeline', 'email', 'email']);
     expect(items[0]!.Put!.Item!.campaignId).toBeUndefined();
   });
 
