@@ -1,4 +1,4 @@
-import { outboxStreamFilter, rollupStreamFilter, serviceDeskStreamFilter } from '#adapters/table-design';
+import { importStreamFilter, outboxStreamFilter, rollupStreamFilter, serviceDeskStreamFilter } from '#adapters/table-design';
 
 /**
  * The functions that run from events rather than HTTP, and what feeds them. The CDK stack wires
@@ -22,6 +22,13 @@ export const workers = {
     description: "The reports' counters: each lead, opportunity, quote, order and campaign change added to its month's rollups",
     tableStream: { filter: rollupStreamFilter, batchSize: 25, retryAttempts: 8 },
     memoryMb: 512,
+  },
+  importChunks: {
+    entry: 'functions/imports/import-worker.ts',
+    description: 'Issue 15: makes the accounts and leads of a CSV import, a stored chunk at a time',
+    // One chunk (up to 200 KB of records) a batch: a chunk takes seconds, a batch must finish in the timeout.
+    tableStream: { filter: importStreamFilter, batchSize: 1, retryAttempts: 8 },
+    memoryMb: 1024,
   },
 } as const;
 

@@ -201,7 +201,9 @@ export class SalesflowStack extends Stack {
         // Only the web forms' pages call the API from a browser; scripts need no CORS.
         allowOrigins: [webForms.url],
         allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PATCH],
-        allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-column-mapping'],
+        // The export page names the saved file and its row count from these (GET /exports/{file}).
+        exposeHeaders: ['content-disposition', 'x-rows', 'location'],
         maxAge: Duration.hours(1),
       },
     });
@@ -275,6 +277,8 @@ export class SalesflowStack extends Stack {
         api,
         authorizer,
         routes: routes.filter((route) => route.group === group),
+        // A 5 MiB file checked, or 50,000 rows written as CSV, within API Gateway's 30 seconds.
+        ...(group === 'imports' || group === 'exports' ? { timeout: Duration.seconds(29), memorySize: 1769 } : {}),
       });
     }
     // CloudFormation would create the stage before the routes its settings name, and fail.
@@ -296,8 +300,9 @@ export class SalesflowStack extends Stack {
       grantRecords(grantee, 'reads', 'writes', ...(deletesItems(entry) ? (['deletes'] as const) : []));
     grantRecords(groups.platform.function, 'reads');
     grantRecords(groups.agenda.function, 'reads');
+    grantRecords(groups.exports.function, 'reads');
     grantRecords(groups.reports.function, 'reads');
-    for (const group of ['leads', 'opportunities', 'activities', 'quotes', 'actions', 'accounts', 'orders', 'marketing', 'people'] as const) {
+    for (const group of ['leads', 'opportunities', 'activities', 'quotes', 'actions', 'accounts', 'orders', 'marketing', 'people', 'imports'] as const) {
       grantWrites(groups[group].function, routeGroups[group].entry);
     }
     // Emails go out from the configured address only, by the functions that send them.
@@ -386,6 +391,19 @@ export class SalesflowStack extends Stack {
       memorySize: workers.reportRollups.memoryMb,
     });
     grantWrites(rollups.function, workers.reportRollups.entry);
+
+    // Issue 15: a CSV import's records, a stored chunk at a time.
+    const importChunks = new StreamWorker(this, 'ImportChunks', {
+      entry: workers.importChunks.entry,
+      description: workers.importChunks.description,
+      environment,
+      alarmTopic,
+      table,
+      stream: workers.importChunks.tableStream,
+      timeout: Duration.minutes(5),
+      memorySize: workers.importChunks.memoryMb,
+    });
+    grantWrites(importChunks.function, workers.importChunks.entry);
 
     const feedback = new SalesflowFunction(this, 'MailFeedback', {
       entry: mailFeedback.entry,

@@ -28,11 +28,12 @@ const body = fc.oneof(
 const request = (route: Route) =>
   fc.record({
     path: fc.array(segment, { minLength: 3, maxLength: 3 }).map(([a, b, c]) =>
-      route.path.replace('{id}', encodeURIComponent(a!)).replace('{task}', encodeURIComponent(b!)).replace(/\{(token|email)\}/, encodeURIComponent(c!)),
+      route.path.replace('{id}', encodeURIComponent(a!)).replace('{task}', encodeURIComponent(b!)).replace(/\{(token|email|file)\}/, encodeURIComponent(c!)),
     ),
-    query: fc.option(fc.dictionary(fc.constantFrom('owner', 'status', 'limit', 'cursor', 'x'), fc.string({ maxLength: 30 })), { nil: undefined }),
+    query: fc.option(fc.dictionary(fc.constantFrom('owner', 'status', 'limit', 'cursor', 'x', 'dryRun', 'mapping'), fc.string({ maxLength: 30 })), { nil: undefined }),
     body: fc.option(body, { nil: undefined }),
-    contentType: fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain'),
+    // text/csv: what POST /imports takes (any body then reads as a file, and is checked as one).
+    contentType: fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain', 'text/csv'),
     role: fc.option(fc.constantFrom(...roles), { nil: undefined }),
   });
 

@@ -80,6 +80,8 @@ const destinations = [
   { href: '/app/new-lead.html', label: 'Log a response', roles: ['SalesAdmin', 'SalesManager'] },
   { href: '/app/new-order.html', label: 'Record an order', roles: ['SalesAdmin'] },
   { href: '/app/products.html', label: 'Price list', roles: ['SalesAdmin', 'SalesManager', 'ManagingDirector'] },
+  // POST /imports (Sales Admin, the MD); GET /exports/{file} (the sales side).
+  { href: '/app/imports.html', label: 'Import and export', roles: ['SalesAdmin', 'ManagingDirector', 'SalesManager'] },
   // GET /reports/{name}: Marketing reads the campaign report there, the sales side all of them.
   { href: '/app/reports.html', label: 'Reports', roles: ['SalesManager', 'ManagingDirector', 'Marketing'] },
 ];
