@@ -123,6 +123,16 @@ describe('finding records in the browser', () => {
     await page.getByRole('link', { name: 'Next page' }).click();
     await page.waitForURL((url) => url.searchParams.has('cursor') && url.searchParams.get('kind') === 'customer');
     await expect.poll(async () => (await table.getByRole('row').nth(1).textContent()) ?? '').toContain(`Listed ${tag} 0 Ltd`);
+
+    // The other lists open from the header too, each with its filters, and read well.
+    for (const [link, heading] of [['Opportunities', 'Opportunities'], ['Quotes', 'Quotes'], ['Orders', 'Orders']] as const) {
+      await page.getByRole('navigation', { name: 'salesflow' }).getByRole('link', { name: link, exact: true }).click();
+      await page.waitForURL((url) => url.pathname === `/app/${link.toLowerCase()}.html`);
+      await expect.poll(() => page.locator('#content').textContent()).not.toContain('Loading');
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(heading);
+      await shoot(page, `${link.toLowerCase()}-list`);
+      await accessible(page);
+    }
     await done();
   });
 });
