@@ -15,6 +15,8 @@ import { db, writeTogether, type TransactItems } from './dynamodb';
 import { emailHash } from './person-key';
 import { emailPut, fromItem, leadIndexKeys, putNew, readRecord, timelinePut, type Item } from './sales-records';
 import { itemKind, keys, personIndex } from './table-design';
+import { refiledTermPuts } from './search-records';
+import { findableAccount, findableLead, findableOpportunity } from '#domain/search';
 import { createHash } from 'node:crypto';
 
 /**
@@ -98,15 +100,27 @@ const changeItems = (key: Key, change: Change<object>, indexKeys: Item, seen: st
 /** A lead changed (edited, reassigned, disqualified), if nobody changed it since `seen`. */
 export const recordLeadChange = async (change: Change<Lead>, seen = versionOf(change.before), also: TransactItems = []): Promise<void> => {
   const key = keys.lead(change.after.id);
-  await writeTogether(changeItems(key, change, leadIndexKeys(change.after), seen, also), ([failed]) =>
+  // The search terms follow the record (a new company, address or owner), in the same transaction.
+  const terms = refiledTermPuts(findableLead(change.before), findableLead(change.after));
+  await writeTogether(changeItems(key, change, leadIndexKeys(change.after), seen, [...also, ...terms]), ([failed]) =>
     failed ? changedMeanwhile(`Lead ${change.after.id}`) : undefined,
   );
 };
 
 /** An opportunity changed (edited, reassigned, closed), if nobody changed it since `seen`. */
-export const recordOpportunityChange = async (change: Change<Opportunity>, seen = versionOf(change.before)): Promise<void> => {
+export const recordOpportunityChange = async (
+  change: Change<Opportunity>,
+  seen = versionOf(change.before),
+  /** The person of the lead it came from, whose name and address find it too: needed when its company or owner changes. */
+  contact?: { name: string; email: string },
+): Promise<void> => {
   const key = keys.opportunity(change.after.id);
-  await writeTogether(changeItems(key, change, opportunityIndexKeys(change.after), seen), ([failed]) =>
+  const { before, after } = change;
+  const terms =
+    contact && (before.company !== after.company || before.owner !== after.owner)
+      ? refiledTermPuts(findableOpportunity(before, contact), findableOpportunity(after, contact))
+      : [];
+  await writeTogether(changeItems(key, change, opportunityIndexKeys(change.after), seen, terms), ([failed]) =>
     failed ? changedMeanwhile(`Opportunity ${change.after.id}`) : undefined,
   );
 };
@@ -144,7 +158,12 @@ export const recordAccountChange = async (change: Change<Account>, seen: string,
   }));
   const accountIndexKeys = after.kind === 'distributor' ? { gsi2pk: keys.distributors(), gsi2sk: `${after.size}#${after.id}` } : {};
   await writeTogether(
-    changeItems(key, change, accountIndexKeys, seen, [...contactChanges, ...dueMoves, ...duplicateMarksOfAccount(after, change.entries[0]?.at ?? after.createdAt, before)]),
+    changeItems(key, change, accountIndexKeys, seen, [
+      ...contactChanges,
+      ...dueMoves,
+      ...duplicateMarksOfAccount(after, change.entries[0]?.at ?? after.createdAt, before),
+      ...refiledTermPuts(findableAccount(before), findableAccount(after)),
+    ]),
     ([failed]) => (failed ? changedMeanwhile(`Account ${after.id}`) : undefined),
   );
 };
@@ -153,7 +172,7 @@ export const recordAccountChange = async (change: Change<Account>, seen: string,
 export const recordMerge = async (merged: Change<Lead>, into: Change<Lead>): Promise<void> => {
   await writeTogether(
     [
-      ...changeItems(keys.lead(merged.after.id), merged, leadIndexKeys(merged.after), versionOf(merged.before)),
+      ...changeItems(keys.lead(merged.after.id), merged, leadIndexKeys(merged.after), versionOf(merged.before), refiledTermPuts(findableLead(merged.before), findableLead(merged.after))),
       ...changeItems(keys.lead(into.after.id), into, leadIndexKeys(into.after), versionOf(into.before)),
     ],
     (failed) => (failed.some(Boolean) ? changedMeanwhile('One of the two leads') : undefined),

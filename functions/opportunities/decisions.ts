@@ -4,7 +4,7 @@ import { changesOf, checkVersion, editEntry, nextVersion, patched } from '#domai
 import { Conflict, NotFound } from '#domain/errors';
 import type { Opportunity } from '#domain/opportunity';
 import { recordOpportunityChange } from '#adapters/record-changes';
-import { findOpportunity } from '#adapters/sales-records';
+import { findLead, findOpportunity } from '#adapters/sales-records';
 import { links } from '#functions/config';
 import { closeBody, opportunityPatch, reassignmentBody } from '#contract/edits';
 import { idPath } from '#contract/fields';
@@ -35,7 +35,8 @@ export const patchOpportunity = apiRoute(
     if (!changes.length) return answer(opportunity);
     const at = new Date().toISOString();
     const after: Opportunity = { ...patched(opportunity, body), updatedAt: nextVersion(opportunity.updatedAt, at) };
-    await recordOpportunityChange({ before: opportunity, after, entries: [editEntry(changes, caller!.email, at, randomUUID())] }, seen);
+    const contact = after.company !== opportunity.company ? (await findLead(opportunity.leadId))?.contact : undefined;
+    await recordOpportunityChange({ before: opportunity, after, entries: [editEntry(changes, caller!.email, at, randomUUID())] }, seen, contact);
     logger.info('opportunity edited', { opportunityId: opportunity.id, fields: changes.map((c) => c.field) });
     return answer(after);
   },
@@ -58,7 +59,7 @@ export const reassignOpportunity = apiRoute(
       links(),
     );
     const after: Opportunity = { ...opportunity, owner, updatedAt: nextVersion(opportunity.updatedAt, at) };
-    await recordOpportunityChange({ before: opportunity, after, entries: [entry], emails });
+    await recordOpportunityChange({ before: opportunity, after, entries: [entry], emails }, opportunity.updatedAt, (await findLead(opportunity.leadId))?.contact);
     logger.info('opportunity reassigned', { opportunityId: opportunity.id });
     return answer(after);
   },

@@ -64,8 +64,8 @@ export const hasRole = (who, ...roles) => Boolean(who && roles.some((role) => wh
 
 /**
  * One call to the API as the signed-in person; a 401 sends them to sign in again.
- * @param {'GET' | 'POST'} method @param {string} path
- * @param {{ body?: unknown, idempotencyKey?: string }} [options]
+ * @param {'GET' | 'POST' | 'PATCH'} method @param {string} path
+ * @param {{ body?: unknown, idempotencyKey?: string, ifMatch?: string }} [options]
  * @returns {Promise<{ status: number, body: any }>}
  */
 export const api = async (method, path, options = {}) => {
@@ -77,6 +77,8 @@ export const api = async (method, path, options = {}) => {
       ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
       ...(token ? { authorization: `Bearer ${token}` } : {}),
       ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}),
+      // An edit names the version it was made on (PATCH): a change by someone else meanwhile is a 409.
+      ...(options.ifMatch ? { 'if-match': `"${options.ifMatch}"` } : {}),
     },
     body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
   });

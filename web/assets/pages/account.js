@@ -1,5 +1,6 @@
 // @ts-check
 import { $, activitySection, facts, h, linkTo, plain, recordPage, spoken, timeline, when } from '../page.js';
+import { accountDecisions } from '../decisions.js';
 
 /**
  * An account (R6-R8): its contacts, its orders, its calls and visits, when due; logging one sets
@@ -39,5 +40,6 @@ if (page) {
     h('h2', {}, 'Timeline'),
     timeline(account.timeline),
   );
+  accountDecisions(who, account);
   activitySection(who, 'accounts', id);
 }

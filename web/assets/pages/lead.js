@@ -1,6 +1,7 @@
 // @ts-check
 import { $, activitySection, facts, formAt, h, linkTo, plain, postForm, recordPage, timeline, when } from '../page.js';
 import { hasRole } from '../session.js';
+import { leadDecisions } from '../decisions.js';
 
 /** A lead: who, what they asked for, its timeline; the SM qualifies it (R9) and anyone logs contact. */
 const page = await recordPage('leads');
@@ -18,12 +19,14 @@ if (page) {
       ['Message', lead.interest?.message],
       ['Literature', lead.literature?.map(plain).join(', ')],
       ['Owner', lead.owner],
+      ['Disqualified', lead.disqualification && `${lead.disqualification.reason} (${lead.disqualification.by}, ${when(lead.disqualification.at)})`],
       ['Logged', when(lead.createdAt)],
     ]),
     lead.opportunityId ? h('p', {}, linkTo(who, 'opportunities', lead.opportunityId, 'Open the opportunity')) : '',
     h('h2', {}, 'Timeline'),
     timeline(lead.timeline),
   );
+  leadDecisions(who, lead);
   if (lead.status === 'suspect' && hasRole(who, 'SalesManager')) $('#qualify').hidden = false;
   postForm(formAt('#qualify-form'), who, ['SalesManager'], `/leads/${id}/qualification`, ({ body }) =>
     location.assign(

@@ -1,6 +1,7 @@
 // @ts-check
 import { $, activitySection, facts, formAt, gbp, h, linkTo, plain, postForm, recordPage, reloadWith, timeline, when } from '../page.js';
 import { api, hasRole } from '../session.js';
+import { opportunityDecisions } from '../decisions.js';
 
 /**
  * An opportunity: its qualification, Engineering's review (R10), its quotes and orders. The SM
@@ -16,6 +17,8 @@ if (page) {
     facts([
       ['Estimated value', gbp(opp.qualification.estimatedValueGbp)],
       ['Owner', opp.owner],
+      ['Expected to close', opp.expectedCloseOn],
+      ['Probability', opp.probability === undefined ? undefined : `${opp.probability}%`],
       ['Application', opp.qualification.application],
       ['Timing', opp.qualification.timing],
       ['Non-standard', opp.qualification.nonStandardRequirements ?? 'none'],
@@ -36,6 +39,7 @@ if (page) {
     timeline(opp.timeline),
   );
 
+  opportunityDecisions(who, opp);
   if (review.status === 'required' && hasRole(who, 'Engineering')) {
     $('#review').hidden = false;
     const select = /** @type {HTMLSelectElement} */ ($('#r-recommendation'));
@@ -43,7 +47,8 @@ if (page) {
   }
   postForm(formAt('#review-form'), who, ['Engineering'], `/opportunities/${id}/engineering-review`, () => reloadWith('Review given; the SM has it'));
 
-  if (hasRole(who, 'SalesManager')) {
+  // A won or lost opportunity takes no more quotes.
+  if (hasRole(who, 'SalesManager') && opp.status === 'prospect') {
     $('#quote').hidden = false;
     await quoteLines();
   }
