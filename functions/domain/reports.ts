@@ -298,7 +298,14 @@ export const afterShipmentReport = (rows: RollupRow[], months: Month[]) => {
 export const periodsOf = (report: ReportName, months: Month[]): string[] =>
   report === 'pipeline' ? ['now'] : report === 'forecast' ? [...months, undatedPeriod] : months;
 
-export const assembleReport = (report: ReportName, rows: RollupRow[], months: Month[]) => {
+/**
+ * A row whose counters all came back to zero counts nothing: the stream leaves it in place, a
+ * rebuild does not write it, and either way the report is the same.
+ */
+const counting = (row: RollupRow) => Object.values(row.fields).some((n) => n !== 0);
+
+export const assembleReport = (report: ReportName, all: RollupRow[], months: Month[]) => {
+  const rows = all.filter(counting);
   switch (report) {
     case 'pipeline':
       return pipelineReport(rows);

@@ -17,7 +17,7 @@ import {
 } from '#domain/rollups';
 import { isPassingFault } from '#adapters/dynamodb';
 import { DealMoved, readDeal, readRecordItem, recordDealChange } from '#adapters/rollup-records';
-import { keys } from '#adapters/table-design';
+import { itemKind, keys } from '#adapters/table-design';
 import { logger } from '#functions/observability';
 import { inStreamOrder } from '#functions/stream-batch';
 
@@ -62,8 +62,20 @@ const withOpportunity = async (deal: DealState, opportunityId: string): Promise<
   return { ...deal, opportunity, context: deal.context ?? (await contextOf(opportunity.leadId)) };
 };
 
+/** The records the reports count, by their sort key. */
+const countedKinds: Record<string, string> = {
+  LEAD: itemKind.lead,
+  OPP: itemKind.opportunity,
+  QUOTE: itemKind.quote,
+  ORDER: itemKind.order,
+  CAMPAIGN: itemKind.campaign,
+};
+
 /** Which deal a record belongs to, and how it changes it. Undefined: nothing the reports count. */
 export const foldOf = (key: { pk: string; sk: string }, image: Image | undefined): { dealPk: string; fold: Fold } | undefined => {
+  // The stream filter goes by sort key alone; other items share those (a duplicate mark's is LEAD).
+  const [kind, id, ...more] = key.pk.split('#');
+  if (kind !== key.sk || !id || more.length || (image && image.itemType !== countedKinds[key.sk])) return undefined;
   switch (key.sk) {
     case 'LEAD':
       return {
