@@ -27,7 +27,9 @@ const ownedBy = async <T>(owner: string, prefix: string): Promise<T[]> => {
  * orders from theirs: 2 + 2n queries, n the SM's open opportunities.
  */
 export const ownersPipeline = async (owner: string) => {
-  const [suspects, opportunities] = await Promise.all([ownedBy<Lead>(owner, 'LEAD#suspect#'), ownedBy<Opportunity>(owner, 'OPP#')]);
+  const [suspects, all] = await Promise.all([ownedBy<Lead>(owner, 'LEAD#suspect#'), ownedBy<Opportunity>(owner, 'OPP#')]);
+  // A lost opportunity leaves the pipeline (issue 15); a won one stays with its orders.
+  const opportunities = all.filter((opportunity) => opportunity.status !== 'lost');
   const withStages = [];
   for (let i = 0; i < opportunities.length; i += parallelReads) {
     withStages.push(

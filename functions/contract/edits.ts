@@ -34,8 +34,8 @@ const qualification = qualificationBody.shape;
 
 /** Expected close date and probability, for the forecast. */
 export const forecastFields = {
-  expectedCloseOn: z.optional(z.nullable(z.iso.date({ message: 'must be a date, YYYY-MM-DD' }))),
-  probability: z.optional(z.nullable(z.int().check(z.minimum(0, 'must be 0 to 100'), z.maximum(100, 'must be 0 to 100')))),
+  expectedCloseOn: z.optional(z.nullable(qualification.expectedCloseOn.def.innerType)),
+  probability: z.optional(z.nullable(qualification.probability.def.innerType)),
 };
 
 export const opportunityPatch = z

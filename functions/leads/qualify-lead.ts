@@ -16,14 +16,19 @@ export const qualifyLead = apiRoute(
     const lead = await findLead(path.id);
     if (!lead) throw new NotFound(`No lead ${path.id}`);
     await actOn(lead.owner, `Lead ${path.id}`);
-    const qualified = qualify(
+    const { expectedCloseOn, probability, ...qualification } = body;
+    const asked = qualify(
       lead,
-      body,
+      qualification,
       caller!.email,
       { opportunityId: randomUUID(), entryIds: [randomUUID(), randomUUID(), randomUUID()] },
       new Date().toISOString(),
       quoteLimits(),
     );
+    const qualified = {
+      ...asked,
+      opportunity: { ...asked.opportunity, ...(expectedCloseOn ? { expectedCloseOn } : {}), ...(probability !== undefined ? { probability } : {}) },
+    };
     const { opportunity } = qualified;
     const referral =
       opportunity.engineeringReview.status === 'required'

@@ -85,6 +85,9 @@ export const qualificationBody = z.strictObject({
   nonStandardRequirements: z.nullable(multiLineTextOrBlank(4000)),
   estimatedValueGbp: z.number().check(z.nonnegative(), z.lte(1e12)),
   via: z.enum(qualificationRoutes),
+  /** For the forecast, if the SM knows already; PATCH /opportunities/{id} sets them later. */
+  expectedCloseOn: z.optional(z.iso.date({ message: 'must be a date, YYYY-MM-DD' })),
+  probability: z.optional(z.int().check(z.minimum(0, 'must be 0 to 100'), z.maximum(100, 'must be 0 to 100'))),
 });
 
 export const qualificationResult = z.object({

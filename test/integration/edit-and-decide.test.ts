@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { qualificationBody } from '../fixtures/qualification';
 import { api, eventually, itemCount, sentEmails, stackClient, stack, tokenFor, uniqueEmail } from './local-stack';
+import { orderJourney } from './order-journey';
 
 /**
  * Issue 15, "Edit and decide", over HTTP: edits with If-Match, reassignment by the sales director,
@@ -213,6 +214,23 @@ describe('opportunities', () => {
     const after = (await api('GET', `/opportunities/${id}`, { token: sm })).body;
     expect(after).toMatchObject({ probability: 60, expectedCloseOn: '2027-03-31', qualification: { estimatedValueGbp: 45_000, budget: 'Approved' } });
     expect(after.timeline.at(-1).summary).toBe('Changed expected close on from (none) to 2027-03-31; probability from (none) to 60; qualification estimated value gbp from 40000 to 45000');
+  });
+
+  it('qualification may set the forecast; an order received for the opportunity wins it', async () => {
+    const { customer, order } = orderJourney(client);
+    const buyer = await customer({ label: 'Won' });
+    const leadId = await newLead({ name: 'Wyn Won', email: uniqueEmail('won'), company: buyer.name, country: 'GB' });
+    const qualified = await api('POST', `/leads/${leadId}/qualification`, {
+      body: { ...qualificationBody(30_000), expectedCloseOn: '2027-01-31', probability: 80 },
+      token: sm,
+    });
+    expect(qualified.status, JSON.stringify(qualified.body)).toBe(201);
+    const id = qualified.body.opportunityId;
+    expect((await api('GET', `/opportunities/${id}`, { token: sm })).body).toMatchObject({ status: 'prospect', expectedCloseOn: '2027-01-31', probability: 80 });
+    await order(buyer, { opportunityId: id });
+    const won = (await api('GET', `/opportunities/${id}`, { token: sm })).body;
+    expect(won).toMatchObject({ status: 'won', closed: { outcome: 'won', reason: `Order received, PO ${buyer.po}` } });
+    expect(won.timeline.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['order-received', 'closed']));
   });
 
   it('closes as lost with the reason and the competitor, once', async () => {
