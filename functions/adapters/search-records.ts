@@ -101,6 +101,7 @@ export const findRecords = async (
       } satisfies QueryCommandInput),
     );
     read += page.ScannedCount ?? 0;
+    const fresh: SearchHit[] = [];
     for (const item of page.Items ?? []) {
       const hit: SearchHit = {
         kind: item.kind as FindableKind,
@@ -112,8 +113,12 @@ export const findRecords = async (
       const key = `${hit.kind}#${hit.id}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      if (await options.mayRead(hit)) hits.set(key, hit);
-      if (hits.size >= options.limit) break;
+      fresh.push(hit);
+    }
+    // The page's hits are checked at once (each owner's managers read once, in parallel), then kept in term order.
+    const readable = await Promise.all(fresh.map((hit) => options.mayRead(hit)));
+    for (const [i, hit] of fresh.entries()) {
+      if (readable[i] && hits.size < options.limit) hits.set(`${hit.kind}#${hit.id}`, hit);
     }
     start = page.LastEvaluatedKey;
   } while (start && hits.size < options.limit && read < budget);
@@ -199,8 +204,10 @@ export const listRecords = async (request: ListRequest): Promise<{ items: Item[]
       }),
     );
     read += page.ScannedCount ?? 0;
-    for (const item of page.Items ?? []) {
-      if (request.keep && !(await request.keep(item))) continue;
+    // What only code can decide is decided for the whole page at once, then read in order.
+    const kept = request.keep ? await Promise.all((page.Items ?? []).map((item) => request.keep!(item))) : undefined;
+    for (const [i, item] of (page.Items ?? []).entries()) {
+      if (kept && !kept[i]) continue;
       items.push(item);
       if (items.length === request.limit) {
         // Cut inside a page: the next page starts after the last item given.
