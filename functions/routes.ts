@@ -16,7 +16,7 @@ export const routeGroups = {
   actions: { entry: 'functions/actions/index.ts', description: 'R28: the signed links emailed to people' },
   accounts: { entry: 'functions/accounts/index.ts', description: 'R6-R8, R20: customers and distributors' },
   orders: { entry: 'functions/orders/index.ts', description: 'R20-R26: orders, shipment, their steps' },
-  agenda: { entry: 'functions/agenda/index.ts', description: "R22, R26: a person's open items" },
+  agenda: { entry: 'functions/agenda/index.ts', description: "R22, R26: a person's open items; finding records by what people remember of them" },
   marketing: { entry: 'functions/marketing/index.ts', description: 'R1, R2: campaigns, material to distributors, unsubscribe' },
   people: { entry: 'functions/people/index.ts', description: "GDPR: a person's data exported or erased" },
   imports: { entry: 'functions/imports/index.ts', description: "Issue 15: contacts and companies from another CRM's CSV export" },
