@@ -108,6 +108,21 @@ describe('edit and decide, on the pages', () => {
     await expect.poll(() => page.locator('.timeline').textContent()).toContain(`merged into this one, with its timeline and emails`);
     expect(await page.locator('.timeline').textContent()).toContain('Changed contact phone');
     await shoot(page, '52-lead-merged');
+
+    // Sets themselves a task on the kept lead; it is on their agenda until they mark it done.
+    const title = `Send the 1-litre fixture sample ${tag}`;
+    await unfold(page, 'Add a task');
+    await page.getByLabel('What to do').fill(title);
+    await page.getByLabel('Due').fill('2026-12-01T09:00');
+    await page.getByRole('button', { name: 'Add to my agenda' }).click();
+    await page.waitForURL(/done=Task/);
+    await page.goto('/app/agenda.html');
+    const row = page.locator('tr', { hasText: title });
+    await expect.poll(() => row.count()).toBe(1);
+    await shoot(page, '53-agenda-task');
+    await row.getByRole('button', { name: 'Done' }).click();
+    await page.waitForURL(/done=Task/);
+    await expect.poll(() => page.locator('tr', { hasText: title }).count()).toBe(0);
     await smPage.done();
 
     // The sales director gives the third lead to the DACH SM, then disqualifies it.
@@ -117,7 +132,7 @@ describe('edit and decide, on the pages', () => {
     await unfold(boss, 'Reassign to another sales manager');
     await boss.getByLabel('New owner').fill('sm.dach@salesflow.example');
     await boss.locator('#reassign-reason').fill('Buyer works from the Vienna office');
-    await shoot(boss, '53-lead-reassign');
+    await shoot(boss, '54-lead-reassign');
     await boss.getByRole('button', { name: 'Reassign' }).click();
     await boss.waitForURL(/done=Reassigned/);
     await expect.poll(() => boss.locator('.facts').textContent()).toContain('sm.dach@salesflow.example');
@@ -127,7 +142,7 @@ describe('edit and decide, on the pages', () => {
     await boss.waitForURL(/done=Disqualified/);
     await expect.poll(() => boss.locator('h1').textContent()).toContain('disqualified');
     await accessible(boss);
-    await shoot(boss, '54-lead-disqualified');
+    await shoot(boss, '55-lead-disqualified');
     await bossPage.done();
 
     // The SM closes an opportunity of the first lead as lost, naming who won it.
@@ -143,11 +158,11 @@ describe('edit and decide, on the pages', () => {
     await opp.getByLabel('Who won it').fill('Rival Instruments');
     await opp.getByLabel('Why', { exact: true }).fill('Their tester was cheaper and shipped sooner');
     await accessible(opp);
-    await shoot(opp, '55-opportunity-close');
+    await shoot(opp, '56-opportunity-close');
     await opp.getByRole('button', { name: 'Close the opportunity' }).click();
     await opp.waitForURL(/done=Opportunity/);
     await expect.poll(() => opp.locator('#closed').textContent()).toContain('Closed as lost: Their tester was cheaper and shipped sooner (to Rival Instruments)');
-    await shoot(opp, '56-opportunity-lost');
+    await shoot(opp, '57-opportunity-lost');
     await oppPage.done();
 
     const after = await eventually(async () => (await api('GET', `/opportunities/${opportunityId}`, { token: smToken })).body);
