@@ -228,19 +228,35 @@ const existingKeys = async (keyList: { pk: string; sk: string }[]): Promise<Set<
  * The planned records already in salesflow: accounts and leads by the ids an import gives them,
  * and leads made any other way (the form, Sales Admin) by the person index of their address.
  */
-export const existingRecords = async (accounts: readonly PlannedAccount[], leads: readonly PlannedLead[]): Promise<Existing> => {
+export const existingRecords = async (
+  accounts: readonly PlannedAccount[],
+  leads: readonly PlannedLead[],
+  /** When to stop looking addresses up on the person index (a preview must answer within API Gateway's 30 s). */
+  lookUpUntil = Number.POSITIVE_INFINITY,
+): Promise<Existing & { addressesChecked: number; addressesToCheck: number }> => {
   const [accountKeys, leadKeys] = await Promise.all([
     existingKeys(accounts.map((account) => keys.account(account.id))),
     existingKeys(leads.map((lead) => keys.lead(lead.id))),
   ]);
   const byEmail = new Map<string, string>();
   for (const lead of leads) if (leadKeys.has(keys.lead(lead.id).pk)) byEmail.set(lead.email, lead.id);
+  const toCheck = leads.filter((lead) => !byEmail.has(lead.email));
+  let checked = 0;
   const others = await inParallel(
-    leads.filter((lead) => !byEmail.has(lead.email)).map((lead) => async () => [lead.email, await leadNaming(lead.email)] as const),
-    16,
+    toCheck.map((lead) => async () => {
+      if (Date.now() > lookUpUntil) return [lead.email, undefined] as const;
+      checked += 1;
+      return [lead.email, await leadNaming(lead.email)] as const;
+    }),
+    32,
   );
   for (const [email, id] of others) if (id) byEmail.set(email, id);
-  return { leads: byEmail, accounts: new Set(accounts.filter((account) => accountKeys.has(keys.account(account.id).pk)).map((account) => account.id)) };
+  return {
+    leads: byEmail,
+    accounts: new Set(accounts.filter((account) => accountKeys.has(keys.account(account.id).pk)).map((account) => account.id)),
+    addressesChecked: checked,
+    addressesToCheck: toCheck.length,
+  };
 };
 
 // ---- writing the records -----------------------------------------------------------------------
