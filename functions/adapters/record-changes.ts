@@ -225,7 +225,7 @@ export const findDuplicateMarks = async (email: string, leadCompany: string, acc
     { key: keys.duplicateMark('COMPANY', sha256(accountCompany), 'ACCOUNT'), match: 'company' },
   ];
   const answer = await db().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: wanted.map((w) => w.key) } } }));
-  const items = answer.Responses?.[tableName()] ?? [];
+  const items = answer?.Responses?.[tableName()] ?? [];
   return wanted.flatMap(({ key, match }) => {
     const item = items.find((found) => found.pk === key.pk && found.sk === key.sk);
     return item ? [{ mark: fromItem<DuplicateMark>(item), match }] : [];

@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/leads/index';
@@ -25,7 +25,9 @@ describe('POST /leads stores the lead before any email can fail', () => {
     expect(status).toBe(201);
     expect(body).toEqual({ id: expect.any(String), status: 'suspect' });
     expect(headers.location).toBe(`/leads/${body!.id}`);
-    expect(dynamodb.calls()).toHaveLength(1);
+    // Issue 15: one read of the possible duplicates' markers (by key), then one write.
+    expect(dynamodb.calls()).toHaveLength(2);
+    expect(dynamodb.commandCalls(BatchGetCommand)).toHaveLength(1);
     const [write] = dynamodb.commandCalls(TransactWriteCommand);
     const transact = write!.args[0].input.TransactItems!;
     // R1: the lead counts for the campaign it came from: an item of its own, no shared counter,
@@ -37,7 +39,11 @@ describe('POST /leads stores the lead before any email can fail', () => {
     expect(items.map((item) => item.itemType).slice(0, 5)).toEqual(['lead', 'lead-of-the-day', 'timeline', 'email', 'email']);
     // Issue 15: its search terms (company, name, address), in the same transaction.
     expect(items.slice(5).map((item) => [item.itemType, item.gsi4sk])).toContainEqual(['find-term', `acme ltd#lead#${body!.id}`]);
-    expect(new Set(items.slice(5).map((item) => item.itemType))).toEqual(new Set(['find-term']));
+    // And the markers a later lead of the same address or company finds it by: hashes only.
+    expect(new Set(items.slice(5).map((item) => item.itemType))).toEqual(new Set(['find-term', 'duplicate-mark']));
+    const marks = items.filter((item) => item.itemType === 'duplicate-mark');
+    expect(marks.map((item) => String(item.pk).replace(/#[0-9a-f]{64}$/, '#<hash>'))).toEqual(['DUPE#EMAIL#<hash>', 'DUPE#COMPANY#<hash>']);
+    expect(JSON.stringify(marks)).not.toContain('ann@acme.test');
     expect(JSON.stringify(items[1])).not.toContain('ann@acme.test');
     expect(items[0]).toMatchObject({ status: 'suspect', owner: 'sm.uk@salesflow.example', source: 'marketing-campaign' });
     // No TTL on the lead alone: the nightly retention job deletes a suspect with its timeline and emails.
@@ -59,7 +65,7 @@ describe('POST /leads stores the lead before any email can fail', () => {
     expect(status).toBe(201);
     const [, second] = dynamodb.commandCalls(TransactWriteCommand);
     const items = second!.args[0].input.TransactItems!;
-    expect(items.map((item) => item.Put?.Item?.itemType).filter((type) => type !== 'find-term')).toEqual(['lead', 'lead-of-the-day', 'timeline', 'email', 'email']);
+    expect(items.map((item) => item.Put?.Item?.itemType).filter((type) => type !== 'find-term' && type !== 'duplicate-mark')).toEqual(['lead', 'lead-of-the-day', 'timeline', 'email', 'email']);
     expect(items[0]!.Put!.Item!.campaignId).toBeUndefined();
   });
 
