@@ -1,4 +1,4 @@
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { normalise, shortestQuery, type Findable, type FindableKind } from '#domain/search';
 import { tableName } from '#functions/config';
 import { db } from './dynamodb';
@@ -72,7 +72,14 @@ export interface SearchHit {
  */
 export const findRecords = async (
   query: string,
-  options: { limit: number; kinds: readonly FindableKind[]; mayRead: (hit: SearchHit) => Promise<boolean>; readBudget?: number },
+  options: {
+    limit: number;
+    kinds: readonly FindableKind[];
+    mayRead: (hit: SearchHit) => Promise<boolean>;
+    /** Judge each hit by its record's owner as it is now, not as its terms were filed (one BatchGetItem a page). */
+    currentOwners?: boolean;
+    readBudget?: number;
+  },
 ): Promise<SearchHit[]> => {
   const prefix = normalise(query);
   if (prefix.length < shortestQuery || options.kinds.length === 0) return [];
@@ -115,14 +122,36 @@ export const findRecords = async (
       seen.add(key);
       fresh.push(hit);
     }
+    if (options.currentOwners && fresh.length) {
+      // A record reassigned since its terms were filed is judged by its new owner; one gone is no hit.
+      const owners = await ownersNow(fresh);
+      for (const hit of fresh) hit.owner = owners.get(recordKey[hit.kind](hit.id).pk) ?? '';
+    }
     // The page's hits are checked at once (each owner's managers read once, in parallel), then kept in term order.
-    const readable = await Promise.all(fresh.map((hit) => options.mayRead(hit)));
+    const readable = await Promise.all(fresh.map((hit) => hit.owner !== '' && options.mayRead(hit)));
     for (const [i, hit] of fresh.entries()) {
       if (readable[i] && hits.size < options.limit) hits.set(`${hit.kind}#${hit.id}`, hit);
     }
     start = page.LastEvaluatedKey;
   } while (start && hits.size < options.limit && read < budget);
   return [...hits.values()];
+};
+
+/** The owners of the hits' records as they stand, by record pk (the page holds at most 50, a BatchGetItem takes 100). */
+const ownersNow = async (hits: SearchHit[]): Promise<Map<string, string>> => {
+  const wanted = [...new Map(hits.map((hit) => [recordKey[hit.kind](hit.id).pk, recordKey[hit.kind](hit.id)])).values()];
+  const owners = new Map<string, string>();
+  let keysLeft: Record<string, unknown>[] = wanted;
+  for (let attempt = 0; keysLeft.length && attempt < 5; attempt += 1) {
+    const answer = await db().send(
+      new BatchGetCommand({
+        RequestItems: { [tableName()]: { Keys: keysLeft, ProjectionExpression: 'pk, #owner, ownerEmail', ExpressionAttributeNames: { '#owner': 'owner' } } },
+      }),
+    );
+    for (const item of answer.Responses?.[tableName()] ?? []) owners.set(String(item.pk), String(item.owner ?? item.ownerEmail ?? ''));
+    keysLeft = (answer.UnprocessedKeys?.[tableName()]?.Keys ?? []) as Record<string, unknown>[];
+  }
+  return owners;
 };
 
 // ---- lists ---------------------------------------------------------------------------------------

@@ -75,7 +75,7 @@ export const findableOpportunity = (opportunity: Opportunity, contact?: { name: 
   kind: 'opportunity',
   id: opportunity.id,
   title: opportunity.company,
-  subtitle: contact ? `${contact.name}, owner ${opportunity.owner}` : `Owner ${opportunity.owner}`,
+  subtitle: contact ? contact.name : 'opportunity',
   owner: opportunity.owner,
   terms: termsOf(wordStarts(opportunity.company), person(contact)),
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { itemCount, stack, stackClient, uniqueEmail } from './local-stack';
 import { orderJourney } from './order-journey';
@@ -84,6 +84,21 @@ describe('search', () => {
     expect((await find(q, peer, 'SalesManager')).map((hit) => hit.id)).not.toContain(ids.lead);
     expect((await find(q, people.salesDirector, 'SalesManager')).map((hit) => hit.id)).toContain(ids.lead);
     expect((await find(q, people.md, 'ManagingDirector')).map((hit) => hit.id)).toContain(ids.lead);
+  });
+
+  it('a lead given to another SM is found by its new owner, no longer by the old', async () => {
+    const email = uniqueEmail(`moved${tag}`);
+    const lead = await api('POST', '/leads', {
+      body: { channel: 'phone', source: 'se-phone-call', contact: { name: 'Mo Moved', email, company: `Moved ${tag} Ltd`, country: 'GB' } },
+    });
+    expect((await find(`moved ${tag}`, people.sm, 'SalesManager')).map((hit) => hit.id)).toEqual([lead.body.id]);
+    // However the owner changes (a reassignment), the terms filed with the lead keep the old one.
+    const table = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: stack.dynamodb, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    );
+    await table.send(new UpdateCommand({ TableName: stack.tableName, Key: { pk: `LEAD#${lead.body.id}`, sk: 'LEAD' }, UpdateExpression: 'SET #owner = :dach', ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':dach': peer } }));
+    expect(await find(`moved ${tag}`, people.sm, 'SalesManager')).toEqual([]);
+    expect((await find(`moved ${tag}`, peer, 'SalesManager')).map((hit) => hit.id)).toEqual([lead.body.id]);
   });
 
   it('Production finds no lead, but finds the order it ships', async () => {
