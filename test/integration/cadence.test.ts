@@ -70,7 +70,7 @@ describe('R6-R8: the weekly digest', () => {
     expect(linesOf(toA!)).toHaveLength(3);
     expect(toA!.body.text).toContain('Agenda: Forecast, Key prospects, Joint customer visits, Blue Sheet review, Sales and marcoms needs, Sales training');
     expect(linesOf((await digestsTo(smB, before))[0]!)).toHaveLength(2);
-    expect(linesOf((await digestsTo(ae, before))[0]!)).toEqual([expect.stringMatching(new RegExp(`^- AE visit \\(R8\\): Large Dist ${tag}`))]);
+    expect(linesOf((await digestsTo(ae, before))[0]!)).toEqual([expect.stringMatching(new RegExp(`^- AE visit: Large Dist ${tag}`))]);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await digestsNow(smA, before)).toHaveLength(1);
   });
