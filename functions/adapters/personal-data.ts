@@ -115,7 +115,13 @@ export const erasePerson = async (email: string, reference: string, now: string)
   );
 
   const logins = orders.map((order) => ({ ...keys.webLogin(String(order.id)) }));
-  const markers = [leadOfTheDay(email, now), leadOfTheDay(email, new Date(Date.parse(now) - 86_400_000).toISOString())];
+  const markers = [
+    leadOfTheDay(email, now),
+    leadOfTheDay(email, new Date(Date.parse(now) - 86_400_000).toISOString()),
+    // Issue 15: the markers a new lead of the same address would find as its possible duplicate.
+    keys.duplicateMark('EMAIL', emailHash(email), 'LEAD'),
+    keys.duplicateMark('EMAIL', emailHash(email), 'ACCOUNT'),
+  ];
   await deleteAll([...leadItems, ...emails, ...logins, ...markers, ...contactItems]);
 
   const unindex = `REMOVE ${personIndex.partitionKey}, ${personIndex.sortKey}`;
