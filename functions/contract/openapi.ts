@@ -181,7 +181,13 @@ export const openApiDocument = () => {
         ? {
             // The access policy (functions/routes): who, and who only on their own records.
             description: `Roles: ${route.access.roles
-              .map((role) => (route.access.public || !route.access.ownRecords?.includes(role) ? role : `${role} (own records and their reports')`))
+              .map((role) =>
+                route.access.public || !route.access.ownRecords?.includes(role)
+                  ? role
+                  : route.access.managersOnly
+                    ? `${role} (their reports' records only, not their own)`
+                    : `${role} (own records and their reports')`,
+              )
               .join(', ')}`,
           }
         : {}),
