@@ -2,7 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { PlannedRecord } from '#domain/contact-import';
-import { chunkDone, findImport, inParallel, recordChunkDone, writeImportedAccount, writeImportedLead, type ChunkResult } from '#adapters/import-records';
+import { chunkDone, findImport, inParallel, recordChunkDone, unpackRecords, writeImportedAccount, writeImportedLead, type ChunkResult } from '#adapters/import-records';
 import { isPassingFault } from '#adapters/dynamodb';
 import { logger } from '#functions/observability';
 import { inStreamOrder } from '#functions/stream-batch';
@@ -17,14 +17,15 @@ import { inStreamOrder } from '#functions/stream-batch';
 const lineOf = (record: PlannedRecord) => (record.kind === 'lead' ? record.line : record.lines[0]!);
 
 const makeChunk = async (streamRecord: DynamoDBRecord): Promise<void> => {
-  const { importId, n, records } = unmarshall(streamRecord.dynamodb?.NewImage as Record<string, AttributeValue>) as {
+  const { importId, n, packed } = unmarshall(streamRecord.dynamodb?.NewImage as Record<string, AttributeValue>) as {
     importId: string;
     n: number;
-    records: PlannedRecord[];
+    packed: Uint8Array;
   };
   if (await chunkDone(importId, n)) return; // a replayed record: its result is filed already
   const job = await findImport(importId);
   if (!job) return; // expired with its chunks
+  const records = unpackRecords(packed);
   const now = new Date().toISOString();
   const result: ChunkResult = { created: 0, skipped: [], failed: [] };
   await inParallel(

@@ -38,7 +38,7 @@ export const maxGzippedBytes = 4 * 1024 * 1024;
 export const maxUnpackedBytes = 16 * 1024 * 1024;
 
 /** How long a preview looks addresses up, of API Gateway's 30 seconds. */
-const previewLookupMillis = 20_000;
+const previewLookupMillis = 18_000;
 
 /** How many of each list a dry run shows, and an import's report keeps: the counts are always whole. */
 const shown = 1000;
@@ -176,8 +176,8 @@ export const importFile = apiRoute({ route: 'POST /imports', query: importQuery 
       duplicates: preview.duplicates.slice(0, shown),
       badRows: preview.badRows.slice(0, shown),
       contactsPerAccount,
-      // Addresses looked up on the person index, of those not found by id.
-      addressesChecked: { checked: existing.addressesChecked, of: existing.addressesToCheck },
+      // Look-ups against salesflow done in the time a preview has (by id, and addresses on the person index).
+      lookups: existing.lookups,
       emails: 'none: imported contacts are not emailed',
     });
   }

@@ -112,8 +112,8 @@ const preview = async () => {
   area.replaceChildren(
     h('h3', {}, 'What the file would make'),
     h('p', { id: 'preview-summary' }, `${p.rows} rows, fields separated by ${p.separator}: ${p.counts.accounts} accounts and ${p.counts.leads} leads to make, ${p.counts.duplicates} duplicates skipped, ${p.counts.badRows} rows that cannot be imported.`),
-    ...(p.addressesChecked.checked < p.addressesChecked.of
-      ? [h('p', { class: 'notice' }, `${p.addressesChecked.checked} of ${p.addressesChecked.of} new addresses were checked against leads entered by hand in the time a preview has; the rest are checked as they are imported, and none is made twice.`)]
+    ...(p.lookups.done < p.lookups.of
+      ? [h('p', { class: 'notice' }, `A large file: ${p.lookups.done} of ${p.lookups.of} look-ups for what salesflow has already were done in the time a preview has, so fewer duplicates may show here. The import checks every record as it makes it, and makes none twice.`)]
       : []),
     mappingForm(p.columns, p.mapping),
     p.accounts.length
