@@ -84,7 +84,7 @@ describe('a quote fit to send', () => {
       await form.getByLabel('Description').fill(product.description);
       await form.getByLabel('Unit price (£)').fill(product.price);
       await form.getByRole('button', { name: 'Save the product' }).click();
-      await expect.poll(() => admin.page.getByRole('status').innerText()).toBe(`${product.sku} added`);
+      await expect.poll(() => admin.page.locator('#main').getByRole('status').innerText()).toBe(`${product.sku} added`);
     }
     await expect.poll(() => admin.page.locator('#products').innerText()).toContain(`TRN-1-${tag}`);
     await expect.poll(() => admin.page.locator('#products').innerText()).toContain('£2,250.50');

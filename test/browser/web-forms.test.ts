@@ -219,7 +219,7 @@ describe('the internal pages', () => {
 
     // R10: over £250k, so Engineering must review; the page says so and shows the opportunity.
     await page.waitForURL('**/app/opportunity.html?id=*');
-    await expect.poll(() => page.getByRole('status').innerText()).toBe('Qualified; engineering review required');
+    await expect.poll(() => page.locator('#main').getByRole('status').innerText()).toBe('Qualified; engineering review required');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe(`${company}: prospect`);
     await shoot(page, '06-opportunity');
     await accessible(page);
@@ -279,14 +279,14 @@ describe('the internal pages', () => {
     await page.getByLabel('PO number').fill(po);
     await page.getByRole('button', { name: 'Record the order' }).click();
     await page.waitForURL('**/app/order.html?id=*');
-    await expect.poll(() => page.getByRole('status').innerText()).toBe('Order recorded');
+    await expect.poll(() => page.locator('#main').getByRole('status').innerText()).toBe('Order recorded');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toContain('received');
     const orderId = new URL(page.url()).searchParams.get('id')!;
 
     // R22: Sales Admin's contract review, from the order page.
     await page.getByLabel('Notes').first().fill('Terms as quoted');
     await page.getByRole('button', { name: 'The contract is reviewed' }).click();
-    await expect.poll(() => page.getByRole('status').innerText()).toBe('Contract review recorded');
+    await expect.poll(() => page.locator('#main').getByRole('status').innerText()).toBe('Contract review recorded');
     await expect.poll(() => page.locator('#contract-review').isHidden()).toBe(true);
     await expect.poll(() => page.locator('dl.facts').innerText()).toContain(`done by ${people.salesAdmin}`);
     await done();
@@ -314,7 +314,7 @@ describe('the internal pages', () => {
     await shoot(production.page, '09-order-to-pack');
     await accessible(production.page);
     await production.page.getByRole('button', { name: 'Everything is packed' }).click();
-    await expect.poll(() => production.page.getByRole('status').innerText()).toBe('Packed; ready to ship');
+    await expect.poll(() => production.page.locator('#main').getByRole('status').innerText()).toBe('Packed; ready to ship');
     await expect.poll(() => production.page.locator('#packing').isHidden()).toBe(true);
     await production.page.getByRole('link', { name: 'Orders to pack and ship' }).click();
     const toShip = production.page.getByRole('region', { name: /^To ship/ });
@@ -326,7 +326,7 @@ describe('the internal pages', () => {
     await production.page.getByLabel('Shipped').fill(new Date(Date.now() - 3_600_000).toISOString().slice(0, 16));
     await production.page.getByLabel('Carrier').fill('DHL');
     await production.page.getByRole('button', { name: 'Record the shipment' }).click();
-    await expect.poll(() => production.page.getByRole('status').innerText()).toBe('Shipment recorded; the follow-ups are scheduled');
+    await expect.poll(() => production.page.locator('#main').getByRole('status').innerText()).toBe('Shipment recorded; the follow-ups are scheduled');
     await expect.poll(() => production.page.locator('#shipment').isHidden()).toBe(true);
     // The follow-ups the API sends by name, each with its state and date.
     const followUps = production.page.locator('#follow-ups');
@@ -358,13 +358,13 @@ describe('the internal pages', () => {
     await shoot(page, '11-equipment-check');
     await accessible(page);
     await check.getByRole('button', { name: 'Record the answer' }).click();
-    await expect.poll(() => page.getByRole('status').innerText()).toBe('Answer recorded');
+    await expect.poll(() => page.locator('#main').getByRole('status').innerText()).toBe('Answer recorded');
     await expect.poll(() => page.locator('#corrective-action').isVisible()).toBe(true);
     await expect.poll(() => page.locator('dl.facts').innerText()).toContain('open: Probe reads 5% high');
 
     await page.getByLabel('How it was put right').fill('Probe recalibrated on site');
     await page.getByRole('button', { name: 'Close the corrective action' }).click();
-    await expect.poll(() => page.getByRole('status').innerText()).toBe('Corrective action closed');
+    await expect.poll(() => page.locator('#main').getByRole('status').innerText()).toBe('Corrective action closed');
     await expect.poll(() => page.locator('#corrective-action').isHidden()).toBe(true);
     await expect.poll(() => page.locator('#follow-ups').innerText()).toContain('Is the equipment operating OK?: done');
     await shoot(page, '12-corrective-action-closed');
@@ -431,7 +431,7 @@ describe("every person's step on a quote, from the quote page (R13-R19)", () => 
         await accessible(page);
       }
       await act(page);
-      await expect.poll(() => page.getByRole('status').innerText()).toMatch(/^Done|^Sent/);
+      await expect.poll(() => page.locator('#main').getByRole('status').innerText()).toMatch(/^Done|^Sent/);
       await done();
     };
 
@@ -512,7 +512,7 @@ describe("Engineering's steps, from their pages (R10, R16)", () => {
     await page.getByLabel('Recommendation').selectOption('proceed-with-changes');
     await page.getByLabel('Advice to the SM').fill('Quote the fixture as a separate line');
     await page.getByRole('button', { name: 'Give the review' }).click();
-    await expect.poll(() => page.getByRole('status').innerText()).toBe('Review given; the SM has it');
+    await expect.poll(() => page.locator('#main').getByRole('status').innerText()).toBe('Review given; the SM has it');
     await expect.poll(() => page.locator('dl.facts').innerText()).toContain('proceed with changes: Quote the fixture as a separate line');
 
     // The quote's QPA (non-standard requirements) is prepared and approved by the API, as by link.
@@ -536,7 +536,7 @@ describe("Engineering's steps, from their pages (R10, R16)", () => {
     await shoot(page, '22-quote-engineering-assistance');
     await accessible(page);
     await page.getByRole('button', { name: 'Send my input' }).click();
-    await expect.poll(() => page.getByRole('status').innerText()).toBe('Done: Help with the technical proposal');
+    await expect.poll(() => page.locator('#main').getByRole('status').innerText()).toBe('Done: Help with the technical proposal');
     await expect.poll(() => page.locator('#step-engineering-assistance').isHidden()).toBe(true);
 
     await page.getByRole('link', { name: 'Agenda' }).click();
