@@ -1,6 +1,6 @@
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { ExportKind } from '#domain/export-columns';
-import type { LeadStatus } from '#domain/lead';
+import { type LeadStatus, leadStatuses } from '#domain/lead';
 import { tableName } from '#functions/config';
 import { queryPages } from './dynamodb';
 import { fromItem, type Item } from './sales-records';
@@ -39,7 +39,7 @@ const queriesFor = (kind: ExportKind, filter: ExportFilter): QueryCommandInput[]
   }
   if (kind === 'leads') {
     // Every lead is on the leads-by-status index, made before the list index or not.
-    return (filter.status ? [filter.status] : (['suspect', 'prospect'] as const)).map((status) => ({
+    return (filter.status ? [filter.status] : leadStatuses).map((status) => ({
       ...base,
       IndexName: index1.name,
       KeyConditionExpression: '#pk = :pk',
@@ -65,7 +65,10 @@ const queriesFor = (kind: ExportKind, filter: ExportFilter): QueryCommandInput[]
       KeyConditionExpression: '#pk = :pk',
       ...(filter.owner ? { FilterExpression: '#owner = :owner' } : {}),
       ExpressionAttributeNames: { '#pk': findIndex.partitionKey, ...(filter.owner ? { '#owner': ownerAttribute(kind) } : {}) },
-      ExpressionAttributeValues: { ':pk': findIndex.list(listKind[kind]), ...(filter.owner ? { ':owner': filter.owner.toLowerCase() } : {}) },
+      ExpressionAttributeValues: {
+        ':pk': findIndex.list(listKind[kind]),
+        ...(filter.owner ? { ':owner': filter.owner.toLowerCase() } : {}),
+      },
     },
   ];
 };
