@@ -1,9 +1,9 @@
 import { BatchGetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { normalise, shortestQuery, type Findable, type FindableKind } from '#domain/search';
+import { type Findable, type FindableKind, normalise, shortestQuery } from '#domain/search';
 import { tableName } from '#functions/config';
 import { db } from './dynamodb';
-import { findIndex, itemKind, keys } from './table-design';
 import type { Item } from './sales-records';
+import { findIndex, itemKind, keys } from './table-design';
 
 /**
  * Search terms and lists on the find index (gsi4, see table-design). A record's terms are items
@@ -55,7 +55,8 @@ export const refiledTermPuts = (before: Findable, after: Findable) => {
 };
 
 /** The list keys a record's own item carries (newest first in its kind's list). */
-export const listKeys = (kind: FindableKind, record: { createdAt: string; id: string }) => findIndex.listKeys(kind, record.createdAt, record.id);
+export const listKeys = (kind: FindableKind, record: { createdAt: string; id: string }) =>
+  findIndex.listKeys(kind, record.createdAt, record.id);
 
 export interface SearchHit {
   kind: FindableKind;
@@ -76,7 +77,7 @@ export const findRecords = async (
     limit: number;
     kinds: readonly FindableKind[];
     mayRead: (hit: SearchHit) => Promise<boolean>;
-    /** Judge each hit by its record's owner as it is now, not as its terms were filed (one BatchGetItem a page). */
+    /** Check the hits about to be shown against their records' owners as they are now (one BatchGetItem a page). */
     currentOwners?: boolean;
     readBudget?: number;
   },
@@ -122,15 +123,22 @@ export const findRecords = async (
       seen.add(key);
       fresh.push(hit);
     }
-    if (options.currentOwners && fresh.length) {
-      // A record reassigned since its terms were filed is judged by its new owner; one gone is no hit.
-      const owners = await ownersNow(fresh);
-      for (const hit of fresh) hit.owner = owners.get(recordKey[hit.kind](hit.id).pk) ?? '';
-    }
     // The page's hits are checked at once (each owner's managers read once, in parallel), then kept in term order.
-    const readable = await Promise.all(fresh.map((hit) => hit.owner !== '' && options.mayRead(hit)));
-    for (const [i, hit] of fresh.entries()) {
-      if (readable[i] && hits.size < options.limit) hits.set(`${hit.kind}#${hit.id}`, hit);
+    const readable = await Promise.all(fresh.map((hit) => options.mayRead(hit)));
+    const candidates = fresh.filter((_, i) => readable[i]).slice(0, options.limit - hits.size);
+    if (options.currentOwners && candidates.length) {
+      // A record given to someone else since its terms were filed is no longer the caller's: only
+      // the hits about to be shown are read again (one BatchGetItem), and one gone is no hit.
+      const owners = await ownersNow(candidates);
+      const still = await Promise.all(
+        candidates.map((hit) => {
+          const owner = owners.get(recordKey[hit.kind](hit.id).pk);
+          return owner === undefined ? false : owner === hit.owner || options.mayRead({ ...hit, owner });
+        }),
+      );
+      for (const [i, hit] of candidates.entries()) if (still[i]) hits.set(`${hit.kind}#${hit.id}`, hit);
+    } else {
+      for (const hit of candidates) hits.set(`${hit.kind}#${hit.id}`, hit);
     }
     start = page.LastEvaluatedKey;
   } while (start && hits.size < options.limit && read < budget);
@@ -145,7 +153,13 @@ const ownersNow = async (hits: SearchHit[]): Promise<Map<string, string>> => {
   for (let attempt = 0; keysLeft.length && attempt < 5; attempt += 1) {
     const answer = await db().send(
       new BatchGetCommand({
-        RequestItems: { [tableName()]: { Keys: keysLeft, ProjectionExpression: 'pk, #owner, ownerEmail', ExpressionAttributeNames: { '#owner': 'owner' } } },
+        RequestItems: {
+          [tableName()]: {
+            Keys: keysLeft,
+            ProjectionExpression: 'pk, #owner, ownerEmail',
+            ExpressionAttributeNames: { '#owner': 'owner' },
+          },
+        },
       }),
     );
     for (const item of answer.Responses?.[tableName()] ?? []) owners.set(String(item.pk), String(item.owner ?? item.ownerEmail ?? ''));
@@ -171,7 +185,9 @@ const decodeCursor = (cursor: string | undefined, partition: string): Item | und
     key = undefined;
   }
   const valid =
-    key && typeof key === 'object' && (key as Item)[findIndex.partitionKey] === partition &&
+    key &&
+    typeof key === 'object' &&
+    (key as Item)[findIndex.partitionKey] === partition &&
     // Exactly the index's and the table's keys, or DynamoDB would refuse the query (a 500, not a 400).
     Object.keys(key).sort().join() === ['pk', 'sk', findIndex.partitionKey, findIndex.sortKey].sort().join() &&
     Object.values(key).every((value) => typeof value === 'string');
