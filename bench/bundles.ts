@@ -1,6 +1,6 @@
-import { build, type Metafile } from 'esbuild';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { build, type Metafile } from 'esbuild';
 import { lambdaBundling } from '../infra/bundling';
 import type { BenchLambda } from './lambdas';
 
@@ -24,7 +24,10 @@ const largest = (metafile: Metafile, output: string) => {
   for (const [input, { bytesInOutput }] of Object.entries(metafile.outputs[output]!.inputs)) {
     sizes.set(packageOf(input), (sizes.get(packageOf(input)) ?? 0) + bytesInOutput);
   }
-  return [...sizes].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([input, bytes]) => ({ input, bytes }));
+  return [...sizes]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([input, bytes]) => ({ input, bytes }));
 };
 
 export const bundle = async (name: string, entry: string, outDir: string): Promise<BundleFigure> => {

@@ -1,17 +1,17 @@
-import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { settingNames, defaultEmailRetry } from '#functions/config';
+import { type AttributeValue, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Role } from '#domain/roles';
+import { defaultEmailRetry, settingNames } from '#functions/config';
 import { issueLocalToken } from '../infra/local/auth';
 import { freePort } from '../infra/local/ports';
-import { localKeyFile, startLocalStack, type LocalStack } from '../infra/local/stack';
-import { qualificationBody } from '../test/fixtures/qualification';
+import { type LocalStack, localKeyFile, startLocalStack } from '../infra/local/stack';
 import { startFaultProxy } from '../test/fixtures/fault-proxy';
+import { qualificationBody } from '../test/fixtures/qualification';
 
 /**
  * `npm run chaos` (or `-- --quick`, CI's bounded run): the fault suite. Each scenario runs in a
@@ -43,14 +43,24 @@ const runId = Math.random().toString(36).slice(2, 8);
 interface Stack {
   local: LocalStack;
   dataDir: string;
-  api: (method: string, path: string, options?: { body?: unknown; token?: string; headers?: Record<string, string> }) => Promise<{ status: number; headers: Headers; body: any }>;
+  api: (
+    method: string,
+    path: string,
+    options?: { body?: unknown; token?: string; headers?: Record<string, string> },
+  ) => Promise<{ status: number; headers: Headers; body: any }>;
   token: (email: string, ...roles: Role[]) => Promise<string>;
   sesStore: () => Promise<{ destination: { to: string[] }; subject: string; body: { text?: string }; at: number }[]>;
   items: (itemType: string) => Promise<Record<string, any>[]>;
 }
 
 /** Fixed ports, so a stack started again is where its clients left it. */
-const fixedPorts = async () => ({ api: await freePort(), dynamodb: await freePort(), ses: await freePort(), stepFunctions: await freePort(), scheduler: await freePort() });
+const fixedPorts = async () => ({
+  api: await freePort(),
+  dynamodb: await freePort(),
+  ses: await freePort(),
+  stepFunctions: await freePort(),
+  scheduler: await freePort(),
+});
 
 const startStack = async (ports: Awaited<ReturnType<typeof fixedPorts>>, dataDir: string, env: Record<string, string>): Promise<Stack> => {
   Object.assign(process.env, { SALESFLOW_LOCAL_THROTTLE: 'off', POWERTOOLS_LOG_LEVEL: 'ERROR', ...env });
@@ -66,9 +76,17 @@ const startStack = async (ports: Awaited<ReturnType<typeof fixedPorts>>, dataDir
       body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
     });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text,
+    };
   };
-  const table = new DynamoDBClient({ endpoint: local.urls.dynamodb, region: 'eu-west-2', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  const table = new DynamoDBClient({
+    endpoint: local.urls.dynamodb,
+    region: 'eu-west-2',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
   const items = async (itemType: string) => {
     const found: Record<string, any>[] = [];
     let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
@@ -123,10 +141,9 @@ const histogram = (values: (number | string)[]) =>
 
 /** Deliveries beyond the first of each email (same recipient and subject), in the SES store. */
 const duplicatesIn = (store: Awaited<ReturnType<Stack['sesStore']>>, keep: (subject: string) => boolean) =>
-  Object.values(histogram(store.filter((email) => keep(email.subject)).map((email) => `${email.destination.to.join(',')}|${email.subject}`))).reduce(
-    (extra, count) => extra + count - 1,
-    0,
-  );
+  Object.values(
+    histogram(store.filter((email) => keep(email.subject)).map((email) => `${email.destination.to.join(',')}|${email.subject}`)),
+  ).reduce((extra, count) => extra + count - 1, 0);
 
 const leadBody = (company: string, email: string, campaignId?: string) => ({
   channel: 'web-form',
@@ -145,7 +162,9 @@ const people = {
 /** Posts with its key until the API answers 201, honouring Retry-After; every status heard. */
 const postUntilCreated = async (stack: Stack, body: unknown, key: string, heard: number[], tries = 20) => {
   for (let attempt = 0; attempt < tries; attempt += 1) {
-    const answer = await stack.api('POST', '/leads', { body, headers: { 'idempotency-key': key } }).catch(() => ({ status: 0, headers: new Headers(), body: undefined }));
+    const answer = await stack
+      .api('POST', '/leads', { body, headers: { 'idempotency-key': key } })
+      .catch(() => ({ status: 0, headers: new Headers(), body: undefined }));
     heard.push(answer.status);
     if (answer.status === 201) return answer.body.id as string;
     await sleep(Number(answer.headers.get('retry-after') ?? 1) * 1000);
@@ -221,13 +240,18 @@ const dynamodbKilled = async (): Promise<Outcome> => {
       }));
       const leadsNow = (await stack.items('lead')).filter((lead) => String(lead.contact?.company).startsWith(`Chaos Kill ${runId} `));
       const missing = finalIds.filter((id) => !leads.some((lead) => lead.id === id));
-      log(`first ${JSON.stringify(first)} missing ${JSON.stringify(missing.map((id) => finalIds.indexOf(id)))} leads then ${leads.length} now ${leadsNow.length}`);
+      log(
+        `first ${JSON.stringify(first)} missing ${JSON.stringify(missing.map((id) => finalIds.indexOf(id)))} leads then ${leads.length} now ${leadsNow.length}`,
+      );
       throw new Error(
         `${error.message}: ${found.length} emails, ${JSON.stringify(histogram(found.map((email) => `${email.status}/${email.lastError ?? ''}`)))}; leads short of emails: ${JSON.stringify(shortDetail)}`,
       );
     });
     const store = await stack.sesStore();
-    const duplicates = duplicatesIn(store, (subject) => subject.includes(`Chaos Kill ${runId} `) || subject === 'The information you requested');
+    const duplicates = duplicatesIn(
+      store,
+      (subject) => subject.includes(`Chaos Kill ${runId} `) || subject === 'The information you requested',
+    );
     const figures = {
       requests: count,
       firstAnswers: histogram(first),
@@ -247,7 +271,13 @@ const dynamodbKilled = async (): Promise<Outcome> => {
       scenario: 'dynamodb-killed',
       title: `DynamoDB Local killed during a burst of ${count} keyed leads`,
       expected: 'every key has exactly one lead; no lead that got a 201 is missing; the only errors are 503s; every email sent once',
-      held: leads.length === count && figures.keysWithMoreThanOneLead === 0 && missing201 === 0 && answersChanged === 0 && errorsOnly503 && duplicates === 0,
+      held:
+        leads.length === count &&
+        figures.keysWithMoreThanOneLead === 0 &&
+        missing201 === 0 &&
+        answersChanged === 0 &&
+        errorsOnly503 &&
+        duplicates === 0,
       figures: { ...figures, onlyErrorsWere503: errorsOnly503 },
       seconds: 0,
     };
@@ -261,7 +291,10 @@ const sesDown = async (): Promise<Outcome> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'salesflow-chaos-'));
   // The retry policy scaled with the clock: 30 s becomes 0.5 s, an hour a minute.
   const retry = Object.fromEntries(Object.entries(defaultEmailRetry).map(([name, value]) => [name, value / scale]));
-  const stack = await startStack(await fixedPorts(), dataDir, { SALESFLOW_TIME_SCALE: String(scale), [settingNames.emailRetry]: JSON.stringify(retry) });
+  const stack = await startStack(await fixedPorts(), dataDir, {
+    SALESFLOW_TIME_SCALE: String(scale),
+    [settingNames.emailRetry]: JSON.stringify(retry),
+  });
   const ses = await startFaultProxy({ host: '127.0.0.1', port: Number(new URL(stack.local.urls.ses).port) });
   process.env.AWS_ENDPOINT_URL_SES = ses.url; // before the first send makes the client
   try {
@@ -278,13 +311,22 @@ const sesDown = async (): Promise<Outcome> => {
     const sm = await stack.token(people.sm, 'SalesManager');
     const qualified = await stack.api('POST', `/leads/${lead.body.id}/qualification`, { body: qualificationBody(50_000, null), token: sm });
     const quote = await stack.api('POST', `/opportunities/${qualified.body.opportunityId}/quotes`, {
-      body: { lines: [{ sku: 'TX-200', description: 'Inline tester', quantity: 1, unitPriceGbp: 2_000, discountPercent: 0 }], proposalSummary: 'A tester' },
+      body: {
+        lines: [{ sku: 'TX-200', description: 'Inline tester', quantity: 1, unitPriceGbp: 2_000, discountPercent: 0 }],
+        proposalSummary: 'A tester',
+      },
       token: sm,
     });
     statuses.push(lead.status, qualified.status, quote.status);
     // A digest: an account with a call due, and the weekly tick.
     const account = await stack.api('POST', '/accounts', {
-      body: { kind: 'customer', name: `Chaos Digest ${runId}`, selected: true, ownerEmail: people.sm, contacts: [{ name: 'K', email: `digest.${runId}@chaos.test` }] },
+      body: {
+        kind: 'customer',
+        name: `Chaos Digest ${runId}`,
+        selected: true,
+        ownerEmail: people.sm,
+        contacts: [{ name: 'K', email: `digest.${runId}@chaos.test` }],
+      },
       token: await stack.token(people.salesAdmin, 'SalesAdmin'),
     });
     const digest = await fetch(`${stack.local.urls.scheduler}/schedules/weekly-digest/fire`, {
@@ -328,7 +370,12 @@ const sesDown = async (): Promise<Outcome> => {
       scenario: 'ses-down',
       title: `SES unreachable for 10 scaled minutes while ${leadCount} leads, a quote and a digest are queued`,
       expected: 'after SES returns every email is delivered, none failed; duplicates counted (aim: zero); the quote does not fail',
-      held: failed === 0 && figures.emailsWaitingWhenSesCameBack > 0 && figures.quoteStatus !== 'failed' && statuses.every((s) => s < 400) && duplicates === 0,
+      held:
+        failed === 0 &&
+        figures.emailsWaitingWhenSesCameBack > 0 &&
+        figures.quoteStatus !== 'failed' &&
+        statuses.every((s) => s < 400) &&
+        duplicates === 0,
       figures,
       seconds: 0,
     };
@@ -364,12 +411,21 @@ const stackRestarted = async (): Promise<Outcome> => {
     const sm = await stack.token(people.sm, 'SalesManager');
     const qualified = await stack.api('POST', `/leads/${lead.body.id}/qualification`, { body: qualificationBody(50_000, null), token: sm });
     const quote = await stack.api('POST', `/opportunities/${qualified.body.opportunityId}/quotes`, {
-      body: { lines: [{ sku: 'TX-200', description: 'Inline tester', quantity: 1, unitPriceGbp: 2_000, discountPercent: 0 }], proposalSummary: 'A tester' },
+      body: {
+        lines: [{ sku: 'TX-200', description: 'Inline tester', quantity: 1, unitPriceGbp: 2_000, discountPercent: 0 }],
+        proposalSummary: 'A tester',
+      },
       token: sm,
     });
     const toPrepare = await until(
       'the "Prepare the quote" email',
-      async () => (await stack.sesStore()).find((email) => email.destination.to.includes(people.salesAdmin) && email.subject.startsWith('Prepare the quote') && email.subject.includes(company)),
+      async () =>
+        (await stack.sesStore()).find(
+          (email) =>
+            email.destination.to.includes(people.salesAdmin) &&
+            email.subject.startsWith('Prepare the quote') &&
+            email.subject.includes(company),
+        ),
       30_000,
     );
     const link = /https?:\/\/\S+\/actions\/[A-Za-z0-9._-]+/.exec(toPrepare.body.text ?? '')?.[0];
@@ -380,7 +436,14 @@ const stackRestarted = async (): Promise<Outcome> => {
     stack = await restart(stack, fast);
     const admin = await stack.token(people.salesAdmin, 'SalesAdmin');
     const buyer = await stack.api('POST', '/accounts', {
-      body: { kind: 'customer', name: company, ownerEmail: people.sm, servedBy: 'direct', orderChannel: 'standard', contacts: [{ name: 'P', email: `po.${runId}@chaos.test` }] },
+      body: {
+        kind: 'customer',
+        name: company,
+        ownerEmail: people.sm,
+        servedBy: 'direct',
+        orderChannel: 'standard',
+        contacts: [{ name: 'P', email: `po.${runId}@chaos.test` }],
+      },
       token: admin,
     });
     const order = await stack.api('POST', '/orders', {
@@ -403,20 +466,33 @@ const stackRestarted = async (): Promise<Outcome> => {
     stack = await restart(stack, fast);
 
     // After the restart: both runs listed, the emailed link works, day 14 and day 60 arrive on time.
-    const sfn = new SFNClient({ endpoint: stack.local.urls.stepFunctions, region: 'eu-west-2', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const sfn = new SFNClient({
+      endpoint: stack.local.urls.stepFunctions,
+      region: 'eu-west-2',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
     const machines = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines ?? [];
     const running = async (name: string) => {
       const machine = machines.find((found) => found.name === `salesflow-${name}`);
       if (!machine) return -1;
-      return (await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn, statusFilter: 'RUNNING' }))).executions?.length ?? 0;
+      return (
+        (await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn, statusFilter: 'RUNNING' }))).executions
+          ?.length ?? 0
+      );
     };
-    const listed = { quoteApproval: await running('quote-approval').catch(() => -1), postShipment: await running('post-shipment').catch(() => -1) };
+    const listed = {
+      quoteApproval: await running('quote-approval').catch(() => -1),
+      postShipment: await running('post-shipment').catch(() => -1),
+    };
     const answered = await stack.api('POST', link, { body: { paymentTerms: '30 days net', deliveryTerms: 'Ex works, 6 weeks' } });
     const scaledDay = (at: number) => shippedDaysAgo + ((at - shipCalled) / 1000) * dayScale;
     const arrival = async (subject: string, withinDays: number) => {
       await until(
         subject,
-        async () => (await stack.sesStore()).find((found) => found.destination.to.includes(people.sm) && found.subject.startsWith(subject) && found.subject.includes(company)),
+        async () =>
+          (await stack.sesStore()).find(
+            (found) => found.destination.to.includes(people.sm) && found.subject.startsWith(subject) && found.subject.includes(company),
+          ),
         (withinDays / dayScale) * 1000 + 30_000,
       );
       return Number(scaledDay(Date.now()).toFixed(1));
@@ -437,7 +513,8 @@ const stackRestarted = async (): Promise<Outcome> => {
     return {
       scenario: 'stack-restarted',
       title: 'The whole stack restarted while a quote waits on a person and an order waits for day 14 and day 60',
-      expected: 'after the restart the runs are listed, the emailed link still works, and day 14 and day 60 arrive at the right scaled times',
+      expected:
+        'after the restart the runs are listed, the emailed link still works, and day 14 and day 60 arrive at the right scaled times',
       held:
         listed.quoteApproval >= 1 &&
         listed.postShipment >= 1 &&
@@ -458,9 +535,14 @@ const campaignBurst = async (): Promise<Outcome> => {
   const count = quick ? 20 : 50;
   return onOwnStack({ SALESFLOW_TIME_SCALE: '1' }, async (stack) => {
     const marketing = await stack.token(people.marketing, 'Marketing');
-    const campaign = await stack.api('POST', '/campaigns', { body: { kind: 'trade-show', name: `Chaos ${runId}`, startsOn: '2026-11-01', costGbp: 1_000 }, token: marketing });
+    const campaign = await stack.api('POST', '/campaigns', {
+      body: { kind: 'trade-show', name: `Chaos ${runId}`, startsOn: '2026-11-01', costGbp: 1_000 },
+      token: marketing,
+    });
     const answers = await Promise.all(
-      Array.from({ length: count }, (_, n) => stack.api('POST', '/leads', { body: leadBody(`Chaos Burst ${runId} ${n}`, `burst.${runId}.${n}@chaos.test`, campaign.body.id) })),
+      Array.from({ length: count }, (_, n) =>
+        stack.api('POST', '/leads', { body: leadBody(`Chaos Burst ${runId} ${n}`, `burst.${runId}.${n}@chaos.test`, campaign.body.id) }),
+      ),
     );
     if (campaign.status !== 201) throw new Error(`POST /campaigns answered ${campaign.status}: ${JSON.stringify(campaign.body)}`);
     const read = await stack.api('GET', `/campaigns/${campaign.body.id}`, { token: marketing });
@@ -529,15 +611,19 @@ const runAll = async () => {
 
 const report = (results: { generatedAt: string; outcomes: Outcome[] }) => {
   const value = (figure: unknown) =>
-    figure && typeof figure === 'object' ? Object.entries(figure).map(([k, v]) => `${k}: ${v}`).join(', ') : String(figure);
+    figure && typeof figure === 'object'
+      ? Object.entries(figure)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(', ')
+      : String(figure);
   return [
     '# The fault suite',
     '',
     '`npm run chaos` breaks one part of the local stack at a time, on purpose, and checks that nothing',
     'was lost and nothing doubled: it reconciles what the API answered against the table and the SES store.',
     'Each scenario runs on a stack of its own, in a process of its own. `npm run chaos -- --quick` is the',
-    "smaller run CI does on every change; this page is written only by the full run. What survives what, and",
-    "why, is in the README's \"Faults\" section.",
+    'smaller run CI does on every change; this page is written only by the full run. What survives what, and',
+    'why, is in the README\'s "Faults" section.',
     '',
     `Last full run: ${results.generatedAt}.`,
     '',
@@ -549,7 +635,9 @@ const report = (results: { generatedAt: string; outcomes: Outcome[] }) => {
       '',
       '| figure | value |',
       '|---|---|',
-      ...Object.entries(outcome.figures).map(([name, figure]) => `| ${name.replace(/([a-z])([A-Z0-9])/g, '$1 $2').toLowerCase()} | ${value(figure)} |`),
+      ...Object.entries(outcome.figures).map(
+        ([name, figure]) => `| ${name.replace(/([a-z])([A-Z0-9])/g, '$1 $2').toLowerCase()} | ${value(figure)} |`,
+      ),
       '',
     ]),
   ].join('\n');

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { bootstrapMedian, summarize, type MedianWithInterval, type Summary } from './stats';
+import { bootstrapMedian, type MedianWithInterval, type Summary, summarize } from './stats';
 
 /**
  * Section 2: a cold start as Lambda has one: a fresh `node` process imports the bundle and serves
@@ -81,7 +81,9 @@ export const coldStartsBesideFloor = async (
   log: (line: string) => void = () => undefined,
 ): Promise<{ floor: Summary; functions: ColdFigure[] }> => {
   const floor: number[] = [];
-  const times = new Map<string, { millis: number[]; ratios: number[]; outcome?: Outcome }>(functions.map((f) => [f.name, { millis: [], ratios: [] }]));
+  const times = new Map<string, { millis: number[]; ratios: number[]; outcome?: Outcome }>(
+    functions.map((f) => [f.name, { millis: [], ratios: [] }]),
+  );
   for (let round = 0; round < rounds; round += 1) {
     log(`cold round ${round + 1} of ${rounds}`);
     for (const fn of functions) {
@@ -90,9 +92,11 @@ export const coldStartsBesideFloor = async (
       const { millis, outcome } = await coldStart(fn.file, fn.event(round), workDir);
       // A refused request (a 4xx) never reaches the code the figure is meant to cost.
       if (fn.mustSucceed && !outcome.ok) throw new Error(`bench: ${fn.name}'s cold start threw ${outcome.error}`);
-      if (fn.didItsWork && !fn.didItsWork.test(outcome.body ?? '')) throw new Error(`bench: ${fn.name}'s cold start found nothing to do: ${outcome.body}`);
+      if (fn.didItsWork && !fn.didItsWork.test(outcome.body ?? ''))
+        throw new Error(`bench: ${fn.name}'s cold start found nothing to do: ${outcome.body}`);
       // A stream batch that reports a failed record did not do its work either.
-      if (fn.mustSucceed && /"batchItemFailures":\[\{/.test(outcome.body ?? '')) throw new Error(`bench: ${fn.name}'s cold start failed a record: ${outcome.body}`);
+      if (fn.mustSucceed && /"batchItemFailures":\[\{/.test(outcome.body ?? ''))
+        throw new Error(`bench: ${fn.name}'s cold start failed a record: ${outcome.body}`);
       if (fn.route && !(outcome.ok && typeof outcome.status === 'number' && outcome.status >= 200 && outcome.status < 300)) {
         throw new Error(`bench: ${fn.name}'s cold start on ${fn.route} answered ${outcome.status ?? outcome.error}: ${outcome.body ?? ''}`);
       }

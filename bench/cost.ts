@@ -56,7 +56,12 @@ export const priced = (units: Units) => {
   };
   const total = Object.values(parts).reduce((a, b) => a + b, 0);
   const dominant = Object.entries(parts).sort((a, b) => b[1] - a[1])[0]![0];
-  return { units, usd: Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, Number(v.toPrecision(3))])), totalUsd: Number(total.toPrecision(3)), dominant };
+  return {
+    units,
+    usd: Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, Number(v.toPrecision(3))])),
+    totalUsd: Number(total.toPrecision(3)),
+    dominant,
+  };
 };
 
 /** Every Lambda invocation the local stack makes, with its measured duration at its memory size. */

@@ -1,10 +1,10 @@
-import { DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { outboxIndex } from '#adapters/table-design';
 import { issueLocalToken } from '../infra/local/auth';
 import { qualificationBody } from '../test/fixtures/qualification';
-import { benchPeople, quoteBody, type Groundwork } from './lambdas';
+import { benchPeople, type Groundwork, quoteBody } from './lambdas';
 import { leadBody } from './latency';
 
 /**
@@ -14,7 +14,14 @@ import { leadBody } from './latency';
  * today, and a queued email. Waits until the stack is quiet, so that none of this work runs beside
  * a cold start.
  */
-export const layGroundwork = async (options: { api: string; ses: string; dataDir: string; tableName: string; rounds: number; tag: string }): Promise<Groundwork> => {
+export const layGroundwork = async (options: {
+  api: string;
+  ses: string;
+  dataDir: string;
+  tableName: string;
+  rounds: number;
+  tag: string;
+}): Promise<Groundwork> => {
   const { api, ses, rounds, tag } = options;
   const keyFile = join(options.dataDir, 'local-auth-key.json');
   const sm = await issueLocalToken(keyFile, { email: benchPeople.sm, roles: ['SalesManager'] });
@@ -36,9 +43,21 @@ export const layGroundwork = async (options: { api: string; ses: string; dataDir
   };
   /** Engineering reviews only what is non-standard (R10), so the one to review asks for something. */
   const opportunity = async (purpose: string, round: number, nonStandard: string | null = null) =>
-    (await post(`/leads/${(await lead(purpose, round)).id}/qualification`, qualificationBody(180_000, nonStandard), sm)).opportunityId as string;
+    (await post(`/leads/${(await lead(purpose, round)).id}/qualification`, qualificationBody(180_000, nonStandard), sm))
+      .opportunityId as string;
 
-  const ground: Groundwork = { tag, leads: [], toReview: [], toQuote: [], customer: '', prepareQuoteLinks: [], toErase: [], toCompose: [], toDeliver: [], shipped: [] };
+  const ground: Groundwork = {
+    tag,
+    leads: [],
+    toReview: [],
+    toQuote: [],
+    customer: '',
+    prepareQuoteLinks: [],
+    toErase: [],
+    toCompose: [],
+    toDeliver: [],
+    shipped: [],
+  };
   const linkedCompanies: string[] = [];
   for (let round = 0; round < rounds; round += 1) {
     ground.leads.push((await lead('note', round)).id);
@@ -53,7 +72,12 @@ export const layGroundwork = async (options: { api: string; ses: string; dataDir
   ground.customer = (
     await post(
       '/accounts',
-      { kind: 'customer', name: `Ground ${tag} Customer Ltd`, ownerEmail: benchPeople.sm, contacts: [{ name: 'Paula Purchasing', email: `buyer.${tag}@customer.test` }] },
+      {
+        kind: 'customer',
+        name: `Ground ${tag} Customer Ltd`,
+        ownerEmail: benchPeople.sm,
+        contacts: [{ name: 'Paula Purchasing', email: `buyer.${tag}@customer.test` }],
+      },
       admin,
     )
   ).id;
@@ -78,16 +102,21 @@ export const layGroundwork = async (options: { api: string; ses: string; dataDir
   // Each quote's workflow emails Sales Admin a link to prepare it.
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const { emails } = (await (await fetch(`${ses}/store`)).json()) as { emails: { destination: { to: string[] }; subject: string; body: { text?: string } }[] };
+    const { emails } = (await (await fetch(`${ses}/store`)).json()) as {
+      emails: { destination: { to: string[] }; subject: string; body: { text?: string } }[];
+    };
     const links = linkedCompanies.map((company) => {
-      const email = emails.find((e) => e.destination.to.includes(benchPeople.salesAdmin) && /^Prepare the quote/.test(e.subject) && e.subject.includes(company));
+      const email = emails.find(
+        (e) => e.destination.to.includes(benchPeople.salesAdmin) && /^Prepare the quote/.test(e.subject) && e.subject.includes(company),
+      );
       return email && /\/actions\/([A-Za-z0-9._-]+)/.exec(email.body.text ?? '')?.[1];
     });
     if (links.every(Boolean)) {
       ground.prepareQuoteLinks = links as string[];
       break;
     }
-    if (Date.now() > deadline) throw new Error(`bench groundwork: ${links.filter((l) => !l).length} of ${rounds} "Prepare the quote" links never arrived`);
+    if (Date.now() > deadline)
+      throw new Error(`bench groundwork: ${links.filter((l) => !l).length} of ${rounds} "Prepare the quote" links never arrived`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   await quiet(ses, 1500);
@@ -117,15 +146,38 @@ const queuedEmails = async (tableName: string, leadIds: string[]) => {
       const sent = Items[0];
       if (!sent) throw new Error(`bench groundwork: lead ${leadId} has no email to copy`);
       const id = randomUUID();
-      const { sentAt: _s, messageId: _m, claim: _c, claimedUntil: _u, [outboxIndex.partitionKey]: _p, [outboxIndex.sortKey]: _k, ...rest } = sent;
+      const {
+        sentAt: _s,
+        messageId: _m,
+        claim: _c,
+        claimedUntil: _u,
+        [outboxIndex.partitionKey]: _p,
+        [outboxIndex.sortKey]: _k,
+        ...rest
+      } = sent;
       const key = { pk: sent.pk!.S!, sk: `EMAIL#${id}` };
       await db.send(
         new PutItemCommand({
           TableName: tableName,
-          Item: { ...rest, pk: { S: key.pk }, sk: { S: key.sk }, id: { S: id }, itemType: { S: 'bench-draft' }, status: { S: 'queued' }, attempts: { N: '0' } },
+          Item: {
+            ...rest,
+            pk: { S: key.pk },
+            sk: { S: key.sk },
+            id: { S: id },
+            itemType: { S: 'bench-draft' },
+            status: { S: 'queued' },
+            attempts: { N: '0' },
+          },
         }),
       );
-      await db.send(new UpdateItemCommand({ TableName: tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } }, UpdateExpression: 'SET itemType = :email', ExpressionAttributeValues: { ':email': { S: 'email' } } }));
+      await db.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: { pk: { S: key.pk }, sk: { S: key.sk } },
+          UpdateExpression: 'SET itemType = :email',
+          ExpressionAttributeValues: { ':email': { S: 'email' } },
+        }),
+      );
       keys.push(key);
     }
   } finally {
@@ -149,8 +201,11 @@ export const confirmDelivered = async (tableName: string, keys: { pk: string; sk
   const db = new DynamoDBClient({});
   try {
     for (const key of keys) {
-      const { Item } = await db.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } }, ConsistentRead: true }));
-      if (Item?.status?.S !== 'sent') throw new Error(`bench: the mail delivery start left ${key.sk} ${Item?.status?.S ?? 'missing'}, not sent`);
+      const { Item } = await db.send(
+        new GetItemCommand({ TableName: tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } }, ConsistentRead: true }),
+      );
+      if (Item?.status?.S !== 'sent')
+        throw new Error(`bench: the mail delivery start left ${key.sk} ${Item?.status?.S ?? 'missing'}, not sent`);
     }
   } finally {
     db.destroy();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '#domain/roles';
-import { findRoute, routeGroups, type RouteGroup } from '#functions/routes';
+import { findRoute, type RouteGroup, routeGroups } from '#functions/routes';
 import { schedules } from '#functions/schedules';
 import { mailFeedback, workers } from '#functions/workers';
 import { workflows } from '#functions/workflows';
@@ -71,7 +71,12 @@ export const benchPeople = {
   production: 'production@salesflow.example',
 } as const;
 
-const claims = (email: string, roles: Role[]) => ({ sub: localSub(email), email, email_verified: 'true', 'cognito:groups': `[${roles.join(' ')}]` });
+const claims = (email: string, roles: Role[]) => ({
+  sub: localSub(email),
+  email,
+  email_verified: 'true',
+  'cognito:groups': `[${roles.join(' ')}]`,
+});
 
 /** A request as API Gateway hands it to the route's function. */
 export const routeEvent = (
@@ -148,7 +153,10 @@ const mainRoutes: Record<string, { route: string; keyed: boolean; event: (round:
     route: 'POST /actions/{token}',
     keyed: false,
     event: (round, ground) =>
-      routeEvent('POST /actions/{token}', { ids: { token: ground.prepareQuoteLinks[round]! }, body: { paymentTerms: '30 days net', deliveryTerms: 'Ex works, 6 weeks' } }),
+      routeEvent('POST /actions/{token}', {
+        ids: { token: ground.prepareQuoteLinks[round]! },
+        body: { paymentTerms: '30 days net', deliveryTerms: 'Ex works, 6 weeks' },
+      }),
   },
   accounts: {
     route: 'POST /accounts',
@@ -190,7 +198,11 @@ const mainRoutes: Record<string, { route: string; keyed: boolean; event: (round:
         as: { email: benchPeople.dataProtection, roles: ['DataProtection'] },
       }),
   },
-  agenda: { route: 'GET /agenda', keyed: false, event: () => routeEvent('GET /agenda', { as: { email: benchPeople.sm, roles: ['SalesManager'] } }) },
+  agenda: {
+    route: 'GET /agenda',
+    keyed: false,
+    event: () => routeEvent('GET /agenda', { as: { email: benchPeople.sm, roles: ['SalesManager'] } }),
+  },
   marketing: {
     route: 'POST /campaigns',
     keyed: false,
@@ -235,7 +247,18 @@ export const benchLambdas = (): BenchLambda[] => [
     entry: workers.mailDelivery.entry,
     event: (round, ground) => {
       const { pk, sk } = ground.toDeliver[round]!;
-      return { Records: [{ eventName: 'INSERT', dynamodb: { Keys: { pk: { S: pk }, sk: { S: sk } }, NewImage: { pk: { S: pk }, sk: { S: sk }, itemType: { S: 'email' } }, SequenceNumber: `${round + 1}` } }] };
+      return {
+        Records: [
+          {
+            eventName: 'INSERT',
+            dynamodb: {
+              Keys: { pk: { S: pk }, sk: { S: sk } },
+              NewImage: { pk: { S: pk }, sk: { S: sk }, itemType: { S: 'email' } },
+              SequenceNumber: `${round + 1}`,
+            },
+          },
+        ],
+      };
     },
     startsOn: 'a queued email, sent',
     mustSucceed: true,
@@ -252,7 +275,7 @@ export const benchLambdas = (): BenchLambda[] => [
     name: 'quote steps',
     entry: workflows['quote-approval'].functions.QuoteSteps,
     event: (round, ground) => ({ step: 'compose', quoteId: ground.toCompose[round]! }),
-    startsOn: 'compose: a real quote\'s PDF, stored',
+    startsOn: "compose: a real quote's PDF, stored",
     mustSucceed: true,
   },
   // R25 on a shipped order: the SM reminded (an outbox email) and the order's follow-ups moved on.
@@ -282,7 +305,10 @@ export const benchLambdas = (): BenchLambda[] => [
           Sns: {
             Message: JSON.stringify({
               eventType: 'Bounce',
-              bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: `bounced.${randomUUID().slice(0, 8)}@customer.test` }] },
+              bounce: {
+                bounceType: 'Permanent',
+                bouncedRecipients: [{ emailAddress: `bounced.${randomUUID().slice(0, 8)}@customer.test` }],
+              },
               mail: { timestamp: new Date().toISOString() },
             }),
             Timestamp: new Date().toISOString(),

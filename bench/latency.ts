@@ -1,13 +1,20 @@
-import { DynamoDBClient, GetItemCommand, PutItemCommand, TransactWriteItemsCommand, type AttributeValue, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import {
+  type AttributeValue,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
 import { rawDb } from '#adapters/dynamodb';
 import { routeGroups } from '#functions/routes';
 import { lambdaContext } from '../infra/local/api-event';
 import { loadHandler } from '../infra/local/project';
 import { routeEvent } from './lambdas';
-import { summarize, type Summary } from './stats';
+import { type Summary, summarize } from './stats';
 
 /**
  * Section 3: warm latency of POST /leads, with an Idempotency-Key and without, through the handler
@@ -46,13 +53,19 @@ export const leadTransaction = async (tag: string): Promise<TransactWriteItem[]>
     { step: 'build', name },
   );
   try {
-    const handler = await loadHandler<(event: unknown, context: unknown) => Promise<{ statusCode: number; body?: string }>>(routeGroups.leads.entry);
-    const answer = await handler(routeEvent('POST /leads', { body: leadBody(`${tag}copy`, 0), idempotencyKey: randomUUID() }), lambdaContext('bench'));
+    const handler = await loadHandler<(event: unknown, context: unknown) => Promise<{ statusCode: number; body?: string }>>(
+      routeGroups.leads.entry,
+    );
+    const answer = await handler(
+      routeEvent('POST /leads', { body: leadBody(`${tag}copy`, 0), idempotencyKey: randomUUID() }),
+      lambdaContext('bench'),
+    );
     if (answer.statusCode !== 201) throw new Error(`bench: POST /leads answered ${answer.statusCode} ${answer.body}`);
   } finally {
     client.middlewareStack.remove(name);
   }
-  if (!seen?.length || !seen.every((item) => item.Put)) throw new Error(`bench: POST /leads wrote no transaction of Puts: ${JSON.stringify(seen)?.slice(0, 300)}`);
+  if (!seen?.length || !seen.every((item) => item.Put))
+    throw new Error(`bench: POST /leads wrote no transaction of Puts: ${JSON.stringify(seen)?.slice(0, 300)}`);
   return seen;
 };
 
@@ -72,7 +85,15 @@ const rekeyed = (items: TransactWriteItem[], round: string): TransactWriteItem[]
   return fresh;
 };
 
-type PathName = 'putItem' | 'transactWriteItems' | 'getItem' | 'handlerWithKey' | 'handlerWithoutKey' | 'apiWithKey' | 'apiWithoutKey' | 'apiGetLead';
+type PathName =
+  | 'putItem'
+  | 'transactWriteItems'
+  | 'getItem'
+  | 'handlerWithKey'
+  | 'handlerWithoutKey'
+  | 'apiWithKey'
+  | 'apiWithoutKey'
+  | 'apiGetLead';
 
 interface Path {
   name: PathName;
@@ -93,7 +114,14 @@ const interleaved = async (paths: Path[], rounds: number, warmUp: number) => {
   return Object.fromEntries([...times].map(([name, sample]) => [name, summarize(sample)])) as Record<PathName, Summary>;
 };
 
-export const warmLatency = async (options: { api: string; tableName: string; token: string; requests: number; tag: string; leadsBundle: string }) => {
+export const warmLatency = async (options: {
+  api: string;
+  tableName: string;
+  token: string;
+  requests: number;
+  tag: string;
+  leadsBundle: string;
+}) => {
   const { api, tableName, tag } = options;
   const db = new DynamoDBClient({});
   const written = await leadTransaction(tag);
@@ -103,7 +131,10 @@ export const warmLatency = async (options: { api: string; tableName: string; tok
   };
   const leadIds: string[] = [];
   const viaHandler = (keyed: boolean) => async (round: number) => {
-    const event = routeEvent('POST /leads', { body: leadBody(`${tag}h${keyed ? 'k' : 'n'}`, round), ...(keyed ? { idempotencyKey: randomUUID() } : {}) });
+    const event = routeEvent('POST /leads', {
+      body: leadBody(`${tag}h${keyed ? 'k' : 'n'}`, round),
+      ...(keyed ? { idempotencyKey: randomUUID() } : {}),
+    });
     const answer = await handler(event, lambdaContext('bench'));
     if (answer.statusCode !== 201) throw new Error(`bench: POST /leads through the handler answered ${answer.statusCode} ${answer.body}`);
   };
@@ -119,20 +150,34 @@ export const warmLatency = async (options: { api: string; tableName: string; tok
   };
   const getItemKey = { pk: leadPut.Put!.Item!.pk!, sk: leadPut.Put!.Item!.sk! };
   const paths: Path[] = [
-    { name: 'putItem', call: async (round) => void (await db.send(new PutItemCommand({ ...rekeyed([leadPut], `p${round}`)[0]!.Put!, TableName: tableName }))) },
+    {
+      name: 'putItem',
+      call: async (round) =>
+        void (await db.send(new PutItemCommand({ ...rekeyed([leadPut], `p${round}`)[0]!.Put!, TableName: tableName }))),
+    },
     {
       name: 'transactWriteItems',
-      call: async (round) => void (await db.send(new TransactWriteItemsCommand({ TransactItems: rekeyed(written, `t${round}`).map((w) => ({ Put: { ...w.Put!, TableName: tableName } })) }))),
+      call: async (round) =>
+        void (await db.send(
+          new TransactWriteItemsCommand({
+            TransactItems: rekeyed(written, `t${round}`).map((w) => ({ Put: { ...w.Put!, TableName: tableName } })),
+          }),
+        )),
     },
     { name: 'handlerWithKey', call: viaHandler(true) },
     { name: 'handlerWithoutKey', call: viaHandler(false) },
     { name: 'apiWithKey', call: viaApi(true) },
     { name: 'apiWithoutKey', call: viaApi(false) },
-    { name: 'getItem', call: async () => void (await db.send(new GetItemCommand({ TableName: tableName, Key: getItemKey, ConsistentRead: true }))) },
+    {
+      name: 'getItem',
+      call: async () => void (await db.send(new GetItemCommand({ TableName: tableName, Key: getItemKey, ConsistentRead: true }))),
+    },
     {
       name: 'apiGetLead',
       call: async (round) => {
-        const response = await fetch(`${api}/leads/${leadIds[Math.abs(round * 7919) % leadIds.length]}`, { headers: { authorization: `Bearer ${options.token}` } });
+        const response = await fetch(`${api}/leads/${leadIds[Math.abs(round * 7919) % leadIds.length]}`, {
+          headers: { authorization: `Bearer ${options.token}` },
+        });
         await response.text();
         if (response.status !== 200) throw new Error(`bench: GET /leads/{id} answered ${response.status}`);
       },
@@ -140,5 +185,12 @@ export const warmLatency = async (options: { api: string; tableName: string; tok
   ];
   const figures = await interleaved(paths, options.requests, 20);
   db.destroy();
-  return { items: written.map((w) => ({ sk: w.Put!.Item!.sk?.S?.replace(uuid, '<id>'), itemType: w.Put!.Item!.itemType?.S, condition: w.Put!.ConditionExpression })), ...figures };
+  return {
+    items: written.map((w) => ({
+      sk: w.Put!.Item!.sk?.S?.replace(uuid, '<id>'),
+      itemType: w.Put!.Item!.itemType?.S,
+      condition: w.Put!.ConditionExpression,
+    })),
+    ...figures,
+  };
 };

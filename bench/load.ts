@@ -1,6 +1,6 @@
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { leadBody } from './latency';
 import { summarize } from './stats';
 
@@ -65,14 +65,22 @@ export const loadBurst = async (options: { api: string; tableName: string; concu
     let ExclusiveStartKey: Record<string, never> | undefined;
     do {
       const page = await db.send(
-        new ScanCommand({ TableName: options.tableName, FilterExpression: filter, ExpressionAttributeValues: values, ProjectionExpression: 'pk', ExclusiveStartKey }),
+        new ScanCommand({
+          TableName: options.tableName,
+          FilterExpression: filter,
+          ExpressionAttributeValues: values,
+          ProjectionExpression: 'pk',
+          ExclusiveStartKey,
+        }),
       );
       pks.push(...(page.Items ?? []).map((item) => item.pk!.S!));
       ExclusiveStartKey = page.LastEvaluatedKey as never;
     } while (ExclusiveStartKey);
     return pks;
   };
-  const leadPks = new Set(await pksOf('itemType = :lead AND contact.company = :company', { ':lead': { S: 'lead' }, ':company': { S: `Bench ${options.tag}` } }));
+  const leadPks = new Set(
+    await pksOf('itemType = :lead AND contact.company = :company', { ':lead': { S: 'lead' }, ':company': { S: `Bench ${options.tag}` } }),
+  );
   const leads = leadPks.size;
   let emails = 0;
   for (let wait = 0; wait < 60; wait += 1) {

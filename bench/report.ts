@@ -69,7 +69,7 @@ export const writeReport = (r: Any, file = 'BENCHMARKS.md') => {
       'Each API function starts on its main write route, with a body the route accepts and, where the web page or form sends one, an Idempotency-Key, on records laid down through the API beforehand; ' +
       'the run is refused unless every such start answers 2xx, so validation, the key and the transaction all run. ' +
       'The platform and agenda functions have no write route: they start on their one read (GET /health, GET /agenda). ' +
-      'The other functions have no goal here; each row says what its start serves: the schedules their tick, the quote steps a real quote\'s PDF, mail delivery a queued email (sent through the local SES), the order steps a shipped order\'s two-week check, mail feedback a permanent bounce, all of which must succeed; ' +
+      "The other functions have no goal here; each row says what its start serves: the schedules their tick, the quote steps a real quote's PDF, mail delivery a queued email (sent through the local SES), the order steps a shipped order's two-week check, mail feedback a permanent bounce, all of which must succeed; " +
       'only the service desk sync still starts on a record that is not there, which is not yet its real path.',
     '',
     `The starts are interleaved: in each of ${c.functions[0].n} rounds, every function starts right after one of the floor's, and the round's ratio is the one over the other. ` +
@@ -102,9 +102,16 @@ export const writeReport = (r: Any, file = 'BENCHMARKS.md') => {
   const keyed = p.handlerWithKey;
   const postRow = (name: string, x: Any, goal: boolean) =>
     `| ${name} | ${x.p50} ms | ${x.p99} ms | ${x.putItem.p50} | ${x.putItem.p99} | ${x.transactWriteItems.p50} | ${x.transactWriteItems.p99} | ${
-      goal ? `${verdict(x.putItem.p50 <= w.goals.p50 && x.putItem.p99 <= w.goals.p99)} (p50 <= ${w.goals.p50} x, p99 <= ${w.goals.p99} x PutItem)` : '-'
+      goal
+        ? `${verdict(x.putItem.p50 <= w.goals.p50 && x.putItem.p99 <= w.goals.p99)} (p50 <= ${w.goals.p50} x, p99 <= ${w.goals.p99} x PutItem)`
+        : '-'
     } |`;
-  const itemNames: Record<string, string> = { lead: 'the lead', 'lead-of-the-day': "the address's one-lead-a-day marker", timeline: 'its timeline entry', email: 'an outbox email' };
+  const itemNames: Record<string, string> = {
+    lead: 'the lead',
+    'lead-of-the-day': "the address's one-lead-a-day marker",
+    timeline: 'its timeline entry',
+    email: 'an outbox email',
+  };
   const items = w.items.map((i: Any) => itemNames[i.itemType] ?? i.itemType);
   const conditions = [...new Set(w.items.map((i: Any) => i.condition))];
   lines.push(
@@ -127,7 +134,7 @@ export const writeReport = (r: Any, file = 'BENCHMARKS.md') => {
     '',
     `With a key, the route through the handler takes ${keyed.transactWriteItems.p50} x the raw TransactWriteItems at p50 (${keyed.transactWriteItems.p99} x at p99): ` +
       `what the code adds to the design's one round trip. With or without a key the write is the same transaction: the key only derives the lead's id from the key instead of at random, ` +
-      'so a retry meets the first lead\'s attribute_not_exists condition and is answered from that lead (one read, on a retry only). No idempotency record is written: the key adds no item and no round trip.',
+      "so a retry meets the first lead's attribute_not_exists condition and is answered from that lead (one read, on a retry only). No idempotency record is written: the key adds no item and no round trip.",
     '',
     `GET /leads/{id} through the local API, against a raw consistent GetItem (goal: p50 at most ${w.goals.getP50} x, p99 at most ${w.goals.getP99} x): ` +
       `p50 ${w.getLead.p50} ms (${w.getLead.p50Ratio} x ${f.getItem.p50} ms), p99 ${w.getLead.p99} ms (${w.getLead.p99Ratio} x ${f.getItem.p99} ms), ` +
@@ -135,14 +142,18 @@ export const writeReport = (r: Any, file = 'BENCHMARKS.md') => {
     '',
   );
   const l = r.load;
-  const fives = Object.entries(l.statuses).filter(([s]) => s.startsWith('5')).reduce((a, [, n]) => a + (n as number), 0);
+  const fives = Object.entries(l.statuses)
+    .filter(([s]) => s.startsWith('5'))
+    .reduce((a, [, n]) => a + (n as number), 0);
   lines.push(
     '## 4. Load, with nothing lost',
     '',
     `Goal: ${l.goal}. ${l.concurrency} requests at a time for ${l.seconds} s on loopback: every tenth malformed JSON, every tenth a retry of an earlier request with its Idempotency-Key.`,
     '',
     `- ${l.requests} requests, ${l.throughputPerSecond}/s; latency p50 ${l.latency.p50} ms, p99 ${l.latency.p99} ms.`,
-    `- By status: ${Object.entries(l.statuses).map(([s, n]) => `${s}: ${n}`).join(', ')}. 5xx: ${fives} (${verdict(fives === 0)}).`,
+    `- By status: ${Object.entries(l.statuses)
+      .map(([s, n]) => `${s}: ${n}`)
+      .join(', ')}. 5xx: ${fives} (${verdict(fives === 0)}).`,
     `- Reconciliation: ${l.reconciliation.distinctAccepted} distinct leads accepted, ${l.reconciliation.leadsInTable} in the table (lost: ${l.reconciliation.lost}, ${verdict(l.reconciliation.lost === 0)}); ` +
       `${l.reconciliation.emailsQueuedOrSent} emails queued or sent of ${l.reconciliation.emailsExpected} expected; ` +
       `${l.reconciliation.retriesAnsweredWithTheFirstLead} retries answered with the first lead, ${l.reconciliation.duplicates} duplicates (${verdict(l.reconciliation.duplicates === 0)}).`,
@@ -176,7 +187,8 @@ export const writeReport = (r: Any, file = 'BENCHMARKS.md') => {
   // Other benchmarks keep sections of their own here, between their markers (bench/reports.ts,
   // bench/search.ts): carried over as they stand.
   const kept = existsSync(file)
-    ? [...readFileSync(file, 'utf8').matchAll(/<!-- (\w+):start[\s\S]*?<!-- \1:end -->/g)].map((section) => section[0]).join('\n\n') || undefined
+    ? [...readFileSync(file, 'utf8').matchAll(/<!-- (\w+):start[\s\S]*?<!-- \1:end -->/g)].map((section) => section[0]).join('\n\n') ||
+      undefined
     : undefined;
   writeFileSync(file, `${lines.join('\n')}\n${kept ? `\n${kept}\n` : ''}`);
 };

@@ -1,9 +1,9 @@
-import { BatchWriteItemCommand, DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { BatchWriteItemCommand, DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { startDynamoDbLocal } from '../infra/local/dynamodb-local';
 import { ensureTable } from '../infra/local/table';
 import { summarize } from './stats';
@@ -50,13 +50,20 @@ try {
     id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
     kind: 'advertising',
     name: `Campaign ${i + 1}`,
-    startsOn: monthStart(11 - i).toISOString().slice(0, 10),
+    startsOn: monthStart(11 - i)
+      .toISOString()
+      .slice(0, 10),
     costGbp: 5_000 + i * 500,
     createdBy: 'marketing@salesflow.example',
     createdAt: monthStart(11 - i).toISOString(),
   }));
   const items: Record<string, unknown>[] = campaigns.map((c) => ({ ...keys.campaign(c.id), itemType: itemKind.campaign, ...c }));
-  const counts = campaigns.flatMap((c) => dealCounts({ ...emptyDeal(), campaign: { id: c.id, name: c.name, kind: c.kind, startsOn: c.startsOn, costGbp: c.costGbp, updatedAt: c.createdAt } }));
+  const counts = campaigns.flatMap((c) =>
+    dealCounts({
+      ...emptyDeal(),
+      campaign: { id: c.id, name: c.name, kind: c.kind, startsOn: c.startsOn, costGbp: c.costGbp, updatedAt: c.createdAt },
+    }),
+  );
   // A seeded generator (mulberry32): the same 50,000 leads every run, spread over every month, owner and channel.
   let seed = 42;
   const random = () => {
@@ -111,7 +118,13 @@ try {
         createdAt: created,
         updatedAt: created,
       };
-      items.push({ ...keys.opportunity(opportunityId), itemType: itemKind.opportunity, gsi2pk: keys.owner(owner), gsi2sk: `OPP#${created}#${opportunityId}`, ...opportunity });
+      items.push({
+        ...keys.opportunity(opportunityId),
+        itemType: itemKind.opportunity,
+        gsi2pk: keys.owner(owner),
+        gsi2sk: `OPP#${created}#${opportunityId}`,
+        ...opportunity,
+      });
       counts.push(...dealCounts({ ...emptyDeal(), opportunity: opportunitySnapshot(opportunity), context }));
     }
   }
@@ -152,7 +165,9 @@ try {
 
   const dataPath = async () => {
     const consumed = { units: 0 };
-    const report = assembleReport('conversion', await readRollupRows('conversion', periodsOf('conversion', months), consumed), months) as { totals: { suspects: number } };
+    const report = assembleReport('conversion', await readRollupRows('conversion', periodsOf('conversion', months), consumed), months) as {
+      totals: { suspects: number };
+    };
     return { units: consumed.units, suspects: report.totals.suspects };
   };
   const event = {
@@ -163,7 +178,9 @@ try {
     headers: { accept: 'application/json' },
     requestContext: {
       requestId: 'bench',
-      authorizer: { jwt: { claims: { sub: 'bench-md', email: 'md@salesflow.example', email_verified: 'true', 'cognito:groups': '[ManagingDirector]' } } },
+      authorizer: {
+        jwt: { claims: { sub: 'bench-md', email: 'md@salesflow.example', email_verified: 'true', 'cognito:groups': '[ManagingDirector]' } },
+      },
     },
   };
   const throughHandler = async () => {
@@ -173,7 +190,9 @@ try {
   };
   const floorKey = marshall(keys.rollupRow('conversion', months.at(-1)!, `${owners[0]}#${channels[0]}`));
   const floor = async () => {
-    const { ConsumedCapacity, Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: floorKey, ReturnConsumedCapacity: 'TOTAL' }));
+    const { ConsumedCapacity, Item } = await client.send(
+      new GetItemCommand({ TableName: tableName, Key: floorKey, ReturnConsumedCapacity: 'TOTAL' }),
+    );
     if (!Item) throw new Error('the floor item is missing');
     return ConsumedCapacity?.CapacityUnits ?? 0;
   };
@@ -207,7 +226,8 @@ try {
   const first = await dataPath();
   const viaHandler = await throughHandler();
   await floor();
-  if (first.suspects !== leadsSeeded || viaHandler !== leadsSeeded) throw new Error(`the report counts ${first.suspects}/${viaHandler} suspects, not ${leadsSeeded}`);
+  if (first.suspects !== leadsSeeded || viaHandler !== leadsSeeded)
+    throw new Error(`the report counts ${first.suspects}/${viaHandler} suspects, not ${leadsSeeded}`);
 
   const timings = { handler: [] as number[], dataPath: [] as number[], floor: [] as number[] };
   const units = { dataPath: 0, floor: 0 };
@@ -244,7 +264,12 @@ try {
     handler: { ...summarize(timings.handler), p95: p95(timings.handler) },
     dataPath: { ...summarize(timings.dataPath), p95: p95(timings.dataPath), readUnits: units.dataPath, queries: months.length },
     floor: { ...summarize(timings.floor), p95: p95(timings.floor), readUnits: units.floor },
-    fromRecords: { runs: recordsRuns.length, medianMs: Math.round(recordsRuns.map((r) => r.ms).sort((a, b) => a - b)[1]!), readUnits: recordsRuns[0]!.units, leadsRead: recordsRuns[0]!.leads },
+    fromRecords: {
+      runs: recordsRuns.length,
+      medianMs: Math.round(recordsRuns.map((r) => r.ms).sort((a, b) => a - b)[1]!),
+      readUnits: recordsRuns[0]!.units,
+      leadsRead: recordsRuns[0]!.leads,
+    },
     node: process.version,
     /** The machine's load (1-minute average) as the measuring ended, against its cores: what the p95s sat in. */
     load: { average: Math.round(loadavg()[0]! * 10) / 10, cores: cpus().length },
@@ -273,7 +298,9 @@ try {
   const existing = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const pattern = /<!-- reports:start[\s\S]*?<!-- reports:end -->/;
   writeFileSync(file, pattern.test(existing) ? existing.replace(pattern, section) : `${existing.trimEnd()}\n\n${section}\n`);
-  log(`report p95 ${result.handler.p95} ms through the handler, ${result.dataPath.p95} ms data path, floor ${result.floor.p95} ms; ${result.dataPath.readUnits} read units against ${result.fromRecords.readUnits} from the records`);
+  log(
+    `report p95 ${result.handler.p95} ms through the handler, ${result.dataPath.p95} ms data path, floor ${result.floor.p95} ms; ${result.dataPath.readUnits} read units against ${result.fromRecords.readUnits} from the records`,
+  );
 } finally {
   client.destroy();
   await dynamodb.stop();

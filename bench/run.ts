@@ -1,10 +1,10 @@
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
-import type { Role } from '#domain/roles';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Role } from '#domain/roles';
 import { issueLocalToken } from '../infra/local/auth';
 import { freePort } from '../infra/local/ports';
 import { startLocalStack } from '../infra/local/stack';
@@ -13,8 +13,8 @@ import { qualificationBody } from '../test/fixtures/qualification';
 import { bundleAll } from './bundles';
 import { bareNode, coldStartsBesideFloor } from './cold-init';
 import { capacityMeter, lambdaMeter, priced, type Units } from './cost';
-import { benchLambdas } from './lambdas';
 import { confirmDelivered, layGroundwork } from './groundwork';
+import { benchLambdas } from './lambdas';
 import { leadBody, warmLatency } from './latency';
 import { loadBurst } from './load';
 import { prices } from './prices';
@@ -102,7 +102,10 @@ try {
   // 3. Warm latency of POST /leads, through the handler and the local API, with a key and without,
   // against a raw PutItem of the lead and a raw TransactWriteItems of everything it writes.
   log('warm latency');
-  const token = await issueLocalToken(join(dataDir, 'local-auth-key.json'), { email: 'sales.admin@salesflow.example', roles: ['SalesAdmin'] });
+  const token = await issueLocalToken(join(dataDir, 'local-auth-key.json'), {
+    email: 'sales.admin@salesflow.example',
+    roles: ['SalesAdmin'],
+  });
   const leadsBundle = bundles.functions[lambdas.findIndex((l) => l.route === 'POST /leads')]!.file;
   const warm = await warmLatency({ api: stack.urls.api, tableName, token, requests: plan.requests, tag, leadsBundle });
   const against = (figure: { p50: number; p99: number }) => ({
@@ -121,7 +124,11 @@ try {
       apiWithKey: against(warm.apiWithKey),
       apiWithoutKey: against(warm.apiWithoutKey),
     },
-    getLead: { ...warm.apiGetLead, p50Ratio: ratio(warm.apiGetLead.p50, warm.getItem.p50), p99Ratio: ratio(warm.apiGetLead.p99, warm.getItem.p99) },
+    getLead: {
+      ...warm.apiGetLead,
+      p50Ratio: ratio(warm.apiGetLead.p50, warm.getItem.p50),
+      p99Ratio: ratio(warm.apiGetLead.p99, warm.getItem.p99),
+    },
   };
 
   // 4. Load, with nothing lost.
@@ -197,7 +204,10 @@ try {
   // event's units are what the process spends, not what the benchmark spends watching it.
   const watcher = new DynamoDBClient({});
   const recordOf = async (pk: string, sk: string) =>
-    unmarshall((await watcher.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: pk }, sk: { S: sk } }, ConsistentRead: true }))).Item ?? {});
+    unmarshall(
+      (await watcher.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: pk }, sk: { S: sk } }, ConsistentRead: true })))
+        .Item ?? {},
+    );
   const admin = await tokenOf('sales.admin@salesflow.example', 'SalesAdmin');
   const sm = await tokenOf('sm.uk@salesflow.example', 'SalesManager');
   const runs: Record<'lead' | 'opportunity' | 'quote' | 'order', Units[]> = { lead: [], opportunity: [], quote: [], order: [] };
@@ -223,20 +233,31 @@ try {
         const started = await api(
           'POST',
           `/opportunities/${opportunityId}/quotes`,
-          { lines: [{ sku: 'TX-200', description: 'Inline tester', quantity: 2, unitPriceGbp: 12_000, discountPercent: 15 }], proposalSummary: 'Two testers' },
+          {
+            lines: [{ sku: 'TX-200', description: 'Inline tester', quantity: 2, unitPriceGbp: 12_000, discountPercent: 15 }],
+            proposalSummary: 'Two testers',
+          },
           sm,
         );
         const { quoteId, executionArn } = started.body as { quoteId: string; executionArn: string };
         let requests = 1;
         const step = async (task: string, body: unknown, as: string) => {
-          await until(async () => Object.values((await recordOf(`QUOTE#${quoteId}`, 'QUOTE')).tasks ?? {}).some((t) => (t as { task: string }).task === task), task);
+          await until(
+            async () =>
+              Object.values((await recordOf(`QUOTE#${quoteId}`, 'QUOTE')).tasks ?? {}).some((t) => (t as { task: string }).task === task),
+            task,
+          );
           const done = await api('POST', `/quotes/${quoteId}/tasks/${task}`, body, as);
           if (done.status !== 200) throw new Error(`bench: ${task} answered ${done.status}`);
           requests += 1;
         };
         await step('prepare-qpa', { text: 'QPA: 15% for a second unit' }, admin);
         await step('approve-qpa', { decision: 'approve' }, await tokenOf('sales.director@salesflow.example', 'SalesManager'));
-        await step('prepare-proposal', { text: 'Technical proposal' }, await tokenOf('application.engineering@salesflow.example', 'ApplicationEngineer'));
+        await step(
+          'prepare-proposal',
+          { text: 'Technical proposal' },
+          await tokenOf('application.engineering@salesflow.example', 'ApplicationEngineer'),
+        );
         await step('prepare-quote', { paymentTerms: '30 days', deliveryTerms: 'Ex works' }, admin);
         await step('sign', { confirm: true }, sm);
         await until(async () => (await recordOf(`QUOTE#${quoteId}`, 'QUOTE')).status === 'sent', 'the quote sent');
@@ -246,22 +267,58 @@ try {
     );
     // A standard order through a distributor, shipped 61 days ago so that every follow-up is due
     // at once: acknowledgement, Welcome Letter, day 14, day 60 answered "yes".
-    const distributor = await api('POST', '/accounts', { kind: 'distributor', name: `Bench Dist ${i}`, ownerEmail: 'sm.uk@salesflow.example', size: 'large', contacts: [{ name: 'D', email: `d${i}.${tag}@dist.test` }] }, admin);
-    const customer = await api('POST', '/accounts', { kind: 'customer', name: `Bench Customer ${i}`, ownerEmail: 'sm.uk@salesflow.example', distributorId: distributor.body.id, contacts: [{ name: 'C', email: `c${i}.${tag}@customer.test` }] }, admin);
+    const distributor = await api(
+      'POST',
+      '/accounts',
+      {
+        kind: 'distributor',
+        name: `Bench Dist ${i}`,
+        ownerEmail: 'sm.uk@salesflow.example',
+        size: 'large',
+        contacts: [{ name: 'D', email: `d${i}.${tag}@dist.test` }],
+      },
+      admin,
+    );
+    const customer = await api(
+      'POST',
+      '/accounts',
+      {
+        kind: 'customer',
+        name: `Bench Customer ${i}`,
+        ownerEmail: 'sm.uk@salesflow.example',
+        distributorId: distributor.body.id,
+        contacts: [{ name: 'C', email: `c${i}.${tag}@customer.test` }],
+      },
+      admin,
+    );
     runs.order.push(
       await measure(async () => {
         const order = await api(
           'POST',
           '/orders',
-          { accountId: customer.body.id, poNumber: `PO-${tag}-${i}`, lines: [{ sku: 'TX-200', description: 'Inline tester', quantity: 1, unitPrice: 24_000 }], userContact: { name: 'U', email: `u${i}.${tag}@customer.test` } },
+          {
+            accountId: customer.body.id,
+            poNumber: `PO-${tag}-${i}`,
+            lines: [{ sku: 'TX-200', description: 'Inline tester', quantity: 1, unitPrice: 24_000 }],
+            userContact: { name: 'U', email: `u${i}.${tag}@customer.test` },
+          },
           admin,
         );
         const orderId = order.body.id as string;
-        const shipped = await api('POST', `/orders/${orderId}/shipment`, { shippedAt: new Date(Date.now() - 61 * 86_400_000).toISOString() }, await tokenOf('production@salesflow.example', 'Production'));
+        const shipped = await api(
+          'POST',
+          `/orders/${orderId}/shipment`,
+          { shippedAt: new Date(Date.now() - 61 * 86_400_000).toISOString() },
+          await tokenOf('production@salesflow.example', 'Production'),
+        );
         await until(async () => Boolean((await recordOf(`ORDER#${orderId}`, 'ORDER')).tasks?.['equipment-check']), 'the equipment check');
         const answered = await api('POST', `/orders/${orderId}/tasks/equipment-check`, { ok: true }, sm);
-        if (answered.status !== 200) throw new Error(`bench: the equipment check answered ${answered.status} ${JSON.stringify(answered.body)}`);
-        await until(async () => (await sfn.send(new DescribeExecutionCommand({ executionArn: shipped.body.executionArn }))).status === 'SUCCEEDED', 'the run to end');
+        if (answered.status !== 200)
+          throw new Error(`bench: the equipment check answered ${answered.status} ${JSON.stringify(answered.body)}`);
+        await until(
+          async () => (await sfn.send(new DescribeExecutionCommand({ executionArn: shipped.body.executionArn }))).status === 'SUCCEEDED',
+          'the run to end',
+        );
         // Acknowledgement, Welcome Letter, distributor's check, SM's reminder, SM's check, pleased to serve.
         return { requests: 3, emails: 6, executionArn: shipped.body.executionArn };
       }),

@@ -3,13 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { db } from '#adapters/dynamodb';
+import { leadIndexKeys } from '#adapters/sales-records';
+import { findRecords, findTermPuts, listKeys } from '#adapters/search-records';
+import { findIndex, itemKind, keys } from '#adapters/table-design';
 import type { Account } from '#domain/account';
 import type { Lead } from '#domain/lead';
 import { findableAccount, findableLead, normalise } from '#domain/search';
-import { db } from '#adapters/dynamodb';
-import { findRecords, findTermPuts, listKeys } from '#adapters/search-records';
-import { leadIndexKeys } from '#adapters/sales-records';
-import { findIndex, itemKind, keys } from '#adapters/table-design';
 import { settingNames } from '#functions/config';
 import { issueLocalToken } from '../infra/local/auth';
 import { freePort } from '../infra/local/ports';
@@ -33,18 +33,112 @@ process.env.SALESFLOW_LOCAL_THROTTLE = 'off';
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 const dataDir = mkdtempSync(join(tmpdir(), 'salesflow-bench-search-'));
 const tableName = 'salesflow-bench-search';
-const stack = await startLocalStack({ ports: { api: 0, ses: 0, stepFunctions: 0, scheduler: 0, dynamodb: await freePort() }, dataDir, inMemory: true, tableName });
+const stack = await startLocalStack({
+  ports: { api: 0, ses: 0, stepFunctions: 0, scheduler: 0, dynamodb: await freePort() },
+  dataDir,
+  inMemory: true,
+  tableName,
+});
 process.env.AWS_ENDPOINT_URL_DYNAMODB = stack.urls.dynamodb;
 process.env[settingNames.tableName] = tableName;
 
 // Names as a European customer base has them: accents, shared first letters, shared words.
-const surnames = ['Müller', 'Schmidt', 'Schneider', 'Fischer', 'Weber', 'Meyer', 'Wagner', 'Becker', 'Schulz', 'Hoffmann', 'Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Johnson', 'Davies', 'Robinson', 'Wright', 'Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'García', 'Fernández', 'González', 'Rodríguez', 'López', 'Martínez', 'Sánchez', 'Pérez', 'Jansen', 'de Vries', 'van den Berg', 'Bakker', 'Visser', 'Smit', 'Meijer', 'Øster', 'Ångström', 'Nieminen', 'Virtanen', 'Kowalski'];
-const firstNames = ['Anna', 'Jürgen', 'Zoë', 'Renée', 'José', 'Ann', 'Mark', 'Maria', 'Peter', 'Paul', 'Sophie', 'Lena', 'Hans', 'Chloé', 'Björn', 'Søren', 'Inés', 'Luca', 'Emma', 'Noah'];
-const trades = ['Bottling', 'Präzision', 'Packaging', 'Pharma', 'Brewing', 'Dairy', 'Foods', 'Cosmetics', 'Chemicals', 'Plastics', 'Medical', 'Automotive', 'Électronique', 'Glass', 'Beverages'];
+const surnames = [
+  'Müller',
+  'Schmidt',
+  'Schneider',
+  'Fischer',
+  'Weber',
+  'Meyer',
+  'Wagner',
+  'Becker',
+  'Schulz',
+  'Hoffmann',
+  'Smith',
+  'Jones',
+  'Taylor',
+  'Brown',
+  'Williams',
+  'Wilson',
+  'Johnson',
+  'Davies',
+  'Robinson',
+  'Wright',
+  'Martin',
+  'Bernard',
+  'Dubois',
+  'Thomas',
+  'Robert',
+  'Richard',
+  'Petit',
+  'Durand',
+  'Leroy',
+  'Moreau',
+  'García',
+  'Fernández',
+  'González',
+  'Rodríguez',
+  'López',
+  'Martínez',
+  'Sánchez',
+  'Pérez',
+  'Jansen',
+  'de Vries',
+  'van den Berg',
+  'Bakker',
+  'Visser',
+  'Smit',
+  'Meijer',
+  'Øster',
+  'Ångström',
+  'Nieminen',
+  'Virtanen',
+  'Kowalski',
+];
+const firstNames = [
+  'Anna',
+  'Jürgen',
+  'Zoë',
+  'Renée',
+  'José',
+  'Ann',
+  'Mark',
+  'Maria',
+  'Peter',
+  'Paul',
+  'Sophie',
+  'Lena',
+  'Hans',
+  'Chloé',
+  'Björn',
+  'Søren',
+  'Inés',
+  'Luca',
+  'Emma',
+  'Noah',
+];
+const trades = [
+  'Bottling',
+  'Präzision',
+  'Packaging',
+  'Pharma',
+  'Brewing',
+  'Dairy',
+  'Foods',
+  'Cosmetics',
+  'Chemicals',
+  'Plastics',
+  'Medical',
+  'Automotive',
+  'Électronique',
+  'Glass',
+  'Beverages',
+];
 const forms = ['Ltd', 'GmbH', 'AG', 'SA', 'SARL', 'BV', 'Oy', 'AB', 'S.L.', 'KG'];
 const owners = ['sm.uk@salesflow.example', 'sm.dach@salesflow.example', 'sm.fr@salesflow.example', 'sales.director@salesflow.example'];
 const pick = <T>(list: readonly T[], n: number) => list[n % list.length]!;
-const company = (n: number) => `${pick(surnames, n * 7)} ${pick(trades, Math.floor(n / 7))} ${n % 97 === 0 ? '' : `${n} `}${pick(forms, n)}`.replace(/\s+/g, ' ');
+const company = (n: number) =>
+  `${pick(surnames, n * 7)} ${pick(trades, Math.floor(n / 7))} ${n % 97 === 0 ? '' : `${n} `}${pick(forms, n)}`.replace(/\s+/g, ' ');
 
 const at = (n: number) => new Date(Date.UTC(2024, 0, 1) + n * 60_000).toISOString();
 const leadOf = (n: number): Lead => {
@@ -54,7 +148,12 @@ const leadOf = (n: number): Lead => {
     id: randomUUID(),
     channel: 'web-form',
     source: 'marketing-campaign',
-    contact: { name, email: `${normalise(name).replace(/ /g, '.')}.${n}@${normalise(firm).split(' ')[0]}.example`, company: firm, country: 'GB' },
+    contact: {
+      name,
+      email: `${normalise(name).replace(/ /g, '.')}.${n}@${normalise(firm).split(' ')[0]}.example`,
+      company: firm,
+      country: 'GB',
+    },
     literature: [],
     status: 'suspect',
     owner: pick(owners, n),
@@ -125,12 +224,22 @@ try {
     await writeAll(items.slice(i, i + 20_000));
     log(`seeded ${Math.min(i + 20_000, items.length)} of ${items.length} items`);
   }
-  results.seed = { items: items.length, terms: items.filter((item) => item.itemType === itemKind.findTerm).length, seconds: (Date.now() - seedStart) / 1000 };
+  results.seed = {
+    items: items.length,
+    terms: items.filter((item) => item.itemType === itemKind.findTerm).length,
+    seconds: (Date.now() - seedStart) / 1000,
+  };
 
   // What a person types into the box: two to five letters, with and without accents, and an address.
   const queries = ['mu', 'mül', 'schm', 'smi', 'bot', 'pra', 'ann', 'jurg', 'garc', 'øst', 'dubo', 'van d', 'elec', 'anna.', 'müller p'];
-  const token = await issueLocalToken(join(dataDir, 'local-auth-key.json'), { email: 'sales.admin@salesflow.example', roles: ['SalesAdmin'] });
-  const smToken = await issueLocalToken(join(dataDir, 'local-auth-key.json'), { email: 'sm.uk@salesflow.example', roles: ['SalesManager'] });
+  const token = await issueLocalToken(join(dataDir, 'local-auth-key.json'), {
+    email: 'sales.admin@salesflow.example',
+    roles: ['SalesAdmin'],
+  });
+  const smToken = await issueLocalToken(join(dataDir, 'local-auth-key.json'), {
+    email: 'sm.uk@salesflow.example',
+    roles: ['SalesManager'],
+  });
   const get = async (path: string, bearer?: string) => {
     const response = await fetch(`${stack.urls.api}${path}`, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
     const body = await response.text();
@@ -168,7 +277,13 @@ try {
   results.reads = reads;
 
   log(`measuring ${plan.rounds} rounds, interleaved`);
-  const sample = { getItem: [] as number[], query: [] as number[], health: [] as number[], searchAdmin: [] as number[], searchSm: [] as number[] };
+  const sample = {
+    getItem: [] as number[],
+    query: [] as number[],
+    health: [] as number[],
+    searchAdmin: [] as number[],
+    searchSm: [] as number[],
+  };
   const time = async (into: number[], work: () => Promise<unknown>) => {
     const t0 = performance.now();
     await work();
@@ -178,7 +293,9 @@ try {
     const q = pick(queries, round);
     const lead = pick(leads, round * 7919);
     await time(sample.getItem, () => db().send(new GetCommand({ TableName: tableName, Key: keys.lead(lead.id) })));
-    await time(sample.query, () => findRecords(q, { limit: 20, kinds: ['lead', 'opportunity', 'account', 'quote', 'order'], mayRead: async () => true }));
+    await time(sample.query, () =>
+      findRecords(q, { limit: 20, kinds: ['lead', 'opportunity', 'account', 'quote', 'order'], mayRead: async () => true }),
+    );
     await time(sample.health, () => get('/health'));
     await time(sample.searchAdmin, () => get(`/search?q=${encodeURIComponent(q)}`, token));
     await time(sample.searchSm, () => get(`/search?q=${encodeURIComponent(q)}`, smToken));
@@ -220,7 +337,7 @@ function writeSection(r: Record<string, any>) {
     row('query', 'the search query (findRecords), straight to the table'),
     row('health', 'HTTP floor: GET /health (one GetItem through the local API)'),
     row('searchAdmin', 'GET /search?q= as Sales Admin (every hit readable)'),
-    row('searchSm', "GET /search?q= as an SM (each hit through the owner rule)"),
+    row('searchSm', 'GET /search?q= as an SM (each hit through the owner rule)'),
     '',
     `p95 ratios: the search query to GetItem ${r.ratios.queryToGetItemP95}; GET /search to GET /health ${r.ratios.searchToHealthP95} (Sales Admin), ${r.ratios.smSearchToHealthP95} (SM).`,
     '',
@@ -228,13 +345,19 @@ function writeSection(r: Record<string, any>) {
     '',
     '| typed | terms in the table starting so | hits answered |',
     '|---|---|---|',
-    ...r.reads.map((read: { q: string; termsMatching: number; hits: number }) => `| \`${read.q}\` | ${read.termsMatching.toLocaleString('en-GB')} | ${read.hits} |`),
+    ...r.reads.map(
+      (read: { q: string; termsMatching: number; hits: number }) =>
+        `| \`${read.q}\` | ${read.termsMatching.toLocaleString('en-GB')} | ${read.hits} |`,
+    ),
     '<!-- search:end -->',
   ].join('\n');
   const file = 'BENCHMARKS.md';
   const text = readFileSync(file, 'utf8');
   const start = text.indexOf('<!-- search:start');
   const end = text.indexOf('<!-- search:end -->');
-  const next = start >= 0 && end > start ? `${text.slice(0, start)}${section}${text.slice(end + '<!-- search:end -->'.length)}` : `${text.trimEnd()}\n\n${section}`;
+  const next =
+    start >= 0 && end > start
+      ? `${text.slice(0, start)}${section}${text.slice(end + '<!-- search:end -->'.length)}`
+      : `${text.trimEnd()}\n\n${section}`;
   writeFileSync(file, next.endsWith('\n') ? next : `${next}\n`);
 }

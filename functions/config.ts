@@ -1,7 +1,7 @@
-import type { Territories } from '#domain/ownership';
-import { defaultCadenceRules, type CadenceRules } from '#domain/cadence';
-import { defaultQuoteLimits, defaultVatRates, type Approvers, type QuoteLimits, type VatRates } from '#domain/quote';
+import { type CadenceRules, defaultCadenceRules } from '#domain/cadence';
 import { defaultLetterhead, type Letterhead } from '#domain/letterhead';
+import type { Territories } from '#domain/ownership';
+import { type Approvers, defaultQuoteLimits, defaultVatRates, type QuoteLimits, type VatRates } from '#domain/quote';
 
 /**
  * Settings, read from the environment. The CDK stack and the local stack both set these names;
@@ -104,7 +104,9 @@ export const quoteLimits = (): QuoteLimits => ({
 export const vatRates = (): VatRates => {
   const given: VatRates = { ...defaultVatRates, ...(JSON.parse(process.env[settingNames.vatRates] || '{}') as Partial<VatRates>) };
   // A wrong rate would print on every quote: refuse it at cold start instead.
-  const wrong = Object.entries(given.rates).filter(([country, rate]) => !/^[A-Z]{2}$/.test(country) || typeof rate !== 'number' || !(rate >= 0 && rate <= 100));
+  const wrong = Object.entries(given.rates).filter(
+    ([country, rate]) => !/^[A-Z]{2}$/.test(country) || typeof rate !== 'number' || !(rate >= 0 && rate <= 100),
+  );
   if (wrong.length || !/^[A-Z]{2}$/.test(given.home)) {
     throw new Error(`${settingNames.vatRates}: rates are {"GB": 20, ...} (two capital letters, 0 to 100) and home is a country code`);
   }
@@ -112,7 +114,10 @@ export const vatRates = (): VatRates => {
 };
 
 /** The quote's letterhead; any field left out keeps the default's. */
-export const letterhead = (): Letterhead => ({ ...defaultLetterhead, ...(JSON.parse(process.env[settingNames.letterhead] || '{}') as Partial<Letterhead>) });
+export const letterhead = (): Letterhead => ({
+  ...defaultLetterhead,
+  ...(JSON.parse(process.env[settingNames.letterhead] || '{}') as Partial<Letterhead>),
+});
 
 /** The teams a quote's steps go to. */
 export const quoteTeam = () => ({

@@ -43,7 +43,10 @@ const traceId = () => {
 
 /** Where the error was thrown: the first "(file:line:column)" of its stack, as "file:line". */
 const locationOf = (stack: string | undefined) => {
-  const match = stack?.split('\n').map((line) => /\(([^()]*?):(\d+?):(\d+?)\)\\?$/.exec(line)).find(Boolean);
+  const match = stack
+    ?.split('\n')
+    .map((line) => /\(([^()]*?):(\d+?):(\d+?)\)\\?$/.exec(line))
+    .find(Boolean);
   return match ? `${match[1]}:${Number(match[2])}` : '';
 };
 

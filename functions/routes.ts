@@ -16,12 +16,19 @@ export const routeGroups = {
   actions: { entry: 'functions/actions/index.ts', description: 'R28: the signed links emailed to people' },
   accounts: { entry: 'functions/accounts/index.ts', description: 'R6-R8, R20: customers and distributors' },
   orders: { entry: 'functions/orders/index.ts', description: 'R20-R26: orders, shipment, their steps' },
-  agenda: { entry: 'functions/agenda/index.ts', description: "R22, R26: a person's open items; finding records by what people remember of them" },
+  agenda: {
+    entry: 'functions/agenda/index.ts',
+    description: "R22, R26: a person's open items; finding records by what people remember of them",
+  },
   marketing: { entry: 'functions/marketing/index.ts', description: 'R1, R2: campaigns, material to distributors, unsubscribe' },
   people: { entry: 'functions/people/index.ts', description: "GDPR: a person's data exported or erased" },
   imports: { entry: 'functions/imports/index.ts', description: "Issue 15: contacts and companies from another CRM's CSV export" },
   exports: { entry: 'functions/exports/index.ts', description: 'Issue 15: leads, opportunities, accounts, orders and quotes as CSV' },
-  reports: { entry: 'functions/reports/index.ts', description: "Sales operations' figures from the rollups: pipeline, conversion, win rate, quote cycle, forecast, campaigns, after shipment" },
+  reports: {
+    entry: 'functions/reports/index.ts',
+    description:
+      "Sales operations' figures from the rollups: pipeline, conversion, win rate, quote cycle, forecast, campaigns, after shipment",
+  },
 } as const;
 
 export type RouteGroup = keyof typeof routeGroups;
@@ -121,7 +128,8 @@ const routeList = [
     group: 'agenda',
     // Every hit passes its own record's read rule (its GET route's), so an SM finds their own and their reports' records only.
     access: only('SalesManager', 'ManagingDirector', 'SalesAdmin', 'Engineering', 'ApplicationEngineer', 'Production'),
-    summary: 'Leads, opportunities, accounts, quotes and orders by the start of a company, name, email, PO or quote number (accents ignored): at most 20, each one the caller may read',
+    summary:
+      'Leads, opportunities, accounts, quotes and orders by the start of a company, name, email, PO or quote number (accents ignored): at most 20, each one the caller may read',
   },
   { method: 'GET', path: '/leads/{id}', group: 'leads', access: owned('lead', 'SalesAdmin'), summary: 'A lead with its timeline' },
   {
@@ -136,7 +144,8 @@ const routeList = [
     path: '/people/{email}/erasure',
     group: 'people',
     access: only('ManagingDirector', 'DataProtection'),
-    summary: 'GDPR art. 17: erase a person: leads and emails deleted, quotes and orders kept with a reference; recorded without the personal data',
+    summary:
+      'GDPR art. 17: erase a person: leads and emails deleted, quotes and orders kept with a reference; recorded without the personal data',
   },
   {
     method: 'POST',
@@ -217,7 +226,13 @@ const routeList = [
     access: owned('owner-asked', 'SalesAdmin', 'ApplicationEngineer', 'Engineering'),
     summary: "Quotes by status, owner and date, newest first, a page at a time (an SM's own and their reports')",
   },
-  { method: 'GET', path: '/quotes/{id}', group: 'quotes', access: owned('quote', 'SalesAdmin', 'ApplicationEngineer', 'Engineering'), summary: 'Where a quote stands: steps, approvals, document, signature' },
+  {
+    method: 'GET',
+    path: '/quotes/{id}',
+    group: 'quotes',
+    access: owned('quote', 'SalesAdmin', 'ApplicationEngineer', 'Engineering'),
+    summary: 'Where a quote stands: steps, approvals, document, signature',
+  },
   {
     method: 'GET',
     path: '/quotes/{id}/document',
@@ -288,7 +303,8 @@ const routeList = [
     path: '/orders',
     group: 'orders',
     access: owned('owner-asked', 'SalesAdmin', 'Production', 'Engineering'),
-    summary: "Orders by status, ship date, owner and date, newest first, a page at a time (an SM's own and their reports'; without prices for Production and Engineering)",
+    summary:
+      "Orders by status, ship date, owner and date, newest first, a page at a time (an SM's own and their reports'; without prices for Production and Engineering)",
   },
   {
     method: 'GET',
@@ -364,7 +380,8 @@ const routeList = [
     path: '/imports',
     group: 'imports',
     access: only('SalesAdmin', 'ManagingDirector'),
-    summary: "Contacts and companies from another CRM's CSV export (text/csv, up to 5 MiB): a preview with ?dryRun=true, else 202 and made in the background; nobody is emailed",
+    summary:
+      "Contacts and companies from another CRM's CSV export (text/csv, up to 5 MiB): a preview with ?dryRun=true, else 202 and made in the background; nobody is emailed",
   },
   {
     method: 'GET',
@@ -378,7 +395,8 @@ const routeList = [
     path: '/exports/{file}',
     group: 'exports',
     access: owned('owner-asked', 'SalesAdmin'),
-    summary: "leads.csv, opportunities.csv, accounts.csv, orders.csv or quotes.csv with their list's filters: what the caller may read (an SM's own and their reports')",
+    summary:
+      "leads.csv, opportunities.csv, accounts.csv, orders.csv or quotes.csv with their list's filters: what the caller may read (an SM's own and their reports')",
   },
   { method: 'GET', path: '/agenda', group: 'agenda', access: internal, summary: "The caller's open items, most overdue first" },
   {
@@ -399,10 +417,34 @@ const routeList = [
     acceptsForm: true,
   },
   // Issue 15: edits and decisions after a record was made; each PATCH carries If-Match (the version read).
-  { method: 'PATCH', path: '/leads/{id}', group: 'leads', access: owned('lead'), summary: "Change a lead's contact details or interest (If-Match: the version read)" },
-  { method: 'POST', path: '/leads/{id}/reassignment', group: 'leads', access: managers('lead'), summary: 'Give a lead to another SM; both are emailed' },
-  { method: 'POST', path: '/leads/{id}/disqualify', group: 'leads', access: owned('lead'), summary: 'R5: the SM decides a suspect is no lead, saying why' },
-  { method: 'POST', path: '/leads/{id}/merge', group: 'leads', access: owned('lead'), summary: 'Merge this suspect into another lead of the same customer; its timeline and emails are read there' },
+  {
+    method: 'PATCH',
+    path: '/leads/{id}',
+    group: 'leads',
+    access: owned('lead'),
+    summary: "Change a lead's contact details or interest (If-Match: the version read)",
+  },
+  {
+    method: 'POST',
+    path: '/leads/{id}/reassignment',
+    group: 'leads',
+    access: managers('lead'),
+    summary: 'Give a lead to another SM; both are emailed',
+  },
+  {
+    method: 'POST',
+    path: '/leads/{id}/disqualify',
+    group: 'leads',
+    access: owned('lead'),
+    summary: 'R5: the SM decides a suspect is no lead, saying why',
+  },
+  {
+    method: 'POST',
+    path: '/leads/{id}/merge',
+    group: 'leads',
+    access: owned('lead'),
+    summary: 'Merge this suspect into another lead of the same customer; its timeline and emails are read there',
+  },
   {
     method: 'PATCH',
     path: '/opportunities/{id}',
@@ -410,8 +452,20 @@ const routeList = [
     access: owned('opportunity'),
     summary: "Change an opportunity's company, qualification, expected close date or probability (If-Match: the version read)",
   },
-  { method: 'POST', path: '/opportunities/{id}/reassignment', group: 'opportunities', access: managers('opportunity'), summary: 'Give an opportunity to another SM; both are emailed' },
-  { method: 'POST', path: '/opportunities/{id}/close', group: 'opportunities', access: owned('opportunity'), summary: 'Close an opportunity as won or lost, with the reason (and who won it)' },
+  {
+    method: 'POST',
+    path: '/opportunities/{id}/reassignment',
+    group: 'opportunities',
+    access: managers('opportunity'),
+    summary: 'Give an opportunity to another SM; both are emailed',
+  },
+  {
+    method: 'POST',
+    path: '/opportunities/{id}/close',
+    group: 'opportunities',
+    access: owned('opportunity'),
+    summary: 'Close an opportunity as won or lost, with the reason (and who won it)',
+  },
   {
     method: 'PATCH',
     path: '/accounts/{id}',
@@ -419,7 +473,13 @@ const routeList = [
     access: owned('account', 'SalesAdmin'),
     summary: "Change an account's name, contacts or selection (If-Match: the version read)",
   },
-  { method: 'POST', path: '/accounts/{id}/reassignment', group: 'accounts', access: managers('account'), summary: 'Give an account, with its calls and visits due, to another SM; both are emailed' },
+  {
+    method: 'POST',
+    path: '/accounts/{id}/reassignment',
+    group: 'accounts',
+    access: managers('account'),
+    summary: 'Give an account, with its calls and visits due, to another SM; both are emailed',
+  },
   {
     method: 'POST',
     path: '/tasks',

@@ -27,4 +27,6 @@ const counts = await backfillFindIndex({
   onProgress: (c) => process.stderr.write(`\rread ${c.read}, records ${c.records}, terms ${c.terms}`),
 });
 process.stderr.write('\n');
-process.stdout.write(`${JSON.stringify({ table: process.env[settingNames.tableName], ...counts, seconds: (Date.now() - started) / 1000 })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ table: process.env[settingNames.tableName], ...counts, seconds: (Date.now() - started) / 1000 })}\n`,
+);

@@ -1,6 +1,6 @@
-import cdkNag from 'cdk-nag';
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { fileURLToPath } from 'node:url';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import cdkNag from 'cdk-nag';
 
 /** cdk-nag is CommonJS whose named exports Node's ESM loader cannot see; take them from the default. */
 export const { AwsSolutionsChecks } = cdkNag;

@@ -1,6 +1,6 @@
-import { defaultCadenceRules, type CadenceRules } from '#domain/cadence';
-import { defaultQuoteLimits, defaultVatRates, type Approvers, type QuoteLimits, type VatRates } from '#domain/quote';
+import { type CadenceRules, defaultCadenceRules } from '#domain/cadence';
 import { defaultLetterhead, type Letterhead } from '#domain/letterhead';
+import { type Approvers, defaultQuoteLimits, defaultVatRates, type QuoteLimits, type VatRates } from '#domain/quote';
 import { defaultEmailRetry } from '#functions/config';
 
 /**

@@ -1,7 +1,7 @@
-import { CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
-import { CfnRoute, CfnStage, HttpApi, CorsHttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
-import { BackupPlan, BackupResource } from 'aws-cdk-lib/aws-backup';
+import { type CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnRoute, type CfnStage, CorsHttpMethod, HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { BackupPlan, BackupResource } from 'aws-cdk-lib/aws-backup';
 import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import {
   AccountRecovery,
@@ -17,6 +17,8 @@ import {
 import { AttributeType, Billing, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SnsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   ConfigurationSet,
@@ -27,42 +29,54 @@ import {
   EventDestination,
   Identity,
 } from 'aws-cdk-lib/aws-ses';
-import { SnsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { buildSync } from 'esbuild';
 import { tableDesign } from '#adapters/table-design';
-import { settingNames, type Settings } from '#functions/config';
 import { roles } from '#domain/roles';
-import { routeGroups, routeKey, routes, type RouteGroup } from '#functions/routes';
+import { type Settings, settingNames } from '#functions/config';
+import { type RouteGroup, routeGroups, routeKey, routes } from '#functions/routes';
+import { type Schedule, type ScheduleName, schedules } from '#functions/schedules';
 import { mailFeedback, workers } from '#functions/workers';
-import { workflows, type WorkflowName } from '#functions/workflows';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { type WorkflowName, workflows } from '#functions/workflows';
 import { ApiFunction } from './constructs/api-function';
 import { DeadLetters } from './constructs/dead-letters';
-import { projectRoot, SalesflowFunction } from './constructs/salesflow-function';
-import { buildSync } from 'esbuild';
-import { StreamWorker } from './constructs/stream-worker';
-import { Workflow } from './constructs/workflow';
 import { operationsAlarm } from './constructs/operations-alarm';
+import { projectRoot, SalesflowFunction } from './constructs/salesflow-function';
 import { ScheduledJob } from './constructs/scheduled-job';
+import { StreamWorker } from './constructs/stream-worker';
 import { WebForms } from './constructs/web-forms';
-import { schedules, type Schedule, type ScheduleName } from '#functions/schedules';
+import { Workflow } from './constructs/workflow';
 
 /**
  * Whether a handler's bundle deletes items (esbuild's own account of it): the code that takes a
  * person's answer back, and the erasure of personal data (GDPR art. 17) and of expired suspects.
  */
-const deletingAdapters = ['functions/adapters/person-steps.ts', 'functions/adapters/personal-data.ts', 'functions/adapters/search-refile.ts'];
+const deletingAdapters = [
+  'functions/adapters/person-steps.ts',
+  'functions/adapters/personal-data.ts',
+  'functions/adapters/search-refile.ts',
+];
 const deletesItems = (entry: string) =>
   Object.keys(
-    buildSync({ entryPoints: [entry], absWorkingDir: projectRoot, bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', outdir: 'unused', logLevel: 'silent' })
-      .metafile!.inputs,
+    buildSync({
+      entryPoints: [entry],
+      absWorkingDir: projectRoot,
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: 'node',
+      format: 'esm',
+      outdir: 'unused',
+      logLevel: 'silent',
+    }).metafile!.inputs,
   ).some((input) => deletingAdapters.includes(input));
 
 /** quote-approval -> QuoteApproval: construct ids from the tables' names. */
 const pascalCase = (name: string) => name.replace(/(^|-)(\w)/g, (_, _dash, letter: string) => letter.toUpperCase());
-import { processSettingDefaults, type ProcessSettings } from './process-settings';
+
+import { type ProcessSettings, processSettingDefaults } from './process-settings';
 
 export interface SalesflowStackProps extends StackProps {
   /** Which copy this is (infra/stages.ts): dev, prod, ...; names in AWS derive from it. */
@@ -100,21 +114,22 @@ export class SalesflowStack extends Stack {
     // A restore brings the records back as a new table, adopted by `cdk import` as the next
     // generation (DEPLOY.md, "Restoring the table"); generation 1 keeps the first deploy's id.
     const generation = props.tableGeneration ?? 1;
-    const tableOf = (generation: number) => new TableV2(this, generation === 1 ? 'Table' : `Table${generation}`, {
-      partitionKey: { name: tableDesign.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: tableDesign.sortKey, type: AttributeType.STRING },
-      billing: Billing.onDemand(),
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      timeToLiveAttribute: tableDesign.timeToLiveAttribute,
-      dynamoStream: StreamViewType[tableDesign.stream],
-      removalPolicy: RemovalPolicy.RETAIN,
-      globalSecondaryIndexes: tableDesign.indexes.map((index) => ({
-        indexName: index.name,
-        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
-        sortKey: { name: index.sortKey, type: AttributeType.STRING },
-      })),
-    });
+    const tableOf = (generation: number) =>
+      new TableV2(this, generation === 1 ? 'Table' : `Table${generation}`, {
+        partitionKey: { name: tableDesign.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: tableDesign.sortKey, type: AttributeType.STRING },
+        billing: Billing.onDemand(),
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        deletionProtection: true,
+        timeToLiveAttribute: tableDesign.timeToLiveAttribute,
+        dynamoStream: StreamViewType[tableDesign.stream],
+        removalPolicy: RemovalPolicy.RETAIN,
+        globalSecondaryIndexes: tableDesign.indexes.map((index) => ({
+          indexName: index.name,
+          partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        })),
+      });
     const table = (this.table = tableOf(generation));
     // Import is an operation of its own: the restored table joins the stack beside the current one, referenced by nothing.
     if (props.importingTable) tableOf(generation + 1);
@@ -124,7 +139,10 @@ export class SalesflowStack extends Stack {
     backup.addSelection('Table', { resources: [BackupResource.fromArn(table.tableArn)] });
 
     // R2: SES reports bounces and complaints to a topic; a function takes those addresses off bulk mail.
-    const mailFeedbackTopic = new Topic(this, 'MailFeedbackTopic', { enforceSSL: true, displayName: `salesflow ${stageName} SES bounces and complaints` });
+    const mailFeedbackTopic = new Topic(this, 'MailFeedbackTopic', {
+      enforceSSL: true,
+      displayName: `salesflow ${stageName} SES bounces and complaints`,
+    });
     const mailConfiguration = new ConfigurationSet(this, 'MailConfiguration', { reputationMetrics: true });
     mailConfiguration.addEventDestination('BouncesAndComplaints', {
       destination: EventDestination.snsTopic(mailFeedbackTopic),
@@ -168,7 +186,9 @@ export class SalesflowStack extends Stack {
     userPool.node.addDependency(mailIdentity);
     for (const role of roles) {
       // Kept with the pool: a deleted group takes its memberships with it.
-      new CfnUserPoolGroup(this, `Group${role}`, { userPoolId: userPool.userPoolId, groupName: role }).applyRemovalPolicy(RemovalPolicy.RETAIN);
+      new CfnUserPoolGroup(this, `Group${role}`, { userPoolId: userPool.userPoolId, groupName: role }).applyRemovalPolicy(
+        RemovalPolicy.RETAIN,
+      );
     }
     // The web forms; people sign in on the pool's hosted pages, which hand the pages a code (PKCE).
     const webForms = new WebForms(this, 'WebForms');
@@ -190,7 +210,6 @@ export class SalesflowStack extends Stack {
       readAttributes: new ClientAttributes().withStandardAttributes({ email: true, emailVerified: true, fullname: true }),
       writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
     });
-
 
     // Who called what is kept a year, for audits.
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.DESTROY });
@@ -234,9 +253,10 @@ export class SalesflowStack extends Stack {
     };
 
     const appBaseUrl = props.appBaseUrl ?? api.apiEndpoint;
-    const workflowNames = Object.fromEntries(
-      Object.keys(workflows).map((name) => [name, `${this.stackName}-${name}`]),
-    ) as Record<WorkflowName, string>;
+    const workflowNames = Object.fromEntries(Object.keys(workflows).map((name) => [name, `${this.stackName}-${name}`])) as Record<
+      WorkflowName,
+      string
+    >;
     const environment: Record<string, string> = Object.fromEntries(
       Object.entries({
         tableName: table.tableName,
@@ -302,7 +322,18 @@ export class SalesflowStack extends Stack {
     grantRecords(groups.agenda.function, 'reads');
     grantRecords(groups.exports.function, 'reads');
     grantRecords(groups.reports.function, 'reads');
-    for (const group of ['leads', 'opportunities', 'activities', 'quotes', 'actions', 'accounts', 'orders', 'marketing', 'people', 'imports'] as const) {
+    for (const group of [
+      'leads',
+      'opportunities',
+      'activities',
+      'quotes',
+      'actions',
+      'accounts',
+      'orders',
+      'marketing',
+      'people',
+      'imports',
+    ] as const) {
       grantWrites(groups[group].function, routeGroups[group].entry);
     }
     // Emails go out from the configured address only, by the functions that send them.
@@ -438,7 +469,13 @@ export class SalesflowStack extends Stack {
     // An email given up on (functions/mail/deliver.ts) is a person not told: someone must look.
     operationsAlarm(this, 'EmailsFailed', {
       description: 'Emails failed for good after their retries: see the runbook (README, "Redrive") to send them again',
-      metric: new Metric({ namespace: 'salesflow', metricName: 'EmailsFailed', dimensionsMap: { service: 'mail' }, statistic: 'Sum', period: Duration.minutes(5) }),
+      metric: new Metric({
+        namespace: 'salesflow',
+        metricName: 'EmailsFailed',
+        dimensionsMap: { service: 'mail' },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
       alarmTopic,
     });
 
@@ -454,7 +491,13 @@ export class SalesflowStack extends Stack {
     }
     // On demand still throttles a hot partition; a throttled write is an email or step retried late.
     const throttleEvents = (metricName: string) =>
-      new Metric({ namespace: 'AWS/DynamoDB', metricName, dimensionsMap: { TableName: table.tableName }, statistic: 'Sum', period: Duration.minutes(5) });
+      new Metric({
+        namespace: 'AWS/DynamoDB',
+        metricName,
+        dimensionsMap: { TableName: table.tableName },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      });
     operationsAlarm(this, 'TableThrottled', {
       description: 'DynamoDB throttled reads or writes of the table',
       metric: new MathExpression({
@@ -501,18 +544,12 @@ export class SalesflowStack extends Stack {
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'AWSLambdaBasicExecutionRole only lets each function write its own logs: the AWS-managed minimum.',
     );
-    acknowledge(
-      'AwsSolutions-L1',
-      'Node.js 22 on purpose: the local stack runs the same handlers on Node 22, pinned in package.json.',
-    );
+    acknowledge('AwsSolutions-L1', 'Node.js 22 on purpose: the local stack runs the same handlers on Node 22, pinned in package.json.');
     acknowledge(
       `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.table.node.defaultChild as CfnElement)}.Arn>/index/*]`,
       "The table's own GSIs, from table.grant (grantRecords): queries by status, owner and due date.",
     );
-    acknowledge(
-      'AwsSolutions-IAM5[Resource::*]',
-      'X-Ray PutTraceSegments/PutTelemetryRecords, which take no resource ARN.',
-    );
+    acknowledge('AwsSolutions-IAM5[Resource::*]', 'X-Ray PutTraceSegments/PutTelemetryRecords, which take no resource ARN.');
     acknowledge('AwsSolutions-SQS3', 'These queues are the dead-letter queues themselves.');
     acknowledge(
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',

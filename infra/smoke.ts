@@ -93,7 +93,10 @@ const checks: [string, () => Promise<string>][] = [
       expectThat(status === 200, `GET ${web}/ answered ${status}`);
       const action = /<form id="lead-form"[^>]*\saction="([^"]*)"/.exec(text)?.[1];
       // Locally the API shares the site's origin, and the form posts to /leads.
-      expectThat(action === `${api}/leads` || (action === '/leads' && api === web), `the page has no lead form posting to this API (action ${action})`);
+      expectThat(
+        action === `${api}/leads` || (action === '/leads' && api === web),
+        `the page has no lead form posting to this API (action ${action})`,
+      );
       return `${text.length} bytes, posts to ${action}`;
     },
   ],
@@ -134,7 +137,12 @@ const checks: [string, () => Promise<string>][] = [
       const config = JSON.parse(script.text.replace(/^window\.salesflow = /, '').replace(/;\s*$/, '')) as SiteConfig;
       if (config.signIn.kind !== 'cognito') return `local sign-in (${config.signIn.tokenUrl})`;
       // Cognito's hosted page for this client, as the sign-in page would send a person there.
-      const query = new URLSearchParams({ client_id: config.signIn.clientId, response_type: 'code', scope: 'openid email', redirect_uri: `${web}/sign-in.html` });
+      const query = new URLSearchParams({
+        client_id: config.signIn.clientId,
+        response_type: 'code',
+        scope: 'openid email',
+        redirect_uri: `${web}/sign-in.html`,
+      });
       const hosted = await get(`${config.signIn.authorizeUrl}?${query}`);
       expectThat(hosted.status < 400, `Cognito's sign-in answered ${hosted.status}: ${hosted.text.slice(0, 200)}`);
       return `Cognito hosted sign-in answers ${hosted.status}`;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { processSettingDefaults, type ProcessSettings } from './process-settings';
+import { type ProcessSettings, processSettingDefaults } from './process-settings';
 
 /**
  * A stage is one copy of salesflow in one AWS account and region: its own stack, sign-in domain,

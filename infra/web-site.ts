@@ -20,7 +20,8 @@ export const siteFiles = (): string[] =>
 /** Pages that name the API in their markup (the no-JavaScript lead form posts straight to it). */
 const apiUrlMarker = '{{apiUrl}}';
 export const isTemplated = (file: string) => file.endsWith('.html') && readFileSync(join(webRoot, file), 'utf8').includes(apiUrlMarker);
-export const renderPage = (file: string, apiUrl: string): string => readFileSync(join(webRoot, file), 'utf8').replaceAll(apiUrlMarker, apiUrl);
+export const renderPage = (file: string, apiUrl: string): string =>
+  readFileSync(join(webRoot, file), 'utf8').replaceAll(apiUrlMarker, apiUrl);
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

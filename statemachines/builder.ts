@@ -20,13 +20,14 @@ export const days = (n: number) => n * 24 * 60 * 60;
 const passingFaults = { ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 3 };
 
 /** Errors that mean something to the chart go straight to its Catch; anything else is retried. */
-const retry = (meaningful: readonly string[]) => [
-  ...meaningful.map((error) => ({ ErrorEquals: [error], MaxAttempts: 0 })),
-  passingFaults,
-];
+const retry = (meaningful: readonly string[]) => [...meaningful.map((error) => ({ ErrorEquals: [error], MaxAttempts: 0 })), passingFaults];
 
 /** Catch an error into `next`, keeping the state input (or the error, under `resultPath`). */
-export const on = (error: string, next: string, resultPath: string | null = null) => ({ ErrorEquals: [error], ResultPath: resultPath, Next: next });
+export const on = (error: string, next: string, resultPath: string | null = null) => ({
+  ErrorEquals: [error],
+  ResultPath: resultPath,
+  Next: next,
+});
 
 /** Anything left after the retries, kept under `$.failure` for the state that records it. */
 export const onAnyFailure = (next: string) => on('States.ALL', next, '$.failure');

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { workflows, type WorkflowName } from '#functions/workflows';
+import { type WorkflowName, workflows } from '#functions/workflows';
 import { projectFile } from '#infra/local/project';
 import { aslText, type Definition } from '#statemachines/builder';
 import { postShipment } from '#statemachines/post-shipment';

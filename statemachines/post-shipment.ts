@@ -1,5 +1,5 @@
 import type { StepInput } from '#functions/orders/workflow-steps';
-import { choice, days, fail, onAnyFailure, stepsFunction, succeed, waitUntil, when, type Definition } from '#statemachines/builder';
+import { choice, type Definition, days, fail, onAnyFailure, stepsFunction, succeed, waitUntil, when } from '#statemachines/builder';
 
 /**
  * R25/R26, the chart of the post-shipment follow-ups: written here, generated into

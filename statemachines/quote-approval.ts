@@ -1,6 +1,18 @@
 import { defaultQuoteLimits } from '#domain/quote';
 import type { StepInput } from '#functions/quotes/workflow-steps';
-import { choice, days, fail, on, onAnyFailure, stepsFunction, succeed, waitUntil, when, type Definition, type States } from '#statemachines/builder';
+import {
+  choice,
+  type Definition,
+  days,
+  fail,
+  on,
+  onAnyFailure,
+  type States,
+  stepsFunction,
+  succeed,
+  waitUntil,
+  when,
+} from '#statemachines/builder';
 
 /**
  * R13-R19, the chart of quote approval: written here, generated into quote-approval.asl.json
@@ -19,7 +31,12 @@ const lapsed = on('Quote.Lapsed', 'Lapsed');
  * changed (Quote.DocumentChanged) is never retried.
  */
 const quoteStep = (step: StepInput['step'], next?: string, options: Parameters<typeof lambdaStep>[2] = {}, fields = {}) =>
-  lambdaStep(step, next ? { next } : { end: true }, { meaningful: ['Quote.DocumentChanged'], catches: recordTheFailure, ...options }, fields);
+  lambdaStep(
+    step,
+    next ? { next } : { end: true },
+    { meaningful: ['Quote.DocumentChanged'], catches: recordTheFailure, ...options },
+    fields,
+  );
 
 /**
  * R15-R17, a person's step: `who` is asked by a signed link; unanswered after `chaseAfterDays`,
@@ -29,7 +46,14 @@ const quoteStep = (step: StepInput['step'], next?: string, options: Parameters<t
  */
 const personStep = (
   task: Task,
-  { who, chase, next, answer = null, approver, branch = false }: { who: string; chase: string; next?: string; answer?: string | null; approver?: string; branch?: boolean },
+  {
+    who,
+    chase,
+    next,
+    answer = null,
+    approver,
+    branch = false,
+  }: { who: string; chase: string; next?: string; answer?: string | null; approver?: string; branch?: boolean },
 ): States => {
   const fields = { task, ...(approver ? { 'approver.$': approver } : {}) };
   return {
@@ -57,8 +81,16 @@ export const quoteApproval: Definition = {
     "R13-R19: a quote from the SM's definition, through the QPA and its approvals, the parallel preparation of quote and proposal, the SM's signature and the transmission, to the R18 follow-up; and a formal contract with the MD. Every person's step waits for a task token.",
   StartAt: 'Quote or contract?',
   States: {
-    'Quote or contract?': choice("R19: a formal contract runs the MD's part only", [when('$.request', 'contract', 'MD negotiates and approves the contract')], 'QPA applies?'),
-    'QPA applies?': choice('R14: decided when the SM defined the quote', [when('$.qpa.applies', true, 'Sales Admin prepares the QPA')], 'Prepare quote and proposal'),
+    'Quote or contract?': choice(
+      "R19: a formal contract runs the MD's part only",
+      [when('$.request', 'contract', 'MD negotiates and approves the contract')],
+      'QPA applies?',
+    ),
+    'QPA applies?': choice(
+      'R14: decided when the SM defined the quote',
+      [when('$.qpa.applies', true, 'Sales Admin prepares the QPA')],
+      'Prepare quote and proposal',
+    ),
     ...personStep('prepare-qpa', { who: 'Sales Admin prepares the QPA', chase: 'Chase the QPA', next: 'Collect the approvals' }),
     'Collect the approvals': {
       Type: 'Map',
@@ -70,7 +102,14 @@ export const quoteApproval: Definition = {
         ProcessorConfig: { Mode: 'INLINE' },
         StartAt: 'Approver decides',
         States: {
-          ...personStep('approve-qpa', { who: 'Approver decides', chase: 'Chase the approver', next: 'Approved?', answer: '$.answer', approver: '$.approver', branch: true }),
+          ...personStep('approve-qpa', {
+            who: 'Approver decides',
+            chase: 'Chase the approver',
+            next: 'Approved?',
+            answer: '$.answer',
+            approver: '$.approver',
+            branch: true,
+          }),
           'Approved?': choice(undefined, [when('$.answer.decision', 'approved', 'Approved')], 'Rejected'),
           Approved: succeed(),
           Rejected: fail('QPA.Rejected', 'An approver rejected the QPA'),
@@ -96,7 +135,12 @@ export const quoteApproval: Definition = {
               [when('$.engineeringAssistance', true, 'Engineering assists the AE')],
               'AE prepares the proposal',
             ),
-            ...personStep('engineering-assistance', { who: 'Engineering assists the AE', chase: 'Chase Engineering', next: 'AE prepares the proposal', branch: true }),
+            ...personStep('engineering-assistance', {
+              who: 'Engineering assists the AE',
+              chase: 'Chase Engineering',
+              next: 'AE prepares the proposal',
+              branch: true,
+            }),
             ...personStep('prepare-proposal', { who: 'AE prepares the proposal', chase: 'Chase the proposal', branch: true }),
           },
         },
@@ -118,7 +162,12 @@ export const quoteApproval: Definition = {
     Lapsed: succeed('Nobody answered after every chase; the quote says so and the SM was told'),
 
     // R19: a run named contract-<quoteId> starts here, from the first Choice.
-    ...personStep('approve-contract', { who: 'MD negotiates and approves the contract', chase: 'Chase the MD', next: "Tell the SM the MD's decision", answer: '$.answer' }),
+    ...personStep('approve-contract', {
+      who: 'MD negotiates and approves the contract',
+      chase: 'Chase the MD',
+      next: "Tell the SM the MD's decision",
+      answer: '$.answer',
+    }),
     "Tell the SM the MD's decision": quoteStep('contract-decided'),
 
     'Record the failure': quoteStep('fail', 'Failed', { catches: [] }, { 'failure.$': '$.failure' }),

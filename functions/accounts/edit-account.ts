@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { dueContactsOf, findAccount } from '#adapters/account-records';
+import { recordAccountChange } from '#adapters/record-changes';
+import { accountPatch, reassignmentBody } from '#contract/edits';
+import { idPath } from '#contract/fields';
 import type { Account } from '#domain/account';
 import { reassign } from '#domain/decisions';
 import { changesOf, checkVersion, editEntry, nextVersion, patched, versionOf } from '#domain/edit';
 import { NotFound } from '#domain/errors';
-import { dueContactsOf, findAccount } from '#adapters/account-records';
-import { recordAccountChange } from '#adapters/record-changes';
 import { links } from '#functions/config';
-import { accountPatch, reassignmentBody } from '#contract/edits';
-import { idPath } from '#contract/fields';
+import { logger } from '#functions/observability';
 import { apiRoute, json } from '#http/api';
 import { salesManagerOr400 } from '#http/new-owner';
 import { versionHeader, versionSeen } from '#http/versions';
-import { logger } from '#functions/observability';
 
 /** Issue 15: an account's name, contacts and selection changed; the account given to another SM. */
 
@@ -25,19 +25,22 @@ const accountOr404 = async (id: string) => {
 
 const answer = (account: Versioned) => json(200, { id: account.id, version: versionOf(account) }, versionHeader(versionOf(account)));
 
-export const patchAccount = apiRoute({ route: 'PATCH /accounts/{id}', path: idPath, body: accountPatch }, async ({ path, body, caller, actOn, event }) => {
-  const account = await accountOr404(path.id);
-  await actOn(account.ownerEmail, `Account ${path.id}`);
-  const seen = versionSeen(event);
-  checkVersion(account, seen, `Account ${path.id}`);
-  const changes = changesOf(account, body);
-  if (!changes.length) return answer(account);
-  const at = new Date().toISOString();
-  const after: Versioned = { ...patched(account, body), updatedAt: nextVersion(versionOf(account), at) };
-  await recordAccountChange({ before: account, after, entries: [editEntry(changes, caller!.email, at, randomUUID())] }, seen);
-  logger.info('account edited', { accountId: account.id, fields: changes.map((c) => c.field) });
-  return answer(after);
-});
+export const patchAccount = apiRoute(
+  { route: 'PATCH /accounts/{id}', path: idPath, body: accountPatch },
+  async ({ path, body, caller, actOn, event }) => {
+    const account = await accountOr404(path.id);
+    await actOn(account.ownerEmail, `Account ${path.id}`);
+    const seen = versionSeen(event);
+    checkVersion(account, seen, `Account ${path.id}`);
+    const changes = changesOf(account, body);
+    if (!changes.length) return answer(account);
+    const at = new Date().toISOString();
+    const after: Versioned = { ...patched(account, body), updatedAt: nextVersion(versionOf(account), at) };
+    await recordAccountChange({ before: account, after, entries: [editEntry(changes, caller!.email, at, randomUUID())] }, seen);
+    logger.info('account edited', { accountId: account.id, fields: changes.map((c) => c.field) });
+    return answer(after);
+  },
+);
 
 /** The account, and the calls and visits its owner was due on it, go to another SM; both are told. */
 export const reassignAccount = apiRoute(

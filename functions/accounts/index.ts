@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import { accountWithHistory, findAccount, recordNewAccount } from '#adapters/account-records';
+import { idPath } from '#contract/fields';
 import { openAccount } from '#domain/account';
 import { daysOverdue } from '#domain/agenda';
 import { cadencesFor, firstDue } from '#domain/cadence';
+import { versionOf } from '#domain/edit';
 import { NotFound } from '#domain/errors';
-import { accountWithHistory, findAccount, recordNewAccount } from '#adapters/account-records';
 import { cadenceRules } from '#functions/config';
-import { idPath } from '#contract/fields';
+import { logger } from '#functions/observability';
 import { apiRoute, json, Problem } from '#http/api';
 import { dispatch } from '#http/dispatch';
-import { logger } from '#functions/observability';
-import { accountBody } from './schemas';
-import { patchAccount, reassignAccount } from './edit-account';
-import { versionOf } from '#domain/edit';
 import { versionHeader } from '#http/versions';
+import { patchAccount, reassignAccount } from './edit-account';
 import { listAccounts } from './list-accounts';
+import { accountBody } from './schemas';
 
 /** A customer or distributor, with its owning SM; a customer may name the distributor serving it. */
 export const createAccount = apiRoute({ route: 'POST /accounts', body: accountBody }, async ({ body, caller, actOn }) => {
@@ -27,7 +27,11 @@ export const createAccount = apiRoute({ route: 'POST /accounts', body: accountBo
   }
   const { account, entry } = openAccount(body, { accountId: randomUUID(), entryId: randomUUID() }, caller!.email, new Date().toISOString());
   // R6-R8: the calls and visits this account is due, from the configured cadences.
-  await recordNewAccount(account, entry, cadencesFor(account, cadenceRules()).map((cadence) => firstDue(account, cadence)));
+  await recordNewAccount(
+    account,
+    entry,
+    cadencesFor(account, cadenceRules()).map((cadence) => firstDue(account, cadence)),
+  );
   logger.info('account opened', { accountId: account.id, kind: account.kind });
   return json(201, { id: account.id }, { location: `/accounts/${account.id}` });
 });
@@ -40,12 +44,23 @@ export const getAccount = apiRoute({ route: 'GET /accounts/{id}', path: idPath }
   const { due } = found;
   const now = new Date();
   const version = versionOf(found.account as typeof found.account & { updatedAt?: string });
-  return json(200, {
-    ...found.account,
-    version,
-    due: due.map(({ kind, assignee, dueAt, lastDoneAt, agenda }) => ({ kind, assignee, dueAt, lastDoneAt, agenda, overdueByDays: daysOverdue(dueAt, now) })),
-    timeline: found.timeline,
-  }, versionHeader(version));
+  return json(
+    200,
+    {
+      ...found.account,
+      version,
+      due: due.map(({ kind, assignee, dueAt, lastDoneAt, agenda }) => ({
+        kind,
+        assignee,
+        dueAt,
+        lastDoneAt,
+        agenda,
+        overdueByDays: daysOverdue(dueAt, now),
+      })),
+      timeline: found.timeline,
+    },
+    versionHeader(version),
+  );
 });
 
 /** The accounts Lambda. */

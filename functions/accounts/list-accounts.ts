@@ -1,6 +1,6 @@
-import type { Account } from '#domain/account';
 import { fromItem } from '#adapters/sales-records';
 import { accountListQuery } from '#contract/lists';
+import type { Account } from '#domain/account';
 import { apiRoute, json } from '#http/api';
 import { attributeFilter, listPage } from '#http/lists';
 import { readRule } from '#http/read-rule';

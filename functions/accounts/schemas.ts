@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { accountKinds, distributorSizes, orderChannels, servedByChannels } from '#domain/account';
 import { emailAddress, nameText, phone, recordId } from '#contract/fields';
+import { accountKinds, distributorSizes, orderChannels, servedByChannels } from '#domain/account';
 
 export const contact = z.strictObject({ name: nameText(), email: emailAddress, phone: z.optional(phone) });
 
@@ -19,20 +19,22 @@ export const accountBody = z
     /** R8: how often the AE visits this distributor, as agreed with the SM. */
     aeVisits: z.optional(z.strictObject({ ae: emailAddress, everyMonths: z.number().check(z.int(), z.gte(1), z.lte(24)) })),
   })
-  .check(z.superRefine((account, ctx) => {
-    // R6/R7: a distributor's size sets its call and visit cadence, so it must be known.
-    if (account.kind === 'distributor' && !account.size) {
-      ctx.addIssue({ code: 'custom', path: ['size'], message: 'a distributor is large or small' });
-    }
-    if (account.kind === 'customer' && account.size) {
-      ctx.addIssue({ code: 'custom', path: ['size'], message: 'only distributors have a size' });
-    }
-    if (account.kind === 'customer' && account.aeVisits) {
-      ctx.addIssue({ code: 'custom', path: ['aeVisits'], message: 'AE visits are agreed for distributors' });
-    }
-    if (account.kind === 'distributor' && account.distributorId) {
-      ctx.addIssue({ code: 'custom', path: ['distributorId'], message: 'only customers are served by a distributor' });
-    }
-  }));
+  .check(
+    z.superRefine((account, ctx) => {
+      // R6/R7: a distributor's size sets its call and visit cadence, so it must be known.
+      if (account.kind === 'distributor' && !account.size) {
+        ctx.addIssue({ code: 'custom', path: ['size'], message: 'a distributor is large or small' });
+      }
+      if (account.kind === 'customer' && account.size) {
+        ctx.addIssue({ code: 'custom', path: ['size'], message: 'only distributors have a size' });
+      }
+      if (account.kind === 'customer' && account.aeVisits) {
+        ctx.addIssue({ code: 'custom', path: ['aeVisits'], message: 'AE visits are agreed for distributors' });
+      }
+      if (account.kind === 'distributor' && account.distributorId) {
+        ctx.addIssue({ code: 'custom', path: ['distributorId'], message: 'only customers are served by a distributor' });
+      }
+    }),
+  );
 
 export const accountCreated = z.object({ id: z.uuid() });

@@ -1,13 +1,13 @@
 import * as z from 'zod/mini';
+import { findAction, linkKey, type StoredAction } from '#adapters/action-records';
 import { verifyActionLink } from '#domain/action-link';
 import { Gone, NotAllowed } from '#domain/errors';
-import { findAction, linkKey, type StoredAction } from '#adapters/action-records';
-import { apiRoute, htmlHeaders, json, wantsPage, type ApiResult } from '#http/api';
-import { dispatch } from '#http/dispatch';
 import { orderLinkStep } from '#functions/orders/link-steps';
 import { quoteLinkStep } from '#functions/quotes/link-step';
+import { type ApiResult, apiRoute, htmlHeaders, json, wantsPage } from '#http/api';
+import { dispatch } from '#http/dispatch';
 import { stepBody, stepBodyFromForm } from './link-body';
-import { donePage, stepPage, stepPageCsp, type LinkStep } from './step-page';
+import { donePage, type LinkStep, stepPage, stepPageCsp } from './step-page';
 
 /**
  * R28: /actions/{token}, for the holder of an emailed link. GET shows what the link will do and

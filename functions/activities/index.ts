@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { activityEntry } from '#domain/activity';
-import { completedBy, nextDue } from '#domain/cadence';
-import { dueContactsOf, recordContactLogged } from '#adapters/account-records';
+import { dueContactsOf, findAccount, recordContactLogged } from '#adapters/account-records';
 import { agendaClose, openItemsUnder } from '#adapters/agenda-records';
-import { findAccount } from '#adapters/account-records';
 import { findOrder } from '#adapters/order-records';
 import { appendToTimeline, findLead, findOpportunity, type SubjectKind } from '#adapters/sales-records';
-import { NotFound } from '#domain/errors';
 import { idPath } from '#contract/fields';
+import { activityEntry } from '#domain/activity';
+import { completedBy, nextDue } from '#domain/cadence';
+import { NotFound } from '#domain/errors';
+import type { RouteKey } from '#functions/routes';
 import { apiRoute, json } from '#http/api';
 import { dispatch } from '#http/dispatch';
-import type { RouteKey } from '#functions/routes';
 import { activityBody } from './schemas';
 import { addTask, markTaskDone } from './tasks';
 
@@ -70,7 +69,12 @@ export const logOpportunityActivity = apiRoute(
     const entry = activityEntry(body, caller!.email, randomUUID(), new Date().toISOString());
     const opportunity = { kind: 'opportunity' as const, id: path.id };
     const followUps = await openItemsUnder(opportunity, 'quote-follow-up');
-    await appendToTimeline('opportunities', path.id, entry, followUps.map((item) => agendaClose(opportunity, item.kind, caller!.email, entry.at)));
+    await appendToTimeline(
+      'opportunities',
+      path.id,
+      entry,
+      followUps.map((item) => agendaClose(opportunity, item.kind, caller!.email, entry.at)),
+    );
     return json(201, { id: entry.id, at: entry.at, ...(followUps.length ? { followedUp: followUps.length } : {}) });
   },
 );

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { activityChannels, activityKinds } from '#domain/activity';
 import { isoDateTime, multiLineText, nameText } from '#contract/fields';
+import { activityChannels, activityKinds } from '#domain/activity';
 
 /** A call, visit, email, note or training, as it happened. */
 export const activityBody = z.strictObject({

@@ -1,7 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { NotFound } from '#domain/errors';
-import { hasAnyRole } from '#domain/roles';
-import { newTask, taskDone, type TaskSubject } from '#domain/task';
 import { findAccount } from '#adapters/account-records';
 import { findOrder } from '#adapters/order-records';
 import { findQuote } from '#adapters/quote-records';
@@ -9,9 +6,12 @@ import { findTask, recordNewTask, recordTaskDone } from '#adapters/record-change
 import { findLead, findOpportunity } from '#adapters/sales-records';
 import { taskBody } from '#contract/edits';
 import { idPath } from '#contract/fields';
-import { apiRoute, json, Problem } from '#http/api';
-import { findRoute } from '#functions/routes';
+import { NotFound } from '#domain/errors';
+import { hasAnyRole } from '#domain/roles';
+import { newTask, type TaskSubject, taskDone } from '#domain/task';
 import { logger } from '#functions/observability';
+import { findRoute } from '#functions/routes';
+import { apiRoute, json, Problem } from '#http/api';
 
 /**
  * Issue 15: ad-hoc tasks. A person sets one on a record they may act on; it is an agenda item of
@@ -54,7 +54,13 @@ export const addTask = apiRoute({ route: 'POST /tasks', body: taskBody }, async 
   const subject = await subjectOf[kind](id);
   if (!subject) throw new Problem(400, 'Invalid request body', [{ path: 'subject.id', message: `no such ${kind}` }]);
   await actOn(subject.owner, `The ${kind} ${subject.name}`);
-  const { task, item, entry } = newTask(body, subject.name, caller!.email, { taskId: randomUUID(), entryId: randomUUID() }, new Date().toISOString());
+  const { task, item, entry } = newTask(
+    body,
+    subject.name,
+    caller!.email,
+    { taskId: randomUUID(), entryId: randomUUID() },
+    new Date().toISOString(),
+  );
   await recordNewTask(task, item, entry);
   logger.info('task added', { taskId: task.id, subject: kind });
   return json(201, { id: task.id, dueAt: task.dueAt }, { location: `/tasks/${task.id}` });

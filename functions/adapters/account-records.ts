@@ -6,9 +6,9 @@ import { findableAccount } from '#domain/search';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
 import { db, queryAll, writeTogether } from './dynamodb';
-import { fromItem, putNew, readRecord, timelinePut, withHistory } from './sales-records';
 import { emailHash } from './person-key';
 import { duplicateMarksOfAccount } from './record-changes';
+import { fromItem, putNew, readRecord, timelinePut, withHistory } from './sales-records';
 import { findTermPuts, listKeys } from './search-records';
 import { dueIndex, itemKind, keys, personIndex, sortKeyPrefix } from './table-design';
 
@@ -93,7 +93,11 @@ export const recordContactLogged = async (
         : []),
     ],
     ([missing, , moving]) =>
-      missing ? new NotFound(`No account ${accountId}`) : moving ? new Conflict('That call or visit was logged meanwhile; try again') : undefined,
+      missing
+        ? new NotFound(`No account ${accountId}`)
+        : moving
+          ? new Conflict('That call or visit was logged meanwhile; try again')
+          : undefined,
   );
 };
 

@@ -1,5 +1,5 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { newActionId, signActionLink } from '#domain/action-link';
 import type { ApproverPosition, QuoteTask } from '#domain/quote';
 import { links, tableName } from '#functions/config';

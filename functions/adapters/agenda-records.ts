@@ -11,7 +11,9 @@ import { dueIndex, itemKind, keys, sortKeyPrefix } from './table-design';
  */
 
 const subjectPk = (subject: AgendaItem['subject']) =>
-  ({ order: keys.order, quote: keys.quote, opportunity: keys.opportunity, lead: keys.lead, account: keys.account })[subject.kind](subject.id).pk;
+  ({ order: keys.order, quote: keys.quote, opportunity: keys.opportunity, lead: keys.lead, account: keys.account })[subject.kind](
+    subject.id,
+  ).pk;
 
 export const agendaPut = (item: AgendaItem, at: string): TransactItems[number] => ({
   Put: {

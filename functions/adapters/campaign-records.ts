@@ -4,9 +4,9 @@ import type { OutgoingEmail } from '#domain/correspondence';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
 import { AlreadyRecorded, db, queryPages, writeTogether } from './dynamodb';
+import { emailHash } from './person-key';
 import { emailPut, putNew, readRecord, timelinePut, withHistory } from './sales-records';
 import { itemKind, keys } from './table-design';
-import { emailHash } from './person-key';
 
 /** R1/R2: campaigns, their lead counters, and the addresses that get no bulk mail. */
 
@@ -46,7 +46,9 @@ export const findCampaign = (id: string) => readRecord<Campaign>(keys.campaign(i
 export const suppressedAmong = async (addresses: string[]): Promise<Set<string>> => {
   const suppressed = new Set<string>();
   // Suppression keeps only a hash of the address (an erased person stays off bulk mail, unnamed).
-  const byKey = new Map([...new Set(addresses.map((a) => a.toLowerCase()))].map((address) => [keys.suppressed(emailHash(address)).pk, address]));
+  const byKey = new Map(
+    [...new Set(addresses.map((a) => a.toLowerCase()))].map((address) => [keys.suppressed(emailHash(address)).pk, address]),
+  );
   const unique = [...byKey.keys()];
   for (let i = 0; i < unique.length; i += 100) {
     let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {

@@ -30,7 +30,8 @@ export const dueBy = async (at: string): Promise<DueRead> => {
       read.pages += 1;
       read.readCapacityUnits += page.ConsumedCapacity?.CapacityUnits ?? 0;
       for (const item of page.Items ?? []) {
-        if (item.itemType === itemKind.dueContact || item.itemType === itemKind.agendaItem) read.due.push({ ...fromItem<DueThing>(item), itemType: item.itemType } as DueThing);
+        if (item.itemType === itemKind.dueContact || item.itemType === itemKind.agendaItem)
+          read.due.push({ ...fromItem<DueThing>(item), itemType: item.itemType } as DueThing);
       }
     }
   }
@@ -41,7 +42,13 @@ export const dueBy = async (at: string): Promise<DueRead> => {
  * The person's digest for this tick, queued in the outbox with its marker, at most once: a rerun
  * of the tick finds the marker and queues nothing (false).
  */
-export const queueDigest = async (person: string, schedule: string, tick: string, email: OutgoingEmail, detail: { lines: number; at: string }): Promise<boolean> => {
+export const queueDigest = async (
+  person: string,
+  schedule: string,
+  tick: string,
+  email: OutgoingEmail,
+  detail: { lines: number; at: string },
+): Promise<boolean> => {
   const key = keys.digest(person, schedule, tick);
   try {
     await writeTogether(

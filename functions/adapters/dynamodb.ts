@@ -1,5 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, TransactWriteCommand, paginateQuery, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  paginateQuery,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 
 let client: DynamoDBClient | undefined;
 let documentClient: DynamoDBDocumentClient | undefined;
@@ -16,15 +22,10 @@ export const db = (): DynamoDBDocumentClient =>
     marshallOptions: { removeUndefinedValues: true },
   }));
 
-const throttlingErrors = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-]);
+const throttlingErrors = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
 
 /** The table refused for load, after the SDK's own retries: the caller may try again shortly. */
-export const isThrottling = (error: unknown): boolean =>
-  error instanceof Error && throttlingErrors.has(error.name);
+export const isThrottling = (error: unknown): boolean => error instanceof Error && throttlingErrors.has(error.name);
 
 /** Faults of the service or the network, not of the request: nothing is lost by trying again. */
 const passingFaults = new Set([
@@ -55,7 +56,9 @@ export const isPassingFault = (error: unknown): boolean => {
   if ((error as { $retryable?: unknown }).$retryable) return true;
   if (error.name === 'TransactionCanceledException') {
     const reasons = (error as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-    return reasons.some((reason) => ['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded'].includes(reason.Code ?? ''));
+    return reasons.some((reason) =>
+      ['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded'].includes(reason.Code ?? ''),
+    );
   }
   return false;
 };
@@ -91,10 +94,7 @@ export type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems
  * Writes every item or none (R27: nothing exists without its timeline entry). When conditions
  * fail, `refusal` turns which ones (by position) into the business's own error, if it has one.
  */
-export const writeTogether = async (
-  items: TransactItems,
-  refusal?: (failed: boolean[]) => Error | undefined,
-): Promise<void> => {
+export const writeTogether = async (items: TransactItems, refusal?: (failed: boolean[]) => Error | undefined): Promise<void> => {
   // A transaction that lost a race for one of its items (TransactionConflict) is tried again a few
   // times, with jitter: the SDK does not, and the other writer has usually finished by then.
   for (let attempt = 1; ; attempt += 1) {

@@ -3,7 +3,7 @@ import type { OutgoingEmail } from '#domain/correspondence';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
 import { conditionHeld, db, writeTogether } from './dynamodb';
-import { emailPut, readRecord, timelinePut, type QueuedEmail } from './sales-records';
+import { emailPut, type QueuedEmail, readRecord, timelinePut } from './sales-records';
 import { outboxIndex } from './table-design';
 
 /**
@@ -40,7 +40,8 @@ export const claimEmail = async (key: Key, claim: string, now: Date, leaseMillis
         TableName: tableName(),
         Key: key,
         // On the retry index until settled: if this sender dies, the retry job finds it when the claim lapses.
-        UpdateExpression: 'SET #status = :sending, claim = :claim, claimedUntil = :until, nextAttemptAt = :until, #ipk = :retryPk, #isk = :retrySk',
+        UpdateExpression:
+          'SET #status = :sending, claim = :claim, claimedUntil = :until, nextAttemptAt = :until, #ipk = :retryPk, #isk = :retrySk',
         ConditionExpression:
           '#status = :queued OR (#status = :retrying AND nextAttemptAt <= :now) OR (#status = :sending AND claimedUntil < :now)',
         ExpressionAttributeNames: { '#status': 'status', '#ipk': outboxIndex.partitionKey, '#isk': outboxIndex.sortKey },
@@ -107,7 +108,8 @@ export const markFailed = (key: Key, claim: string, entry: TimelineEntry, reason
     claim,
     deadLetter
       ? {
-          expression: 'SET #status = :outcome, failedAt = :at, lastError = :reason, attempts = :attempts, #ipk = :failedPk, #isk = :failedSk',
+          expression:
+            'SET #status = :outcome, failedAt = :at, lastError = :reason, attempts = :attempts, #ipk = :failedPk, #isk = :failedSk',
           names: { '#ipk': outboxIndex.partitionKey, '#isk': outboxIndex.sortKey },
           values: {
             ':outcome': 'failed',
@@ -185,7 +187,8 @@ export const requeueFailed = (key: Key, now: string): Promise<boolean> =>
       new UpdateCommand({
         TableName: tableName(),
         Key: key,
-        UpdateExpression: 'SET #status = :retrying, nextAttemptAt = :now, retryFrom = :now, attempts = :zero, #ipk = :retryPk, #isk = :retrySk REMOVE failedAt',
+        UpdateExpression:
+          'SET #status = :retrying, nextAttemptAt = :now, retryFrom = :now, attempts = :zero, #ipk = :retryPk, #isk = :retrySk REMOVE failedAt',
         ConditionExpression: '#status = :failed',
         ExpressionAttributeNames: { '#status': 'status', '#ipk': outboxIndex.partitionKey, '#isk': outboxIndex.sortKey },
         ExpressionAttributeValues: {

@@ -1,13 +1,21 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { importedAccount, importedLead, type Duplicate, type Existing, type PlannedAccount, type PlannedLead, type PlannedRecord } from '#domain/contact-import';
 import { openAccount } from '#domain/account';
+import {
+  type Duplicate,
+  type Existing,
+  importedAccount,
+  importedLead,
+  type PlannedAccount,
+  type PlannedLead,
+  type PlannedRecord,
+} from '#domain/contact-import';
 import { stableId } from '#domain/stable-id';
 import { tableName } from '#functions/config';
 import { recordNewAccount } from './account-records';
 import { conditionHeld, db, failedConditions, queryAll, writeTogether } from './dynamodb';
 import { emailHash } from './person-key';
-import { fromItem, recordNewLead, RepeatedResponse } from './sales-records';
+import { fromItem, RepeatedResponse, recordNewLead } from './sales-records';
 import { itemKind, keys, personIndex, tableDesign } from './table-design';
 
 /**
@@ -58,7 +66,9 @@ const expiry = (now: string) => Math.floor(Date.parse(now) / 1000) + 30 * 86_400
 export const recordsPerChunk = 1000;
 
 export const chunkRecords = (records: readonly PlannedRecord[]): PlannedRecord[][] =>
-  Array.from({ length: Math.ceil(records.length / recordsPerChunk) }, (_, i) => records.slice(i * recordsPerChunk, (i + 1) * recordsPerChunk));
+  Array.from({ length: Math.ceil(records.length / recordsPerChunk) }, (_, i) =>
+    records.slice(i * recordsPerChunk, (i + 1) * recordsPerChunk),
+  );
 
 export const packRecords = (records: readonly PlannedRecord[]): Uint8Array => gzipSync(JSON.stringify(records));
 export const unpackRecords = (packed: Uint8Array): PlannedRecord[] => JSON.parse(gunzipSync(packed).toString('utf8')) as PlannedRecord[];
@@ -76,14 +86,23 @@ export const recordImport = async (job: ImportJob, chunks: readonly PlannedRecor
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
-  const puts = chunks.map((records, n) => () =>
-    db().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: { ...keys.importChunk(job.id, n), itemType: itemKind.importChunk, importId: job.id, n, records: records.length, packed: packRecords(records), ttl },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    ),
+  const puts = chunks.map(
+    (records, n) => () =>
+      db().send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: {
+            ...keys.importChunk(job.id, n),
+            itemType: itemKind.importChunk,
+            importId: job.id,
+            n,
+            records: records.length,
+            packed: packRecords(records),
+            ttl,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
   );
   await inParallel(puts, 8);
 };
@@ -118,7 +137,6 @@ export const importResults = async (id: string): Promise<ChunkResult[]> =>
     })
   ).map((item) => fromItem<ChunkResult & { n: number }>(item));
 
-
 /**
  * A chunk done: its result filed and its counts added to the import, together and once (a
  * replayed stream record finds the result there and adds nothing). The last chunk closes the import.
@@ -138,7 +156,8 @@ export const recordChunkDone = async (importId: string, n: number, result: Chunk
         Update: {
           TableName: tableName(),
           Key: key,
-          UpdateExpression: 'ADD chunksDone :one, created :created, skipped :skipped, failed :failed SET #status = :running, updatedAt = :now',
+          UpdateExpression:
+            'ADD chunksDone :one, created :created, skipped :skipped, failed :failed SET #status = :running, updatedAt = :now',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -170,7 +189,9 @@ export const recordChunkDone = async (importId: string, n: number, result: Chunk
 };
 
 export const chunkDone = async (importId: string, n: number): Promise<boolean> =>
-  Boolean((await db().send(new GetCommand({ TableName: tableName(), Key: keys.importResult(importId, n), ProjectionExpression: 'pk' }))).Item);
+  Boolean(
+    (await db().send(new GetCommand({ TableName: tableName(), Key: keys.importResult(importId, n), ProjectionExpression: 'pk' }))).Item,
+  );
 
 // ---- what is there already ---------------------------------------------------------------------
 
@@ -226,8 +247,14 @@ export const existingRecords = async (
   lookUpUntil = Number.POSITIVE_INFINITY,
 ): Promise<Existing & { lookups: { done: number; of: number } }> => {
   const [accountKeys, leadKeys] = await Promise.all([
-    existingKeys(accounts.map((account) => keys.account(account.id)), lookUpUntil),
-    existingKeys(leads.map((lead) => keys.lead(lead.id)), lookUpUntil),
+    existingKeys(
+      accounts.map((account) => keys.account(account.id)),
+      lookUpUntil,
+    ),
+    existingKeys(
+      leads.map((lead) => keys.lead(lead.id)),
+      lookUpUntil,
+    ),
   ]);
   const byEmail = new Map<string, string>();
   for (const lead of leads) if (leadKeys.found.has(keys.lead(lead.id).pk)) byEmail.set(lead.email, lead.id);
@@ -256,13 +283,18 @@ export type RecordOutcome = { outcome: 'created' } | { outcome: 'skipped'; reaso
 
 /** Whether this import made the record on an earlier try of the same chunk (then it counts as made). */
 const madeBy = async (key: { pk: string; sk: string }, importId: string) =>
-  (await db().send(new GetCommand({ TableName: tableName(), Key: key, ProjectionExpression: 'importId', ConsistentRead: true }))).Item?.importId === importId;
+  (await db().send(new GetCommand({ TableName: tableName(), Key: key, ProjectionExpression: 'importId', ConsistentRead: true }))).Item
+    ?.importId === importId;
 
 /** An imported lead with its timeline entry, or nothing; never an email. */
 export const writeImportedLead = async (planned: PlannedLead, importId: string, by: string, now: string): Promise<RecordOutcome> => {
   const other = await leadNaming(planned.email);
-  if (other && other !== planned.id) return { outcome: 'skipped', reason: `${planned.email} is a lead already`, existing: { kind: 'lead', id: other } };
-  if (other === planned.id) return (await madeBy(keys.lead(planned.id), importId)) ? { outcome: 'created' } : { outcome: 'skipped', reason: `${planned.email} is a lead already`, existing: { kind: 'lead', id: other } };
+  if (other && other !== planned.id)
+    return { outcome: 'skipped', reason: `${planned.email} is a lead already`, existing: { kind: 'lead', id: other } };
+  if (other === planned.id)
+    return (await madeBy(keys.lead(planned.id), importId))
+      ? { outcome: 'created' }
+      : { outcome: 'skipped', reason: `${planned.email} is a lead already`, existing: { kind: 'lead', id: other } };
   const { lead, entry } = importedLead(planned, importId, by, now);
   try {
     await recordNewLead(lead, entry, [], `import:${importId}`);
@@ -278,7 +310,9 @@ export const writeImportedLead = async (planned: PlannedLead, importId: string, 
 /** An imported account with its timeline entry, contacts and search terms, or nothing. */
 export const writeImportedAccount = async (planned: PlannedAccount, importId: string, by: string, now: string): Promise<RecordOutcome> => {
   // Read first: a file imported again finds every account there, and a read is cheaper than a refused transaction.
-  const there = (await db().send(new GetCommand({ TableName: tableName(), Key: keys.account(planned.id), ProjectionExpression: 'importId' }))).Item;
+  const there = (
+    await db().send(new GetCommand({ TableName: tableName(), Key: keys.account(planned.id), ProjectionExpression: 'importId' }))
+  ).Item;
   if (there) {
     return there.importId === importId
       ? { outcome: 'created' }
@@ -288,7 +322,15 @@ export const writeImportedAccount = async (planned: PlannedAccount, importId: st
   const { account, entry } = openAccount(fields, { accountId: planned.id, entryId: stableId(planned.id, 'imported', importId) }, by, now);
   const imported = { ...account, importId, ...(address ? { address } : {}) };
   try {
-    await recordNewAccount(imported, { ...entry, summary: `${entry.summary}; imported from a CRM export (line ${planned.lines[0]})`, detail: { ...entry.detail, importId } }, []);
+    await recordNewAccount(
+      imported,
+      {
+        ...entry,
+        summary: `${entry.summary}; imported from a CRM export (line ${planned.lines[0]})`,
+        detail: { ...entry.detail, importId },
+      },
+      [],
+    );
     return { outcome: 'created' };
   } catch (error) {
     if (!failedConditions(error)?.[0]) throw error;

@@ -160,10 +160,7 @@ interface Part {
 const textPart = (subtype: 'plain' | 'html', content: string): Part => {
   const asIs = /^[\t\n\r\x20-\x7e]*$/.test(content) && lines(content).every((line) => line.length <= bodyLineLimit);
   return {
-    headers: [
-      `Content-Type: text/${subtype}; charset=utf-8`,
-      `Content-Transfer-Encoding: ${asIs ? '7bit' : 'quoted-printable'}`,
-    ],
+    headers: [`Content-Type: text/${subtype}; charset=utf-8`, `Content-Transfer-Encoding: ${asIs ? '7bit' : 'quoted-printable'}`],
     body: asIs ? lines(content).join(crlf) : lines(content).map(quotedPrintableLine).join(crlf),
   };
 };
@@ -171,7 +168,11 @@ const textPart = (subtype: 'plain' | 'html', content: string): Part => {
 /** RFC 2231 extended value: UTF-8, percent-encoded, in continuations short enough to fold. */
 const extendedParameter = (name: string, value: string) => {
   const encoded = [...Buffer.from(value)]
-    .map((byte) => (/[A-Za-z0-9!#$&+\-.^_`|~]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`))
+    .map((byte) =>
+      /[A-Za-z0-9!#$&+\-.^_`|~]/.test(String.fromCharCode(byte))
+        ? String.fromCharCode(byte)
+        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
     .join('');
   const pieces = encoded.match(/(?:%[0-9A-F]{2}|[^%]){1,20}/g) ?? [''];
   const chunks: string[] = [];
@@ -193,7 +194,11 @@ const attachmentPart = (attachment: MessageAttachment): Part => {
     headers: [
       headerWithParameters('Content-Type', attachment.contentType, [`name=${quoted(plain ? filename : encodedWords(filename).join(' '))}`]),
       'Content-Transfer-Encoding: base64',
-      headerWithParameters('Content-Disposition', 'attachment', plain ? [`filename=${quoted(filename)}`] : extendedParameter('filename', filename)),
+      headerWithParameters(
+        'Content-Disposition',
+        'attachment',
+        plain ? [`filename=${quoted(filename)}`] : extendedParameter('filename', filename),
+      ),
     ],
     body: base64.match(new RegExp(`.{1,${bodyLineLimit}}`, 'g'))?.join(crlf) ?? '',
   };
@@ -204,7 +209,7 @@ const multipart = (subtype: 'mixed' | 'alternative', parts: readonly Part[]): Pa
   const boundary = `=_part_${randomBytes(16).toString('hex')}`;
   return {
     headers: [headerWithParameters('Content-Type', `multipart/${subtype}`, [`boundary="${boundary}"`])],
-    body: parts.map((part) => `--${boundary}${crlf}${render(part)}${crlf}`).join('') + `--${boundary}--`,
+    body: `${parts.map((part) => `--${boundary}${crlf}${render(part)}${crlf}`).join('')}--${boundary}--`,
   };
 };
 
@@ -219,11 +224,15 @@ const mailDate = (date: Date) => date.toUTCString().replace(/GMT$/, '+0000');
  */
 export const composeMessage = (message: MessageParts): Uint8Array => {
   const extra = Object.entries(message.headers ?? {}).map(([name, value]) => {
-    if (!/^[!-9;-~]+$/.test(name) || !/^[\x20-\x7e\t]*$/.test(value)) throw new Error(`header ${JSON.stringify(name)} is not printable ASCII`);
+    if (!/^[!-9;-~]+$/.test(name) || !/^[\x20-\x7e\t]*$/.test(value))
+      throw new Error(`header ${JSON.stringify(name)} is not printable ASCII`);
     return header(name, value.split(' '));
   });
   const fromAddress = typeof message.from === 'string' ? message.from : message.from.address;
-  const content = message.html === undefined ? textPart('plain', message.text) : multipart('alternative', [textPart('plain', message.text), textPart('html', message.html)]);
+  const content =
+    message.html === undefined
+      ? textPart('plain', message.text)
+      : multipart('alternative', [textPart('plain', message.text), textPart('html', message.html)]);
   const body = message.attachments?.length ? multipart('mixed', [content, ...message.attachments.map(attachmentPart)]) : content;
   const headers = [
     ...extra,

@@ -1,19 +1,28 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AgendaItem } from '#domain/agenda';
 import type { OutgoingEmail } from '#domain/correspondence';
 import { Conflict, Gone } from '#domain/errors';
-import type { AgendaItem } from '#domain/agenda';
 import type { Order } from '#domain/order';
 import { findableOrder } from '#domain/search';
-import { agendaPut } from './agenda-records';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
 import { actionPut, type StoredAction } from './action-records';
-import { AlreadyRecorded, db, writeTogether, type TransactItems } from './dynamodb';
-import { recordProgress, recordStepAsked, recordStepCompleted, recordUpdate, spendAction, type Condition, type OpenStep, type StepRecord } from './person-steps';
-import { emailPut, fromItem, putNew, readRecord, timelinePut, withHistory } from './sales-records';
-import { itemKind, keys } from './table-design';
+import { agendaPut } from './agenda-records';
+import { AlreadyRecorded, db, type TransactItems, writeTogether } from './dynamodb';
 import { personKeys } from './person-key';
+import {
+  type Condition,
+  type OpenStep,
+  recordProgress,
+  recordStepAsked,
+  recordStepCompleted,
+  recordUpdate,
+  type StepRecord,
+  spendAction,
+} from './person-steps';
+import { emailPut, fromItem, putNew, readRecord, timelinePut, withHistory } from './sales-records';
 import { findTermPuts, listKeys } from './search-records';
+import { itemKind, keys } from './table-design';
 
 /**
  * Orders in the single table: the order with its timeline, its queued emails, its Welcome
@@ -63,7 +72,16 @@ export const recordNewOrder = async (intake: OrderIntake, requestFingerprint: st
       ...intake.documents.map((doc) => documentPut(pk, doc.name, doc.content, doc.sha256, entry.at)),
       ...intake.agenda.map((item) => agendaPut(item, entry.at)),
       ...(intake.serviceDesk
-        ? [putNew({ ...keys.serviceDeskSync(order.id), itemType: itemKind.serviceDeskSync, orderId: order.id, status: 'queued', attempts: 0, registration: intake.serviceDesk })]
+        ? [
+            putNew({
+              ...keys.serviceDeskSync(order.id),
+              itemType: itemKind.serviceDeskSync,
+              orderId: order.id,
+              status: 'queued',
+              attempts: 0,
+              registration: intake.serviceDesk,
+            }),
+          ]
         : []),
       ...(intake.webLogin
         ? [

@@ -1,6 +1,6 @@
+import type { Letterhead } from '#domain/letterhead';
 import type { Order } from '#domain/order';
 import type { Quote } from '#domain/quote';
-import type { Letterhead } from '#domain/letterhead';
 import { quoteDocument } from '#domain/quote-document';
 import { welcomeLetter } from '#domain/welcome-letter';
 import { printed } from './printed-page';
@@ -9,5 +9,8 @@ import { printed } from './printed-page';
 export const renderQuoteDocument = (quote: Quote, renderedAt: string, from?: Letterhead): Promise<Uint8Array> =>
   printed(quoteDocument(quote, renderedAt, from));
 
-export const renderWelcomeLetter = (order: Order, contacts: { support: string; website: string }, renderedAt: string): Promise<Uint8Array> =>
-  printed(welcomeLetter(order, contacts, renderedAt));
+export const renderWelcomeLetter = (
+  order: Order,
+  contacts: { support: string; website: string },
+  renderedAt: string,
+): Promise<Uint8Array> => printed(welcomeLetter(order, contacts, renderedAt));

@@ -1,10 +1,10 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { NotAllowed } from '#domain/errors';
 import { maxManagerDepth, type Person } from '#domain/people';
 import { tableName } from '#functions/config';
 import { db, failedConditions, writeTogether } from './dynamodb';
-import { itemKind, keys } from './table-design';
 import { fromItem } from './sales-records';
+import { itemKind, keys } from './table-design';
 
 /**
  * The people directory in the table: each person twice, by sub and by email, written together, so
@@ -36,7 +36,11 @@ export const findPersonByEmail = (email: string) => cached(byEmail, email.toLowe
  */
 export const enrolPerson = async (person: Person): Promise<Person> => {
   const items = [keys.person(person.sub), keys.personByEmail(person.email)].map((key) => ({
-    Put: { TableName: tableName(), Item: { ...key, itemType: itemKind.person, ...person }, ConditionExpression: 'attribute_not_exists(pk)' },
+    Put: {
+      TableName: tableName(),
+      Item: { ...key, itemType: itemKind.person, ...person },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
   }));
   try {
     await writeTogether(items);

@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { TimelineEntry } from '#domain/timeline';
 import { Conflict, Gone } from '#domain/errors';
+import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
 import { actionPut, type StoredAction } from './action-records';
-import { failedConditions, writeTogether, type TransactItems } from './dynamodb';
+import { failedConditions, type TransactItems, writeTogether } from './dynamodb';
 import { readRecord, timelinePut } from './sales-records';
 import { keys } from './table-design';
 
@@ -217,8 +217,7 @@ export const recordProgress = async (
  */
 const takeBack = (prior: unknown, written: unknown, current: unknown): unknown => {
   if (isDeepStrictEqual(current, written)) return prior;
-  const isMap = (value: unknown): value is Record<string, unknown> =>
-    typeof value === 'object' && value !== null && !Array.isArray(value);
+  const isMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
   if (isMap(written) && isMap(current)) {
     const before = isMap(prior) ? prior : {};
     const result: Record<string, unknown> = { ...current };
@@ -274,7 +273,10 @@ export const takeBackStepCompleted = async (
             restore,
             closing.at,
             { expression: '#updatedAt = :seen', names: { '#updatedAt': 'updatedAt' }, values: { ':seen': current.updatedAt } },
-            { remove: absent.map((_, index) => `#u${index}`), names: Object.fromEntries(absent.map((name, index) => [`#u${index}`, name])) },
+            {
+              remove: absent.map((_, index) => `#u${index}`),
+              names: Object.fromEntries(absent.map((name, index) => [`#u${index}`, name])),
+            },
           ),
           { Delete: { TableName: tableName(), Key: keys.timeline(record.timelinePk, answer.entry.at, answer.entry.id) } },
           timelinePut(record.timelinePk, closing),

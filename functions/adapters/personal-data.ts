@@ -6,7 +6,7 @@ import type { Quote } from '#domain/quote';
 import { orderTeam, suspectRetentionMonths, tableName } from '#functions/config';
 import { db, queryAll } from './dynamodb';
 import { emailHash } from './person-key';
-import { fromItem, leadOfTheDay, readRecord, type Item } from './sales-records';
+import { fromItem, type Item, leadOfTheDay, readRecord } from './sales-records';
 import { refileTerms } from './search-refile';
 import { itemKind, keys, personIndex } from './table-design';
 
@@ -109,7 +109,9 @@ export const erasePerson = async (email: string, reference: string, now: string)
     [
       ...leads.map((lead) => (lead.contact as Contact | undefined)?.name),
       ...quotes.map((quote) => (quote.customer as Contact | undefined)?.name),
-      ...orders.flatMap((order) => [order.userContact as Contact, (order.customer as Order['customer']).contact].filter(them).map((contact) => contact!.name)),
+      ...orders.flatMap((order) =>
+        [order.userContact as Contact, (order.customer as Order['customer']).contact].filter(them).map((contact) => contact!.name),
+      ),
       ...accounts.flatMap((account) => account.contacts.filter(them).map((contact) => contact.name)),
     ].filter((name): name is string => typeof name === 'string' && name.trim().length >= 3),
   );
@@ -142,7 +144,10 @@ export const erasePerson = async (email: string, reference: string, now: string)
   ];
   const replacements = [
     { pattern: literal(email), by: pseudonym.email },
-    ...[...names].map((name) => ({ pattern: new RegExp(`(?<![\\p{L}\\p{N}])${escape(name)}(?![\\p{L}\\p{N}])`, 'giu'), by: pseudonym.name })),
+    ...[...names].map((name) => ({
+      pattern: new RegExp(`(?<![\\p{L}\\p{N}])${escapePattern(name)}(?![\\p{L}\\p{N}])`, 'giu'),
+      by: pseudonym.name,
+    })),
   ];
   let mentions = 0;
   for (const pk of new Set(keptPks)) {
@@ -161,11 +166,19 @@ export const erasePerson = async (email: string, reference: string, now: string)
     orders.map((order) => String(order.id)),
     { reference, at: now },
   );
-  return { leads: leads.length, emails: emails.length, quotes: quotes.length, orders: orders.length, accounts: accounts.length, mentions, documents };
+  return {
+    leads: leads.length,
+    emails: emails.length,
+    quotes: quotes.length,
+    orders: orders.length,
+    accounts: accounts.length,
+    mentions,
+    documents,
+  };
 };
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const literal = (text: string) => new RegExp(escape(text), 'gi');
+const escapePattern = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const literal = (text: string) => new RegExp(escapePattern(text), 'gi');
 
 /** The text fields of an item that name them, rewritten; undefined when none does. Documents' bytes are redrawn apart. */
 const mentionsReplaced = (item: Item, replacements: { pattern: RegExp; by: string }[]): Record<string, unknown> | undefined => {
@@ -216,7 +229,9 @@ const redraw = async (key: { pk: string; sk: string }, content: Uint8Array, eras
 
 /** The erasure itself, without the personal data: a reference, when, by whom, why, what was done. */
 export const recordErasure = async (erasure: { id: string; at: string; by: string; reason: string; counts: Record<string, number> }) => {
-  await db().send(new PutCommand({ TableName: tableName(), Item: { ...keys.erasure(erasure.id), itemType: itemKind.erasure, ...erasure } }));
+  await db().send(
+    new PutCommand({ TableName: tableName(), Item: { ...keys.erasure(erasure.id), itemType: itemKind.erasure, ...erasure } }),
+  );
 };
 
 /** The moment before which an unqualified suspect is past its retention (data minimisation). */

@@ -1,11 +1,11 @@
 import type { Lead } from '#domain/lead';
 import type { Opportunity } from '#domain/opportunity';
-import { keys, tableDesign } from './table-design';
-import { queryAll } from './dynamodb';
 import { tableName } from '#functions/config';
-import { fromItem } from './sales-records';
-import { quotesOf } from './quote-records';
+import { queryAll } from './dynamodb';
 import { ordersOf } from './order-records';
+import { quotesOf } from './quote-records';
+import { fromItem } from './sales-records';
+import { keys, tableDesign } from './table-design';
 
 /** How many opportunities' quotes and orders are read at once. */
 const parallelReads = 8;

@@ -1,17 +1,17 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Conflict, NotFound } from '#domain/errors';
-import { quoteStepAgendaItem, type CompletedTask, type OpenTask, type Quote } from '#domain/quote';
+import { type CompletedTask, type OpenTask, type Quote, quoteStepAgendaItem } from '#domain/quote';
 import { findableQuote } from '#domain/search';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
 import { findAction, type StoredAction } from './action-records';
-import { AlreadyRecorded, db, writeTogether, type TransactItems } from './dynamodb';
-import { recordProgress, recordStepAsked, recordStepCompleted, takeBackStepCompleted, type StepRecord } from './person-steps';
 import { agendaClose, agendaPut } from './agenda-records';
-import { fromItem, putNew, readDocument, readRecord, timelinePut } from './sales-records';
-import { itemKind, keys, tableDesign } from './table-design';
+import { AlreadyRecorded, db, type TransactItems, writeTogether } from './dynamodb';
 import { personKeys } from './person-key';
+import { recordProgress, recordStepAsked, recordStepCompleted, type StepRecord, takeBackStepCompleted } from './person-steps';
+import { fromItem, putNew, readDocument, readRecord, timelinePut } from './sales-records';
 import { findTermPuts, listKeys } from './search-records';
+import { itemKind, keys, tableDesign } from './table-design';
 
 /**
  * Quotes in the single table. Every change to a quote writes its entry on the opportunity's
@@ -28,7 +28,9 @@ class NumberTaken extends Error {}
 const lostRace = (error: unknown) =>
   error instanceof Error &&
   error.name === 'TransactionCanceledException' &&
-  ((error as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict');
+  ((error as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).some(
+    (reason) => reason.Code === 'TransactionConflict',
+  );
 
 /**
  * R13/R14: the quote and its first timeline entry; the opportunity must exist. The quote takes the
@@ -97,7 +99,8 @@ export const recordNewQuote = async (
     } catch (error) {
       // Many SMs quoting in the same instant is rare; past a dozen tries it is a passing fault (503).
       if (!(error instanceof NumberTaken) && !lostRace(error)) throw error;
-      if (attempt >= 12) throw Object.assign(new Error('The quote number was taken again and again'), { name: 'TransactionConflictException' });
+      if (attempt >= 12)
+        throw Object.assign(new Error('The quote number was taken again and again'), { name: 'TransactionConflictException' });
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
     }
   }
@@ -137,7 +140,8 @@ export const recordQuoteStepAsked = (
   action: StoredAction,
   status: Quote['status'],
   entry: TimelineEntry,
-) => recordStepAsked(quoteRecord(quote), open, key, action, { status }, entry, [agendaPut(quoteStepAgendaItem(quote, open, key), entry.at)]);
+) =>
+  recordStepAsked(quoteRecord(quote), open, key, action, { status }, entry, [agendaPut(quoteStepAgendaItem(quote, open, key), entry.at)]);
 
 const onQuote = (quote: Pick<Quote, 'id'>) => ({ kind: 'quote' as const, id: quote.id });
 

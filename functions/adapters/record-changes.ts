@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Account } from '#domain/account';
 import type { DueContact } from '#domain/cadence';
@@ -7,17 +8,16 @@ import { versionOf } from '#domain/edit';
 import { Conflict, NotFound } from '#domain/errors';
 import type { Lead, PossibleDuplicate } from '#domain/lead';
 import type { Opportunity } from '#domain/opportunity';
-import { taskKind, type Task, type TaskSubject } from '#domain/task';
+import { findableAccount, findableLead, findableOpportunity } from '#domain/search';
+import { type Task, type TaskSubject, taskKind } from '#domain/task';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
 import { agendaClose, agendaPut } from './agenda-records';
-import { db, writeTogether, type TransactItems } from './dynamodb';
+import { db, type TransactItems, writeTogether } from './dynamodb';
 import { emailHash } from './person-key';
-import { emailPut, fromItem, leadIndexKeys, putNew, readRecord, timelinePut, type Item } from './sales-records';
-import { itemKind, keys, personIndex } from './table-design';
+import { emailPut, fromItem, type Item, leadIndexKeys, putNew, readRecord, timelinePut } from './sales-records';
 import { refiledTermPuts } from './search-records';
-import { findableAccount, findableLead, findableOpportunity } from '#domain/search';
-import { createHash } from 'node:crypto';
+import { itemKind, keys, personIndex } from './table-design';
 
 /**
  * Changes to records after they were made (issue 15): edits, reassignments, decisions, tasks and
@@ -73,7 +73,8 @@ const updateTo = (key: Key, before: object, after: object, indexKeys: Item, seen
   };
 };
 
-const changedMeanwhile = (what: string) => new Conflict(`${what} was changed by someone else meanwhile: reload it and make your change again`);
+const changedMeanwhile = (what: string) =>
+  new Conflict(`${what} was changed by someone else meanwhile: reload it and make your change again`);
 
 export interface Change<T> {
   before: T;
@@ -136,17 +137,26 @@ export const recordAccountChange = async (change: Change<Account>, seen: string,
   const hashes = (account: Account) => new Set(account.contacts.map((contact) => emailHash(contact.email)));
   const [had, has] = [hashes(before), hashes(after)];
   const contactChanges: TransactItems = [
-    ...[...has].filter((hash) => !had.has(hash)).map((hash) => {
-      const contactKey = keys.accountContact(after.id, hash);
-      return { Put: { TableName: tableName(), Item: { ...contactKey, itemType: itemKind.accountContact, ...personIndex.keysFor(hash, contactKey) } } };
-    }),
-    ...[...had].filter((hash) => !has.has(hash)).map((hash) => ({
-      Update: {
-        TableName: tableName(),
-        Key: keys.accountContact(after.id, hash),
-        UpdateExpression: 'REMOVE gsi3pk, gsi3sk',
-      },
-    })),
+    ...[...has]
+      .filter((hash) => !had.has(hash))
+      .map((hash) => {
+        const contactKey = keys.accountContact(after.id, hash);
+        return {
+          Put: {
+            TableName: tableName(),
+            Item: { ...contactKey, itemType: itemKind.accountContact, ...personIndex.keysFor(hash, contactKey) },
+          },
+        };
+      }),
+    ...[...had]
+      .filter((hash) => !has.has(hash))
+      .map((hash) => ({
+        Update: {
+          TableName: tableName(),
+          Key: keys.accountContact(after.id, hash),
+          UpdateExpression: 'REMOVE gsi3pk, gsi3sk',
+        },
+      })),
   ];
   const dueMoves: TransactItems = due.map((contact) => ({
     Update: {
@@ -172,7 +182,13 @@ export const recordAccountChange = async (change: Change<Account>, seen: string,
 export const recordMerge = async (merged: Change<Lead>, into: Change<Lead>): Promise<void> => {
   await writeTogether(
     [
-      ...changeItems(keys.lead(merged.after.id), merged, leadIndexKeys(merged.after), versionOf(merged.before), refiledTermPuts(findableLead(merged.before), findableLead(merged.after))),
+      ...changeItems(
+        keys.lead(merged.after.id),
+        merged,
+        leadIndexKeys(merged.after),
+        versionOf(merged.before),
+        refiledTermPuts(findableLead(merged.before), findableLead(merged.after)),
+      ),
       ...changeItems(keys.lead(into.after.id), into, leadIndexKeys(into.after), versionOf(into.before)),
     ],
     (failed) => (failed.some(Boolean) ? changedMeanwhile('One of the two leads') : undefined),
@@ -235,7 +251,9 @@ export const findDuplicateMarks = async (email: string, leadCompany: string, acc
 // ---- tasks ------------------------------------------------------------------------------------
 
 export const subjectKey = (subject: TaskSubject): Key =>
-  ({ lead: keys.lead, opportunity: keys.opportunity, account: keys.account, order: keys.order, quote: keys.quote })[subject.kind](subject.id);
+  ({ lead: keys.lead, opportunity: keys.opportunity, account: keys.account, order: keys.order, quote: keys.quote })[subject.kind](
+    subject.id,
+  );
 
 /** The task, its agenda item and its timeline entry; the record must exist. */
 export const recordNewTask = async (task: Task, item: Parameters<typeof agendaPut>[0], entry: TimelineEntry): Promise<void> => {

@@ -1,6 +1,6 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { emptyDeal, type DealState, type RowChange } from '#domain/rollups';
 import type { RollupRow } from '#domain/reports';
+import { type DealState, emptyDeal, type RowChange } from '#domain/rollups';
 import { tableName } from '#functions/config';
 import { db, failedConditions, queryPages, type TransactItems } from './dynamodb';
 import { itemKind, keys } from './table-design';

@@ -6,10 +6,10 @@ import type { EngineeringReview, Opportunity, QualifiedLead } from '#domain/oppo
 import { findableLead, findableOpportunity } from '#domain/search';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
-import { AlreadyRecorded, db, queryAll, writeTogether, type TransactItems } from './dynamodb';
-import { itemKind, keys, outboxIndex, sortKeyPrefix, tableDesign } from './table-design';
+import { AlreadyRecorded, db, queryAll, type TransactItems, writeTogether } from './dynamodb';
 import { emailHash, personKeys } from './person-key';
 import { findTermPuts, listKeys } from './search-records';
+import { itemKind, keys, outboxIndex, sortKeyPrefix, tableDesign } from './table-design';
 
 /**
  * The sales records in the single table: leads, opportunities, their timelines and the emails
@@ -31,8 +31,7 @@ const bookkeeping = new Set<string>([
 ]);
 
 /** The domain object stored in an item, without the table's own attributes. */
-export const fromItem = <T>(item: Item): T =>
-  Object.fromEntries(Object.entries(item).filter(([name]) => !bookkeeping.has(name))) as T;
+export const fromItem = <T>(item: Item): T => Object.fromEntries(Object.entries(item).filter(([name]) => !bookkeeping.has(name))) as T;
 
 /** The index keys a lead item carries (status, owner, person, list), as every write of it sets them. */
 export const leadIndexKeys = (lead: Pick<Lead, 'status' | 'owner' | 'createdAt' | 'id' | 'contact'>) => ({
@@ -99,7 +98,11 @@ export interface History {
 export const timelinePage = 100;
 
 /** The items of a collection under one sort-key prefix. */
-const filedUnder = (pk: string, prefix: string, projection?: { ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> }) =>
+const filedUnder = (
+  pk: string,
+  prefix: string,
+  projection?: { ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> },
+) =>
   queryAll({
     TableName: tableName(),
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
@@ -211,8 +214,8 @@ export const recordNewLead = async (
         : failed[1]
           ? new RepeatedResponse(today)
           : lead.campaignId && failed.at(-1)
-          ? new NoRunningCampaign(`No campaign ${lead.campaignId} is running`)
-          : undefined,
+            ? new NoRunningCampaign(`No campaign ${lead.campaignId} is running`)
+            : undefined,
   );
 };
 
@@ -258,8 +261,7 @@ export interface LeadPage {
   nextCursor?: string;
 }
 
-const encodeCursor = (key: Item | undefined) =>
-  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+const encodeCursor = (key: Item | undefined) => (key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined);
 
 /** The cursor must belong to the same query, or DynamoDB would refuse it; refuse it first. */
 const decodeCursor = (cursor: string | undefined, indexPk: { name: string; value: string }): Item | undefined => {
@@ -357,11 +359,7 @@ export const listLeads = async (filter: {
 };
 
 /** R9/R10: the lead becomes a prospect and the opportunity opens, unless someone got there first. */
-export const recordQualification = async (
-  lead: Lead,
-  qualified: QualifiedLead,
-  emails: OutgoingEmail[],
-): Promise<void> => {
+export const recordQualification = async (lead: Lead, qualified: QualifiedLead, emails: OutgoingEmail[]): Promise<void> => {
   const { opportunity } = qualified;
   const prospect: Lead = { ...lead, status: 'prospect', opportunityId: opportunity.id, updatedAt: opportunity.createdAt };
   const oppPk = keys.opportunity(opportunity.id).pk;
@@ -436,7 +434,12 @@ export const subjects = { leads: keys.lead, opportunities: keys.opportunity, ord
 export type SubjectKind = keyof typeof subjects;
 
 /** R27: append an entry to a record's timeline; the record must exist. */
-export const appendToTimeline = async (subject: SubjectKind, id: string, entry: TimelineEntry, extra: TransactItems = []): Promise<void> => {
+export const appendToTimeline = async (
+  subject: SubjectKind,
+  id: string,
+  entry: TimelineEntry,
+  extra: TransactItems = [],
+): Promise<void> => {
   const key = subjects[subject](id);
   await writeTogether(
     [

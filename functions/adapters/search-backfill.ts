@@ -1,5 +1,5 @@
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { findableKinds, type FindableKind } from '#domain/search';
+import { type FindableKind, findableKinds } from '#domain/search';
 import { tableName } from '#functions/config';
 import { db } from './dynamodb';
 import { refileTerms } from './search-refile';
@@ -35,19 +35,21 @@ export const backfillFindIndex = async (options: { segments?: number; onProgress
           counts.records += 1;
           counts.terms += await refileTerms(String(item.pk));
           const keys = findIndex.listKeys(item.itemType as FindableKind, String(item.createdAt), String(item.id));
-          await db().send(
-            new UpdateCommand({
-              TableName: tableName(),
-              Key: { pk: item.pk, sk: item.sk },
-              UpdateExpression: 'SET #listPk = :pk, #listSk = :sk',
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeNames: { '#listPk': findIndex.partitionKey, '#listSk': findIndex.sortKey },
-              ExpressionAttributeValues: { ':pk': keys.gsi4pk, ':sk': keys.gsi4sk },
-            }),
-          ).catch((error: Error) => {
-            // Deleted while the backfill ran (an erasure): nothing to list.
-            if (error.name !== 'ConditionalCheckFailedException') throw error;
-          });
+          await db()
+            .send(
+              new UpdateCommand({
+                TableName: tableName(),
+                Key: { pk: item.pk, sk: item.sk },
+                UpdateExpression: 'SET #listPk = :pk, #listSk = :sk',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeNames: { '#listPk': findIndex.partitionKey, '#listSk': findIndex.sortKey },
+                ExpressionAttributeValues: { ':pk': keys.gsi4pk, ':sk': keys.gsi4sk },
+              }),
+            )
+            .catch((error: Error) => {
+              // Deleted while the backfill ran (an erasure): nothing to list.
+              if (error.name !== 'ConditionalCheckFailedException') throw error;
+            });
           counts.filed += 1;
         }
         options.onProgress?.(counts);

@@ -4,7 +4,7 @@ import type { Lead } from '#domain/lead';
 import type { Opportunity } from '#domain/opportunity';
 import type { Order } from '#domain/order';
 import type { Quote } from '#domain/quote';
-import { findableAccount, findableLead, findableOpportunity, findableOrder, findableQuote, type Findable } from '#domain/search';
+import { type Findable, findableAccount, findableLead, findableOpportunity, findableOrder, findableQuote } from '#domain/search';
 import { tableName } from '#functions/config';
 import { db, queryAll } from './dynamodb';
 import type { Item } from './sales-records';
@@ -31,7 +31,9 @@ const findableOf = async (item: Item): Promise<Findable | undefined> => {
       return findableOrder(record as Order);
     case itemKind.opportunity: {
       const opportunity = record as Opportunity;
-      const lead = (await db().send(new GetCommand({ TableName: tableName(), Key: recordKey.lead(opportunity.leadId) }))).Item as Lead | undefined;
+      const lead = (await db().send(new GetCommand({ TableName: tableName(), Key: recordKey.lead(opportunity.leadId) }))).Item as
+        | Lead
+        | undefined;
       return findableOpportunity(opportunity, lead?.contact);
     }
     default:
@@ -71,4 +73,3 @@ export const refileTerms = async (recordPk: string): Promise<number> => {
   }
   return puts.length;
 };
-

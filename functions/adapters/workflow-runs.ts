@@ -1,4 +1,4 @@
-import { SFNClient, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { Gone } from '#domain/errors';
 
 /** Step Functions, as the handlers use it: start a workflow run, hand a person's answer back. */
@@ -11,9 +11,7 @@ const sfn = () => (client ??= new SFNClient({}));
  * answers the same name and input with the same execution, and anything else with a conflict.
  */
 export const startWorkflow = async (stateMachineArn: string, name: string, input: unknown): Promise<string> => {
-  const { executionArn } = await sfn().send(
-    new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }),
-  );
+  const { executionArn } = await sfn().send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
   return executionArn!;
 };
 

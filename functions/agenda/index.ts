@@ -1,5 +1,5 @@
-import { daysOverdue } from '#domain/agenda';
 import { openAgendaOf } from '#adapters/agenda-records';
+import { daysOverdue } from '#domain/agenda';
 import { apiRoute, json } from '#http/api';
 import { dispatch } from '#http/dispatch';
 import { search } from './search';
@@ -14,7 +14,11 @@ const collections = { order: 'orders', quote: 'quotes', opportunity: 'opportunit
 export const getAgenda = apiRoute({ route: 'GET /agenda' }, async ({ caller }) => {
   const now = new Date();
   const items = (await openAgendaOf(caller!.email))
-    .map((item) => ({ ...item, overdueByDays: daysOverdue(item.dueAt, now), link: `/${collections[item.subject.kind]}/${item.subject.id}` }))
+    .map((item) => ({
+      ...item,
+      overdueByDays: daysOverdue(item.dueAt, now),
+      link: `/${collections[item.subject.kind]}/${item.subject.id}`,
+    }))
     .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   return json(200, { owner: caller!.email, items });
 });

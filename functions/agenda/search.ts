@@ -1,9 +1,9 @@
-import { findableKinds, pageOf, readRouteOf } from '#domain/search';
 import { findRecords } from '#adapters/search-records';
 import { searchQuery } from '#contract/lists';
+import { findableKinds, pageOf, readRouteOf } from '#domain/search';
+import { findRoute } from '#functions/routes';
 import { apiRoute, json } from '#http/api';
 import { readRule } from '#http/read-rule';
-import { findRoute } from '#functions/routes';
 
 /**
  * GET /search: records by the start of what people remember of them. Each hit passes the read

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
 import '#contract/messages';
+import { dueBy, queueDigest } from '#adapters/due-records';
 import { digestEmail, digestsOf } from '#domain/digest';
 import { stableId } from '#domain/stable-id';
-import { dueBy, queueDigest } from '#adapters/due-records';
 import { links } from '#functions/config';
 import { logger } from '#functions/observability';
 import { schedules } from '#functions/schedules';

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { closeOutcomes } from '#domain/decisions';
 import { emailAddress, isoDateTime, multiLineText, nameText, recordId, text } from '#contract/fields';
+import { closeOutcomes } from '#domain/decisions';
 import { contact as accountContact } from '#functions/accounts/schemas';
 import { leadBody, qualificationBody } from '#functions/leads/schemas';
 
@@ -60,9 +60,7 @@ export const accountPatch = z
   .strictObject({
     name: z.optional(nameText()),
     selected: z.optional(z.boolean()),
-    contacts: z.optional(
-      z.array(accountContact).check(z.minLength(1, 'an account needs at least one contact'), z.maxLength(20)),
-    ),
+    contacts: z.optional(z.array(accountContact).check(z.minLength(1, 'an account needs at least one contact'), z.maxLength(20))),
   })
   .check(somethingToChange);
 
@@ -85,7 +83,12 @@ export const closeBody = z
   .check(
     z.superRefine((body, ctx) => {
       if (body.outcome === 'won' && body.competitor) {
-        ctx.addIssue({ code: 'custom', path: ['competitor'], message: 'only a lost opportunity names the competitor who won it', input: body.competitor });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['competitor'],
+          message: 'only a lost opportunity names the competitor who won it',
+          input: body.competitor,
+        });
       }
     }),
   );

@@ -60,8 +60,7 @@ export const multiLineText = (max: number) => wellFormedText(max, { multiLine: t
 export const multiLineTextOrBlank = (max: number) => wellFormedText(max, { multiLine: true, allowEmpty: true });
 
 /** Names of people and companies: one line, no markup, ever. */
-export const nameText = (max = 200) =>
-  text(max).check(z.refine((value) => !/[<>]/.test(value), { message: 'must not contain < or >' }));
+export const nameText = (max = 200) => text(max).check(z.refine((value) => !/[<>]/.test(value), { message: 'must not contain < or >' }));
 
 export const emailAddress = z.email({ message: 'must be an email address' }).check(z.maxLength(254), z.toLowerCase());
 

@@ -1,5 +1,5 @@
-import { config } from 'zod/mini';
 import { en } from 'zod/locales';
+import { config } from 'zod/mini';
 
 /**
  * zod/mini ships without messages ("Invalid input" for everything); classic zod loaded the English

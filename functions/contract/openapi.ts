@@ -1,31 +1,39 @@
 import * as z from 'zod/mini';
-import { activityBody } from '../activities/schemas';
-import { leadBody, leadCreated, leadListQuery, qualificationBody, qualificationResult } from '../leads/schemas';
-import { erasureBody, personPath } from '../people/schemas';
-import { engineeringReviewBody, pipelineQuery } from '../opportunities/schemas';
-import { routeKey, routes, type RouteKey } from '#functions/routes';
-import { accountListQuery, opportunityListQuery, orderListQuery, quoteListQuery, searchHit, searchQuery } from '#contract/lists';
-import { contractBody, productBody, quoteBody, taskBodies, taskPath } from '#functions/quotes/schemas';
-import { accountBody, accountCreated } from '#functions/accounts/schemas';
-import { campaignBody, campaignCreated, materialBody, materialSent, unsubscribePath } from '#functions/marketing/schemas';
-import { reportPath, reportQuery } from '#functions/reports/schemas';
-import { importQuery } from '#functions/imports/schemas';
-import { exportPath, exportQuery } from '#functions/exports/schemas';
 import {
   accountPatch,
   changed,
   closeBody,
   disqualificationBody,
   leadPatch,
-  merged,
   mergeBody,
+  merged,
   opportunityPatch,
   reassignmentBody,
   taskAdded,
   taskBody,
   taskClosed,
 } from '#contract/edits';
-import { deliveryAnswerBody, orderBody, orderCreated, orderTaskBodies, orderTaskPath, setPasswordBody, shipmentBody } from '#functions/orders/schemas';
+import { accountListQuery, opportunityListQuery, orderListQuery, quoteListQuery, searchHit, searchQuery } from '#contract/lists';
+import { accountBody, accountCreated } from '#functions/accounts/schemas';
+import { exportPath, exportQuery } from '#functions/exports/schemas';
+import { importQuery } from '#functions/imports/schemas';
+import { campaignBody, campaignCreated, materialBody, materialSent, unsubscribePath } from '#functions/marketing/schemas';
+import {
+  deliveryAnswerBody,
+  orderBody,
+  orderCreated,
+  orderTaskBodies,
+  orderTaskPath,
+  setPasswordBody,
+  shipmentBody,
+} from '#functions/orders/schemas';
+import { contractBody, productBody, quoteBody, taskBodies, taskPath } from '#functions/quotes/schemas';
+import { reportPath, reportQuery } from '#functions/reports/schemas';
+import { type RouteKey, routeKey, routes } from '#functions/routes';
+import { activityBody } from '../activities/schemas';
+import { leadBody, leadCreated, leadListQuery, qualificationBody, qualificationResult } from '../leads/schemas';
+import { engineeringReviewBody, pipelineQuery } from '../opportunities/schemas';
+import { erasureBody, personPath } from '../people/schemas';
 
 /**
  * GET /openapi.json, built from the same route table and the same zod schemas that validate
@@ -49,7 +57,15 @@ const anyStep = z.union(Object.values(taskBodies));
 const anyOrderStep = z.union(Object.values(orderTaskBodies));
 const anyLinkAnswer = z.union([...Object.values(taskBodies), ...Object.values(orderTaskBodies), deliveryAnswerBody, setPasswordBody]);
 /** POST /imports: the import queued (202); with ?dryRun=true the preview (200), as docs/api.md shows. */
-const importQueued = z.object({ id: z.uuid(), status: z.enum(['queued', 'done']), chunks: z.number(), rows: z.number(), separator: z.string(), columns: z.array(z.string()), mapping: z.record(z.string(), z.string()) });
+const importQueued = z.object({
+  id: z.uuid(),
+  status: z.enum(['queued', 'done']),
+  chunks: z.number(),
+  rows: z.number(),
+  separator: z.string(),
+  columns: z.array(z.string()),
+  mapping: z.record(z.string(), z.string()),
+});
 const workflowStarted = z.object({ quoteId: z.uuid(), executionArn: z.string() });
 const quoteStarted = z.extend(workflowStarted, { number: z.string().check(z.regex(/^Q-\d{4}-\d{4,}$/)) });
 const product = z.extend(productBody, { updatedBy: z.string(), updatedAt: z.string() });
@@ -121,7 +137,8 @@ const errorStatuses: Record<string, string> = {
   '415': 'Not application/json',
   '428': 'An edit (PATCH) without If-Match: send the version you read',
   '429': 'Too many requests',
-  '503': 'A passing fault (the table or a service busy or unreachable): nothing is lost; retry after `Retry-After` seconds, with the same `Idempotency-Key`',
+  '503':
+    'A passing fault (the table or a service busy or unreachable): nothing is lost; retry after `Retry-After` seconds, with the same `Idempotency-Key`',
 };
 
 export const openApiDocument = () => {
@@ -161,7 +178,8 @@ export const openApiDocument = () => {
               name: 'If-Match',
               in: 'header',
               required: true,
-              description: "The record's version as read (`version` in its GET, or its ETag): the change is refused with 409 if someone changed it since",
+              description:
+                "The record's version as read (`version` in its GET, or its ETag): the change is refused with 409 if someone changed it since",
               schema: { type: 'string' },
             },
           ]
@@ -170,8 +188,8 @@ export const openApiDocument = () => {
     const contentTypes = contract.bodyType
       ? [contract.bodyType]
       : route.acceptsForm
-      ? ['application/json', 'application/x-www-form-urlencoded']
-      : ['application/json'];
+        ? ['application/json', 'application/x-www-form-urlencoded']
+        : ['application/json'];
     const success = contract.status ?? (route.method === 'POST' ? '201' : '200');
     (paths[route.path] ??= {})[route.method.toLowerCase()] = {
       summary: route.summary,

@@ -40,14 +40,19 @@ export interface AeVisits {
 }
 
 /** The cadences an account carries, from its kind, size and selection. */
-export const cadencesFor = (account: Pick<Account, 'kind' | 'size' | 'selected' | 'ownerEmail'> & { aeVisits?: AeVisits }, rules: CadenceRules): Cadence[] => {
+export const cadencesFor = (
+  account: Pick<Account, 'kind' | 'size' | 'selected' | 'ownerEmail'> & { aeVisits?: AeVisits },
+  rules: CadenceRules,
+): Cadence[] => {
   const sm = account.ownerEmail;
   if (account.kind === 'distributor') {
     const size = account.size === 'large' ? 'largeDistributor' : 'smallDistributor';
     return [
       { kind: 'sm-call', assignee: sm, every: rules.smCall[size] },
       { kind: 'sm-visit', assignee: sm, every: rules.smVisit[size], agenda: rules.visitAgenda },
-      ...(account.aeVisits ? [{ kind: 'ae-visit' as const, assignee: account.aeVisits.ae, every: { months: account.aeVisits.everyMonths } }] : []),
+      ...(account.aeVisits
+        ? [{ kind: 'ae-visit' as const, assignee: account.aeVisits.ae, every: { months: account.aeVisits.everyMonths } }]
+        : []),
     ];
   }
   return account.selected ? [{ kind: 'sm-call', assignee: sm, every: rules.smCall.selectedCustomer }] : [];

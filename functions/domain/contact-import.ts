@@ -12,7 +12,18 @@ import type { TimelineEntry } from './timeline';
  * table read elsewhere.
  */
 
-export const importFields = ['company', 'name', 'firstName', 'lastName', 'email', 'phone', 'country', 'city', 'address', 'postcode'] as const;
+export const importFields = [
+  'company',
+  'name',
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'country',
+  'city',
+  'address',
+  'postcode',
+] as const;
 export type ImportField = (typeof importFields)[number];
 export type ColumnMapping = Partial<Record<ImportField, string>>;
 
@@ -27,12 +38,39 @@ const plain = (value: string) =>
 
 /** What other CRMs call each field, in English, German, French and Spanish; first match wins. */
 const synonyms: Record<ImportField, string[]> = {
-  company: ['company', 'companyname', 'firma', 'firmenname', 'organisation', 'organization', 'org', 'accountname', 'account', 'customer', 'unternehmen', 'societe', 'entreprise', 'empresa'],
+  company: [
+    'company',
+    'companyname',
+    'firma',
+    'firmenname',
+    'organisation',
+    'organization',
+    'org',
+    'accountname',
+    'account',
+    'customer',
+    'unternehmen',
+    'societe',
+    'entreprise',
+    'empresa',
+  ],
   name: ['contact', 'contactname', 'name', 'fullname', 'contactperson', 'person', 'ansprechpartner', 'kontakt', 'nomcomplet'],
   firstName: ['firstname', 'first', 'givenname', 'forename', 'vorname', 'prenom', 'nombre'],
   lastName: ['lastname', 'last', 'surname', 'familyname', 'nachname', 'apellido', 'nomdefamille'],
   email: ['email', 'emailaddress', 'mail', 'emailadresse', 'email1', 'courriel', 'correo'],
-  phone: ['phone', 'tel', 'telephone', 'phone1', 'phonenumber', 'telefon', 'telefonnummer', 'businessphone', 'workphone', 'telefono', 'mobile'],
+  phone: [
+    'phone',
+    'tel',
+    'telephone',
+    'phone1',
+    'phonenumber',
+    'telefon',
+    'telefonnummer',
+    'businessphone',
+    'workphone',
+    'telefono',
+    'mobile',
+  ],
   country: ['country', 'land', 'countrycode', 'pays', 'pais', 'nation', 'staat'],
   city: ['city', 'town', 'ort', 'stadt', 'ville', 'ciudad'],
   address: ['address', 'address1', 'street', 'streetaddress', 'strasse', 'adresse', 'anschrift', 'direccion'],
@@ -71,13 +109,17 @@ let countryNames: Map<string, string> | undefined;
 const countries = (): Map<string, string> => {
   if (countryNames) return countryNames;
   const names = new Map<string, string>();
-  const displays = ['en', 'de', 'fr', 'es', 'it', 'nl', 'pt', 'sv', 'da', 'pl'].map((locale) => new Intl.DisplayNames([locale], { type: 'region', fallback: 'none' }));
+  const displays = ['en', 'de', 'fr', 'es', 'it', 'nl', 'pt', 'sv', 'da', 'pl'].map(
+    (locale) => new Intl.DisplayNames([locale], { type: 'region', fallback: 'none' }),
+  );
   // Codes in use today: not the withdrawn ones (DD was East Germany, whose German name is close to Germany's).
   const withdrawn = /^(AN|BU|CS|DD|FX|NT|QO|QU|SU|TP|YU|ZR|EU|EZ|UN|XA|XB|XK|ZZ)$/;
-  const codes = [...letters].flatMap((a) => [...letters].map((b) => `${a}${b}`)).filter((code) => {
-    const english = displays[0]!.of(code);
-    return english && english !== code && !withdrawn.test(code);
-  });
+  const codes = [...letters]
+    .flatMap((a) => [...letters].map((b) => `${a}${b}`))
+    .filter((code) => {
+      const english = displays[0]!.of(code);
+      return english && english !== code && !withdrawn.test(code);
+    });
   for (const code of codes) names.set(code.toLowerCase(), code);
   // English first, then each language in turn: a name two languages give to different countries reads as English does.
   for (const display of displays) {
@@ -87,9 +129,38 @@ const countries = (): Map<string, string> => {
     }
   }
   const aliases: Record<string, string> = {
-    uk: 'GB', greatbritain: 'GB', england: 'GB', scotland: 'GB', wales: 'GB', northernireland: 'GB', britain: 'GB', grossbritannien: 'GB',
-    gbr: 'GB', usa: 'US', us: 'US', unitedstatesofamerica: 'US', america: 'US', holland: 'NL', deu: 'DE', fra: 'FR', nld: 'NL',
-    esp: 'ES', ita: 'IT', czechrepublic: 'CZ', turkey: 'TR', tuerkei: 'TR', russland: 'RU', aut: 'AT', che: 'CH', bel: 'BE', irl: 'IE', swe: 'SE', dnk: 'DK', nor: 'NO', pol: 'PL', prt: 'PT',
+    uk: 'GB',
+    greatbritain: 'GB',
+    england: 'GB',
+    scotland: 'GB',
+    wales: 'GB',
+    northernireland: 'GB',
+    britain: 'GB',
+    grossbritannien: 'GB',
+    gbr: 'GB',
+    usa: 'US',
+    us: 'US',
+    unitedstatesofamerica: 'US',
+    america: 'US',
+    holland: 'NL',
+    deu: 'DE',
+    fra: 'FR',
+    nld: 'NL',
+    esp: 'ES',
+    ita: 'IT',
+    czechrepublic: 'CZ',
+    turkey: 'TR',
+    tuerkei: 'TR',
+    russland: 'RU',
+    aut: 'AT',
+    che: 'CH',
+    bel: 'BE',
+    irl: 'IE',
+    swe: 'SE',
+    dnk: 'DK',
+    nor: 'NO',
+    pol: 'PL',
+    prt: 'PT',
   };
   for (const [alias, code] of Object.entries(aliases)) names.set(alias, code);
   return (countryNames = names);
@@ -104,7 +175,41 @@ export const countryOf = (value: string): string | undefined => countries().get(
  * The key a company is known by across spellings: no case, accents, punctuation or legal form
  * ("ACME Ltd.", "Acme Limited" and "acme" are one company).
  */
-const legalForms = new Set(['ltd', 'limited', 'plc', 'llp', 'llc', 'inc', 'incorporated', 'corp', 'corporation', 'co', 'company', 'gmbh', 'ag', 'kg', 'ohg', 'ug', 'mbh', 'sa', 'sas', 'sarl', 'srl', 'spa', 'bv', 'nv', 'ab', 'as', 'oy', 'aps', 'the', 'und', 'and', 'et', 'y']);
+const legalForms = new Set([
+  'ltd',
+  'limited',
+  'plc',
+  'llp',
+  'llc',
+  'inc',
+  'incorporated',
+  'corp',
+  'corporation',
+  'co',
+  'company',
+  'gmbh',
+  'ag',
+  'kg',
+  'ohg',
+  'ug',
+  'mbh',
+  'sa',
+  'sas',
+  'sarl',
+  'srl',
+  'spa',
+  'bv',
+  'nv',
+  'ab',
+  'as',
+  'oy',
+  'aps',
+  'the',
+  'und',
+  'and',
+  'et',
+  'y',
+]);
 export const companyKey = (name: string): string =>
   name
     .normalize('NFKD')
@@ -167,7 +272,9 @@ export const readRow = (cells: Record<string, string>, mapping: ColumnMapping, l
     (email && !name ? 'a contact with an e-mail address needs a name' : undefined) ??
     (name && email ? firstProblem(nameField, name, 'Name') : undefined) ??
     (phoneNumber && email ? firstProblem(phone, phoneNumber, `Phone "${phoneNumber}"`) : undefined) ??
-    (['city', 'address', 'postcode'] as const).map((field) => (cell(field) ? firstProblem(lineField, cell(field), field.charAt(0).toUpperCase() + field.slice(1)) : undefined)).find(Boolean);
+    (['city', 'address', 'postcode'] as const)
+      .map((field) => (cell(field) ? firstProblem(lineField, cell(field), field.charAt(0).toUpperCase() + field.slice(1)) : undefined))
+      .find(Boolean);
   if (problem) return { line, reason: problem };
   return {
     line,
@@ -293,7 +400,11 @@ export const withoutExisting = (plan: ImportPlan, existing: Existing): ImportPla
   const duplicates = [...plan.duplicates];
   const accounts = plan.accounts.filter((account) => {
     if (!existing.accounts.has(account.id)) return true;
-    duplicates.push({ line: account.lines[0]!, reason: `${account.name}${account.country ? ` (${account.country})` : ''} is an account already`, existing: { kind: 'account', id: account.id } });
+    duplicates.push({
+      line: account.lines[0]!,
+      reason: `${account.name}${account.country ? ` (${account.country})` : ''} is an account already`,
+      existing: { kind: 'account', id: account.id },
+    });
     return false;
   });
   const leads = plan.leads.filter((lead) => {
@@ -339,7 +450,10 @@ export const importedLead = (planned: PlannedLead, importId: string, by: string,
 });
 
 /** The account's fields as POST /accounts would have them: a direct customer, not selected. */
-export const importedAccount = (planned: PlannedAccount, importId: string): Omit<Account, 'createdBy' | 'createdAt' | 'id'> & { importId: string; address?: Record<string, string> } => ({
+export const importedAccount = (
+  planned: PlannedAccount,
+  importId: string,
+): Omit<Account, 'createdBy' | 'createdAt' | 'id'> & { importId: string; address?: Record<string, string> } => ({
   kind: 'customer',
   name: planned.name,
   ownerEmail: planned.owner,

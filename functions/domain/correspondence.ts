@@ -1,7 +1,7 @@
-import { literatureCatalogue } from './literature';
-import { responseInWords } from './response-words';
 import type { Lead } from './lead';
+import { literatureCatalogue } from './literature';
 import type { Opportunity } from './opportunity';
+import { responseInWords } from './response-words';
 
 /**
  * The emails the process sends, composed as plain data. They are queued with the record that
@@ -65,8 +65,7 @@ export const pageUrl = (links: Links, page: 'lead' | 'opportunity' | 'quote' | '
   new URL(`/app/${page}.html${id ? `?id=${encodeURIComponent(id)}` : ''}`, links.webBaseUrl).toString();
 
 /** Every piece of user text goes through this before it touches HTML. */
-export const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** A plain HTML email: each paragraph is already escaped or is our own markup. */
 export const htmlPage = (paragraphs: string[]): string =>
@@ -88,10 +87,7 @@ export const customerResponseEmail = (lead: Lead, emailId: string, links: Links)
       to: [lead.contact.email],
       subject: 'Thank you for your interest',
       text: `${greeting}\n\nThank you for getting in touch. Your sales manager will contact you shortly.\n`,
-      html: htmlPage([
-        greeting,
-        'Thank you for getting in touch. Your sales manager will contact you shortly.',
-      ]),
+      html: htmlPage([greeting, 'Thank you for getting in touch. Your sales manager will contact you shortly.']),
     };
   }
   return {
@@ -144,12 +140,7 @@ export const ownerAdviceEmail = (lead: Lead, emailId: string, links: Links): Out
 };
 
 /** R10: Engineering is asked to review a non-standard or large opportunity. */
-export const engineeringReferralEmail = (
-  opportunity: Opportunity,
-  emailId: string,
-  engineering: string,
-  links: Links,
-): OutgoingEmail => {
+export const engineeringReferralEmail = (opportunity: Opportunity, emailId: string, engineering: string, links: Links): OutgoingEmail => {
   const url = pageUrl(links, 'opportunity', opportunity.id);
   const reasons = opportunity.engineeringReview.reasons.join('; ');
   return {

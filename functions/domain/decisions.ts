@@ -1,4 +1,4 @@
-import { escapeHtml, htmlPage, pageUrl, type Links, type OutgoingEmail } from './correspondence';
+import { escapeHtml, htmlPage, type Links, type OutgoingEmail, pageUrl } from './correspondence';
 import { Conflict } from './errors';
 import type { Lead } from './lead';
 import type { Opportunity } from './opportunity';
@@ -69,7 +69,15 @@ export const disqualify = (lead: Lead, reason: string, by: string, entryId: stri
   if (lead.status !== 'suspect') throw new Conflict(`Lead ${lead.id} is a ${lead.status} already: close its opportunity instead`);
   return {
     lead: { ...lead, status: 'disqualified', disqualification: { reason, by, at } },
-    entry: { id: entryId, at, actor: by, kind: 'disqualified', channel: 'internal', summary: `Disqualified: ${reason}`, detail: { reason } },
+    entry: {
+      id: entryId,
+      at,
+      actor: by,
+      kind: 'disqualified',
+      channel: 'internal',
+      summary: `Disqualified: ${reason}`,
+      detail: { reason },
+    },
   };
 };
 
@@ -87,7 +95,8 @@ export const merge = (
   if (merged.id === into.id) throw new Conflict('A lead cannot be merged into itself');
   stillOpen(merged);
   stillOpen(into);
-  if (merged.status !== 'suspect') throw new Conflict(`Lead ${merged.id} is a ${merged.status}: only a suspect can be merged into another lead`);
+  if (merged.status !== 'suspect')
+    throw new Conflict(`Lead ${merged.id} is a ${merged.status}: only a suspect can be merged into another lead`);
   const name = (lead: Lead) => `${lead.contact.company} (${lead.contact.name})`;
   return {
     merged: { ...merged, status: 'merged', mergedInto: into.id },

@@ -1,6 +1,6 @@
-import { daysOverdue, type AgendaItem } from './agenda';
+import { type AgendaItem, daysOverdue } from './agenda';
 import { cadenceTitles, type DueContact } from './cadence';
-import { escapeHtml, htmlPage, pageUrl, type Links, type OutgoingEmail } from './correspondence';
+import { escapeHtml, htmlPage, type Links, type OutgoingEmail, pageUrl } from './correspondence';
 
 /**
  * R6-R8, R22, R26: one digest per person per schedule tick, listing what is due from them: calls
@@ -58,7 +58,9 @@ export const digestEmail = (person: string, lines: readonly DigestLine[], id: st
     subject: `Due from you: ${[contacts.length ? count(contacts.length, 'call or visit').replace('call or visits', 'calls or visits') : '', tasks.length ? count(tasks.length, 'task') : ''].filter(Boolean).join(', ')}`,
     text: `${shown.map(([title, items]) => `${title}:\n${items.map((l) => `- ${l.text}`).join('\n')}`).join('\n\n')}\n\nLog each call or visit on its account when done; your agenda: ${agenda}\n`,
     html: htmlPage([
-      ...shown.map(([title, items]) => `<strong>${escapeHtml(title)}</strong><ul>${items.map((l) => `<li>${escapeHtml(l.text)}</li>`).join('')}</ul>`),
+      ...shown.map(
+        ([title, items]) => `<strong>${escapeHtml(title)}</strong><ul>${items.map((l) => `<li>${escapeHtml(l.text)}</li>`).join('')}</ul>`,
+      ),
       `Log each call or visit on its account when done. <a href="${escapeHtml(agenda)}">Your agenda</a>`,
     ]),
   };

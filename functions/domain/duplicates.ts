@@ -8,7 +8,8 @@ import type { TimelineEntry } from './timeline';
  */
 
 /** Legal forms left out, so "Acme Ltd" and "ACME Limited" are one company. */
-const legalForms = /\b(ltd|limited|plc|llc|llp|inc|incorporated|corp|corporation|co|company|gmbh|ag|kg|sa|sas|sarl|srl|spa|bv|nv|ab|as|oy)\b/gu;
+const legalForms =
+  /\b(ltd|limited|plc|llc|llp|inc|incorporated|corp|corporation|co|company|gmbh|ag|kg|sa|sas|sarl|srl|spa|bv|nv|ab|as|oy)\b/gu;
 
 /** A company's name as compared: case, accents, punctuation, spacing and legal form aside. */
 export const plainCompany = (name: string): string =>

@@ -47,7 +47,11 @@ const shown = (value: unknown): string =>
   value === null || value === undefined || value === '' ? '(none)' : typeof value === 'string' ? value : JSON.stringify(value);
 
 /** "contact.email" reads as "contact email". */
-const fieldWords = (field: string) => field.replace(/\./g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+const fieldWords = (field: string) =>
+  field
+    .replace(/\./g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
 
 /** R27: who changed what from what to what. */
 export const editEntry = (changes: readonly Change[], by: string, at: string, id: string): TimelineEntry => ({
@@ -69,7 +73,9 @@ export const versionOf = (record: { updatedAt?: string; createdAt: string }): st
 export const checkVersion = (record: { updatedAt?: string; createdAt: string }, seen: string, what: string): void => {
   const current = versionOf(record);
   if (seen.replace(/^W\//, '').replace(/^"|"$/g, '') !== current) {
-    throw new Conflict(`${what} was changed by someone else since you read it (it is now at version ${current}): reload it and make your change again`);
+    throw new Conflict(
+      `${what} was changed by someone else since you read it (it is now at version ${current}): reload it and make your change again`,
+    );
   }
 };
 

@@ -21,7 +21,8 @@ export const spreadsheetTime = (iso: string | undefined): string => {
 };
 
 /** 1234.5 as 1234.50. */
-export const spreadsheetMoney = (gbp: number | undefined): string => (typeof gbp === 'number' && Number.isFinite(gbp) ? gbp.toFixed(2) : '');
+export const spreadsheetMoney = (gbp: number | undefined): string =>
+  typeof gbp === 'number' && Number.isFinite(gbp) ? gbp.toFixed(2) : '';
 
 type Column<T> = readonly [header: string, value: (record: T) => string | number | undefined];
 

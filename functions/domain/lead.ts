@@ -1,17 +1,11 @@
 import type { LiteratureCode } from './literature';
-import type { TimelineEntry } from './timeline';
 import { responseInWords } from './response-words';
+import type { TimelineEntry } from './timeline';
 
 /** R3: how the response arrived. */
 export const leadChannels = ['bingo-card', 'email', 'phone', 'business-card', 'web-form'] as const;
 /** R3: where the interest came from. */
-export const leadSources = [
-  'marketing-campaign',
-  'distributor-contact',
-  'se-phone-call',
-  'product-support',
-  'prior-contact',
-] as const;
+export const leadSources = ['marketing-campaign', 'distributor-contact', 'se-phone-call', 'product-support', 'prior-contact'] as const;
 /**
  * R5: a lead is a suspect until the SM qualifies it into a prospect; or the SM decides it is none
  * (disqualified), or folds it into another lead of the same customer (merged).

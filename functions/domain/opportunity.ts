@@ -1,9 +1,9 @@
-import { Conflict } from './errors';
-import type { Lead } from './lead';
 import { money } from '#domain/money';
 import type { QuoteLimits } from '#domain/quote';
-import type { TimelineEntry } from './timeline';
 import type { Closing } from './decisions';
+import { Conflict } from './errors';
+import type { Lead } from './lead';
+import type { TimelineEntry } from './timeline';
 
 export const buyingInfluenceRoles = ['economic', 'technical', 'user', 'coach'] as const;
 export const qualificationRoutes = ['direct', 'distributor'] as const;
@@ -140,7 +140,12 @@ export const qualify = (
  * the company the lead came from is the account's (letter case, spacing and punctuation aside).
  */
 export const isOpportunityOf = (opportunity: Pick<Opportunity, 'company'>, account: { name: string }): boolean => {
-  const plain = (name: string) => name.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  const plain = (name: string) =>
+    name
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim();
   return plain(opportunity.company) === plain(account.name);
 };
 

@@ -1,6 +1,6 @@
 import { money } from '#domain/money';
-import { escapeHtml, htmlPage, pageUrl, type Links, type OutgoingEmail } from './correspondence';
-import { welcomeLetterFilename, type Order } from './order';
+import { escapeHtml, htmlPage, type Links, type OutgoingEmail, pageUrl } from './correspondence';
+import { type Order, welcomeLetterFilename } from './order';
 
 /**
  * The emails of an order (R21-R26), composed as data and queued with the change that causes them
@@ -20,10 +20,7 @@ const email = (
   to,
   subject,
   text: `${paragraphs.join('\n\n')}\n${link ? `\n${link.label}: ${link.url}\n` : ''}`,
-  html: htmlPage([
-    ...paragraphs.map(escapeHtml),
-    ...(link ? [`<a href="${escapeHtml(link.url)}">${escapeHtml(link.label)}</a>`] : []),
-  ]),
+  html: htmlPage([...paragraphs.map(escapeHtml), ...(link ? [`<a href="${escapeHtml(link.url)}">${escapeHtml(link.label)}</a>`] : [])]),
 });
 
 const orderUrl = (order: Pick<Order, 'id'>, links: Links) => pageUrl(links, 'order', order.id);

@@ -26,14 +26,20 @@ export const netUnitPrice = (line: Pick<QuoteLine, 'unitPriceGbp' | 'discountPer
 
 /** The quote's lines as an order's. */
 export const orderLinesOf = (quote: Pick<Quote, 'request'>): OrderLine[] =>
-  quote.request.lines.map((line) => ({ sku: line.sku, description: line.description, quantity: line.quantity, unitPrice: netUnitPrice(line) }));
+  quote.request.lines.map((line) => ({
+    sku: line.sku,
+    description: line.description,
+    quantity: line.quantity,
+    unitPrice: netUnitPrice(line),
+  }));
 
 /**
  * Why an order cannot be built from this quote, or undefined: only a quote the SM signed and that
  * went to the customer, and not one whose formal contract the MD turned down.
  */
 export const quoteNotOrderable = (quote: Pick<Quote, 'number' | 'signature' | 'transmission' | 'status'>): string | undefined => {
-  if (!quote.signature || !quote.transmission) return `Quote ${quote.number} has not been signed and sent to the customer yet: an order can only follow a signed quote`;
+  if (!quote.signature || !quote.transmission)
+    return `Quote ${quote.number} has not been signed and sent to the customer yet: an order can only follow a signed quote`;
   if (quote.status === 'contract-rejected') return `The formal contract on quote ${quote.number} was rejected: no order can follow it`;
   return undefined;
 };
@@ -54,7 +60,8 @@ export const differencesFromQuote = (quoted: readonly OrderLine[], ordered: read
       continue;
     }
     const [match] = unmatched.splice(at, 1);
-    if (match!.quantity !== line.quantity) differences.push(`${line.sku}: quantity ${line.quantity} on the quote, ${match!.quantity} on the order`);
+    if (match!.quantity !== line.quantity)
+      differences.push(`${line.sku}: quantity ${line.quantity} on the quote, ${match!.quantity} on the order`);
     if (Math.round(match!.unitPrice * 100) !== Math.round(line.unitPrice * 100)) {
       differences.push(`${line.sku}: ${money(line.unitPrice)} each on the quote, ${money(match!.unitPrice)} on the order`);
     }
@@ -82,7 +89,12 @@ export const buildFromQuote = (
       number: quote.number,
       differences,
       ...(differences.length && request.differenceReason ? { reason: request.differenceReason } : {}),
-      quoted: { netGbp: quote.totals.netGbp, vatGbp: quote.totals.vatGbp, grossGbp: quote.totals.grossGbp, vatWording: quote.totals.vat.wording },
+      quoted: {
+        netGbp: quote.totals.netGbp,
+        vatGbp: quote.totals.vatGbp,
+        grossGbp: quote.totals.grossGbp,
+        vatWording: quote.totals.vat.wording,
+      },
     },
   };
 };

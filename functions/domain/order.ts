@@ -1,10 +1,10 @@
-import type { Account, Contact } from './account';
 import { money } from '#domain/money';
-import { Conflict, NotAllowed } from './errors';
+import type { Account, Contact } from './account';
 import type { AgendaItem } from './agenda';
-import { hasAnyRole, type Caller, type Role } from './roles';
-import type { TimelineEntry } from './timeline';
+import { Conflict, NotAllowed } from './errors';
 import type { FromQuote } from './order-from-quote';
+import { type Caller, hasAnyRole, type Role } from './roles';
+import type { TimelineEntry } from './timeline';
 
 /**
  * R20-R26: an order from the PO (or signed contract) to the "is your equipment operating OK?"
@@ -41,8 +41,7 @@ export interface OrderRouting {
 
 export const orderRouting = (customer: Pick<Account, 'orderChannel' | 'servedBy' | 'distributorId'>): OrderRouting => ({
   channel: customer.orderChannel,
-  followUps:
-    customer.servedBy === 'w-sales' ? 'none-served-by-w-sales' : customer.distributorId ? 'via-distributor' : 'direct',
+  followUps: customer.servedBy === 'w-sales' ? 'none-served-by-w-sales' : customer.distributorId ? 'via-distributor' : 'direct',
 });
 
 /** The follow-ups after shipment, and their state. */
@@ -131,7 +130,9 @@ export interface Order {
 export const readsPrices = (roles: readonly Role[]): boolean => roles.some((role) => priceReaders.includes(role));
 const priceReaders: readonly Role[] = ['SalesManager', 'SalesAdmin', 'ManagingDirector'];
 
-export const withoutPrices = <T extends { lines: OrderLine[]; totalGbp?: number; fromQuote?: FromQuote; timeline?: TimelineEntry[] }>(view: T) => {
+export const withoutPrices = <T extends { lines: OrderLine[]; totalGbp?: number; fromQuote?: FromQuote; timeline?: TimelineEntry[] }>(
+  view: T,
+) => {
   const { totalGbp: _total, ...rest } = view;
   return {
     ...rest,
@@ -145,7 +146,12 @@ export const withoutPrices = <T extends { lines: OrderLine[]; totalGbp?: number;
         }
       : {}),
     ...(view.timeline
-      ? { timeline: view.timeline.map(({ detail: _detail, ...entry }) => ({ ...entry, summary: entry.summary.replace(amounts, 'an amount') })) }
+      ? {
+          timeline: view.timeline.map(({ detail: _detail, ...entry }) => ({
+            ...entry,
+            summary: entry.summary.replace(amounts, 'an amount'),
+          })),
+        }
       : {}),
   };
 };
@@ -162,7 +168,9 @@ export const packingChecklist = (order: Pick<Order, 'routing' | 'system' | 'line
   ...order.lines.map((line) => `${line.quantity} x ${line.sku}: configuration sheet and test certificate`),
   ...(order.system?.serialNumbers?.length ? [`Serial numbers: ${order.system.serialNumbers.join(', ')}`] : []),
   'Installation guide and safety information',
-  order.routing.channel === 'sf' ? 'SF website access card (login is sent to SF Customer Support)' : 'Printed Welcome Letter, signed by the SM',
+  order.routing.channel === 'sf'
+    ? 'SF website access card (login is sent to SF Customer Support)'
+    : 'Printed Welcome Letter, signed by the SM',
 ];
 
 /** R20-R24: Sales Admin enters the PO; what it sets going. */
@@ -192,7 +200,13 @@ export const placeOrder = (
     owner: customer.ownerEmail,
     routing,
     ...(distributor
-      ? { distributor: { id: distributor.id, name: distributor.name, ...(distributor.contacts[0] ? { contact: distributor.contacts[0] } : {}) } }
+      ? {
+          distributor: {
+            id: distributor.id,
+            name: distributor.name,
+            ...(distributor.contacts[0] ? { contact: distributor.contacts[0] } : {}),
+          },
+        }
       : {}),
   };
   const order: Order = {
@@ -312,7 +326,14 @@ export const equipmentCheckAnswer = (
       followUps: { ...order.followUps, equipmentCheck },
       ...(answer.ok
         ? {}
-        : { correctiveAction: { status: 'open' as const, openedAt: now, openedBy: by, problem: answer.notes ?? 'Equipment not operating OK' } }),
+        : {
+            correctiveAction: {
+              status: 'open' as const,
+              openedAt: now,
+              openedBy: by,
+              problem: answer.notes ?? 'Equipment not operating OK',
+            },
+          }),
     },
     summary: answer.ok
       ? 'Is your equipment operating OK? Yes: pleased to be of service!'

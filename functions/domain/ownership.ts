@@ -16,7 +16,8 @@ export interface OwnershipClues {
 }
 
 export const ownerOfLead = (clues: OwnershipClues, territories: Territories): string =>
-  (clues.distributorOwner ??
+  (
+    clues.distributorOwner ??
     (clues.country ? territories.byCountry[clues.country.toUpperCase()] : undefined) ??
     territories.fallbackOwner
   ).toLowerCase();

@@ -39,22 +39,34 @@ export const notTheirs = (caller: Caller, what: string, owner: string) =>
  * A directory seeded from the process settings (locally): the SMs of the territories and the
  * catch-all owner report to the sales director, the sales director and everyone else to the MD.
  */
-export const seededDirectory = (settings: {
-  territories: Record<string, string>;
-  fallbackOwner: string;
-  salesAdminEmail: string;
-  engineeringEmail: string;
-  applicationEngineerEmail: string;
-  productionEmail: string;
-  approvers: { salesDirector: string; finance: string; managingDirector: string };
-  marketingEmail: string;
-  dataProtectionEmail: string;
-}, subOf: (email: string) => string): Person[] => {
+export const seededDirectory = (
+  settings: {
+    territories: Record<string, string>;
+    fallbackOwner: string;
+    salesAdminEmail: string;
+    engineeringEmail: string;
+    applicationEngineerEmail: string;
+    productionEmail: string;
+    approvers: { salesDirector: string; finance: string; managingDirector: string };
+    marketingEmail: string;
+    dataProtectionEmail: string;
+  },
+  subOf: (email: string) => string,
+): Person[] => {
   const { salesDirector, finance, managingDirector: md } = settings.approvers;
-  const territoryOf = (sm: string) => Object.entries(settings.territories).filter(([, owner]) => owner === sm).map(([country]) => country);
+  const territoryOf = (sm: string) =>
+    Object.entries(settings.territories)
+      .filter(([, owner]) => owner === sm)
+      .map(([country]) => country);
   const sms = [...new Set([...Object.values(settings.territories), settings.fallbackOwner])].filter((sm) => sm !== salesDirector);
   const people: Omit<Person, 'sub'>[] = [
-    ...sms.map((sm) => ({ email: sm, name: nameOf(sm), roles: ['SalesManager'] as Role[], manager: salesDirector, territory: territoryOf(sm) })),
+    ...sms.map((sm) => ({
+      email: sm,
+      name: nameOf(sm),
+      roles: ['SalesManager'] as Role[],
+      manager: salesDirector,
+      territory: territoryOf(sm),
+    })),
     { email: salesDirector, name: 'Sales Director', roles: ['SalesManager'], manager: md },
     { email: md, name: 'Managing Director', roles: ['ManagingDirector'] },
     { email: finance, name: 'Finance', roles: ['SalesManager'], manager: md },

@@ -75,7 +75,10 @@ export const opportunityStage = (
   if (orders.length) {
     const newest = [...orders].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]!;
     const total = orders.reduce((sum, order) => sum + order.totalGbp, 0);
-    return { stage: 'ordered', item: { ...base, status: `${orders.length} order${orders.length > 1 ? 's' : ''}`, valueGbp: total, since: newest.createdAt } };
+    return {
+      stage: 'ordered',
+      item: { ...base, status: `${orders.length} order${orders.length > 1 ? 's' : ''}`, valueGbp: total, since: newest.createdAt },
+    };
   }
   const newest = [...quotes].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
   if (newest && quoteStage[newest.status] !== 'prospect') {
@@ -83,7 +86,12 @@ export const opportunityStage = (
   }
   return {
     stage: 'prospect',
-    item: { ...base, status: newest ? `prospect (last quote ${newest.status})` : 'prospect', valueGbp: opportunity.qualification.estimatedValueGbp, since: opportunity.createdAt },
+    item: {
+      ...base,
+      status: newest ? `prospect (last quote ${newest.status})` : 'prospect',
+      valueGbp: opportunity.qualification.estimatedValueGbp,
+      since: opportunity.createdAt,
+    },
   };
 };
 
@@ -102,6 +110,12 @@ export const pipelineOf = (
   }
   return pipelineStages.map((stage) => {
     const items = byStage.get(stage)!.sort((a, b) => b.since.localeCompare(a.since));
-    return { stage, label: stageLabels[stage], count: items.length, valueGbp: items.reduce((sum, item) => sum + (item.valueGbp ?? 0), 0), items };
+    return {
+      stage,
+      label: stageLabels[stage],
+      count: items.length,
+      valueGbp: items.reduce((sum, item) => sum + (item.valueGbp ?? 0), 0),
+      items,
+    };
   });
 };

@@ -1,6 +1,6 @@
 import { money } from '#domain/money';
-import { escapeHtml, htmlPage, pageUrl, type Links } from './correspondence';
-import { approverTitles, taskRules, type Decision, type OpenTask, type Quote, type QuoteTask } from './quote';
+import { escapeHtml, htmlPage, type Links, pageUrl } from './correspondence';
+import { approverTitles, type Decision, type OpenTask, type Quote, type QuoteTask, taskRules } from './quote';
 
 /**
  * The emails of the quote workflow (R14-R19). They are sent by the workflow's own steps, which
@@ -84,10 +84,7 @@ export const quoteReturnedEmail = (quote: Quote, rejection: Decision | undefined
 };
 
 /** R17: the signed quote and proposal go to the customer, the PDF attached. */
-export const customerQuoteEmail = (
-  quote: Quote,
-  document: { filename: string; content: Uint8Array; sha256: string },
-): QuoteEmail => {
+export const customerQuoteEmail = (quote: Quote, document: { filename: string; content: Uint8Array; sha256: string }): QuoteEmail => {
   const name = quote.customer.name;
   const lines = [
     `Thank you for the opportunity to quote. Attached are our quotation and technical proposal, ${money(quote.totals.netGbp)} excluding VAT (${quote.totals.vat ? `${money(quote.totals.grossGbp)} with ${quote.totals.vat.ratePercent ? `VAT at ${quote.totals.vat.ratePercent}%` : 'no VAT: zero-rated export'}` : 'VAT as applicable'}), valid for ${quote.request.validForDays} days. Please quote ${quote.number} in any reply or order.`,

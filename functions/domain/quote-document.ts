@@ -1,7 +1,7 @@
 import { money } from '#domain/money';
-import { printedDocument, type PrintedDocument } from './printed-document';
-import type { Quote, VatApplied } from './quote';
 import { defaultLetterhead, type Letterhead } from './letterhead';
+import { type PrintedDocument, printedDocument } from './printed-document';
+import type { Quote, VatApplied } from './quote';
 
 export { sha256 } from './document-hash';
 

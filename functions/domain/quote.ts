@@ -1,6 +1,6 @@
+import { money } from '#domain/money';
 import type { AgendaItem } from './agenda';
 import { Conflict, NotAllowed } from './errors';
-import { money } from '#domain/money';
 import type { Opportunity } from './opportunity';
 import type { Caller, Role } from './roles';
 import { systemActor, type TimelineEntry } from './timeline';
@@ -236,7 +236,13 @@ export const taskRules: Record<QuoteTask, TaskRule> = {
     status: 'in-preparation',
     decides: false,
   },
-  sign: { ask: 'Review and sign the quote and proposal', role: 'SalesManager', assignee: 'owner', status: 'awaiting-signature', decides: false },
+  sign: {
+    ask: 'Review and sign the quote and proposal',
+    role: 'SalesManager',
+    assignee: 'owner',
+    status: 'awaiting-signature',
+    decides: false,
+  },
   'approve-contract': {
     ask: 'Negotiate and approve the formal contract',
     role: 'ManagingDirector',
@@ -258,8 +264,7 @@ export interface OpenTask {
 }
 
 /** approve-qpa steps are keyed by position; the others by their name. */
-export const taskKey = (task: QuoteTask, approver?: ApproverPosition): string =>
-  approver ? `${task}:${approver}` : task;
+export const taskKey = (task: QuoteTask, approver?: ApproverPosition): string => (approver ? `${task}:${approver}` : task);
 
 export const quoteStatuses = [
   'qpa-preparation',
@@ -374,7 +379,9 @@ export const defineQuote = (
   // Who may quote is the access policy's (the owner, their managers, the MD: functions/routes).
   if (opportunity.engineeringReview.status === 'required') {
     // R10: Engineering's advice comes before any price.
-    throw new Conflict(`Opportunity ${opportunity.id} waits for its Engineering review (${opportunity.engineeringReview.reasons.join(', ')}): no quote before it`);
+    throw new Conflict(
+      `Opportunity ${opportunity.id} waits for its Engineering review (${opportunity.engineeringReview.reasons.join(', ')}): no quote before it`,
+    );
   }
   const qpa = assessQpa(request, policy.limits, policy.approvers);
   const country = request.customerCountry ?? customer.country;
@@ -621,7 +628,11 @@ export const signatureHolds = (quote: Pick<Quote, 'signature'>, currentSha256: s
   quote.signature ? quote.signature.sha256 === currentSha256 : undefined;
 
 /** R15-R17: a person's open step on a quote, as it shows on their agenda and in the digest. */
-export const quoteStepAgendaItem = (quote: Pick<Quote, 'id' | 'number' | 'customer' | 'totals'>, open: OpenTask, key: string): AgendaItem => ({
+export const quoteStepAgendaItem = (
+  quote: Pick<Quote, 'id' | 'number' | 'customer' | 'totals'>,
+  open: OpenTask,
+  key: string,
+): AgendaItem => ({
   kind: key,
   assignee: open.assignee,
   dueAt: open.dueBy,

@@ -1,6 +1,6 @@
-import { pipelineStages, stageLabels, type PipelineStage } from './pipeline';
-import { approverTitles, taskRules, type ApproverPosition, type QuoteTask } from './quote';
-import { monthOf, undatedPeriod, type Month, type ReportName } from './rollups';
+import { type PipelineStage, pipelineStages, stageLabels } from './pipeline';
+import { type ApproverPosition, approverTitles, type QuoteTask, taskRules } from './quote';
+import { type Month, monthOf, type ReportName, undatedPeriod } from './rollups';
 
 /**
  * The reports as sales operations read them, assembled from rollup rows (functions/domain/rollups):
@@ -164,11 +164,22 @@ export const conversionReport = (rows: RollupRow[], months: Month[]) => {
 
 export const winRateReport = (rows: RollupRow[], months: Month[]) => {
   const kindOf = (row: RollupRow) => dimensions(row.row)[0];
-  const outcome = (kind: 'won' | 'lost') => sumBy(rows.filter((row) => kindOf(row) === kind), (row) => row.period, ['count', 'valuePence']);
+  const outcome = (kind: 'won' | 'lost') =>
+    sumBy(
+      rows.filter((row) => kindOf(row) === kind),
+      (row) => row.period,
+      ['count', 'valuePence'],
+    );
   const won = outcome('won');
   const lost = outcome('lost');
   const tally = (kind: 'reason' | 'competitor') =>
-    [...sumBy(rows.filter((row) => kindOf(row) === kind), (row) => dimensions(row.row).slice(1).join('#'), ['count'])]
+    [
+      ...sumBy(
+        rows.filter((row) => kindOf(row) === kind),
+        (row) => dimensions(row.row).slice(1).join('#'),
+        ['count'],
+      ),
+    ]
       .map(([name, sum]) => ({ name, count: sum.count ?? 0 }))
       .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
   const totalWon = [...won.values()].reduce((n, sum) => n + (sum.count ?? 0), 0);
@@ -176,7 +187,14 @@ export const winRateReport = (rows: RollupRow[], months: Month[]) => {
   const monthly = months.map((month) => {
     const w = won.get(month)?.count ?? 0;
     const l = lost.get(month)?.count ?? 0;
-    return { month, won: w, lost: l, winRate: share(w, w + l), wonGbp: gbp(won.get(month)?.valuePence ?? 0), lostGbp: gbp(lost.get(month)?.valuePence ?? 0) };
+    return {
+      month,
+      won: w,
+      lost: l,
+      winRate: share(w, w + l),
+      wonGbp: gbp(won.get(month)?.valuePence ?? 0),
+      lostGbp: gbp(lost.get(month)?.valuePence ?? 0),
+    };
   });
   const reasons = tally('reason');
   return {
@@ -192,8 +210,16 @@ export const winRateReport = (rows: RollupRow[], months: Month[]) => {
 };
 
 export const quoteCycleReport = (rows: RollupRow[], months: Month[]) => {
-  const signed = sumBy(rows.filter((row) => dimensions(row.row)[0] === 'signed'), (row) => row.period, ['count', 'minutes']);
-  const steps = sumBy(rows.filter((row) => dimensions(row.row)[0] === 'step'), (row) => dimensions(row.row)[1], ['count', 'minutes']);
+  const signed = sumBy(
+    rows.filter((row) => dimensions(row.row)[0] === 'signed'),
+    (row) => row.period,
+    ['count', 'minutes'],
+  );
+  const steps = sumBy(
+    rows.filter((row) => dimensions(row.row)[0] === 'step'),
+    (row) => dimensions(row.row)[1],
+    ['count', 'minutes'],
+  );
   const hours = (minutes: number, count: number) => (count === 0 ? null : Math.round((minutes / count / 60) * 10) / 10);
   const allSigned = { count: 0, minutes: 0 };
   for (const sum of signed.values()) {
@@ -201,7 +227,13 @@ export const quoteCycleReport = (rows: RollupRow[], months: Month[]) => {
     allSigned.minutes += sum.minutes ?? 0;
   }
   const stepRows = [...steps]
-    .map(([step, sum]) => ({ step, label: stepLabel(step), count: sum.count ?? 0, averageHours: hours(sum.minutes ?? 0, sum.count ?? 0), totalHours: Math.round(((sum.minutes ?? 0) / 60) * 10) / 10 }))
+    .map(([step, sum]) => ({
+      step,
+      label: stepLabel(step),
+      count: sum.count ?? 0,
+      averageHours: hours(sum.minutes ?? 0, sum.count ?? 0),
+      totalHours: Math.round(((sum.minutes ?? 0) / 60) * 10) / 10,
+    }))
     .sort((a, b) => b.totalHours - a.totalHours || a.step.localeCompare(b.step));
   const monthly = months.map((month) => {
     const count = signed.get(month)?.count ?? 0;
@@ -232,10 +264,19 @@ export const forecastReport = (rows: RollupRow[], months: Month[]) => {
   return {
     months: monthly,
     undated: figures(byMonth.get(undatedPeriod)),
-    totals: figures(sumBy(rows.filter((row) => row.period !== undatedPeriod), () => 'all', fields).get('all')),
+    totals: figures(
+      sumBy(
+        rows.filter((row) => row.period !== undatedPeriod),
+        () => 'all',
+        fields,
+      ).get('all'),
+    ),
     table: {
       columns: ['Expected close', 'Opportunities', 'Value (GBP)', 'Weighted (GBP)', 'Without probability'],
-      rows: [...monthly.map((m) => [m.month, m.count, m.valueGbp, m.weightedGbp, m.withoutProbability]), ...(byMonth.has(undatedPeriod) ? [['no date', ...Object.values(figures(byMonth.get(undatedPeriod)))]] : [])],
+      rows: [
+        ...monthly.map((m) => [m.month, m.count, m.valueGbp, m.weightedGbp, m.withoutProbability]),
+        ...(byMonth.has(undatedPeriod) ? [['no date', ...Object.values(figures(byMonth.get(undatedPeriod)))]] : []),
+      ],
     } satisfies Table,
   };
 };
@@ -266,15 +307,43 @@ export const campaignsReport = (rows: RollupRow[]) => {
   return {
     campaigns,
     table: {
-      columns: ['Campaign', 'Started', 'Cost (GBP)', 'Leads', 'Qualified', 'Orders', 'Per lead (GBP)', 'Per qualified lead (GBP)', 'Per order (GBP)'],
-      rows: campaigns.map((c) => [c.name, c.month, c.costGbp, c.leads, c.qualified, c.orders, c.costPerLeadGbp, c.costPerQualifiedLeadGbp, c.costPerOrderGbp]),
+      columns: [
+        'Campaign',
+        'Started',
+        'Cost (GBP)',
+        'Leads',
+        'Qualified',
+        'Orders',
+        'Per lead (GBP)',
+        'Per qualified lead (GBP)',
+        'Per order (GBP)',
+      ],
+      rows: campaigns.map((c) => [
+        c.name,
+        c.month,
+        c.costGbp,
+        c.leads,
+        c.qualified,
+        c.orders,
+        c.costPerLeadGbp,
+        c.costPerQualifiedLeadGbp,
+        c.costPerOrderGbp,
+      ]),
     } satisfies Table,
   };
 };
 
 export const afterShipmentReport = (rows: RollupRow[], months: Month[]) => {
-  const equipment = sumBy(rows.filter((row) => dimensions(row.row)[0] === 'equipment'), (row) => row.period, ['ok', 'corrective', 'unanswered']);
-  const delivery = sumBy(rows.filter((row) => dimensions(row.row)[0] === 'delivery'), () => 'all', ['ok', 'notOk']).get('all');
+  const equipment = sumBy(
+    rows.filter((row) => dimensions(row.row)[0] === 'equipment'),
+    (row) => row.period,
+    ['ok', 'corrective', 'unanswered'],
+  );
+  const delivery = sumBy(
+    rows.filter((row) => dimensions(row.row)[0] === 'delivery'),
+    () => 'all',
+    ['ok', 'notOk'],
+  ).get('all');
   const monthly = months.map((month) => {
     const sum = equipment.get(month);
     const ok = sum?.ok ?? 0;

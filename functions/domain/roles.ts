@@ -27,13 +27,8 @@ const isRole = (value: string): value is Role => (roles as readonly string[]).in
  * flattens array claims to a string such as "[SalesManager Marketing]". Accept both.
  */
 export const groupsFromClaim = (claim: unknown): Role[] => {
-  const names = Array.isArray(claim)
-    ? claim.map(String)
-    : typeof claim === 'string'
-      ? claim.replace(/^\[|\]$/g, '').split(/[\s,]+/)
-      : [];
+  const names = Array.isArray(claim) ? claim.map(String) : typeof claim === 'string' ? claim.replace(/^\[|\]$/g, '').split(/[\s,]+/) : [];
   return names.map((name) => name.trim()).filter(isRole);
 };
 
-export const hasAnyRole = (caller: Caller, allowed: readonly Role[]): boolean =>
-  caller.roles.some((role) => allowed.includes(role));
+export const hasAnyRole = (caller: Caller, allowed: readonly Role[]): boolean => caller.roles.some((role) => allowed.includes(role));

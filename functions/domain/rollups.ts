@@ -240,7 +240,12 @@ const pipelineStageOf = (
 ): { stage: PipelineStage; valueGbp: number } | undefined => {
   if (opportunity.outcome === 'lost' || opportunity.removed) return undefined;
   const { stage, item } = opportunityStage(
-    { id: opportunity.id, company: '', createdAt: opportunity.createdAt, qualification: { estimatedValueGbp: opportunity.estimatedValueGbp } as never },
+    {
+      id: opportunity.id,
+      company: '',
+      createdAt: opportunity.createdAt,
+      qualification: { estimatedValueGbp: opportunity.estimatedValueGbp } as never,
+    },
     quotes.map((quote) => ({ id: quote.id, status: quote.status, netGbp: quote.netGbp, createdAt: quote.createdAt })),
     orders.map((order) => ({ id: order.id, totalGbp: order.totalGbp, createdAt: order.createdAt })),
   );
@@ -275,7 +280,13 @@ export const dealCounts = (deal: DealState): Count[] => {
       add('after-shipment', monthOf(order.equipmentCheck.at), rowOf(order.owner, 'equipment'), field, 1);
     }
     if (order.deliveryCheck) {
-      add('after-shipment', monthOf(order.deliveryCheck.at), rowOf(order.owner, 'delivery'), order.deliveryCheck.allReceived ? 'ok' : 'notOk', 1);
+      add(
+        'after-shipment',
+        monthOf(order.deliveryCheck.at),
+        rowOf(order.owner, 'delivery'),
+        order.deliveryCheck.allReceived ? 'ok' : 'notOk',
+        1,
+      );
     }
   }
 
@@ -302,7 +313,13 @@ export const dealCounts = (deal: DealState): Count[] => {
   if (won) {
     const at = opportunity.closedAt ?? firstOrder ?? opportunity.updatedAt;
     add('win-rate', monthOf(at), rowOf(owner, 'won'), 'count', 1);
-    add('win-rate', monthOf(at), rowOf(owner, 'won'), 'valuePence', orderValue || pence(standing?.valueGbp ?? opportunity.estimatedValueGbp));
+    add(
+      'win-rate',
+      monthOf(at),
+      rowOf(owner, 'won'),
+      'valuePence',
+      orderValue || pence(standing?.valueGbp ?? opportunity.estimatedValueGbp),
+    );
   } else if (opportunity.outcome === 'lost') {
     const month = monthOf(opportunity.closedAt ?? opportunity.updatedAt);
     const newestQuote = [...quotes].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];

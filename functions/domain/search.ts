@@ -37,7 +37,7 @@ export const normalise = (text: string): string =>
     .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/ß/g, 'ss')
-    .replace(/[^\p{L}\p{N}@.\-]+/gu, ' ')
+    .replace(/[^\p{L}\p{N}@.-]+/gu, ' ')
     .trim();
 
 /**
@@ -45,7 +45,9 @@ export const normalise = (text: string): string =>
  * "ann smith" and "smith"), so a search may start at any word and go on into the next.
  */
 const wordStarts = (field: string | undefined): string[] => {
-  const words = normalise(field ?? '').split(' ').filter(Boolean);
+  const words = normalise(field ?? '')
+    .split(' ')
+    .filter(Boolean);
   return words.slice(0, wordStartsPerField).map((_, i) => words.slice(i).join(' ').slice(0, longestTerm));
 };
 
@@ -109,7 +111,12 @@ export const findableOrder = (order: Order): Findable => ({
   title: order.poNumber,
   subtitle: order.customer.name,
   owner: order.owner,
-  terms: termsOf([normalise(order.poNumber).replace(/ /g, '')], wordStarts(order.customer.name), person(order.userContact), person(order.customer.contact)),
+  terms: termsOf(
+    [normalise(order.poNumber).replace(/ /g, '')],
+    wordStarts(order.customer.name),
+    person(order.userContact),
+    person(order.customer.contact),
+  ),
 });
 
 /** The page a hit opens. */

@@ -48,11 +48,26 @@ export const newTask = (
 };
 
 /** Done, by the person it is for (or someone acting for them); once. */
-export const taskDone = (task: Task, by: string, mayActForAssignee: boolean, entryId: string, at: string): { task: Task; entry: TimelineEntry } => {
+export const taskDone = (
+  task: Task,
+  by: string,
+  mayActForAssignee: boolean,
+  entryId: string,
+  at: string,
+): { task: Task; entry: TimelineEntry } => {
   if (task.status === 'done') throw new Conflict(`The task "${task.title}" is done already`);
-  if (task.assignee !== by && !mayActForAssignee) throw new NotAllowed(`The task "${task.title}" is ${task.assignee}'s: only they, their managers or the MD may mark it done`);
+  if (task.assignee !== by && !mayActForAssignee)
+    throw new NotAllowed(`The task "${task.title}" is ${task.assignee}'s: only they, their managers or the MD may mark it done`);
   return {
     task: { ...task, status: 'done', doneAt: at },
-    entry: { id: entryId, at, actor: by, kind: 'task-done', channel: 'internal', summary: `Task done: ${task.title}`, detail: { taskId: task.id } },
+    entry: {
+      id: entryId,
+      at,
+      actor: by,
+      kind: 'task-done',
+      channel: 'internal',
+      summary: `Task done: ${task.title}`,
+      detail: { taskId: task.id },
+    },
   };
 };

@@ -1,5 +1,5 @@
 import type { Order } from './order';
-import { printedDocument, type PrintedDocument } from './printed-document';
+import { type PrintedDocument, printedDocument } from './printed-document';
 
 /**
  * R23: the Welcome Letter Production prints and packs with a standard order: thanks, contact
@@ -7,11 +7,7 @@ import { printedDocument, type PrintedDocument } from './printed-document';
  * system-specific information to pack.
  */
 
-export const welcomeLetter = (
-  order: Order,
-  contacts: { support: string; website: string },
-  renderedAt: string,
-): PrintedDocument =>
+export const welcomeLetter = (order: Order, contacts: { support: string; website: string }, renderedAt: string): PrintedDocument =>
   printedDocument(
     { title: `Welcome, ${order.customer.name}`, author: order.owner, subject: `Order ${order.poNumber}`, at: renderedAt },
     ({ write, gap }) => {

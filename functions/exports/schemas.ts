@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
+import { emailAddress, referenceId } from '#contract/fields';
 import { exportKinds } from '#domain/export-columns';
 import { importedChannel, leadChannels, leadStatuses } from '#domain/lead';
-import { emailAddress, referenceId } from '#contract/fields';
 
 export const exportPath = z.object({ file: z.enum(exportKinds.map((kind) => `${kind}.csv` as const)) });
 

@@ -1,22 +1,18 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import jsonBodyParser from '@middy/http-json-body-parser';
 import urlencodeBodyParser from '@middy/http-urlencode-body-parser';
-import type {
-  APIGatewayProxyEventV2WithJWTAuthorizer,
-  APIGatewayProxyStructuredResultV2,
-  Context,
-} from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 // zod/mini has no messages of its own: every route refuses in the same English words (see the module).
 import '#contract/messages';
+import { isPassingFault } from '#adapters/dynamodb';
+import { enrolPerson, findPerson, managersOf } from '#adapters/people-records';
 import { escapeHtml } from '#domain/correspondence';
 import { Conflict, Gone, NotAllowed, NotFound } from '#domain/errors';
 import { actsFor, notTheirs } from '#domain/people';
-import { groupsFromClaim, hasAnyRole, type Caller } from '#domain/roles';
-import { isPassingFault } from '#adapters/dynamodb';
-import { enrolPerson, findPerson, managersOf } from '#adapters/people-records';
-import { findRoute, maxBodyBytes, type Route, type RouteKey } from '#functions/routes';
+import { type Caller, groupsFromClaim, hasAnyRole } from '#domain/roles';
 import { logger } from '#functions/observability';
+import { findRoute, maxBodyBytes, type Route, type RouteKey } from '#functions/routes';
 
 /**
  * The one way an API route is built: the contract of docs/api.md (JSON errors naming fields by path,
@@ -213,7 +209,14 @@ const ownerRule =
     if (!route.access.public && route.access.managersOnly && !managers.includes(caller.email)) {
       throw new NotAllowed(`Only the owner's managers or the MD may do this: ${what} belongs to ${owner}`);
     }
-    if (!actsFor(caller, owner, managers, named.map((n) => n.toLowerCase()))) {
+    if (
+      !actsFor(
+        caller,
+        owner,
+        managers,
+        named.map((n) => n.toLowerCase()),
+      )
+    ) {
       throw notTheirs(caller, what, owner);
     }
   };
@@ -230,10 +233,7 @@ const bodyGuard = (route: Route): MiddlewareObj<ApiEvent, ApiResult> => ({
     const type = event.headers?.['content-type'] ?? '';
     const accepted = jsonType.test(type) || (route.acceptsForm === true && formType.test(type));
     if (!accepted) {
-      throw new Problem(
-        415,
-        `Content-Type must be application/json${route.acceptsForm ? ' or application/x-www-form-urlencoded' : ''}`,
-      );
+      throw new Problem(415, `Content-Type must be application/json${route.acceptsForm ? ' or application/x-www-form-urlencoded' : ''}`);
     }
     if (!body) throw new Problem(400, 'A request body is required');
   },

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import type { RouteKey } from '#functions/routes';
-import { json, type ApiEvent, type ApiResult } from './api';
+import { type ApiEvent, type ApiResult, json } from './api';
 
 type RouteHandler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
 

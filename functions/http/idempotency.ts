@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { stableId } from '#domain/stable-id';
 import { AlreadyRecorded } from '#adapters/dynamodb';
-import { Problem, type ApiEvent } from './api';
+import { stableId } from '#domain/stable-id';
+import { type ApiEvent, Problem } from './api';
 
 /**
  * `Idempotency-Key` without a second store: the key names the record a request creates. The id is
@@ -32,7 +32,6 @@ const canonical = (value: unknown): string =>
           .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
           .join(',')}}`
       : JSON.stringify(value ?? null);
-
 
 /**
  * The request's identity. `scope` keeps keys apart: the route, and what the request acts on and

@@ -1,5 +1,5 @@
-import { InvalidListCursor, listRecords, type ListRequest } from '#adapters/search-records';
 import type { Item } from '#adapters/sales-records';
+import { InvalidListCursor, type ListRequest, listRecords } from '#adapters/search-records';
 import { Problem } from './api';
 
 /**

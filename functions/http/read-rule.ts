@@ -1,6 +1,6 @@
+import { managersOf } from '#adapters/people-records';
 import { actsFor } from '#domain/people';
 import type { Caller } from '#domain/roles';
-import { managersOf } from '#adapters/people-records';
 import { findRoute, type RouteKey } from '#functions/routes';
 
 /**

@@ -9,7 +9,7 @@ import { Problem } from './api';
 export const versionSeen = (event: ApiEvent): string => {
   const seen = event.headers?.['if-match']?.trim();
   if (!seen) {
-    throw new Problem(428, 'Send If-Match with the version you read, so your change cannot overwrite someone else\'s', [
+    throw new Problem(428, "Send If-Match with the version you read, so your change cannot overwrite someone else's", [
       { path: 'If-Match', message: "must be the record's version, as read" },
     ]);
   }

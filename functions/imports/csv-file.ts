@@ -23,7 +23,11 @@ export class UnreadableFile extends Error {
 
 /** The separator the header line uses most, outside quotes. */
 export const sniffSeparator = (text: string): string => {
-  const counts = new Map<string, number>([[',', 0], [';', 0], ['\t', 0]]);
+  const counts = new Map<string, number>([
+    [',', 0],
+    [';', 0],
+    ['\t', 0],
+  ]);
   let quoted = false;
   for (const char of text) {
     if (char === '"') quoted = !quoted;

@@ -1,9 +1,18 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { PlannedRecord } from '#domain/contact-import';
-import { chunkDone, findImport, inParallel, recordChunkDone, unpackRecords, writeImportedAccount, writeImportedLead, type ChunkResult } from '#adapters/import-records';
 import { isPassingFault } from '#adapters/dynamodb';
+import {
+  type ChunkResult,
+  chunkDone,
+  findImport,
+  inParallel,
+  recordChunkDone,
+  unpackRecords,
+  writeImportedAccount,
+  writeImportedLead,
+} from '#adapters/import-records';
+import type { PlannedRecord } from '#domain/contact-import';
 import { logger } from '#functions/observability';
 import { inStreamOrder } from '#functions/stream-batch';
 
@@ -36,7 +45,12 @@ const makeChunk = async (streamRecord: DynamoDBRecord): Promise<void> => {
             ? await writeImportedLead(record, importId, job.createdBy, now)
             : await writeImportedAccount(record, importId, job.createdBy, now);
         if (written.outcome === 'created') result.created += 1;
-        else result.skipped.push({ line: lineOf(record), reason: written.reason, ...(written.existing ? { existing: written.existing } : {}) });
+        else
+          result.skipped.push({
+            line: lineOf(record),
+            reason: written.reason,
+            ...(written.existing ? { existing: written.existing } : {}),
+          });
       } catch (error) {
         if (isPassingFault(error)) throw error;
         logger.warn('imported record refused', { importId, line: lineOf(record), errorName: (error as Error).name });

@@ -1,22 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import * as z from 'zod/mini';
+import { chunkRecords, existingRecords, findImport, type ImportJob, importResults, recordImport } from '#adapters/import-records';
 import {
+  type ColumnMapping,
   chooseMapping,
   contactsPerAccount,
+  type ImportPlan,
   planImport,
   readRow,
   unknownColumns,
   withoutExisting,
-  type ColumnMapping,
-  type ImportPlan,
 } from '#domain/contact-import';
 import { NotFound } from '#domain/errors';
-import { chunkRecords, existingRecords, findImport, importResults, recordImport, type ImportJob } from '#adapters/import-records';
 import { territories } from '#functions/config';
-import { apiRoute, json, Problem, type ApiEvent } from '#http/api';
-import { dispatch } from '#http/dispatch';
 import { logger } from '#functions/observability';
+import { type ApiEvent, apiRoute, json, Problem } from '#http/api';
+import { dispatch } from '#http/dispatch';
 import { readCsv, UnreadableFile } from './csv-file';
 import { columnMapping, importPath, importQuery } from './schemas';
 
@@ -52,13 +52,20 @@ const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 const fileOf = (event: ApiEvent): { text: string; bytes: number } => {
   const type = event.headers?.['content-type'] ?? '';
   const gzipped = gzipType.test(type);
-  if (!csvType.test(type) && !gzipped) throw new Problem(415, 'Content-Type must be text/csv (a CSV file saved as UTF-8), or application/gzip (one gzipped)');
+  if (!csvType.test(type) && !gzipped)
+    throw new Problem(415, 'Content-Type must be text/csv (a CSV file saved as UTF-8), or application/gzip (one gzipped)');
   const sent = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : Buffer.from(event.body ?? '', gzipped ? 'latin1' : 'utf8');
   if (!gzipped && sent.length > maxImportBytes) {
-    throw new Problem(413, `The file is ${mib(sent.length)}: files up to 5 MiB are taken (about 40,000 rows), or 16 MiB gzipped to at most 4 MiB (the import page does this); split it and import each part`);
+    throw new Problem(
+      413,
+      `The file is ${mib(sent.length)}: files up to 5 MiB are taken (about 40,000 rows), or 16 MiB gzipped to at most 4 MiB (the import page does this); split it and import each part`,
+    );
   }
   if (gzipped && sent.length > maxGzippedBytes) {
-    throw new Problem(413, `The gzipped file is ${mib(sent.length)}: up to 4 MiB gzipped (16 MiB of CSV) is taken; split it and import each part`);
+    throw new Problem(
+      413,
+      `The gzipped file is ${mib(sent.length)}: up to 4 MiB gzipped (16 MiB of CSV) is taken; split it and import each part`,
+    );
   }
   let raw = sent;
   if (gzipped) {
@@ -124,7 +131,14 @@ const readFile = (text: string, override: ColumnMapping): ReadFile => {
   }
   const missing = unknownColumns(file.headers, override);
   if (missing.length) {
-    throw new Problem(400, 'Invalid query', missing.map((header) => ({ path: 'mapping', message: `the file has no column "${header}" (it has ${file.headers.map((h) => `"${h}"`).join(', ')})` })));
+    throw new Problem(
+      400,
+      'Invalid query',
+      missing.map((header) => ({
+        path: 'mapping',
+        message: `the file has no column "${header}" (it has ${file.headers.map((h) => `"${h}"`).join(', ')})`,
+      })),
+    );
   }
   const mapping = chooseMapping(file.headers, override);
   if (!mapping.company) {
@@ -171,7 +185,9 @@ export const importFile = apiRoute({ route: 'POST /imports', query: importQuery 
         duplicates: preview.duplicates.length,
         badRows: preview.badRows.length,
       },
-      accounts: preview.accounts.slice(0, shown).map(({ kind: _kind, contacts, ...account }) => ({ ...account, contacts: contacts.length })),
+      accounts: preview.accounts
+        .slice(0, shown)
+        .map(({ kind: _kind, contacts, ...account }) => ({ ...account, contacts: contacts.length })),
       leads: preview.leads.slice(0, shown).map(({ kind: _kind, ...lead }) => lead),
       duplicates: preview.duplicates.slice(0, shown),
       badRows: preview.badRows.slice(0, shown),
@@ -192,7 +208,12 @@ export const importFile = apiRoute({ route: 'POST /imports', query: importQuery 
     mapping: mapping as Record<string, string>,
     separator: summary.separator,
     chunks: chunks.length,
-    planned: { accounts: plan.accounts.length, leads: plan.leads.length, duplicatesInFile: plan.duplicates.length, badRows: plan.badRows.length },
+    planned: {
+      accounts: plan.accounts.length,
+      leads: plan.leads.length,
+      duplicatesInFile: plan.duplicates.length,
+      badRows: plan.badRows.length,
+    },
     chunksDone: 0,
     created: 0,
     // Duplicates within the file and bad rows are known now; the table's duplicates as each chunk is done.
@@ -224,7 +245,11 @@ export const getImport = apiRoute({ route: 'GET /imports/{id}', path: importPath
     rows: job.rows,
     mapping: job.mapping,
     separator: job.separator,
-    progress: { chunks: job.chunks, chunksDone: job.chunksDone, percent: job.chunks ? Math.floor((100 * job.chunksDone) / job.chunks) : 100 },
+    progress: {
+      chunks: job.chunks,
+      chunksDone: job.chunksDone,
+      percent: job.chunks ? Math.floor((100 * job.chunksDone) / job.chunks) : 100,
+    },
     planned: job.planned,
     counts: { created: job.created, skipped: job.skipped, failed: job.failed },
     skipped: skipped.slice(0, shown),

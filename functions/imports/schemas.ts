@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { importFields } from '#domain/contact-import';
 import { recordId } from '#contract/fields';
+import { importFields } from '#domain/contact-import';
 
 /**
  * The column mapping a person may give, field to the file's header: `{"company":"Firma"}`; an

@@ -1,87 +1,92 @@
 import { randomUUID } from 'node:crypto';
-import { customerResponseEmail, ownerAdviceEmail } from '#domain/correspondence';
-import { logResponse } from '#domain/lead';
-import { responseInWords } from '#domain/response-words';
-import { ownerOfLead } from '#domain/ownership';
-import type { Lead } from '#domain/lead';
-import { findAccountOwner, foldRepeatedResponse, NoRunningCampaign, recordedRequest, recordNewLead, RepeatedResponse, timelinePut } from '#adapters/sales-records';
 import { duplicateMarksOfLead, findDuplicateMarks } from '#adapters/record-changes';
+import {
+  findAccountOwner,
+  foldRepeatedResponse,
+  NoRunningCampaign,
+  RepeatedResponse,
+  recordedRequest,
+  recordNewLead,
+  timelinePut,
+} from '#adapters/sales-records';
+import { keys } from '#adapters/table-design';
+import { customerResponseEmail, ownerAdviceEmail } from '#domain/correspondence';
 import { companyOfAccount, companyOfLead, duplicateEntry, possibleDuplicates } from '#domain/duplicates';
 import { Conflict } from '#domain/errors';
-import { keys } from '#adapters/table-design';
+import type { Lead } from '#domain/lead';
+import { logResponse } from '#domain/lead';
+import { ownerOfLead } from '#domain/ownership';
+import { responseInWords } from '#domain/response-words';
 import { duplicateWindowDays, links, territories, webPage } from '#functions/config';
+import { logger } from '#functions/observability';
 import { apiRoute, json, seeOther, wantsPage } from '#http/api';
 import { keyedRequest, recordOnce } from '#http/idempotency';
-import { logger } from '#functions/observability';
 import { leadBody, leadFromForm } from './schemas';
 
 /** R3/R4/R5: a customer response becomes a suspect; the customer and the owning SM hear of it. */
-export const createLead = apiRoute(
-  { route: 'POST /leads', body: leadBody, fromForm: leadFromForm },
-  async ({ body, event }) => {
-    // The lead form posted without JavaScript: the browser goes on to the thank-you page.
-    const answer = (id: string, status: string) =>
-      wantsPage(event) ? seeOther(webPage('/thanks.html')) : json(201, { id, status }, { location: `/leads/${id}` });
-    const { website, ...response } = body;
-    if (website) {
-      // The honeypot was filled in: a bot. It gets what a person would, and nothing is stored.
-      logger.info('honeypot filled; nothing stored');
-      return answer(randomUUID(), 'suspect');
-    }
-    // The key names the lead: a retry after a lost answer finds it rather than making a second.
-    const request = keyedRequest(event, [], response);
-    const distributorOwner = response.distributorId ? await findAccountOwner(response.distributorId) : undefined;
-    const owner = ownerOfLead({ distributorOwner, country: response.contact.country }, territories());
-    const logged = logResponse(response, { leadId: request.id, entryId: randomUUID() }, owner, new Date().toISOString());
-    const { entry } = logged;
-    // Issue 15: the same address, or the same company (and country), in a lead or account within the window.
-    const leadCompany = companyOfLead(response.contact.company, response.contact.country);
-    const window = duplicateWindowDays();
-    const duplicates = possibleDuplicates(
-      await findDuplicateMarks(response.contact.email, leadCompany, companyOfAccount(response.contact.company)),
-      window,
-      entry.at,
-      request.id,
-    );
-    const lead: Lead = duplicates.length ? { ...logged.lead, possibleDuplicates: duplicates } : logged.lead;
-    const alongside = [
-      ...duplicateMarksOfLead(lead, leadCompany, window),
-      ...(duplicates.length ? [timelinePut(keys.lead(lead.id).pk, duplicateEntry(duplicates, randomUUID(), entry.at))] : []),
-    ];
-    const recorded = await recordOnce(
-      request,
-      async () => {
-        const emails = [customerResponseEmail(lead, randomUUID(), links()), ownerAdviceEmail(lead, randomUUID(), links())];
-        const write = (record: Lead) => recordNewLead(record, entry, emails, request.fingerprint, alongside).then(() => record);
-        try {
-          const recorded = await write(lead).catch((error: unknown) => {
-            if (!(error instanceof NoRunningCampaign)) throw error;
-            // R1: the lead stands; the campaign it names is made up or over, so it counts for none.
-            logger.warn('campaignId ignored: no such running campaign', { leadId: lead.id, campaignId: lead.campaignId });
-            const { campaignId: _ignored, ...uncounted } = lead;
-            return write(uncounted);
-          });
-          logger.info('lead logged', { leadId: lead.id, channel: lead.channel, source: lead.source });
-          return recorded;
-        } catch (error) {
-          if (!(error instanceof RepeatedResponse)) throw error;
-          // The address made a lead today: one lead, the SM advised once, the address emailed once.
-          const folded = await foldRepeatedResponse(error, {
-            ...entry,
-            id: randomUUID(),
-            kind: 'lead-repeated',
-            summary: `Responded again by ${responseInWords(lead.channel)} (${responseInWords(lead.source)}) the same day: folded into this lead, nobody emailed again`,
-          });
-          if (!folded) throw new Conflict('This address responded today already');
-          logger.info('repeated response folded', { leadId: folded.id, channel: lead.channel });
-          return folded;
-        }
-      },
-      async () => {
-        const first = await recordedRequest<Lead>(keys.lead(request.id));
-        return first && { fingerprint: first.fingerprint, answer: first.record };
-      },
-    );
-    return answer(recorded.id, recorded.status);
-  },
-);
+export const createLead = apiRoute({ route: 'POST /leads', body: leadBody, fromForm: leadFromForm }, async ({ body, event }) => {
+  // The lead form posted without JavaScript: the browser goes on to the thank-you page.
+  const answer = (id: string, status: string) =>
+    wantsPage(event) ? seeOther(webPage('/thanks.html')) : json(201, { id, status }, { location: `/leads/${id}` });
+  const { website, ...response } = body;
+  if (website) {
+    // The honeypot was filled in: a bot. It gets what a person would, and nothing is stored.
+    logger.info('honeypot filled; nothing stored');
+    return answer(randomUUID(), 'suspect');
+  }
+  // The key names the lead: a retry after a lost answer finds it rather than making a second.
+  const request = keyedRequest(event, [], response);
+  const distributorOwner = response.distributorId ? await findAccountOwner(response.distributorId) : undefined;
+  const owner = ownerOfLead({ distributorOwner, country: response.contact.country }, territories());
+  const logged = logResponse(response, { leadId: request.id, entryId: randomUUID() }, owner, new Date().toISOString());
+  const { entry } = logged;
+  // Issue 15: the same address, or the same company (and country), in a lead or account within the window.
+  const leadCompany = companyOfLead(response.contact.company, response.contact.country);
+  const window = duplicateWindowDays();
+  const duplicates = possibleDuplicates(
+    await findDuplicateMarks(response.contact.email, leadCompany, companyOfAccount(response.contact.company)),
+    window,
+    entry.at,
+    request.id,
+  );
+  const lead: Lead = duplicates.length ? { ...logged.lead, possibleDuplicates: duplicates } : logged.lead;
+  const alongside = [
+    ...duplicateMarksOfLead(lead, leadCompany, window),
+    ...(duplicates.length ? [timelinePut(keys.lead(lead.id).pk, duplicateEntry(duplicates, randomUUID(), entry.at))] : []),
+  ];
+  const recorded = await recordOnce(
+    request,
+    async () => {
+      const emails = [customerResponseEmail(lead, randomUUID(), links()), ownerAdviceEmail(lead, randomUUID(), links())];
+      const write = (record: Lead) => recordNewLead(record, entry, emails, request.fingerprint, alongside).then(() => record);
+      try {
+        const recorded = await write(lead).catch((error: unknown) => {
+          if (!(error instanceof NoRunningCampaign)) throw error;
+          // R1: the lead stands; the campaign it names is made up or over, so it counts for none.
+          logger.warn('campaignId ignored: no such running campaign', { leadId: lead.id, campaignId: lead.campaignId });
+          const { campaignId: _ignored, ...uncounted } = lead;
+          return write(uncounted);
+        });
+        logger.info('lead logged', { leadId: lead.id, channel: lead.channel, source: lead.source });
+        return recorded;
+      } catch (error) {
+        if (!(error instanceof RepeatedResponse)) throw error;
+        // The address made a lead today: one lead, the SM advised once, the address emailed once.
+        const folded = await foldRepeatedResponse(error, {
+          ...entry,
+          id: randomUUID(),
+          kind: 'lead-repeated',
+          summary: `Responded again by ${responseInWords(lead.channel)} (${responseInWords(lead.source)}) the same day: folded into this lead, nobody emailed again`,
+        });
+        if (!folded) throw new Conflict('This address responded today already');
+        logger.info('repeated response folded', { leadId: folded.id, channel: lead.channel });
+        return folded;
+      }
+    },
+    async () => {
+      const first = await recordedRequest<Lead>(keys.lead(request.id));
+      return first && { fingerprint: first.fingerprint, answer: first.record };
+    },
+  );
+  return answer(recorded.id, recorded.status);
+});

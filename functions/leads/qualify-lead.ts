@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { findLead, recordQualification } from '#adapters/sales-records';
+import { idPath } from '#contract/fields';
 import { engineeringReferralEmail } from '#domain/correspondence';
 import { NotFound } from '#domain/errors';
 import { qualify } from '#domain/opportunity';
-import { findLead, recordQualification } from '#adapters/sales-records';
 import { engineeringEmail, links, quoteLimits } from '#functions/config';
-import { idPath } from '#contract/fields';
-import { apiRoute, json } from '#http/api';
 import { logger } from '#functions/observability';
+import { apiRoute, json } from '#http/api';
 import { qualificationBody } from './schemas';
 
 /** R9/R10: the SM qualifies a suspect; Engineering is pulled in for non-standard or large deals. */
@@ -27,7 +27,11 @@ export const qualifyLead = apiRoute(
     );
     const qualified = {
       ...asked,
-      opportunity: { ...asked.opportunity, ...(expectedCloseOn ? { expectedCloseOn } : {}), ...(probability !== undefined ? { probability } : {}) },
+      opportunity: {
+        ...asked.opportunity,
+        ...(expectedCloseOn ? { expectedCloseOn } : {}),
+        ...(probability !== undefined ? { probability } : {}),
+      },
     };
     const { opportunity } = qualified;
     const referral =

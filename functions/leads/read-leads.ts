@@ -1,6 +1,6 @@
-import { NotFound } from '#domain/errors';
 import { InvalidCursor, leadWithHistory, listLeads } from '#adapters/sales-records';
 import { idPath } from '#contract/fields';
+import { NotFound } from '#domain/errors';
 import { apiRoute, json, Problem } from '#http/api';
 import { versionHeader } from '#http/versions';
 import { leadListQuery } from './schemas';
@@ -12,8 +12,8 @@ export const getLead = apiRoute({ route: 'GET /leads/{id}', path: idPath }, asyn
   await actOn(found.lead.owner, `Lead ${path.id}`);
   // Leads merged into this one keep their history where it was: read with this lead's, in time order.
   const merged = (await Promise.all((found.lead.mergedFrom ?? []).map((id) => leadWithHistory(id)))).filter((m) => m !== undefined);
-  const timeline = [...found.timeline, ...merged.flatMap((m) => m.timeline.map((entry) => ({ ...entry, fromLead: m.lead.id })))].sort((a, b) =>
-    a.at.localeCompare(b.at),
+  const timeline = [...found.timeline, ...merged.flatMap((m) => m.timeline.map((entry) => ({ ...entry, fromLead: m.lead.id })))].sort(
+    (a, b) => a.at.localeCompare(b.at),
   );
   const emails = [...found.emails, ...merged.flatMap((m) => m.emails.map((email) => ({ ...email, fromLead: m.lead.id })))];
   return json(200, { ...found.lead, version: found.lead.updatedAt, timeline, emails }, versionHeader(found.lead.updatedAt));

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
+import { countryCode, emailAddress, multiLineText, multiLineTextOrBlank, nameText, phone, referenceId, text } from '#contract/fields';
 import { leadChannels, leadSources, leadStatuses } from '#domain/lead';
 import { literatureCodes } from '#domain/literature';
 import { buyingInfluenceRoles, qualificationRoutes } from '#domain/opportunity';
-import { countryCode, emailAddress, multiLineText, multiLineTextOrBlank, nameText, phone, referenceId, text } from '#contract/fields';
 
 /** R3: a customer response, as the web form, Sales Admin or a script posts it. */
 export const leadBody = z.strictObject({
@@ -23,7 +23,12 @@ export const leadBody = z.strictObject({
       message: z.optional(multiLineText(4000)),
     }),
   ),
-  literature: z.optional(z.pipe(z.array(z.enum(literatureCodes)), z.transform((codes) => [...new Set(codes)]))),
+  literature: z.optional(
+    z.pipe(
+      z.array(z.enum(literatureCodes)),
+      z.transform((codes) => [...new Set(codes)]),
+    ),
+  ),
   /** The honeypot: people never see it, so people leave it empty. */
   website: z.optional(z.string().check(z.maxLength(2000))).register(z.globalRegistry, { description: 'Leave empty (spam trap)' }),
 });
@@ -66,8 +71,12 @@ export const leadListQuery = z.strictObject({
   owner: z.optional(emailAddress),
   channel: z.optional(z.enum(leadChannels)),
   campaignId: z.optional(referenceId),
-  createdFrom: z.optional(z.iso.date({ message: 'must be a date, YYYY-MM-DD' })).register(z.globalRegistry, { description: 'Logged on or after this day (UTC)' }),
-  createdTo: z.optional(z.iso.date({ message: 'must be a date, YYYY-MM-DD' })).register(z.globalRegistry, { description: 'Logged on or before this day (UTC)' }),
+  createdFrom: z
+    .optional(z.iso.date({ message: 'must be a date, YYYY-MM-DD' }))
+    .register(z.globalRegistry, { description: 'Logged on or after this day (UTC)' }),
+  createdTo: z
+    .optional(z.iso.date({ message: 'must be a date, YYYY-MM-DD' }))
+    .register(z.globalRegistry, { description: 'Logged on or before this day (UTC)' }),
   limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
   cursor: z.optional(z.string().check(z.maxLength(2048))),
 });

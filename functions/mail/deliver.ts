@@ -1,17 +1,17 @@
+import { randomUUID } from 'node:crypto';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { randomUUID } from 'node:crypto';
-import { bulkPurposes, type EmailPurpose } from '#domain/correspondence';
-import { nextAttempt } from '#domain/email-retry';
-import { systemActor, type TimelineEntry, type TimelineKind } from '#domain/timeline';
+import { suppressedAmong } from '#adapters/campaign-records';
 import { isPassingFault } from '#adapters/dynamodb';
 import { claimEmail, markFailed, markRetrying, markSent, readDocument, readQueuedEmail } from '#adapters/email-outbox';
 import type { QueuedEmail } from '#adapters/sales-records';
 import { sendEmail } from '#adapters/ses-mailer';
-import { suppressedAmong } from '#adapters/campaign-records';
+import { bulkPurposes, type EmailPurpose } from '#domain/correspondence';
+import { nextAttempt } from '#domain/email-retry';
+import { systemActor, type TimelineEntry, type TimelineKind } from '#domain/timeline';
 import { emailMaxAttempts, emailRetry } from '#functions/config';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger } from '#functions/observability';
 import { inStreamOrder } from '#functions/stream-batch';
 
@@ -89,7 +89,10 @@ export const deliverEmail = async (key: { pk: string; sk: string }): Promise<Del
   } catch (error) {
     return notSent(key, claim, email, error, now);
   }
-  const sent = entry(sentKind[email.purpose] ?? 'email-sent', `Emailed ${email.to.join(', ')}: ${email.subject}`, { emailId: email.id, messageId });
+  const sent = entry(sentKind[email.purpose] ?? 'email-sent', `Emailed ${email.to.join(', ')}: ${email.subject}`, {
+    emailId: email.id,
+    messageId,
+  });
   await patiently(() => markSent(key, claim, messageId, sent));
   logger.info('email sent', { emailId: email.id, purpose: email.purpose });
   return 'sent';
@@ -112,7 +115,13 @@ const patiently = async (write: () => Promise<void>, forMillis = 20_000): Promis
   }
 };
 
-const notSent = async (key: { pk: string; sk: string }, claim: string, email: QueuedEmail, error: unknown, now: Date): Promise<Delivery> => {
+const notSent = async (
+  key: { pk: string; sk: string },
+  claim: string,
+  email: QueuedEmail,
+  error: unknown,
+  now: Date,
+): Promise<Delivery> => {
   const reason = error instanceof Error ? error.name : 'UnknownError';
   const passing = isPassingFault(error);
   const attempts = email.attempts + (passing ? 0 : 1);
@@ -124,7 +133,14 @@ const notSent = async (key: { pk: string; sk: string }, claim: string, email: Qu
   );
   if (next) {
     await markRetrying(key, claim, { at: next.toISOString(), reason, counted: !passing });
-    logger.warn('email not sent; will retry', { emailId: email.id, purpose: email.purpose, attempts, passing, reason, nextAttemptAt: next.toISOString() });
+    logger.warn('email not sent; will retry', {
+      emailId: email.id,
+      purpose: email.purpose,
+      attempts,
+      passing,
+      reason,
+      nextAttemptAt: next.toISOString(),
+    });
     return 'retrying';
   }
   await markFailed(

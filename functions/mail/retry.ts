@@ -3,7 +3,7 @@ import '#contract/messages';
 import { emailsDueForRetry, failedEmails, requeueFailed } from '#adapters/email-outbox';
 import { logger } from '#functions/observability';
 import { schedules } from '#functions/schedules';
-import { deliverEmail, type Delivery } from './deliver';
+import { type Delivery, deliverEmail } from './deliver';
 
 /**
  * The outbox's retry job (EventBridge Scheduler every minute, functions/schedules.ts): tries again

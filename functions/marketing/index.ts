@@ -1,21 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
+import { distributors, findAccount } from '#adapters/account-records';
+import { linkKey } from '#adapters/action-records';
+import {
+  campaignWithHistory,
+  findCampaign,
+  recordMaterialSent,
+  recordNewCampaign,
+  suppress,
+  suppressedAmong,
+} from '#adapters/campaign-records';
+import { AlreadyRecorded } from '#adapters/dynamodb';
+import { idPath } from '#contract/fields';
 import type { Account } from '#domain/account';
 import { campaignReport, materialEmail } from '#domain/campaign';
 import { escapeHtml } from '#domain/correspondence';
-import { money } from '#domain/money';
 import { NotFound } from '#domain/errors';
+import { money } from '#domain/money';
 import { signUnsubscribe, verifyUnsubscribe } from '#domain/unsubscribe-link';
-import { distributors, findAccount } from '#adapters/account-records';
-import { linkKey } from '#adapters/action-records';
-import { campaignWithHistory, findCampaign, recordMaterialSent, recordNewCampaign, suppress, suppressedAmong } from '#adapters/campaign-records';
 import { links } from '#functions/config';
-import { idPath } from '#contract/fields';
-import { apiRoute, json, Problem, type ApiResult } from '#http/api';
+import { logger } from '#functions/observability';
+import { type ApiResult, apiRoute, json, Problem } from '#http/api';
 import { dispatch } from '#http/dispatch';
 import { keyedRequest, partId } from '#http/idempotency';
-import { AlreadyRecorded } from '#adapters/dynamodb';
-import { logger } from '#functions/observability';
 import { campaignBody, materialBody, unsubscribePath } from './schemas';
 
 /** R1: Marketing records a campaign. */
@@ -58,7 +65,9 @@ export const sendMaterial = apiRoute(
             [...new Set(body.to.distributorIds)].map(async (id, index) => {
               const account = await findAccount(id);
               if (account?.kind !== 'distributor') {
-                throw new Problem(400, 'Invalid request body', [{ path: `to.distributorIds.${index}`, message: 'must be a distributor account' }]);
+                throw new Problem(400, 'Invalid request body', [
+                  { path: `to.distributorIds.${index}`, message: 'must be a distributor account' },
+                ]);
               }
               return account;
             }),
@@ -124,7 +133,11 @@ const page = (status: number, title: string, body: string): ApiResult => ({
 /** The link in a bulk email: GET asks (mail scanners open links), POST unsubscribes. */
 export const showUnsubscribe = apiRoute({ route: 'GET /unsubscribe/{token}', path: unsubscribePath }, async ({ path }) => {
   const address = verifyUnsubscribe(await linkKey(), path.token);
-  return page(200, 'Unsubscribe', `<p>Stop marketing email to <strong>${escapeHtml(address)}</strong>? Emails about your orders and support still come.</p><form method="post"><input type="hidden" name="confirm" value="yes"><button type="submit">Unsubscribe</button></form>`);
+  return page(
+    200,
+    'Unsubscribe',
+    `<p>Stop marketing email to <strong>${escapeHtml(address)}</strong>? Emails about your orders and support still come.</p><form method="post"><input type="hidden" name="confirm" value="yes"><button type="submit">Unsubscribe</button></form>`,
+  );
 });
 
 export const unsubscribe = apiRoute(

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { campaignKinds, materialKinds } from '#domain/campaign';
 import { multiLineText, recordId, text } from '#contract/fields';
+import { campaignKinds, materialKinds } from '#domain/campaign';
 
 const day = z.iso.date({ message: 'must be a date, YYYY-MM-DD' });
 

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { recordOpportunityChange } from '#adapters/record-changes';
+import { findLead, findOpportunity } from '#adapters/sales-records';
+import { closeBody, opportunityPatch, reassignmentBody } from '#contract/edits';
+import { idPath } from '#contract/fields';
 import { closeOpportunity, reassign } from '#domain/decisions';
 import { changesOf, checkVersion, editEntry, nextVersion, patched } from '#domain/edit';
 import { Conflict, NotFound } from '#domain/errors';
 import type { Opportunity } from '#domain/opportunity';
-import { recordOpportunityChange } from '#adapters/record-changes';
-import { findLead, findOpportunity } from '#adapters/sales-records';
 import { links } from '#functions/config';
-import { closeBody, opportunityPatch, reassignmentBody } from '#contract/edits';
-import { idPath } from '#contract/fields';
-import { apiRoute, json } from '#http/api';
-import { versionHeader, versionSeen } from '#http/versions';
 import { logger } from '#functions/observability';
+import { apiRoute, json } from '#http/api';
 import { salesManagerOr400 } from '#http/new-owner';
+import { versionHeader, versionSeen } from '#http/versions';
 
 /** Issue 15: an opportunity's fields and forecast changed, given to another SM, won or lost. */
 
@@ -21,7 +21,8 @@ const opportunityOr404 = async (id: string) => {
   return opportunity;
 };
 
-const answer = (opportunity: Opportunity) => json(200, { id: opportunity.id, version: opportunity.updatedAt }, versionHeader(opportunity.updatedAt));
+const answer = (opportunity: Opportunity) =>
+  json(200, { id: opportunity.id, version: opportunity.updatedAt }, versionHeader(opportunity.updatedAt));
 
 export const patchOpportunity = apiRoute(
   { route: 'PATCH /opportunities/{id}', path: idPath, body: opportunityPatch },
@@ -30,13 +31,18 @@ export const patchOpportunity = apiRoute(
     await actOn(opportunity.owner, `Opportunity ${path.id}`);
     const seen = versionSeen(event);
     checkVersion(opportunity, seen, `Opportunity ${path.id}`);
-    if (opportunity.status !== 'prospect') throw new Conflict(`Opportunity ${path.id} is ${opportunity.status}: closed, it stays as it was`);
+    if (opportunity.status !== 'prospect')
+      throw new Conflict(`Opportunity ${path.id} is ${opportunity.status}: closed, it stays as it was`);
     const changes = changesOf(opportunity, body);
     if (!changes.length) return answer(opportunity);
     const at = new Date().toISOString();
     const after: Opportunity = { ...patched(opportunity, body), updatedAt: nextVersion(opportunity.updatedAt, at) };
     const contact = after.company !== opportunity.company ? (await findLead(opportunity.leadId))?.contact : undefined;
-    await recordOpportunityChange({ before: opportunity, after, entries: [editEntry(changes, caller!.email, at, randomUUID())] }, seen, contact);
+    await recordOpportunityChange(
+      { before: opportunity, after, entries: [editEntry(changes, caller!.email, at, randomUUID())] },
+      seen,
+      contact,
+    );
     logger.info('opportunity edited', { opportunityId: opportunity.id, fields: changes.map((c) => c.field) });
     return answer(after);
   },
@@ -59,7 +65,11 @@ export const reassignOpportunity = apiRoute(
       links(),
     );
     const after: Opportunity = { ...opportunity, owner, updatedAt: nextVersion(opportunity.updatedAt, at) };
-    await recordOpportunityChange({ before: opportunity, after, entries: [entry], emails }, opportunity.updatedAt, (await findLead(opportunity.leadId))?.contact);
+    await recordOpportunityChange(
+      { before: opportunity, after, entries: [entry], emails },
+      opportunity.updatedAt,
+      (await findLead(opportunity.leadId))?.contact,
+    );
     logger.info('opportunity reassigned', { opportunityId: opportunity.id });
     return answer(after);
   },

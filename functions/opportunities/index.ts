@@ -1,22 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { engineeringAdviceEmail } from '#domain/correspondence';
-import { NotFound } from '#domain/errors';
-import { recordEngineeringAdvice } from '#domain/opportunity';
-import { findOpportunity, opportunityWithHistory, recordEngineeringReview } from '#adapters/sales-records';
-import { quotesOf } from '#adapters/quote-records';
 import { ordersOf } from '#adapters/order-records';
 import { ownersPipeline } from '#adapters/pipeline-records';
+import { quotesOf } from '#adapters/quote-records';
+import { findOpportunity, opportunityWithHistory, recordEngineeringReview } from '#adapters/sales-records';
+import { idPath } from '#contract/fields';
+import { engineeringAdviceEmail } from '#domain/correspondence';
+import { versionOf } from '#domain/edit';
+import { NotFound } from '#domain/errors';
+import { recordEngineeringAdvice } from '#domain/opportunity';
 import { pipelineOf } from '#domain/pipeline';
 import { links } from '#functions/config';
-import { versionOf } from '#domain/edit';
-import { versionHeader } from '#http/versions';
-import { idPath } from '#contract/fields';
+import { logger } from '#functions/observability';
 import { apiRoute, json } from '#http/api';
 import { dispatch } from '#http/dispatch';
-import { logger } from '#functions/observability';
-import { engineeringReviewBody, pipelineQuery } from './schemas';
+import { versionHeader } from '#http/versions';
 import { closeOpportunityRoute, patchOpportunity, reassignOpportunity } from './decisions';
 import { listOpportunities } from './list-opportunities';
+import { engineeringReviewBody, pipelineQuery } from './schemas';
 
 /** An opportunity with its timeline, quotes and orders. */
 export const getOpportunity = apiRoute({ route: 'GET /opportunities/{id}', path: idPath }, async ({ path, actOn }) => {
@@ -38,9 +38,7 @@ export const giveEngineeringReview = apiRoute(
     if (!opportunity) throw new NotFound(`No opportunity ${path.id}`);
     const advice = { ...body, by: caller!.email, at: new Date().toISOString() };
     const { review, entry } = recordEngineeringAdvice(opportunity, advice, randomUUID());
-    await recordEngineeringReview(opportunity, review, entry, [
-      engineeringAdviceEmail(opportunity, advice, randomUUID(), links()),
-    ]);
+    await recordEngineeringReview(opportunity, review, entry, [engineeringAdviceEmail(opportunity, advice, randomUUID(), links())]);
     logger.info('engineering review given', { opportunityId: opportunity.id, recommendation: body.recommendation });
     return json(201, { opportunityId: opportunity.id, engineeringReview: review });
   },

@@ -1,9 +1,9 @@
+import { ordersOf } from '#adapters/order-records';
+import { quotesOf } from '#adapters/quote-records';
+import { fromItem, type Item } from '#adapters/sales-records';
+import { opportunityListQuery } from '#contract/lists';
 import type { Opportunity } from '#domain/opportunity';
 import { opportunityStage, type PipelineItem, type PipelineStage } from '#domain/pipeline';
-import { fromItem, type Item } from '#adapters/sales-records';
-import { quotesOf } from '#adapters/quote-records';
-import { ordersOf } from '#adapters/order-records';
-import { opportunityListQuery } from '#contract/lists';
 import { apiRoute, json } from '#http/api';
 import { attributeFilter, listPage } from '#http/lists';
 import { readRule } from '#http/read-rule';

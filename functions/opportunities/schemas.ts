@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { engineeringRecommendations } from '#domain/opportunity';
 import { emailAddress, multiLineText } from '#contract/fields';
+import { engineeringRecommendations } from '#domain/opportunity';
 
 /** R10: Engineering's advice to the SM, after a call or visit with the customer if need be. */
 export const engineeringReviewBody = z.strictObject({

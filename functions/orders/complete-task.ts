@@ -1,14 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { correctiveActionEmail, pleasedToServeEmail } from '#domain/order-correspondence';
-import { Gone } from '#domain/errors';
-import {
-  correctiveActionItem,
-  equipmentCheckAnswer,
-  shipmentItem,
-  type Order,
-  type OrderTask,
-} from '#domain/order';
-import { systemActor, type TimelineEntry, type TimelineKind } from '#domain/timeline';
 import { findAction } from '#adapters/action-records';
 import { agendaClose, agendaPut } from '#adapters/agenda-records';
 import { orderRecord, recordOrderChange, recordOrderStepCompleted } from '#adapters/order-records';
@@ -16,9 +6,13 @@ import { recordOnceTaken, takeBackStepCompleted } from '#adapters/person-steps';
 import { emailPut } from '#adapters/sales-records';
 import { keys } from '#adapters/table-design';
 import { answerTask, TaskRefused } from '#adapters/workflow-runs';
+import { Gone } from '#domain/errors';
+import { correctiveActionItem, equipmentCheckAnswer, type Order, type OrderTask, shipmentItem } from '#domain/order';
+import { correctiveActionEmail, pleasedToServeEmail } from '#domain/order-correspondence';
+import { systemActor, type TimelineEntry, type TimelineKind } from '#domain/timeline';
 import { links, orderTeam } from '#functions/config';
-import { parseOr400 } from '#http/api';
 import { logger } from '#functions/observability';
+import { parseOr400 } from '#http/api';
 import { orderTaskBodies } from './schemas';
 
 /**
@@ -140,21 +134,25 @@ export const completeOrderTask = async (
               new Date().toISOString(),
               { orderId: order.id, task, refusal: error.refusal },
             );
-            await takeBackStepCompleted(orderRecord(order), { prior: order as unknown as Record<string, unknown>, changes, entry: logged, actionId: open.actionId }, closing).catch(
-              (failure: unknown) => {
-                logger.error('a refused answer could not be taken back', { orderId: order.id, task, error: (failure as Error).name });
-                throw failure;
-              },
-            );
+            await takeBackStepCompleted(
+              orderRecord(order),
+              { prior: order as unknown as Record<string, unknown>, changes, entry: logged, actionId: open.actionId },
+              closing,
+            ).catch((failure: unknown) => {
+              logger.error('a refused answer could not be taken back', { orderId: order.id, task, error: (failure as Error).name });
+              throw failure;
+            });
             logger.warn('equipment check answer refused by the workflow', { orderId: order.id, refusal: error.refusal });
           }
           throw error;
         }
         // The workflow has moved on and will not ask again: tried until it lands.
-        await recordOnceTaken([...caused.items, ...caused.emails.map((email) => emailPut(keys.order(order.id).pk, email, at))]).catch((failure: unknown) => {
-          logger.error('what an equipment check causes could not be recorded', { orderId: order.id, error: (failure as Error).name });
-          throw failure;
-        });
+        await recordOnceTaken([...caused.items, ...caused.emails.map((email) => emailPut(keys.order(order.id).pk, email, at))]).catch(
+          (failure: unknown) => {
+            logger.error('what an equipment check causes could not be recorded', { orderId: order.id, error: (failure as Error).name });
+            throw failure;
+          },
+        );
       } else {
         // R26: asked, escalated and left overdue; the workflow has ended, the SM answers late.
         await recordOrderChange(

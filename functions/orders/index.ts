@@ -1,51 +1,46 @@
 import { randomUUID } from 'node:crypto';
+import { findAccount } from '#adapters/account-records';
+import { newAction } from '#adapters/action-records';
+import { agendaClose } from '#adapters/agenda-records';
+import { findOrder, type OrderIntake, orderWithHistory, recordNewOrder, recordOrderChange } from '#adapters/order-records';
+import { findQuote } from '#adapters/quote-records';
+import { recordOpportunityChange } from '#adapters/record-changes';
+import { findOpportunity, readDocument, recordedRequest } from '#adapters/sales-records';
+import { keys } from '#adapters/table-design';
+import { executionArnFor, startWorkflow } from '#adapters/workflow-runs';
+import { idPath } from '#contract/fields';
+import { wonByOrder } from '#domain/decisions';
+import { sha256 } from '#domain/document-hash';
+import { nextVersion } from '#domain/edit';
 import { NotFound } from '#domain/errors';
+import { isOpportunityOf, type Opportunity } from '#domain/opportunity';
 import {
   checkOrderTask,
   contractReviewItem,
   followUpSchedule,
   followUpStates,
+  type Order,
   orderLinkValidDays,
   packingItem,
   placeOrder,
   postShipmentInput,
-  shipDateProblem,
   readsPrices,
+  shipDateProblem,
   welcomeLetterFilename,
   withoutPrices,
-  type Order,
 } from '#domain/order';
-import {
-  orderAcknowledgementEmail,
-  packingListEmail,
-  sfLoginEmail,
-  welcomeLetterEmail,
-} from '#domain/order-correspondence';
-import { sha256 } from '#domain/document-hash';
-import { systemActor } from '#domain/timeline';
-import { findAccount } from '#adapters/account-records';
-import { isOpportunityOf, type Opportunity } from '#domain/opportunity';
-import { wonByOrder } from '#domain/decisions';
-import { nextVersion } from '#domain/edit';
-import { recordOpportunityChange } from '#adapters/record-changes';
+import { orderAcknowledgementEmail, packingListEmail, sfLoginEmail, welcomeLetterEmail } from '#domain/order-correspondence';
 import { buildFromQuote, quoteNotOrderable, reasonMissing } from '#domain/order-from-quote';
-import { findQuote } from '#adapters/quote-records';
-import { newAction } from '#adapters/action-records';
-import { agendaClose } from '#adapters/agenda-records';
-import { findOrder, orderWithHistory, recordNewOrder, recordOrderChange, type OrderIntake } from '#adapters/order-records';
-import { findOpportunity, readDocument, recordedRequest } from '#adapters/sales-records';
-import { keys } from '#adapters/table-design';
-import { executionArnFor, startWorkflow } from '#adapters/workflow-runs';
+import { systemActor } from '#domain/timeline';
+import { stepBody } from '#functions/actions/link-body';
 import { links, orderTeam, postShipmentArn, serviceDeskUrl } from '#functions/config';
-import { idPath } from '#contract/fields';
-import { apiRoute, json, pdf, Problem } from '#http/api';
+import { logger } from '#functions/observability';
+import { apiRoute, json, Problem, pdf } from '#http/api';
 import { dispatch } from '#http/dispatch';
 import { keyedRequest, recordOnce } from '#http/idempotency';
-import { logger } from '#functions/observability';
-import { stepBody } from '#functions/actions/link-body';
 import { completeOrderTask } from './complete-task';
-import { orderBody, orderTaskPath, shipmentBody } from './schemas';
 import { listOrders } from './list-orders';
+import { orderBody, orderTaskPath, shipmentBody } from './schemas';
 
 /**
  * Issue 15: an order received wins its opportunity, if still open. After the order, not in its
@@ -55,7 +50,11 @@ const markWon = async (opportunity: Opportunity, order: Order, by: string, at: s
   const won = wonByOrder(opportunity, order, by, randomUUID(), at);
   if (!won) return;
   try {
-    await recordOpportunityChange({ before: opportunity, after: { ...won.opportunity, updatedAt: nextVersion(opportunity.updatedAt, at) }, entries: [won.entry] });
+    await recordOpportunityChange({
+      before: opportunity,
+      after: { ...won.opportunity, updatedAt: nextVersion(opportunity.updatedAt, at) },
+      entries: [won.entry],
+    });
   } catch (error) {
     logger.warn('opportunity not marked won', { opportunityId: opportunity.id, orderId: order.id, errorName: (error as Error).name });
   }
@@ -64,101 +63,101 @@ const markWon = async (opportunity: Opportunity, order: Order, by: string, at: s
 const fieldProblem = (path: string, message: string) => new Problem(400, 'Invalid request body', [{ path, message }]);
 
 /** R20-R24: Sales Admin enters the PO; the order sets the rest going at once. */
-export const createOrder = apiRoute(
-  { route: 'POST /orders', body: orderBody },
-  async ({ body, caller, event }) => {
-    // The key names the order, for the person entering it.
-    const request = keyedRequest(event, [caller!.email], body);
-    // The reads are independent: one round trip, not three.
-    const [customer, named, quote] = await Promise.all([
-      findAccount(body.accountId),
-      body.opportunityId ? findOpportunity(body.opportunityId) : undefined,
-      body.quoteId ? findQuote(body.quoteId) : undefined,
-    ]);
-    if (!customer) throw fieldProblem('accountId', 'no such account');
-    if (customer.kind !== 'customer') throw fieldProblem('accountId', 'must be a customer: distributors do not place orders here');
-    if (body.opportunityId && !named) throw fieldProblem('opportunityId', 'no such opportunity');
-    if (body.quoteId && !quote) throw fieldProblem('quoteId', 'no such quote');
-    if (quote && body.opportunityId && quote.opportunityId !== body.opportunityId) {
-      throw fieldProblem('quoteId', `is quote ${quote.number} of another opportunity (${quote.customer.company})`);
-    }
-    // An order from a quote belongs to the quote's opportunity, named or not.
-    const opportunityId = body.opportunityId ?? quote?.opportunityId;
-    const opportunity = named ?? (quote ? await findOpportunity(quote.opportunityId) : undefined);
-    if (opportunity && !isOpportunityOf(opportunity, customer)) {
-      throw fieldProblem(body.opportunityId ? 'opportunityId' : 'quoteId', `is ${opportunity.company}'s, not ${customer.name}'s`);
-    }
-    // R20: the lines come from the signed quote; where the order departs from them, it says why.
-    const notOrderable = quote && quoteNotOrderable(quote);
-    if (notOrderable) throw new Problem(409, notOrderable, [{ path: 'quoteId', message: notOrderable }]);
-    const built = quote ? buildFromQuote(quote, body) : undefined;
-    if (built && reasonMissing(built.fromQuote)) {
-      throw fieldProblem('differenceReason', `say why the order differs from quote ${built.fromQuote.number}: ${built.fromQuote.differences.join('; ')}`);
-    }
-    const lines = built?.lines ?? body.lines!;
-    const distributor = customer.distributorId ? await findAccount(customer.distributorId) : undefined;
-    const now = new Date();
-    const at = now.toISOString();
-    const team = orderTeam();
-    const placed = placeOrder(
-      customer,
-      distributor,
-      { ...body, opportunityId, lines },
-      { orderId: request.id, registrationId: `SR-${randomUUID().slice(0, 8).toUpperCase()}`, entryId: randomUUID() },
-      caller!.email,
-      at,
-      built?.fromQuote,
+export const createOrder = apiRoute({ route: 'POST /orders', body: orderBody }, async ({ body, caller, event }) => {
+  // The key names the order, for the person entering it.
+  const request = keyedRequest(event, [caller!.email], body);
+  // The reads are independent: one round trip, not three.
+  const [customer, named, quote] = await Promise.all([
+    findAccount(body.accountId),
+    body.opportunityId ? findOpportunity(body.opportunityId) : undefined,
+    body.quoteId ? findQuote(body.quoteId) : undefined,
+  ]);
+  if (!customer) throw fieldProblem('accountId', 'no such account');
+  if (customer.kind !== 'customer') throw fieldProblem('accountId', 'must be a customer: distributors do not place orders here');
+  if (body.opportunityId && !named) throw fieldProblem('opportunityId', 'no such opportunity');
+  if (body.quoteId && !quote) throw fieldProblem('quoteId', 'no such quote');
+  if (quote && body.opportunityId && quote.opportunityId !== body.opportunityId) {
+    throw fieldProblem('quoteId', `is quote ${quote.number} of another opportunity (${quote.customer.company})`);
+  }
+  // An order from a quote belongs to the quote's opportunity, named or not.
+  const opportunityId = body.opportunityId ?? quote?.opportunityId;
+  const opportunity = named ?? (quote ? await findOpportunity(quote.opportunityId) : undefined);
+  if (opportunity && !isOpportunityOf(opportunity, customer)) {
+    throw fieldProblem(body.opportunityId ? 'opportunityId' : 'quoteId', `is ${opportunity.company}'s, not ${customer.name}'s`);
+  }
+  // R20: the lines come from the signed quote; where the order departs from them, it says why.
+  const notOrderable = quote && quoteNotOrderable(quote);
+  if (notOrderable) throw new Problem(409, notOrderable, [{ path: 'quoteId', message: notOrderable }]);
+  const built = quote ? buildFromQuote(quote, body) : undefined;
+  if (built && reasonMissing(built.fromQuote)) {
+    throw fieldProblem(
+      'differenceReason',
+      `say why the order differs from quote ${built.fromQuote.number}: ${built.fromQuote.differences.join('; ')}`,
     );
-    let order: Order = { ...placed.order, ...(serviceDeskUrl() ? { support: { ...placed.order.support, serviceDesk: 'queued' } } : {}) };
-    const intake: OrderIntake = {
-      order,
-      entry: placed.entry,
-      alsoOnTimelinesOf: [keys.account(customer.id).pk, ...(opportunityId ? [keys.opportunity(opportunityId).pk] : [])],
-      emails: [],
-      documents: [],
-      // R22: the contract review goes on the agenda of the Sales Admin who entered the order.
-      // R23/R24: and the packing on Production's, then the shipment (functions/orders/complete-task).
-      agenda: [contractReviewItem(order, caller!.email), packingItem(order, team.production)],
-      ...(serviceDeskUrl() ? { serviceDesk: serviceDeskCopy(order) } : {}),
-    };
-    if (order.routing.channel === 'standard') {
-      // R23: the Welcome Letter, signed by the SM, to Production as a soft copy.
-      // The PDF writer loads only here, not for every route of this function.
-      const { renderWelcomeLetter } = await import('#adapters/pdf-documents');
-      const letter = await renderWelcomeLetter(order, { support: team.support, website: team.website }, at);
-      order = { ...order, welcomeLetter: { filename: welcomeLetterFilename(order), sha256: sha256(letter), status: 'with-production' } };
-      intake.documents.push({ name: 'welcome-letter', content: letter, sha256: order.welcomeLetter!.sha256 });
-      intake.emails.push(welcomeLetterEmail(order, randomUUID(), team.production, links()));
-    } else {
-      // R24: SF Customer Support passes on a one-time set-password link; no password is ever sent.
-      const { action, url } = await newAction(
-        { subject: { kind: 'order', id: order.id }, task: 'set-password', key: 'set-password', assignee: order.userContact.email },
-        orderLinkValidDays.setPassword,
-        now,
-      );
-      intake.webLogin = { username: order.webLogin!.username, action };
-      intake.emails.push(sfLoginEmail(order, randomUUID(), team.sfCustomerSupport, url, orderLinkValidDays.setPassword));
-      intake.emails.push(packingListEmail(order, randomUUID(), team.production, links()));
-    }
-    // R22: the customer's acknowledgement.
-    intake.emails.unshift(orderAcknowledgementEmail(order, randomUUID()));
-    intake.order = order;
-    const recorded = await recordOnce(
-      request,
-      async () => {
-        await recordNewOrder(intake, request.fingerprint);
-        logger.info('order received', { orderId: order.id, channel: order.routing.channel, followUps: order.routing.followUps });
-        if (opportunity) await markWon(opportunity, order, caller!.email, at);
-        return order;
-      },
-      async () => {
-        const first = await recordedRequest<Order>(keys.order(request.id));
-        return first && { fingerprint: first.fingerprint, answer: first.record };
-      },
+  }
+  const lines = built?.lines ?? body.lines!;
+  const distributor = customer.distributorId ? await findAccount(customer.distributorId) : undefined;
+  const now = new Date();
+  const at = now.toISOString();
+  const team = orderTeam();
+  const placed = placeOrder(
+    customer,
+    distributor,
+    { ...body, opportunityId, lines },
+    { orderId: request.id, registrationId: `SR-${randomUUID().slice(0, 8).toUpperCase()}`, entryId: randomUUID() },
+    caller!.email,
+    at,
+    built?.fromQuote,
+  );
+  let order: Order = { ...placed.order, ...(serviceDeskUrl() ? { support: { ...placed.order.support, serviceDesk: 'queued' } } : {}) };
+  const intake: OrderIntake = {
+    order,
+    entry: placed.entry,
+    alsoOnTimelinesOf: [keys.account(customer.id).pk, ...(opportunityId ? [keys.opportunity(opportunityId).pk] : [])],
+    emails: [],
+    documents: [],
+    // R22: the contract review goes on the agenda of the Sales Admin who entered the order.
+    // R23/R24: and the packing on Production's, then the shipment (functions/orders/complete-task).
+    agenda: [contractReviewItem(order, caller!.email), packingItem(order, team.production)],
+    ...(serviceDeskUrl() ? { serviceDesk: serviceDeskCopy(order) } : {}),
+  };
+  if (order.routing.channel === 'standard') {
+    // R23: the Welcome Letter, signed by the SM, to Production as a soft copy.
+    // The PDF writer loads only here, not for every route of this function.
+    const { renderWelcomeLetter } = await import('#adapters/pdf-documents');
+    const letter = await renderWelcomeLetter(order, { support: team.support, website: team.website }, at);
+    order = { ...order, welcomeLetter: { filename: welcomeLetterFilename(order), sha256: sha256(letter), status: 'with-production' } };
+    intake.documents.push({ name: 'welcome-letter', content: letter, sha256: order.welcomeLetter!.sha256 });
+    intake.emails.push(welcomeLetterEmail(order, randomUUID(), team.production, links()));
+  } else {
+    // R24: SF Customer Support passes on a one-time set-password link; no password is ever sent.
+    const { action, url } = await newAction(
+      { subject: { kind: 'order', id: order.id }, task: 'set-password', key: 'set-password', assignee: order.userContact.email },
+      orderLinkValidDays.setPassword,
+      now,
     );
-    return json(201, { id: recorded.id }, { location: `/orders/${recorded.id}` });
-  },
-);
+    intake.webLogin = { username: order.webLogin!.username, action };
+    intake.emails.push(sfLoginEmail(order, randomUUID(), team.sfCustomerSupport, url, orderLinkValidDays.setPassword));
+    intake.emails.push(packingListEmail(order, randomUUID(), team.production, links()));
+  }
+  // R22: the customer's acknowledgement.
+  intake.emails.unshift(orderAcknowledgementEmail(order, randomUUID()));
+  intake.order = order;
+  const recorded = await recordOnce(
+    request,
+    async () => {
+      await recordNewOrder(intake, request.fingerprint);
+      logger.info('order received', { orderId: order.id, channel: order.routing.channel, followUps: order.routing.followUps });
+      if (opportunity) await markWon(opportunity, order, caller!.email, at);
+      return order;
+    },
+    async () => {
+      const first = await recordedRequest<Order>(keys.order(request.id));
+      return first && { fingerprint: first.fingerprint, answer: first.record };
+    },
+  );
+  return json(201, { id: recorded.id }, { location: `/orders/${recorded.id}` });
+});
 
 /** R21: what the service desk gets: the registration, the user, the system; no prices. */
 const serviceDeskCopy = (order: Order) => ({

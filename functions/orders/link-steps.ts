@@ -1,16 +1,16 @@
-import { randomUUID, scrypt as scryptCallback, randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID, scrypt as scryptCallback } from 'node:crypto';
 import { promisify } from 'node:util';
-import { Gone } from '#domain/errors';
-import { deliveryProblemEmail } from '#domain/order-correspondence';
-import { orderTaskAsks, passwordProblem, type Order } from '#domain/order';
 import type { StoredAction } from '#adapters/action-records';
 import { findOrder, recordLinkAnswered, webLoginPasswordSet } from '#adapters/order-records';
 import { emailPut } from '#adapters/sales-records';
 import { keys } from '#adapters/table-design';
-import { links } from '#functions/config';
-import { parseOr400, Problem } from '#http/api';
-import { logger } from '#functions/observability';
+import { Gone } from '#domain/errors';
+import { type Order, orderTaskAsks, passwordProblem } from '#domain/order';
+import { deliveryProblemEmail } from '#domain/order-correspondence';
 import type { LinkStep, StepView } from '#functions/actions/step-page';
+import { links } from '#functions/config';
+import { logger } from '#functions/observability';
+import { Problem, parseOr400 } from '#http/api';
 import { completeOrderTask } from './complete-task';
 import { deliveryAnswerBody, setPasswordBody } from './schemas';
 
@@ -58,7 +58,10 @@ const deliveryCheck = (order: Order, action: StoredAction, expiresAt: Date): Lin
     complete: async (body, by) => {
       const answer = parseOr400(deliveryAnswerBody, body, [], 'request body');
       const at = new Date().toISOString();
-      const followUps = { ...order.followUps!, deliveryCheck: { ...order.followUps!.deliveryCheck, status: 'answered' as const, answer: { ...answer, by, at } } };
+      const followUps = {
+        ...order.followUps!,
+        deliveryCheck: { ...order.followUps!.deliveryCheck, status: 'answered' as const, answer: { ...answer, by, at } },
+      };
       await recordLinkAnswered(
         order,
         action,

@@ -1,6 +1,6 @@
-import { readsPrices, type Order } from '#domain/order';
 import { fromItem } from '#adapters/sales-records';
 import { orderListQuery } from '#contract/lists';
+import { type Order, readsPrices } from '#domain/order';
 import { apiRoute, json } from '#http/api';
 import { attributeFilter, endOfDay, listPage } from '#http/lists';
 import { readRule } from '#http/read-rule';

@@ -1,20 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import '#contract/messages';
-import {
-  deliveryCheckEmail,
-  equipmentCheckEmail,
-  followUpEscalationEmail,
-  smReminderEmail,
-} from '#domain/order-correspondence';
-import { equipmentCheckItem, orderLinkValidDays, type Order } from '#domain/order';
-import { systemEntry } from '#domain/timeline';
 import { actionPut, newAction } from '#adapters/action-records';
-import { findOrder, orderRecord, recordEquipmentCheckAsked, recordOrderChange } from '#adapters/order-records';
 import { failedConditions } from '#adapters/dynamodb';
+import { findOrder, orderRecord, recordEquipmentCheckAsked, recordOrderChange } from '#adapters/order-records';
 import { recordProgress } from '#adapters/person-steps';
 import { emailPut, timelinePut } from '#adapters/sales-records';
 import { keys } from '#adapters/table-design';
+import { equipmentCheckItem, type Order, orderLinkValidDays } from '#domain/order';
+import { deliveryCheckEmail, equipmentCheckEmail, followUpEscalationEmail, smReminderEmail } from '#domain/order-correspondence';
+import { systemEntry } from '#domain/timeline';
 import { links, orderTeam } from '#functions/config';
 import { logger } from '#functions/observability';
 
@@ -84,7 +79,12 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
     const entries = [entry('sm-reminded', `${order.owner} reminded to contact ${order.customer.name}`, { orderId: order.id }, at)];
     if (viaDistributor) {
       const { action, url } = await newAction(
-        { subject: { kind: 'order', id: order.id }, task: 'delivery-check', key: 'delivery-check', assignee: order.distributor!.contact!.email },
+        {
+          subject: { kind: 'order', id: order.id },
+          task: 'delivery-check',
+          key: 'delivery-check',
+          assignee: order.distributor!.contact!.email,
+        },
         orderLinkValidDays.deliveryCheck,
         now,
       );
@@ -106,7 +106,11 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
         },
         entries[0]!,
         {
-          condition: { expression: 'followUps.smReminder.#s = :scheduled', names: { '#s': 'status' }, values: { ':scheduled': 'scheduled' } },
+          condition: {
+            expression: 'followUps.smReminder.#s = :scheduled',
+            names: { '#s': 'status' },
+            values: { ':scheduled': 'scheduled' },
+          },
           extra: [...items, ...entries.slice(1).map((e) => timelinePut(pk, e))],
         },
       ),
@@ -122,18 +126,35 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
     const at = now.toISOString();
     const chase = order.escalations['equipment-check'] ?? 0;
     const { action, url } = await newAction(
-      { subject: { kind: 'order', id: order.id }, task: 'equipment-check', key: 'equipment-check', assignee: order.owner, taskToken: input.taskToken },
+      {
+        subject: { kind: 'order', id: order.id },
+        task: 'equipment-check',
+        key: 'equipment-check',
+        assignee: order.owner,
+        taskToken: input.taskToken,
+      },
       orderLinkValidDays.equipmentCheck,
       now,
     );
     const followUps = order.followUps!;
-    const open = { task: 'equipment-check', assignee: order.owner, actionId: action.actionId, askedAt: at, dueBy: followUps.equipmentCheck.dueBy };
+    const open = {
+      task: 'equipment-check',
+      assignee: order.owner,
+      actionId: action.actionId,
+      askedAt: at,
+      dueBy: followUps.equipmentCheck.dueBy,
+    };
     await recordEquipmentCheckAsked(
       order,
       open,
       action,
       { followUps: { ...followUps, equipmentCheck: { ...followUps.equipmentCheck, status: 'asked' } } },
-      entry('equipment-check', `${order.owner} asked to check with ${order.customer.name}: is your equipment operating OK?`, { orderId: order.id, chase }, at),
+      entry(
+        'equipment-check',
+        `${order.owner} asked to check with ${order.customer.name}: is your equipment operating OK?`,
+        { orderId: order.id, chase },
+        at,
+      ),
       { ...equipmentCheckEmail(order, randomUUID(), url, chase) },
       equipmentCheckItem(order),
     );

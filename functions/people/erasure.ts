@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { suppress } from '#adapters/campaign-records';
 import { erasePerson, recordErasure } from '#adapters/personal-data';
-import { apiRoute, json } from '#http/api';
 import { logger } from '#functions/observability';
+import { apiRoute, json } from '#http/api';
 import { erasureBody, personPath } from './schemas';
 
 /**

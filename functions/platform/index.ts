@@ -1,8 +1,8 @@
 import { probeTable } from '#adapters/sales-records';
 import { openApiDocument } from '#contract/openapi';
+import { logger } from '#functions/observability';
 import { apiRoute, json } from '#http/api';
 import { dispatch } from '#http/dispatch';
-import { logger } from '#functions/observability';
 
 let document: string | undefined;
 
@@ -18,9 +18,7 @@ export const handler = dispatch({
       },
     );
     const parts = { table };
-    return table === 'up'
-      ? json(200, { status: 'ok', parts })
-      : json(503, { status: 'unavailable', parts }, { 'retry-after': '5' });
+    return table === 'up' ? json(200, { status: 'ok', parts }) : json(503, { status: 'unavailable', parts }, { 'retry-after': '5' });
   }),
   'GET /openapi.json': apiRoute({ route: 'GET /openapi.json' }, async () => ({
     statusCode: 200,

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Gone } from '#domain/errors';
-import { completeTask, stepClosedUnanswered, taskKey, type OpenTask, type Quote, type TaskInput } from '#domain/quote';
-import { sha256 } from '#domain/document-hash';
 import { findAction } from '#adapters/action-records';
 import { readQuoteDocument, recordQuoteStepCompleted, takeBackQuoteStep } from '#adapters/quote-records';
 import { answerTask, TaskRefused } from '#adapters/workflow-runs';
-import { parseOr400 } from '#http/api';
+import { sha256 } from '#domain/document-hash';
+import { Gone } from '#domain/errors';
+import { completeTask, type OpenTask, type Quote, stepClosedUnanswered, type TaskInput, taskKey } from '#domain/quote';
 import { logger } from '#functions/observability';
+import { parseOr400 } from '#http/api';
 import { taskBodies } from './schemas';
 
 /**
@@ -20,13 +20,7 @@ import { taskBodies } from './schemas';
  * read the answer from the quote as soon as it moves: compose renders the prepared terms,
  * transmit checks the signature, return-to-sm quotes the rejection's reason (R15-R17, R19).
  */
-export const completeQuoteStep = async (
-  quote: Quote,
-  open: OpenTask,
-  body: unknown,
-  by: string,
-  via: 'link' | 'internal',
-) => {
+export const completeQuoteStep = async (quote: Quote, open: OpenTask, body: unknown, by: string, via: 'link' | 'internal') => {
   const input = { task: open.task, ...parseOr400(taskBodies[open.task], body, [], 'request body') } as TaskInput;
   // A failed quote's steps are closed (recordQuoteFailed); one failed before that still lists them.
   if (quote.status === 'failed') throw new Gone('The workflow of this quote has failed; its steps are closed');

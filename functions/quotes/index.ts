@@ -1,24 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { NotFound } from '#domain/errors';
-import { defineQuote, openTaskFor, peopleNamedOn, quoteNumber, quoteWorkflowInput, signatureHolds, type Quote } from '#domain/quote';
-import { sha256 } from '#domain/document-hash';
-import { systemActor } from '#domain/timeline';
+import { isPassingFault } from '#adapters/dynamodb';
 import { findQuote, readQuoteDocument, recordContractRequested, recordNewQuote, recordQuoteProgress } from '#adapters/quote-records';
 import { findLead, findOpportunity, recordedRequest } from '#adapters/sales-records';
 import { keys } from '#adapters/table-design';
-import { isPassingFault } from '#adapters/dynamodb';
 import { executionArnFor, startWorkflow } from '#adapters/workflow-runs';
-import { approvers, quoteApprovalArn, quoteLimits, vatRates } from '#functions/config';
 import { idPath } from '#contract/fields';
+import { sha256 } from '#domain/document-hash';
+import { NotFound } from '#domain/errors';
+import { defineQuote, openTaskFor, peopleNamedOn, type Quote, quoteNumber, quoteWorkflowInput, signatureHolds } from '#domain/quote';
+import { systemActor } from '#domain/timeline';
+import { stepBody } from '#functions/actions/link-body';
+import { approvers, quoteApprovalArn, quoteLimits, vatRates } from '#functions/config';
+import { logger } from '#functions/observability';
 import { apiRoute, json, pdf } from '#http/api';
 import { dispatch } from '#http/dispatch';
 import { keyedRequest, recordOnce } from '#http/idempotency';
-import { logger } from '#functions/observability';
 import { completeQuoteStep } from './complete-step';
-import { getProducts, putProduct } from './products';
-import { stepBody } from '#functions/actions/link-body';
-import { contractBody, quoteBody, quotePath, taskPath } from './schemas';
 import { listQuotes } from './list-quotes';
+import { getProducts, putProduct } from './products';
+import { contractBody, quoteBody, quotePath, taskPath } from './schemas';
 
 /** Workflow runs are named after their quote, so a retry can never start a second one. */
 const runName = { quote: (id: string) => `quote-${id}`, contract: (id: string) => `contract-${id}` };

@@ -1,18 +1,30 @@
-import { Gone } from '#domain/errors';
-import { money } from '#domain/money';
-import { approverTitles, taskRules, type OpenTask, type Quote, type QuoteTask } from '#domain/quote';
 import type { StoredAction } from '#adapters/action-records';
 import { findQuote } from '#adapters/quote-records';
+import { Gone } from '#domain/errors';
+import { money } from '#domain/money';
+import { approverTitles, type OpenTask, type Quote, type QuoteTask, taskRules } from '#domain/quote';
 import type { LinkStep, StepField, StepView } from '#functions/actions/step-page';
 import { completeQuoteStep } from './complete-step';
 
 /** R15-R17, R19: a quote's step, as its emailed link shows and answers it. */
 
 const decision: StepField = { name: 'decision', label: 'Your decision', kind: 'choice', required: true, options: ['approve', 'reject'] };
-const reason: StepField = { name: 'reason', label: 'Reason (needed when you reject: the sales manager reads it)', kind: 'text', required: false };
+const reason: StepField = {
+  name: 'reason',
+  label: 'Reason (needed when you reject: the sales manager reads it)',
+  kind: 'text',
+  required: false,
+};
 
 const fieldsOf: Record<QuoteTask, StepField[]> = {
-  'prepare-qpa': [{ name: 'text', label: 'The case for the price: the customer, the competition, why this discount or total', kind: 'text', required: true }],
+  'prepare-qpa': [
+    {
+      name: 'text',
+      label: 'The case for the price: the customer, the competition, why this discount or total',
+      kind: 'text',
+      required: true,
+    },
+  ],
   'approve-qpa': [decision, reason],
   'prepare-quote': [
     { name: 'paymentTerms', label: 'Payment terms', kind: 'text', required: true },
@@ -34,7 +46,11 @@ export const quoteStepView = (quote: Quote, open: OpenTask, expiresAt: Date): St
     title: `Quote ${quote.number} for ${quote.customer.company}`,
     facts: [
       `${money(quote.totals.netGbp)} net (list ${money(quote.totals.listGbp)}), from ${quote.owner}.`,
-      ...(quote.totals.vat ? [`${money(quote.totals.grossGbp)} with VAT (${quote.totals.vat.ratePercent ? `${quote.totals.vat.ratePercent}%, ${quote.totals.vat.country}` : `zero-rated export, ${quote.totals.vat.country}`}).`] : []),
+      ...(quote.totals.vat
+        ? [
+            `${money(quote.totals.grossGbp)} with VAT (${quote.totals.vat.ratePercent ? `${quote.totals.vat.ratePercent}%, ${quote.totals.vat.country}` : `zero-rated export, ${quote.totals.vat.country}`}).`,
+          ]
+        : []),
       ...(quote.qpa.reasons.length ? [`QPA because of ${quote.qpa.reasons.join('; ')}.`] : []),
       quote.request.proposalSummary,
       ...(quote.document ? [`Document SHA-256: ${quote.document.sha256} (${quote.document.bytes} bytes)`] : []),

@@ -1,6 +1,6 @@
-import type { Quote } from '#domain/quote';
 import { fromItem } from '#adapters/sales-records';
 import { quoteListQuery } from '#contract/lists';
+import type { Quote } from '#domain/quote';
 import { apiRoute, json } from '#http/api';
 import { attributeFilter, listPage } from '#http/lists';
 import { readRule } from '#http/read-rule';

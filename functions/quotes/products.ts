@@ -1,5 +1,5 @@
-import { setProduct } from '#domain/product';
 import { listProducts, saveProduct } from '#adapters/product-records';
+import { setProduct } from '#domain/product';
 import { apiRoute, json } from '#http/api';
 import { productBody } from './schemas';
 

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { quoteTasks, type QuoteTask } from '#domain/quote';
 import { countryCode, multiLineText, recordId, referenceId, text } from '#contract/fields';
+import { type QuoteTask, quoteTasks } from '#domain/quote';
 
 /** R13/R14: the quote lines and proposal the SM defines. */
 export const quoteLine = z.strictObject({
@@ -12,7 +12,9 @@ export const quoteLine = z.strictObject({
 });
 
 /** The price of one unit: pounds in whole pence. */
-const unitPriceGbp = z.number().check(z.nonnegative('must not be negative'), z.lte(100_000_000), z.multipleOf(0.01, 'must be in whole pence'));
+const unitPriceGbp = z
+  .number()
+  .check(z.nonnegative('must not be negative'), z.lte(100_000_000), z.multipleOf(0.01, 'must be in whole pence'));
 
 /** A product of the price list, which the quote request page offers the SM (SalesAdmin keeps it). */
 export const productBody = z.strictObject({

@@ -1,39 +1,46 @@
 import * as z from 'zod/mini';
 import '#contract/messages';
+import { newAction } from '#adapters/action-records';
+import { agendaPut } from '#adapters/agenda-records';
+import { queueEmail } from '#adapters/email-outbox';
+import { renderQuoteDocument } from '#adapters/pdf-documents';
+import {
+  findQuote,
+  readQuoteDocument,
+  recordQuoteFailed,
+  recordQuoteProgress,
+  recordQuoteStepAsked,
+  storeQuoteDocument,
+} from '#adapters/quote-records';
+import { opportunityWithHistory } from '#adapters/sales-records';
+import { keys } from '#adapters/table-design';
+import type { EmailPurpose, OutgoingEmail } from '#domain/correspondence';
 import {
   assigneeOf,
   defaultQuoteLimits,
   escalationOutcome,
   followUpNeeded,
+  type OpenTask,
+  type Quote,
   quoteFailure,
   quoteFollowUpAgendaItem,
   quoteTasks,
   taskKey,
   taskRules,
-  type OpenTask,
-  type Quote,
 } from '#domain/quote';
 import {
   contractDecidedEmail,
   customerQuoteEmail,
   escalationEmail,
   followUpReminderEmail,
+  type QuoteEmail,
   quoteLapsedEmail,
   quoteReturnedEmail,
   stepRequestEmail,
-  type QuoteEmail,
 } from '#domain/quote-correspondence';
 import { quoteFilename, sha256 } from '#domain/quote-document';
-import { renderQuoteDocument } from '#adapters/pdf-documents';
-import { systemEntry } from '#domain/timeline';
 import { stableId } from '#domain/stable-id';
-import type { EmailPurpose, OutgoingEmail } from '#domain/correspondence';
-import { newAction } from '#adapters/action-records';
-import { agendaPut } from '#adapters/agenda-records';
-import { findQuote, readQuoteDocument, recordQuoteFailed, recordQuoteProgress, recordQuoteStepAsked, storeQuoteDocument } from '#adapters/quote-records';
-import { opportunityWithHistory } from '#adapters/sales-records';
-import { queueEmail } from '#adapters/email-outbox';
-import { keys } from '#adapters/table-design';
+import { systemEntry } from '#domain/timeline';
 import { letterhead, links, quoteLimits, quoteTeam } from '#functions/config';
 import { logger } from '#functions/observability';
 
@@ -57,7 +64,13 @@ const approverPosition = z.enum(['salesDirector', 'finance', 'managingDirector']
 const task = z.enum(quoteTasks);
 /** Every Payload of statemachines/quote-approval.asl.json parses with this (test/infra/workflow-charts.test.ts). */
 export const stepInput = z.discriminatedUnion('step', [
-  z.object({ step: z.literal('ask'), quoteId: z.string(), task, approver: z.optional(approverPosition), taskToken: z.string().check(z.minLength(1)) }),
+  z.object({
+    step: z.literal('ask'),
+    quoteId: z.string(),
+    task,
+    approver: z.optional(approverPosition),
+    taskToken: z.string().check(z.minLength(1)),
+  }),
   z.object({ step: z.literal('escalate'), quoteId: z.string(), task, approver: z.optional(approverPosition) }),
   z.object({ step: z.literal('compose'), quoteId: z.string() }),
   z.object({ step: z.literal('transmit'), quoteId: z.string() }),
@@ -81,10 +94,20 @@ const mustFind = async (quoteId: string): Promise<Quote> => {
  * opportunity, whose timeline shows it sent or failed. Its id is stable for the step (`occasion`),
  * so a step the workflow retries queues it once.
  */
-const send = async (email: QuoteEmail, purpose: EmailPurpose, quote: Quote, occasion: string, attachments?: OutgoingEmail['attachments']) => {
+const send = async (
+  email: QuoteEmail,
+  purpose: EmailPurpose,
+  quote: Quote,
+  occasion: string,
+  attachments?: OutgoingEmail['attachments'],
+) => {
   const id = stableId('quote-email', quote.id, purpose, occasion);
   const { attachments: _bytes, ...message } = email;
-  await queueEmail(keys.opportunity(quote.opportunityId).pk, { id, purpose, ...message, ...(attachments ? { attachments } : {}) }, new Date().toISOString());
+  await queueEmail(
+    keys.opportunity(quote.opportunityId).pk,
+    { id, purpose, ...message, ...(attachments ? { attachments } : {}) },
+    new Date().toISOString(),
+  );
   logger.info('quote email queued', { quoteId: quote.id, purpose, emailId: id });
   return id;
 };
@@ -127,7 +150,12 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
       key,
       action,
       taskRules[input.task].status,
-      entry('quote-step-assigned', `${taskRules[input.task].ask}: asked of ${assignee}`, { quoteId: quote.id, task: input.task }, open.askedAt),
+      entry(
+        'quote-step-assigned',
+        `${taskRules[input.task].ask}: asked of ${assignee}`,
+        { quoteId: quote.id, task: input.task },
+        open.askedAt,
+      ),
     );
     const email = stepRequestEmail(quote, open, url, links(), quote.escalations[key] ?? 0);
     await send({ ...email, to: [assignee] }, 'quote-step', quote, action.actionId);
@@ -162,7 +190,13 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
       ),
       open ? { closeStep: { key, actionId: open.actionId } } : {},
     );
-    if (open) await send(escalationEmail(quote, open, quoteTeam().approvers.salesDirector, count, links()), 'quote-escalation', quote, `${key}#${count}`);
+    if (open)
+      await send(
+        escalationEmail(quote, open, quoteTeam().approvers.salesDirector, count, links()),
+        'quote-escalation',
+        quote,
+        `${key}#${count}`,
+      );
     return { chase: count };
   },
 
@@ -176,7 +210,12 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
     await recordQuoteProgress(
       quote,
       { document: { filename: quoteFilename(quote), sha256: digest, bytes: content.length, renderedAt } },
-      entry('quote-documents-composed', `Quote and proposal composed (${content.length} bytes)`, { quoteId: quote.id, sha256: digest }, renderedAt),
+      entry(
+        'quote-documents-composed',
+        `Quote and proposal composed (${content.length} bytes)`,
+        { quoteId: quote.id, sha256: digest },
+        renderedAt,
+      ),
     );
     return { sha256: digest };
   },
@@ -252,7 +291,12 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
     await recordQuoteProgress(
       quote,
       {},
-      entry('contract-decided', `SM told of the MD's decision: ${quote.contract?.decision?.decision ?? 'unknown'}`, { quoteId: quote.id }, now),
+      entry(
+        'contract-decided',
+        `SM told of the MD's decision: ${quote.contract?.decision?.decision ?? 'unknown'}`,
+        { quoteId: quote.id },
+        now,
+      ),
     );
     return { told: quote.owner };
   },
@@ -268,7 +312,12 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
     await recordQuoteFailed(
       input.quoteId,
       failure,
-      entry('quote-failed', `The quote workflow failed: ${failure.reason}; support has been alerted`, { quoteId: input.quoteId, error: failure.error }, now),
+      entry(
+        'quote-failed',
+        `The quote workflow failed: ${failure.reason}; support has been alerted`,
+        { quoteId: input.quoteId, error: failure.error },
+        now,
+      ),
     );
     return { failed: true };
   },

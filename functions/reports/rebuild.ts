@@ -1,21 +1,21 @@
 import { DeleteCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { db } from '#adapters/dynamodb';
+import { itemKind, keys } from '#adapters/table-design';
 import {
   campaignSnapshot,
+  type DealContext,
+  type DealState,
   dealCounts,
   emptyDeal,
   leadSnapshot,
   monthOf,
   opportunitySnapshot,
   orderSnapshot,
-  quoteSnapshot,
-  totalsOf,
-  type DealContext,
-  type DealState,
   type QuoteSnapshot,
+  quoteSnapshot,
   type StepRound,
+  totalsOf,
 } from '#domain/rollups';
-import { db } from '#adapters/dynamodb';
-import { itemKind, keys } from '#adapters/table-design';
 import { tableName } from '#functions/config';
 
 /**
@@ -30,7 +30,15 @@ import { tableName } from '#functions/config';
  */
 
 type Item = Record<string, unknown>;
-const counted = new Set<string>([itemKind.lead, itemKind.opportunity, itemKind.quote, itemKind.order, itemKind.campaign, itemKind.rollup, itemKind.rollupDeal]);
+const counted = new Set<string>([
+  itemKind.lead,
+  itemKind.opportunity,
+  itemKind.quote,
+  itemKind.order,
+  itemKind.campaign,
+  itemKind.rollup,
+  itemKind.rollupDeal,
+]);
 
 const scanAll = async (segments = 4): Promise<Item[]> => {
   const parts = await Promise.all(
@@ -38,7 +46,9 @@ const scanAll = async (segments = 4): Promise<Item[]> => {
       const items: Item[] = [];
       let ExclusiveStartKey: Record<string, unknown> | undefined;
       do {
-        const page = await db().send(new ScanCommand({ TableName: tableName(), Segment: segment, TotalSegments: segments, ExclusiveStartKey }));
+        const page = await db().send(
+          new ScanCommand({ TableName: tableName(), Segment: segment, TotalSegments: segments, ExclusiveStartKey }),
+        );
         items.push(...(page.Items ?? []).filter((item) => counted.has(String(item.itemType))));
         ExclusiveStartKey = page.LastEvaluatedKey;
       } while (ExclusiveStartKey);
@@ -107,7 +117,11 @@ export const rebuildRollups = async (): Promise<Rebuilt> => {
   const contextOf = (lead: Item | undefined): DealContext => {
     const campaignId = typeof lead?.campaignId === 'string' ? lead.campaignId : undefined;
     const campaignMonth = campaignId ? campaignMonths.get(campaignId) : undefined;
-    return { channel: typeof lead?.channel === 'string' ? lead.channel : 'unknown', ...(campaignId ? { campaignId } : {}), ...(campaignMonth ? { campaignMonth } : {}) };
+    return {
+      channel: typeof lead?.channel === 'string' ? lead.channel : 'unknown',
+      ...(campaignId ? { campaignId } : {}),
+      ...(campaignMonth ? { campaignMonth } : {}),
+    };
   };
 
   const deals = new Map<string, DealState>();
@@ -141,8 +155,10 @@ export const rebuildRollups = async (): Promise<Rebuilt> => {
   for (const stored of of(itemKind.rollupDeal)) {
     const pk = String(stored.pk).replace(/^ROLLUP#DEAL#/, '');
     const kept = stored.deal as DealState;
-    if (kept.lead?.removed && !deals.has(pk)) deals.set(pk, { ...emptyDeal(), lead: kept.lead, ...(kept.context ? { context: kept.context } : {}) });
-    if (kept.opportunity?.removed && !deals.get(pk)?.opportunity) deals.set(pk, { ...kept, ...deals.get(pk), opportunity: kept.opportunity });
+    if (kept.lead?.removed && !deals.has(pk))
+      deals.set(pk, { ...emptyDeal(), lead: kept.lead, ...(kept.context ? { context: kept.context } : {}) });
+    if (kept.opportunity?.removed && !deals.get(pk)?.opportunity)
+      deals.set(pk, { ...kept, ...deals.get(pk), opportunity: kept.opportunity });
   }
 
   const totals = totalsOf([...deals.values()].flatMap(dealCounts));
@@ -176,7 +192,12 @@ export const rebuildRollups = async (): Promise<Rebuilt> => {
   const revs = new Map(of(itemKind.rollupDeal).map((item) => [String(item.pk), Number(item.rev ?? 0)]));
   for (const [pk, state] of deals) {
     const key = keys.rollupDeal(pk);
-    await db().send(new PutCommand({ TableName: tableName(), Item: { ...key, itemType: itemKind.rollupDeal, deal: state, rev: (revs.get(key.pk) ?? 0) + 1 } }));
+    await db().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...key, itemType: itemKind.rollupDeal, deal: state, rev: (revs.get(key.pk) ?? 0) + 1 },
+      }),
+    );
   }
   return { deals: deals.size, rows: totals.length, removedRows };
 };

@@ -1,9 +1,14 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { isPassingFault } from '#adapters/dynamodb';
+import { DealMoved, readDeal, readRecordItem, recordDealChange } from '#adapters/rollup-records';
+import { itemKind, keys } from '#adapters/table-design';
 import {
   campaignSnapshot,
   countChanges,
+  type DealContext,
+  type DealState,
   dealCounts,
   isNewer,
   leadSnapshot,
@@ -11,13 +16,8 @@ import {
   opportunitySnapshot,
   orderSnapshot,
   quoteSnapshot,
-  type DealContext,
-  type DealState,
   type RowChange,
 } from '#domain/rollups';
-import { isPassingFault } from '#adapters/dynamodb';
-import { DealMoved, readDeal, readRecordItem, recordDealChange } from '#adapters/rollup-records';
-import { itemKind, keys } from '#adapters/table-design';
 import { logger } from '#functions/observability';
 import { inStreamOrder } from '#functions/stream-batch';
 
@@ -84,7 +84,10 @@ export const foldOf = (key: { pk: string; sk: string }, image: Image | undefined
           if (!image) return deal.lead && !deal.lead.removed ? { ...deal, lead: { ...deal.lead, removed: true } } : undefined;
           const lead = leadSnapshot(image);
           if (!isNewer(deal.lead, lead)) return undefined;
-          const context: DealContext = deal.context ?? { channel: lead.channel, ...(lead.campaignId ? { campaignId: lead.campaignId } : {}) };
+          const context: DealContext = deal.context ?? {
+            channel: lead.channel,
+            ...(lead.campaignId ? { campaignId: lead.campaignId } : {}),
+          };
           if (lead.campaignId && !context.campaignMonth) {
             const campaignMonth = await campaignMonthOf(lead.campaignId);
             if (campaignMonth) context.campaignMonth = campaignMonth;
@@ -96,7 +99,10 @@ export const foldOf = (key: { pk: string; sk: string }, image: Image | undefined
       return {
         dealPk: key.pk,
         fold: async (deal) => {
-          if (!image) return deal.opportunity && !deal.opportunity.removed ? { ...deal, opportunity: { ...deal.opportunity, removed: true } } : undefined;
+          if (!image)
+            return deal.opportunity && !deal.opportunity.removed
+              ? { ...deal, opportunity: { ...deal.opportunity, removed: true } }
+              : undefined;
           const opportunity = opportunitySnapshot(image);
           if (!isNewer(deal.opportunity, opportunity)) return undefined;
           return { ...deal, opportunity, context: deal.context ?? (await contextOf(opportunity.leadId)) };
@@ -145,12 +151,17 @@ export const foldOf = (key: { pk: string; sk: string }, image: Image | undefined
 
 /** The campaign's row carries its name and kind beside its counters. */
 const labelsFor = (deal: DealState) => (change: RowChange) =>
-  deal.campaign && change.report === 'campaigns' && change.row === deal.campaign.id ? { name: deal.campaign.name, kind: deal.campaign.kind } : undefined;
+  deal.campaign && change.report === 'campaigns' && change.row === deal.campaign.id
+    ? { name: deal.campaign.name, kind: deal.campaign.kind }
+    : undefined;
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** Folds one record into its deal and moves the counts; read again and again if another worker moved the deal first. */
-export const countRecord = async (key: { pk: string; sk: string }, image: Image | undefined): Promise<'counted' | 'unchanged' | 'ignored'> => {
+export const countRecord = async (
+  key: { pk: string; sk: string },
+  image: Image | undefined,
+): Promise<'counted' | 'unchanged' | 'ignored'> => {
   const found = foldOf(key, image);
   if (!found) return 'ignored';
   for (let attempt = 1; ; attempt += 1) {

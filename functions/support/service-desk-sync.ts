@@ -1,9 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { randomUUID } from 'node:crypto';
-import { systemActor, type TimelineEntry } from '#domain/timeline';
 import { readServiceDeskCopy, serviceDeskAttemptFailed, serviceDeskSettled } from '#adapters/order-records';
+import { systemActor, type TimelineEntry } from '#domain/timeline';
 import { serviceDeskMaxAttempts, serviceDeskUrl } from '#functions/config';
 import { logger } from '#functions/observability';
 import { inStreamOrder } from '#functions/stream-batch';
@@ -55,14 +55,21 @@ const sync = async (record: DynamoDBRecord): Promise<void> => {
     await serviceDeskSettled(
       orderId,
       'failed',
-      entry(`Could not copy the support registration to the service desk after ${attempts} attempts; it is kept on the order`, { orderId, reason }),
+      entry(`Could not copy the support registration to the service desk after ${attempts} attempts; it is kept on the order`, {
+        orderId,
+        reason,
+      }),
     );
     logger.error('service desk failed for good', { orderId, attempts, reason });
     return;
   }
   // The desk has it: a failure from here on retries the write, and the desk sees the same
   // Idempotency-Key if it is posted again.
-  await serviceDeskSettled(orderId, 'synced', entry(`Support registration ${copy.registration.registrationId} copied to the service desk`, { orderId }));
+  await serviceDeskSettled(
+    orderId,
+    'synced',
+    entry(`Support registration ${copy.registration.registrationId} copied to the service desk`, { orderId }),
+  );
   logger.info('service desk synced', { orderId });
 };
 

@@ -1,10 +1,10 @@
-import { CfnElement, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
 import { DeadLetters } from './dead-letters';
-import { Construct } from 'constructs';
 import { SalesflowFunction, type SalesflowFunctionProps } from './salesflow-function';
 
 export interface ScheduledJobProps extends SalesflowFunctionProps {

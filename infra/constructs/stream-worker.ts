@@ -1,12 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
-import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { ComparisonOperator } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
 import { DeadLetters } from './dead-letters';
 import { operationsAlarm } from './operations-alarm';
-import { Construct } from 'constructs';
 import { SalesflowFunction, type SalesflowFunctionProps } from './salesflow-function';
 
 export interface StreamWorkerProps extends SalesflowFunctionProps {

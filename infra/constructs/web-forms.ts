@@ -1,8 +1,8 @@
 import { DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
-  Distribution,
   Function as CloudFrontFunction,
+  Distribution,
   FunctionCode,
   FunctionEventType,
   FunctionRuntime,
@@ -13,10 +13,10 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type CfnBucket } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { contentSecurityPolicy, isTemplated, renderPage, siteConfigScript, siteFiles, webRoot, type SignIn } from '../web-site';
+import { contentSecurityPolicy, isTemplated, renderPage, type SignIn, siteConfigScript, siteFiles, webRoot } from '../web-site';
 
 /**
  * S3 behind OAC answers a folder's address (/app/) with AccessDenied: CloudFront asks for its
@@ -112,20 +112,32 @@ export class WebForms extends Construct {
     const acknowledge = (id: string, reason: string) => Validations.of(this).acknowledge({ id, reason });
     acknowledge('AwsSolutions-CFR1', 'Customers and distributors are worldwide: no country is refused the lead form.');
     acknowledge('AwsSolutions-CFR2', 'Static files only; what they post to is the API, throttled per route by API Gateway.');
-    acknowledge('AwsSolutions-CFR4', "The default *.cloudfront.net certificate (its TLS policy is CloudFront's) until a custom domain and certificate are configured.");
+    acknowledge(
+      'AwsSolutions-CFR4',
+      "The default *.cloudfront.net certificate (its TLS policy is CloudFront's) until a custom domain and certificate are configured.",
+    );
     const guard = (rule: string, reason: string) => acknowledge(`cdk-validator-cfnguard::${rule}`, reason);
     const untilCustomDomain =
-      "The default *.cloudfront.net certificate until a custom domain and its ACM certificate are configured (DEPLOY.md); then TLSv1.2_2021 with SNI.";
+      'The default *.cloudfront.net certificate until a custom domain and its ACM certificate are configured (DEPLOY.md); then TLSv1.2_2021 with SNI.';
     guard('cloudfront_custom_ssl_certificate_check', untilCustomDomain);
     guard('cloudfront_sni_enabled_check', untilCustomDomain);
     guard('cloudfront_security_policy_check', untilCustomDomain);
     guard('cloudfront_origin_failover_enabled_check', 'One bucket of static files redeployable from git: a second origin buys nothing.');
     guard('s3_bucket_logging_enabled_check', "CloudFront's access logs record every read; S3 server logs would repeat them.");
-    guard('s3_bucket_default_encryption_kms_check', 'S3-managed encryption: the files are public web pages and their logs; a KMS key would also stop CloudFront reading them without a key policy.');
-    guard('s3_bucket_object_lock_enabled_check', 'The files are replaced by every deploy and the logs expire: locking them is against their purpose.');
+    guard(
+      's3_bucket_default_encryption_kms_check',
+      'S3-managed encryption: the files are public web pages and their logs; a KMS key would also stop CloudFront reading them without a key policy.',
+    );
+    guard(
+      's3_bucket_object_lock_enabled_check',
+      'The files are replaced by every deploy and the logs expire: locking them is against their purpose.',
+    );
     guard('s3_event_notifications_enabled_check', 'Nothing reacts to these objects.');
     guard('s3_bucket_versioning_enabled_check', 'Only the logs bucket: logs are written once and expire after 90 days.');
-    acknowledge('AwsSolutions-S1', 'The files are the contents of web/ in git, and the logs bucket holds only CloudFront logs; CloudFront alone writes it.');
+    acknowledge(
+      'AwsSolutions-S1',
+      'The files are the contents of web/ in git, and the logs bucket holds only CloudFront logs; CloudFront alone writes it.',
+    );
   }
 
   /** Uploads web/, its pages and /config.js carrying the deploy-time API URL and sign-in settings. */

@@ -1,11 +1,11 @@
-import { ArnFormat, CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { join } from 'node:path';
+import { ArnFormat, type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { join } from 'node:path';
 import { operationsAlarm } from './operations-alarm';
 import { projectRoot } from './salesflow-function';
 
@@ -51,9 +51,7 @@ export class Workflow extends Construct {
       stateMachineName: props.stateMachineName,
       comment: props.description,
       definitionBody: DefinitionBody.fromFile(join(projectRoot, props.definitionFile)),
-      definitionSubstitutions: Object.fromEntries(
-        Object.entries(props.functions).map(([name, fn]) => [name, fn.functionArn]),
-      ),
+      definitionSubstitutions: Object.fromEntries(Object.entries(props.functions).map(([name, fn]) => [name, fn.functionArn])),
       stateMachineType: StateMachineType.STANDARD,
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,
@@ -75,7 +73,11 @@ export class Workflow extends Construct {
       TimedOut: { metric: this.stateMachine.metricTimedOut({ period: Duration.minutes(5) }), what: 'timed out' },
     };
     for (const [name, { metric, what }] of Object.entries(alarms)) {
-      operationsAlarm(this, name, { description: `${props.description}: a run ${what}; its record shows where`, metric, alarmTopic: props.alarmTopic });
+      operationsAlarm(this, name, {
+        description: `${props.description}: a run ${what}; its record shows where`,
+        metric,
+        alarmTopic: props.alarmTopic,
+      });
     }
   }
 

@@ -1,5 +1,5 @@
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 
 /** The HTTP API payload v2.0 event API Gateway gives a Lambda, built from a plain request. */
 export interface PlainRequest {
@@ -36,9 +36,7 @@ export const apiGatewayEvent = (request: PlainRequest): APIGatewayProxyEventV2Wi
     rawQueryString: request.rawQueryString ?? '',
     headers,
     ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
-    ...(request.pathParameters && Object.keys(request.pathParameters).length
-      ? { pathParameters: request.pathParameters }
-      : {}),
+    ...(request.pathParameters && Object.keys(request.pathParameters).length ? { pathParameters: request.pathParameters } : {}),
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',

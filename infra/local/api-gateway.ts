@@ -1,9 +1,9 @@
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { type Route, type RouteGroup, routeGroups, routeKey, routes } from '#functions/routes';
 import { apiGatewayEvent, lambdaContext } from './api-event';
 import { listen } from './ports';
 import { loadHandler } from './project';
-import { routeGroups, routeKey, routes, type Route, type RouteGroup } from '#functions/routes';
 
 /**
  * API Gateway's stand-in: an HTTP server that matches requests with the same route table the CDK

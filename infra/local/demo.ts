@@ -94,27 +94,42 @@ try {
 
   const smToken = await token(sm, 'SalesManager');
   say('SM', 'qualifies the lead: £300,000, so Engineering must review (R10)');
-  const { opportunityId } = await call('POST', `/leads/${lead.id}/qualification`, {
-    business: 'Bottling, three lines',
-    buyingConcept: 'Replace ageing testers',
-    application: 'Inline leak testing',
-    budget: '£300k approved',
-    timing: 'Q1',
-    buyingInfluences: [{ name: 'Grace Buyer', role: 'economic' }],
-    productNeeds: ['TX-200'],
-    nonStandardRequirements: null,
-    estimatedValueGbp: 300_000,
-    via: 'direct',
-  }, smToken);
+  const { opportunityId } = await call(
+    'POST',
+    `/leads/${lead.id}/qualification`,
+    {
+      business: 'Bottling, three lines',
+      buyingConcept: 'Replace ageing testers',
+      application: 'Inline leak testing',
+      budget: '£300k approved',
+      timing: 'Q1',
+      buyingInfluences: [{ name: 'Grace Buyer', role: 'economic' }],
+      productNeeds: ['TX-200'],
+      nonStandardRequirements: null,
+      estimatedValueGbp: 300_000,
+      via: 'direct',
+    },
+    smToken,
+  );
 
   say('Engineering', 'reviews the opportunity and advises the SM');
-  await call('POST', `/opportunities/${opportunityId}/engineering-review`, { recommendation: 'proceed', advice: 'Standard fixtures fit.', customerContact: 'call' }, await token(people.engineeringEmail, 'Engineering'));
+  await call(
+    'POST',
+    `/opportunities/${opportunityId}/engineering-review`,
+    { recommendation: 'proceed', advice: 'Standard fixtures fit.', customerContact: 'call' },
+    await token(people.engineeringEmail, 'Engineering'),
+  );
 
   say('SM', 'requests a quote at 15% off: over the standard discount, so a QPA (R14)');
-  await call('POST', `/opportunities/${opportunityId}/quotes`, {
-    lines: [{ sku: 'TX-200', description: 'Inline tester', quantity: 2, unitPriceGbp: 120_000, discountPercent: 15 }],
-    proposalSummary: 'Two inline testers with fixtures and training',
-  }, smToken);
+  await call(
+    'POST',
+    `/opportunities/${opportunityId}/quotes`,
+    {
+      lines: [{ sku: 'TX-200', description: 'Inline tester', quantity: 2, unitPriceGbp: 120_000, discountPercent: 15 }],
+      proposalSummary: 'Two inline testers with fixtures and training',
+    },
+    smToken,
+  );
 
   const qpa = await linkFor(people.salesAdminEmail, /^Prepare the QPA/);
   say('Sales Admin', 'prepares the QPA through the emailed link');
@@ -146,23 +161,51 @@ try {
 
   const admin = await token(people.salesAdminEmail, 'SalesAdmin');
   say('Sales Admin', 'opens the account and records the PO the customer sent (R20)');
-  const distributor = await call('POST', '/accounts', {
-    kind: 'distributor', name: 'Northern Instruments Ltd', ownerEmail: sm, size: 'large',
-    contacts: [{ name: 'Dana Distributor', email: 'dana@northern.example' }],
-  }, admin);
-  const account = await call('POST', '/accounts', {
-    kind: 'customer', name: 'Bottling Co Ltd', ownerEmail: sm, distributorId: distributor.id,
-    contacts: [{ name: 'Grace Buyer', email: customer }],
-  }, admin);
-  const order = await call('POST', '/orders', {
-    accountId: account.id, opportunityId, poNumber: 'PO-4471',
-    lines: [{ sku: 'TX-200', description: 'Inline tester', quantity: 2, unitPrice: 102_000 }],
-    userContact: { name: 'Ulla User', email: 'ulla@bottling.example' },
-  }, admin);
+  const distributor = await call(
+    'POST',
+    '/accounts',
+    {
+      kind: 'distributor',
+      name: 'Northern Instruments Ltd',
+      ownerEmail: sm,
+      size: 'large',
+      contacts: [{ name: 'Dana Distributor', email: 'dana@northern.example' }],
+    },
+    admin,
+  );
+  const account = await call(
+    'POST',
+    '/accounts',
+    {
+      kind: 'customer',
+      name: 'Bottling Co Ltd',
+      ownerEmail: sm,
+      distributorId: distributor.id,
+      contacts: [{ name: 'Grace Buyer', email: customer }],
+    },
+    admin,
+  );
+  const order = await call(
+    'POST',
+    '/orders',
+    {
+      accountId: account.id,
+      opportunityId,
+      poNumber: 'PO-4471',
+      lines: [{ sku: 'TX-200', description: 'Inline tester', quantity: 2, unitPrice: 102_000 }],
+      userContact: { name: 'Ulla User', email: 'ulla@bottling.example' },
+    },
+    admin,
+  );
   await emailed(people.productionEmail, /^Welcome Letter/);
 
   say('Production', 'prints and packs the Welcome Letter, and ships (R23, R25)');
-  await call('POST', `/orders/${order.id}/shipment`, { shippedAt: new Date().toISOString(), carrier: 'DHL' }, await token(people.productionEmail, 'Production'));
+  await call(
+    'POST',
+    `/orders/${order.id}/shipment`,
+    { shippedAt: new Date().toISOString(), carrier: 'DHL' },
+    await token(people.productionEmail, 'Production'),
+  );
   const shippedAt = Date.now();
 
   await emailed('dana@northern.example', /received in good order/i, 60_000);
@@ -172,7 +215,9 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 1_500));
 
   const final = await call('GET', `/orders/${order.id}`, undefined, admin);
-  console.log(`\ndone: order ${final.status}; ${printed.size} emails sent; ${((Date.now() - shippedAt) / 1000).toFixed(0)} s from shipment to the day-60 answer.`);
+  console.log(
+    `\ndone: order ${final.status}; ${printed.size} emails sent; ${((Date.now() - shippedAt) / 1000).toFixed(0)} s from shipment to the day-60 answer.`,
+  );
 } catch (error) {
   console.error(`\ndemo stopped: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;

@@ -1,8 +1,8 @@
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ensurePortFree, freePort, PortInUseError } from './ports';
 
 /**
@@ -107,7 +107,10 @@ export const startDynamoDbLocal = async (options: {
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (bindFailed.test(output)) throw failed(new PortInUseError([{ name: 'dynamodb', host, port }]));
-    if (!running()) throw failed(new Error(`DynamoDB Local exited while starting (${spawnError?.message ?? java.exitCode ?? java.signalCode}):\n${output}`));
+    if (!running())
+      throw failed(
+        new Error(`DynamoDB Local exited while starting (${spawnError?.message ?? java.exitCode ?? java.signalCode}):\n${output}`),
+      );
     if (listening.test(output)) {
       try {
         await client.send(new ListTablesCommand({}));

@@ -21,7 +21,9 @@ const parentOf = (pid: number): number | undefined => {
 /** npm (and yarn, pnpm) set this for the processes of a script, not for themselves. */
 const inPackageScript = (pid: number) => {
   try {
-    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').some((entry) => entry.startsWith('npm_lifecycle_event='));
+    return readFileSync(`/proc/${pid}/environ`, 'utf8')
+      .split('\0')
+      .some((entry) => entry.startsWith('npm_lifecycle_event='));
   } catch {
     return false;
   }

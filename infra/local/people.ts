@@ -1,6 +1,6 @@
-import type { Settings } from '#functions/config';
-import { seededDirectory, type Person } from '#domain/people';
+import { type Person, seededDirectory } from '#domain/people';
 import type { Approvers } from '#domain/quote';
+import type { Settings } from '#functions/config';
 import { localSub } from './auth';
 
 /**
@@ -11,7 +11,10 @@ export const localMarketingEmail = 'marketing@salesflow.example';
 export const localDataProtectionEmail = 'data.protection@salesflow.example';
 
 export const localDirectory = (
-  settings: Pick<Settings, 'territories' | 'fallbackOwner' | 'salesAdminEmail' | 'engineeringEmail' | 'applicationEngineerEmail' | 'productionEmail' | 'approvers'>,
+  settings: Pick<
+    Settings,
+    'territories' | 'fallbackOwner' | 'salesAdminEmail' | 'engineeringEmail' | 'applicationEngineerEmail' | 'productionEmail' | 'approvers'
+  >,
 ): Person[] =>
   seededDirectory(
     {

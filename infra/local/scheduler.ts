@@ -1,7 +1,7 @@
-import awsCronParser from 'aws-cron-parser';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname } from 'node:path';
+import awsCronParser from 'aws-cron-parser';
 import type { Schedule, ScheduleEvent, ScheduleName } from '#functions/schedules';
 import { listen } from './ports';
 
@@ -85,7 +85,8 @@ export const startLocalScheduler = async (options: LocalSchedulerOptions) => {
         return { ok: true as const, result: await target({ schedule: name, tick }) };
       } catch (error) {
         lastError = error;
-        if (attempt < schedule.retryAttempts) await new Promise((resolve) => setTimeout(resolve, (options.retryDelayMillis ?? 200) * 2 ** attempt));
+        if (attempt < schedule.retryAttempts)
+          await new Promise((resolve) => setTimeout(resolve, (options.retryDelayMillis ?? 200) * 2 ** attempt));
       }
     }
     mkdirSync(dirname(options.deadLetterFile), { recursive: true });
@@ -152,7 +153,9 @@ export const startLocalScheduler = async (options: LocalSchedulerOptions) => {
       const { tick, input } = raw ? (JSON.parse(raw) as { tick?: string; input?: unknown }) : {};
       // `input` stands for `aws lambda invoke --payload` on the schedule's function (the redrive).
       const outcome = input === undefined ? await invoke(name, tick ?? clock().toISOString()) : await invokeWith(name, input);
-      return outcome.ok ? send(200, outcome.result ?? {}) : send(502, { message: `${name} failed: ${outcome.error?.message}`, deadLettered: true });
+      return outcome.ok
+        ? send(200, outcome.result ?? {})
+        : send(502, { message: `${name} failed: ${outcome.error?.message}`, deadLettered: true });
     }
     send(404, { message: 'POST /schedules/{name}/fire or GET /schedules' });
   });

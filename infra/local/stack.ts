@@ -1,26 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { settingNames, type Settings } from '#functions/config';
+import { seedPeople } from '#adapters/people-records';
+import { type Settings, settingNames } from '#functions/config';
+import { type ScheduleEvent, schedules } from '#functions/schedules';
 import { workers } from '#functions/workers';
-import { workflows, type WorkflowName } from '#functions/workflows';
-import { schedules, type ScheduleEvent } from '#functions/schedules';
+import { type WorkflowName, workflows } from '#functions/workflows';
 import { processSettingDefaults } from '../process-settings';
 import { startLocalApiGateway } from './api-gateway';
 import { localVerifier } from './auth';
 import { startDynamoDbLocal } from './dynamodb-local';
-import { isAddressInUse, localHost, localPorts, portIsFree, PortInUseError, type PortName } from './ports';
-import { projectFile, loadHandler } from './project';
-import { startSesLocal } from './ses-local';
-import { startLocalStepFunctions, type LocalWorkflow, type TaskHandler } from './step-functions';
-import { startStreamPoller } from './stream-poller';
-import { startLocalScheduler } from './scheduler';
-import { localWebSite } from './web-site';
 import { localDirectory } from './people';
-import { seedPeople } from '#adapters/people-records';
+import { isAddressInUse, localHost, localPorts, PortInUseError, type PortName, portIsFree } from './ports';
+import { loadHandler, projectFile } from './project';
+import { startLocalScheduler } from './scheduler';
+import { startSesLocal } from './ses-local';
+import { type LocalWorkflow, startLocalStepFunctions, type TaskHandler } from './step-functions';
+import { startStreamPoller } from './stream-poller';
 import { ensureTable } from './table';
+import { localWebSite } from './web-site';
 
 /**
  * The whole system on one machine: real emulators behind the same SDK calls, the same handlers,
@@ -97,16 +97,23 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       for (const [substitution, entry] of Object.entries(workflow.functions)) {
         functions[substitution] = await loadHandler<TaskHandler>(entry);
       }
-      localWorkflows.push({ name: localWorkflowName(name as WorkflowName), definition: readFileSync(projectFile(workflow.definitionFile), 'utf8'), functions });
+      localWorkflows.push({
+        name: localWorkflowName(name as WorkflowName),
+        definition: readFileSync(projectFile(workflow.definitionFile), 'utf8'),
+        functions,
+      });
     }
-    const stepFunctions = await claiming('stepFunctions', startLocalStepFunctions({
-      host,
-      port: ports.stepFunctions,
-      region,
-      workflows: localWorkflows,
-      timeScale: Number(process.env.SALESFLOW_TIME_SCALE ?? 1),
-      dataDir: options.inMemory ? undefined : join(dataDir, 'stepfunctions'),
-    }));
+    const stepFunctions = await claiming(
+      'stepFunctions',
+      startLocalStepFunctions({
+        host,
+        port: ports.stepFunctions,
+        region,
+        workflows: localWorkflows,
+        timeScale: Number(process.env.SALESFLOW_TIME_SCALE ?? 1),
+        dataDir: options.inMemory ? undefined : join(dataDir, 'stepfunctions'),
+      }),
+    );
     stops.push(stepFunctions.close);
 
     // The same names the CDK stack sets on its functions, and the SDK's standard endpoint variables.
@@ -171,22 +178,28 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     // The same schedules as EventBridge Scheduler, their targets in process.
     const targets: Record<string, (event: ScheduleEvent) => Promise<unknown>> = {};
     for (const [name, schedule] of Object.entries(schedules)) targets[name] = await loadHandler(schedule.entry);
-    const scheduler = await claiming('scheduler', startLocalScheduler({
-      host,
-      port: ports.scheduler,
-      schedules,
-      targets,
-      timeScale: Number(process.env.SALESFLOW_TIME_SCALE ?? 1),
-      deadLetterFile: join(dataDir, 'dead-letters', 'schedules.jsonl'),
-    }));
+    const scheduler = await claiming(
+      'scheduler',
+      startLocalScheduler({
+        host,
+        port: ports.scheduler,
+        schedules,
+        targets,
+        timeScale: Number(process.env.SALESFLOW_TIME_SCALE ?? 1),
+        deadLetterFile: join(dataDir, 'dead-letters', 'schedules.jsonl'),
+      }),
+    );
     stops.push(scheduler.close);
 
-    const api = await claiming('api', startLocalApiGateway({
-      host,
-      port: ports.api,
-      verify: await localVerifier(localKeyFile(dataDir)),
-      fallback: localWebSite({ keyFile: localKeyFile(dataDir), people }),
-    }));
+    const api = await claiming(
+      'api',
+      startLocalApiGateway({
+        host,
+        port: ports.api,
+        verify: await localVerifier(localKeyFile(dataDir)),
+        fallback: localWebSite({ keyFile: localKeyFile(dataDir), people }),
+      }),
+    );
     stops.push(api.close);
     process.env[settingNames.appBaseUrl] = api.url;
     process.env[settingNames.webBaseUrl] = api.url;

@@ -9,7 +9,10 @@ const unsupported: [test: (state: Record<string, unknown>) => boolean, feature: 
   [(state) => 'Assign' in state, 'variables (Assign)'],
   [(state) => 'Arguments' in state || ('Output' in state && state.Type !== undefined), 'JSONata Arguments/Output'],
   [(state) => state.Type === 'Map' && 'Items' in state, "a JSONata Map's Items"],
-  [(state) => 'ItemReader' in state || 'ResultWriter' in state || 'ItemBatcher' in state, 'a distributed Map (ItemReader, ResultWriter, ItemBatcher)'],
+  [
+    (state) => 'ItemReader' in state || 'ResultWriter' in state || 'ItemBatcher' in state,
+    'a distributed Map (ItemReader, ResultWriter, ItemBatcher)',
+  ],
   [(state) => JSON.stringify(state.ItemProcessor ?? {}).includes('"DISTRIBUTED"'), 'a distributed Map'],
   [(state) => 'Credentials' in state, 'cross-account Credentials'],
   [(state) => 'HeartbeatSecondsPath' in state, 'HeartbeatSecondsPath'],
@@ -17,12 +20,17 @@ const unsupported: [test: (state: Record<string, unknown>) => boolean, feature: 
 
 export const refuseWhatDiffers = (machine: string, definition: Record<string, unknown>) => {
   if (definition.QueryLanguage === 'JSONata') {
-    throw new Error(`${machine}: QueryLanguage JSONata is not supported by the local Step Functions; write the state machine in JSONPath to run it locally`);
+    throw new Error(
+      `${machine}: QueryLanguage JSONata is not supported by the local Step Functions; write the state machine in JSONPath to run it locally`,
+    );
   }
   const walk = (states: Record<string, Record<string, unknown>>) => {
     for (const [name, state] of Object.entries(states)) {
       const found = unsupported.find(([test]) => test(state));
-      if (found) throw new Error(`${machine}/${name}: ${found[1]} is not supported by the local Step Functions; AWS would run it, this stand-in refuses rather than run it differently`);
+      if (found)
+        throw new Error(
+          `${machine}/${name}: ${found[1]} is not supported by the local Step Functions; AWS would run it, this stand-in refuses rather than run it differently`,
+        );
       for (const branch of (state.Branches as { States: typeof states }[] | undefined) ?? []) walk(branch.States);
       const processor = (state.ItemProcessor ?? state.Iterator) as { States: typeof states } | undefined;
       if (processor) walk(processor.States);
@@ -40,7 +48,9 @@ export const problemsOf = (definition: string, type: string): { severity: 'ERROR
     return [{ severity: 'ERROR', code: 'INVALID_JSON_DESCRIPTION', message: (error as Error).message }];
   }
   if (type === 'EXPRESS') {
-    return [{ severity: 'ERROR', code: 'UNSUPPORTED_LOCALLY', message: 'EXPRESS state machines are not supported by the local Step Functions' }];
+    return [
+      { severity: 'ERROR', code: 'UNSUPPORTED_LOCALLY', message: 'EXPRESS state machines are not supported by the local Step Functions' },
+    ];
   }
   const { isValid, errorsText } = aslValidator(parsed);
   if (!isValid) return [{ severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: errorsText() }];
@@ -51,4 +61,3 @@ export const problemsOf = (definition: string, type: string): { severity: 'ERROR
   }
   return [];
 };
-

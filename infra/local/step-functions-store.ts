@@ -1,7 +1,7 @@
-import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 
 /**
  * What the local Step Functions endpoint keeps on disk so its executions outlive a restart, as
@@ -171,7 +171,11 @@ export const resumeDefinition = (definition: StateMachineDefinition, position: S
         const start = `${mark} branch${suffix}.${index}`;
         if ('output' in inner) return { StartAt: start, States: { [start]: entry(start, () => inner.output) } };
         const [copyName, copied] = copy(branch.States, inner, `${suffix}.${index}`, depth + 1);
-        return { ...branch, StartAt: start, States: { ...branch.States, [copyName]: copied, [start]: entry(start, () => inner.input, copyName) } };
+        return {
+          ...branch,
+          StartAt: start,
+          States: { ...branch.States, [copyName]: copied, [start]: entry(start, () => inner.input, copyName) },
+        };
       });
     } else if (depth === 0 && state.Type === 'Map') {
       const processorKey = state.ItemProcessor ? 'ItemProcessor' : 'Iterator';
@@ -179,7 +183,10 @@ export const resumeDefinition = (definition: StateMachineDefinition, position: S
       // The index rides along with the item, so the first state of each iteration can choose.
       const selector = (state.ItemSelector ?? state.Parameters) as Json | undefined;
       delete state.Parameters;
-      state.ItemSelector = { 'index.$': '$$.Map.Item.Index', ...(selector === undefined ? { 'item.$': '$$.Map.Item.Value' } : { item: selector }) };
+      state.ItemSelector = {
+        'index.$': '$$.Map.Item.Index',
+        ...(selector === undefined ? { 'item.$': '$$.Map.Item.Value' } : { item: selector }),
+      };
       const route = `${mark} route${suffix}`;
       const fresh = `${mark} fresh${suffix}`;
       const states: States = { ...processor.States, [fresh]: entry(fresh, (input) => (input as { item: Json }).item, processor.StartAt) };

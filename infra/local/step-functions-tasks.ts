@@ -71,27 +71,39 @@ export const parkedTasks = () => {
   const beat = (token: string, task: ParkedTask) => {
     if (!task.heartbeat) return;
     clearTimeout(task.heartbeat.timer);
-    task.heartbeat.timer = setTimeout(() => {
-      if (parked.get(token) !== task) return;
-      parked.delete(token);
-      clearTimeout(task.timer);
-      timedOut.add(token);
-      task.reject(taskError('States.HeartbeatTimeout', `${task.stateName}: no heartbeat within its HeartbeatSeconds`));
-    }, Math.min(Math.max(task.heartbeat.ms, 0), longestTimer));
+    task.heartbeat.timer = setTimeout(
+      () => {
+        if (parked.get(token) !== task) return;
+        parked.delete(token);
+        clearTimeout(task.timer);
+        timedOut.add(token);
+        task.reject(taskError('States.HeartbeatTimeout', `${task.stateName}: no heartbeat within its HeartbeatSeconds`));
+      },
+      Math.min(Math.max(task.heartbeat.ms, 0), longestTimer),
+    );
   };
 
   /** Parks a task until SendTask* names its token; after `timeoutMs` (real) SendTask* hears it timed out. */
   const park = (token: string, executionArn: string, stateName: string, timeoutMs: number | undefined, heartbeatMs?: number) =>
     new Promise<Json>((resolve, reject) => {
-      const task: ParkedTask = { executionArn, stateName, resolve, reject, ...(heartbeatMs !== undefined ? { heartbeat: { ms: heartbeatMs } } : {}) };
+      const task: ParkedTask = {
+        executionArn,
+        stateName,
+        resolve,
+        reject,
+        ...(heartbeatMs !== undefined ? { heartbeat: { ms: heartbeatMs } } : {}),
+      };
       beat(token, task);
       if (timeoutMs !== undefined) {
         // Bookkeeping only: the interpreter fails the task itself; from then on SendTask* names a timed-out task.
-        task.timer = setTimeout(() => {
-          parked.delete(token);
-          clearTimeout(task.heartbeat?.timer);
-          timedOut.add(token);
-        }, Math.min(Math.max(timeoutMs, 0), longestTimer));
+        task.timer = setTimeout(
+          () => {
+            parked.delete(token);
+            clearTimeout(task.heartbeat?.timer);
+            timedOut.add(token);
+          },
+          Math.min(Math.max(timeoutMs, 0), longestTimer),
+        );
       }
       parked.set(token, task);
     });

@@ -1,19 +1,12 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import type { Context as LambdaContext } from 'aws-lambda';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { JSONPath } from 'jsonpath-plus';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { lambdaContext } from './api-event';
 import { listen } from './ports';
-import {
-  definitionHash,
-  openExecutionStore,
-  resumeDefinition,
-  type Json,
-  type Spot,
-  type StoredExecution,
-} from './step-functions-store';
 import { problemsOf, refuseWhatDiffers } from './step-functions-definition';
+import { definitionHash, type Json, openExecutionStore, resumeDefinition, type Spot, type StoredExecution } from './step-functions-store';
 import { ApiError, findToken, noTimeout, parkedTasks, sleep, stopped, taskError } from './step-functions-tasks';
 
 /**
@@ -141,7 +134,16 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
     const definition = JSON.parse(text) as StateMachineDefinition;
     const { scale } = run;
     refuseWhatDiffers(workflow.name, definition as unknown as Record<string, unknown>);
-    const localized: Localized = { definition, handlers: {}, types: {}, scopes: {}, ends: new Set(), deeplyNested: [], silentFails: new Set(), resources: {} };
+    const localized: Localized = {
+      definition,
+      handlers: {},
+      types: {},
+      scopes: {},
+      ends: new Set(),
+      deeplyNested: [],
+      silentFails: new Set(),
+      resources: {},
+    };
     const { handlers, types } = localized;
 
     const invoke = async (arn: unknown, payload: unknown): Promise<Json> => {
@@ -168,7 +170,9 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
         if ((state.Type === 'Parallel' || state.Type === 'Map') && depth > 0) localized.deeplyNested.push(stateName);
         if (state.Type === 'Fail' && !('Error' in state) && !('ErrorPath' in state)) localized.silentFails.add(stateName);
         if (state.Type === 'Parallel') {
-          (state.Branches as { States: States }[]).forEach((inner, index) => visit(inner.States, depth + 1, stateName, index));
+          (state.Branches as { States: States }[]).forEach((inner, index) => {
+            visit(inner.States, depth + 1, stateName, index);
+          });
         }
         if (state.Type === 'Map') {
           const processor = (state.ItemProcessor ?? state.Iterator) as { States: States };
@@ -455,7 +459,8 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
         const parent = 'parentState' in event ? event.parentState.name : undefined;
         // A restarted state keeps its recorded spot (token, Wait, branches): it was entered before.
         const reentered = event.type === 'StateEntered' && alias;
-        if (name && !reentered && execution.status === 'RUNNING') track(event.type, name, { input: raw!.input, output: raw!.output, index });
+        if (name && !reentered && execution.status === 'RUNNING')
+          track(event.type, name, { input: raw!.input, output: raw!.output, index });
         switch (event.type) {
           case 'ExecutionStarted':
             if (resuming) break;
@@ -472,7 +477,10 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
             break;
           case 'StateExited':
             if (kind === 'Map' || kind === 'Parallel') record(execution, `${kind}StateSucceeded`);
-            if (kind === 'Task') record(execution, 'TaskSucceeded', { taskSucceededEventDetails: { ...taskResource(name!), output: JSON.stringify(raw!.output ?? null) } });
+            if (kind === 'Task')
+              record(execution, 'TaskSucceeded', {
+                taskSucceededEventDetails: { ...taskResource(name!), output: JSON.stringify(raw!.output ?? null) },
+              });
             record(execution, `${kind}StateExited`, { stateExitedEventDetails: { name, output: JSON.stringify(raw!.output ?? null) } });
             break;
           case 'StateFailed':
@@ -480,7 +488,11 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
             if (kind === 'Task') {
               const timedOutTask = event.Error === 'States.Timeout' || event.Error === 'States.HeartbeatTimeout';
               record(execution, timedOutTask ? 'TaskTimedOut' : 'TaskFailed', {
-                [timedOutTask ? 'taskTimedOutEventDetails' : 'taskFailedEventDetails']: { ...taskResource(name!), error: event.Error, cause: String(event.Cause) },
+                [timedOutTask ? 'taskTimedOutEventDetails' : 'taskFailedEventDetails']: {
+                  ...taskResource(name!),
+                  error: event.Error,
+                  cause: String(event.Cause),
+                },
               });
             } else if (kind === 'Map' || kind === 'Parallel') {
               record(execution, `${kind}StateFailed`);
@@ -514,7 +526,12 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
             if (parent === resumedContainer && index !== undefined && before[index]) {
               if (event.type === 'MapIterationStarted' || 'output' in before[index]) break;
             }
-            record(execution, event.type, { [`${event.type === 'MapIterationStarted' ? 'mapIterationStarted' : 'mapIterationSucceeded'}EventDetails`]: { name: parent, index } });
+            record(execution, event.type, {
+              [`${event.type === 'MapIterationStarted' ? 'mapIterationStarted' : 'mapIterationSucceeded'}EventDetails`]: {
+                name: parent,
+                index,
+              },
+            });
             break;
           case 'MapIterationFailed':
             record(execution, event.type, { mapIterationFailedEventDetails: { name: parent, index } });
@@ -596,7 +613,12 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
         .filter((e) => e.stateMachineArn === body.stateMachineArn && (!body.statusFilter || e.status === body.statusFilter))
         .sort((a, b) => b.startDate - a.startDate)
         .map(({ executionArn, stateMachineArn, name, status, startDate, stopDate }) => ({
-          executionArn, stateMachineArn, name, status, startDate, stopDate,
+          executionArn,
+          stateMachineArn,
+          name,
+          status,
+          startDate,
+          stopDate,
         }));
       const { slice, nextToken } = page(matching, body);
       return { executions: slice, nextToken };
@@ -689,7 +711,8 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
       const arn = machineArn(name);
       const existing = machines.get(arn);
       // As on AWS: the same name with the same definition is the same state machine.
-      if (existing && existing.definition !== definition) throw new ApiError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
+      if (existing && existing.definition !== definition)
+        throw new ApiError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
       const workflow: LocalWorkflow = { name, definition, functions: {} };
       try {
         localize(workflow, idle);
@@ -748,7 +771,7 @@ export const startLocalStepFunctions = async (options: LocalStepFunctionsOptions
     }
     console.warn(
       `[stepfunctions] executions persist in ${store.dir}; ${resumed} running one(s) resumed. Unlike AWS, on a restart ` +
-        'a Lambda task cut off mid-call runs again, Retry attempts count from zero, and a resumed run\'s ' +
+        "a Lambda task cut off mid-call runs again, Retry attempts count from zero, and a resumed run's " +
         '$$.Execution.Input and StartTime are those of the state it goes on from',
     );
   }

@@ -1,13 +1,13 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import {
+  type _Record,
   DescribeStreamCommand,
   DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
-  type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 
 /**
  * The Lambda event source mapping's stand-in: reads the table's stream on DynamoDB Local, keeps
@@ -22,9 +22,7 @@ type Pattern = { [key: string]: Pattern | readonly (string | number | boolean)[]
 export const matchesFilter = (pattern: Pattern, value: unknown): boolean =>
   Object.entries(pattern).every(([name, expected]) => {
     const actual = value && typeof value === 'object' ? (value as Record<string, unknown>)[name] : undefined;
-    return Array.isArray(expected)
-      ? (expected as unknown[]).includes(actual)
-      : matchesFilter(expected as Pattern, actual);
+    return Array.isArray(expected) ? (expected as unknown[]).includes(actual) : matchesFilter(expected as Pattern, actual);
   });
 
 const toLambdaRecord = (record: _Record, streamArn: string): DynamoDBRecord =>
@@ -47,7 +45,7 @@ export interface StreamPollerOptions {
   endpoint: string;
   streamArn: string;
   filter: Pattern;
-  handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+  handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
   batchSize?: number;
   /** Retries of a failing record before it goes to the dead-letter file. */
   retryAttempts?: number;
@@ -83,7 +81,11 @@ export const startStreamPoller = (options: StreamPollerOptions): StreamPoller =>
       try {
         const result = await options.handler({ Records: pending });
         const failed = result?.batchItemFailures?.[0]?.itemIdentifier;
-        if (failed !== undefined) failedFrom = Math.max(0, pending.findIndex((r) => r.dynamodb?.SequenceNumber === failed));
+        if (failed !== undefined)
+          failedFrom = Math.max(
+            0,
+            pending.findIndex((r) => r.dynamodb?.SequenceNumber === failed),
+          );
       } catch {
         failedFrom = 0;
       }

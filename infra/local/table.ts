@@ -1,9 +1,9 @@
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  type DynamoDBClient,
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
-  type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { tableDesign } from '#adapters/table-design';
 

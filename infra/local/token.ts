@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { roles, type Role } from '#domain/roles';
+import { type Role, roles } from '#domain/roles';
 import { issueLocalToken } from './auth';
 import { localDataDir, localKeyFile } from './stack';
 
@@ -17,8 +17,12 @@ if (!values.email || chosen.length === 0 || unknown.length) {
   process.exit(2);
 }
 process.stdout.write(
-  `${await issueLocalToken(localKeyFile(localDataDir()), {
-    email: values.email,
-    roles: chosen as Role[],
-  }, values.ttl ? Number(values.ttl) : undefined)}\n`,
+  `${await issueLocalToken(
+    localKeyFile(localDataDir()),
+    {
+      email: values.email,
+      roles: chosen as Role[],
+    },
+    values.ttl ? Number(values.ttl) : undefined,
+  )}\n`,
 );

@@ -1,8 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Person } from '#domain/people';
-import { roles, type Role } from '#domain/roles';
+import { type Role, roles } from '#domain/roles';
 import { contentSecurityPolicy, contentTypeOf, isTemplated, renderPage, siteConfigScript, siteFiles, webRoot } from '../web-site';
 import { issueLocalToken } from './auth';
 
@@ -10,7 +10,6 @@ import { issueLocalToken } from './auth';
  * The web forms on one machine: the same files CloudFront serves, from the API's own origin, and
  * the local Cognito stand-in's sign-in (POST /local/sign-in issues what `npm run token` would).
  */
-
 
 const readJson = (request: IncomingMessage): Promise<unknown> =>
   new Promise((resolve) => {
@@ -35,9 +34,18 @@ export const localWebSite = (options: { keyFile: string; people: readonly Person
   const config = siteConfigScript({
     apiUrl: '',
     // The people of the local directory, with the roles they act in, for the sign-in page's list.
-    signIn: { kind: 'local', tokenUrl: '/local/sign-in', people: options.people.map(({ email, roles: personRoles }) => ({ email, roles: personRoles })), roles },
+    signIn: {
+      kind: 'local',
+      tokenUrl: '/local/sign-in',
+      people: options.people.map(({ email, roles: personRoles }) => ({ email, roles: personRoles })),
+      roles,
+    },
   });
-  const headers = { 'content-security-policy': contentSecurityPolicy(''), 'x-content-type-options': 'nosniff', 'referrer-policy': 'same-origin' };
+  const headers = {
+    'content-security-policy': contentSecurityPolicy(''),
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'same-origin',
+  };
 
   const signIn = async (request: IncomingMessage, response: ServerResponse) => {
     const body = (await readJson(request)) as { email?: unknown; roles?: unknown } | undefined;
@@ -45,7 +53,9 @@ export const localWebSite = (options: { keyFile: string; people: readonly Person
     const chosen = Array.isArray(body?.roles) ? body.roles : [];
     const errors = [
       ...(email ? [] : [{ path: 'email', message: 'must be an email address' }]),
-      ...(chosen.length && chosen.every((role) => (roles as readonly unknown[]).includes(role)) ? [] : [{ path: 'roles', message: 'choose at least one role' }]),
+      ...(chosen.length && chosen.every((role) => (roles as readonly unknown[]).includes(role))
+        ? []
+        : [{ path: 'roles', message: 'choose at least one role' }]),
     ];
     response.setHeader('content-type', 'application/json');
     if (errors.length) {

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { qualificationBody } from '../fixtures/qualification';
 import { eventually, stack, stackClient, uniqueEmail } from '../integration/local-stack';
@@ -22,7 +22,15 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: process.env.SALESFLOW_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--disable-gpu'],
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-gpu',
+    ],
   });
 });
 afterAll(async () => browser?.close());
@@ -47,10 +55,15 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 const accessible = async (page: Page) => {
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const { violations } = await (globalThis as any).axe.run((globalThis as any).document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] });
+    const { violations } = await (globalThis as any).axe.run((globalThis as any).document, {
+      runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'],
+    });
     return violations
       .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: { id: string; help: string; nodes: { target: string[] }[] }) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+      .map(
+        (v: { id: string; help: string; nodes: { target: string[] }[] }) =>
+          `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+      );
   });
   expect(violations, page.url()).toEqual([]);
 };
@@ -77,7 +90,13 @@ describe('edit and decide, on the pages', () => {
     const tag = Math.random().toString(36).slice(2, 7);
     const company = `Harbour Bottling ${tag}`;
     const keep = await newLead({ name: 'Hana Harbour', email: uniqueEmail('hana'), company: `${company} Ltd`, country: 'GB' });
-    const dupe = await newLead({ name: 'Hugo Harbour', email: uniqueEmail('hugo'), company: `${company} Limited`, country: 'GB', phone: '+44 20 7946 0001' });
+    const dupe = await newLead({
+      name: 'Hugo Harbour',
+      email: uniqueEmail('hugo'),
+      company: `${company} Limited`,
+      country: 'GB',
+      phone: '+44 20 7946 0001',
+    });
     const other = await newLead({ name: 'Orla Other', email: uniqueEmail('orla'), company: `Other Works ${tag} Ltd`, country: 'GB' });
     await tokenFor(sm, 'SalesManager');
     await tokenFor('sm.dach@salesflow.example', 'SalesManager');
@@ -86,7 +105,9 @@ describe('edit and decide, on the pages', () => {
     const smPage = await pageIn();
     const { page } = smPage;
     await signedIn(page, sm, ['SalesManager'], `/app/lead.html?id=${dupe}`);
-    await expect.poll(() => page.locator('#duplicates').textContent()).toContain(`Possible duplicate of the lead ${company} Ltd (same company)`);
+    await expect
+      .poll(() => page.locator('#duplicates').textContent())
+      .toContain(`Possible duplicate of the lead ${company} Ltd (same company)`);
 
     // Edits the contact: a new phone number, saved with the version read.
     await unfold(page, 'Edit contact details');
@@ -95,7 +116,9 @@ describe('edit and decide, on the pages', () => {
     await shoot(page, '50-lead-edit');
     await page.getByRole('button', { name: 'Save the changes' }).click();
     await page.waitForURL(/done=Contact/);
-    await expect.poll(() => page.locator('.timeline').textContent()).toContain('Changed contact phone from +44 20 7946 0001 to +44 20 7946 0999');
+    await expect
+      .poll(() => page.locator('.timeline').textContent())
+      .toContain('Changed contact phone from +44 20 7946 0001 to +44 20 7946 0999');
 
     // Merges it into the first lead, chosen from its duplicates.
     await unfold(page, 'Merge into another lead');
@@ -161,7 +184,9 @@ describe('edit and decide, on the pages', () => {
     await shoot(opp, '56-opportunity-close');
     await opp.getByRole('button', { name: 'Close the opportunity' }).click();
     await opp.waitForURL(/done=Opportunity/);
-    await expect.poll(() => opp.locator('#closed').textContent()).toContain('Closed as lost: Their tester was cheaper and shipped sooner (to Rival Instruments)');
+    await expect
+      .poll(() => opp.locator('#closed').textContent())
+      .toContain('Closed as lost: Their tester was cheaper and shipped sooner (to Rival Instruments)');
     await shoot(opp, '57-opportunity-lost');
     await oppPage.done();
 

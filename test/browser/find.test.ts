@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stack, stackClient, uniqueEmail } from '../integration/local-stack';
 import { orderJourney } from '../integration/order-journey';
@@ -21,7 +21,15 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: process.env.SALESFLOW_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--disable-gpu'],
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-gpu',
+    ],
   });
 });
 afterAll(async () => browser?.close());
@@ -46,10 +54,15 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 const accessible = async (page: Page) => {
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const { violations } = await (globalThis as any).axe.run((globalThis as any).document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] });
+    const { violations } = await (globalThis as any).axe.run((globalThis as any).document, {
+      runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'],
+    });
     return violations
       .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: { id: string; help: string; nodes: { target: string[] }[] }) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+      .map(
+        (v: { id: string; help: string; nodes: { target: string[] }[] }) =>
+          `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+      );
   });
   expect(violations, page.url()).toEqual([]);
 };
@@ -99,7 +112,12 @@ describe('finding records in the browser', () => {
     const tag = Math.random().toString(36).slice(2, 7);
     const { account } = orderJourney(client);
     for (let i = 0; i < 3; i += 1) {
-      await account({ kind: 'customer', name: `Listed ${tag} ${i} Ltd`, ownerEmail: people.sm, contacts: [{ name: 'Lou List', email: uniqueEmail('lou') }] });
+      await account({
+        kind: 'customer',
+        name: `Listed ${tag} ${i} Ltd`,
+        ownerEmail: people.sm,
+        contacts: [{ name: 'Lou List', email: uniqueEmail('lou') }],
+      });
     }
     const { page, done } = await pageIn();
     await signedIn(page, people.salesAdmin, ['SalesAdmin'], '/app/agenda.html');
@@ -125,7 +143,11 @@ describe('finding records in the browser', () => {
     await expect.poll(async () => (await table.getByRole('row').nth(1).textContent()) ?? '').toContain(`Listed ${tag} 0 Ltd`);
 
     // The other lists open from the header too, each with its filters, and read well.
-    for (const [link, heading] of [['Opportunities', 'Opportunities'], ['Quotes', 'Quotes'], ['Orders', 'Orders']] as const) {
+    for (const [link, heading] of [
+      ['Opportunities', 'Opportunities'],
+      ['Quotes', 'Quotes'],
+      ['Orders', 'Orders'],
+    ] as const) {
       await page.getByRole('navigation', { name: 'salesflow' }).getByRole('link', { name: link, exact: true }).click();
       await page.waitForURL((url) => url.pathname === `/app/${link.toLowerCase()}.html`);
       await expect.poll(() => page.locator('#content').textContent()).not.toContain('Loading');

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crmExport } from '../fixtures/crm-export';
 import { stack } from '../integration/local-stack';
@@ -22,7 +22,15 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: process.env.SALESFLOW_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--disable-gpu'],
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-gpu',
+    ],
   });
 });
 afterAll(async () => browser?.close());
@@ -34,10 +42,15 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 const accessible = async (page: Page) => {
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const { violations } = await (globalThis as any).axe.run((globalThis as any).document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] });
+    const { violations } = await (globalThis as any).axe.run((globalThis as any).document, {
+      runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'],
+    });
     return violations
       .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: { id: string; help: string; nodes: { target: string[] }[] }) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+      .map(
+        (v: { id: string; help: string; nodes: { target: string[] }[] }) =>
+          `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+      );
   });
   expect(violations, page.url()).toEqual([]);
 };
@@ -68,7 +81,9 @@ describe('the import page', () => {
     await page.getByRole('button', { name: 'Check the file' }).click();
     const summary = page.locator('#preview-summary');
     await summary.waitFor({ timeout: 60_000 });
-    expect(await summary.textContent()).toContain(`${file.rows} rows, fields separated by semicolon: ${file.companies} accounts and ${file.emails.length} leads to make`);
+    expect(await summary.textContent()).toContain(
+      `${file.rows} rows, fields separated by semicolon: ${file.companies} accounts and ${file.emails.length} leads to make`,
+    );
     expect(await page.getByLabel('Company', { exact: true }).inputValue()).toBe('Firma');
     expect(await page.getByLabel('E-mail', { exact: true }).inputValue()).toBe('E-Mail');
     const bad = page.getByRole('table').filter({ hasText: 'Rows that cannot be imported' });
@@ -81,7 +96,9 @@ describe('the import page', () => {
     await shoot(page, 'imports-3-progress');
     await page.locator('#report-summary').waitFor({ timeout: 240_000 });
     expect(await page.locator('#report-summary').textContent()).toMatch(
-      new RegExp(`${file.companies + file.emails.length} records made, ${file.duplicateLines.length} skipped as duplicates, ${file.badRows.length} failed.*nobody was emailed`),
+      new RegExp(
+        `${file.companies + file.emails.length} records made, ${file.duplicateLines.length} skipped as duplicates, ${file.badRows.length} failed.*nobody was emailed`,
+      ),
     );
     expect(await page.getByRole('table').filter({ hasText: 'Failed rows' }).textContent()).toContain(String(file.badRows[0]!.line));
     await shoot(page, 'imports-4-report');

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stack, stackClient } from '../integration/local-stack';
 import { orderJourney, orderPeople } from '../integration/order-journey';
@@ -23,7 +23,15 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: process.env.SALESFLOW_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--disable-gpu'],
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-gpu',
+    ],
   });
 });
 afterAll(async () => browser?.close());
@@ -50,10 +58,15 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 const accessible = async (page: Page) => {
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const { violations } = await (globalThis as any).axe.run((globalThis as any).document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] });
+    const { violations } = await (globalThis as any).axe.run((globalThis as any).document, {
+      runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'],
+    });
     return violations
       .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: { id: string; help: string; nodes: { target: string[] }[] }) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+      .map(
+        (v: { id: string; help: string; nodes: { target: string[] }[] }) =>
+          `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+      );
   });
   expect(violations, page.url()).toEqual([]);
 };
@@ -82,7 +95,7 @@ describe('an order from the signed quote', () => {
     // The signed quote is chosen, and its lines fill the form at their net prices.
     const choice = page.getByLabel('Signed quote');
     await expect.poll(() => choice.isVisible()).toBe(true);
-    await expect.poll(async () => (await choice.locator('option:checked').innerText())).toContain(signed.number);
+    await expect.poll(async () => await choice.locator('option:checked').innerText()).toContain(signed.number);
     await expect.poll(() => page.locator('#o1-sku').inputValue()).toBe('FX-10');
     expect(await page.locator('#o0-sku').inputValue()).toBe('TX-200');
     expect(await page.locator('#o0-quantity').inputValue()).toBe('2');

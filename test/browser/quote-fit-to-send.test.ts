@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stack, stackClient } from '../integration/local-stack';
 import { people, quoteJourney } from '../integration/quote-journey';
@@ -21,7 +21,15 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: process.env.SALESFLOW_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--disable-gpu'],
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-gpu',
+    ],
   });
 });
 afterAll(async () => browser?.close());
@@ -48,10 +56,15 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 const accessible = async (page: Page) => {
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const { violations } = await (globalThis as any).axe.run((globalThis as any).document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] });
+    const { violations } = await (globalThis as any).axe.run((globalThis as any).document, {
+      runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'],
+    });
     return violations
       .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: { id: string; help: string; nodes: { target: string[] }[] }) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+      .map(
+        (v: { id: string; help: string; nodes: { target: string[] }[] }) =>
+          `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+      );
   });
   expect(violations, page.url()).toEqual([]);
 };
@@ -153,7 +166,9 @@ describe('a quote fit to send', () => {
     await quoteJourney(client).quoteStatus(quoteId, 'awaiting-signature');
 
     // The PDF the SM will sign: named by its number, letterhead and VAT on it (shown in Chromium's viewer).
-    const pdf = await fetch(`${site}/quotes/${quoteId}/document`, { headers: { authorization: `Bearer ${await tokenFor(people.sm, 'SalesManager')}` } });
+    const pdf = await fetch(`${site}/quotes/${quoteId}/document`, {
+      headers: { authorization: `Bearer ${await tokenFor(people.sm, 'SalesManager')}` },
+    });
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-disposition')).toBe(`inline; filename="quote-${quote.body.number}.pdf"`);
     const file = `${process.cwd()}/${shots}/quote-${quote.body.number}.pdf`;

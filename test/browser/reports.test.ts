@@ -1,10 +1,10 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { qualificationBody } from '../fixtures/qualification';
 import { eventually, uniqueEmail } from '../integration/local-stack';
-import { startOwnStack, type OwnStack } from '../integration/own-stack';
+import { type OwnStack, startOwnStack } from '../integration/own-stack';
 import { people } from '../integration/quote-journey';
 
 /**
@@ -30,21 +30,41 @@ beforeAll(async () => {
   const leads: string[] = [];
   for (const company of ['Alpha Ltd', 'Beta Ltd', 'Gamma Ltd']) {
     const lead = await api('POST', '/leads', {
-      body: { channel: 'email', source: 'marketing-campaign', campaignId: campaign.body.id, contact: { name: 'Pat Page', email: uniqueEmail('page'), company, country: 'GB' } },
+      body: {
+        channel: 'email',
+        source: 'marketing-campaign',
+        campaignId: campaign.body.id,
+        contact: { name: 'Pat Page', email: uniqueEmail('page'), company, country: 'GB' },
+      },
     });
     expect(lead.status).toBe(201);
     leads.push(lead.body.id);
   }
-  const qualified = await api('POST', `/leads/${leads[0]}/qualification`, { body: qualificationBody(30_000), token: await tokenFor(people.sm, 'SalesManager') });
+  const qualified = await api('POST', `/leads/${leads[0]}/qualification`, {
+    body: qualificationBody(30_000),
+    token: await tokenFor(people.sm, 'SalesManager'),
+  });
   expect(qualified.status).toBe(201);
   // The rollups have caught up when the pipeline shows the prospect.
   const sm = await tokenFor(people.sm, 'SalesManager');
-  await eventually(async () => (await api('GET', '/reports/pipeline', { token: sm })).body.stages?.find((s: { stage: string }) => s.stage === 'prospect')?.count === 1);
+  await eventually(
+    async () =>
+      (await api('GET', '/reports/pipeline', { token: sm })).body.stages?.find((s: { stage: string }) => s.stage === 'prospect')?.count ===
+      1,
+  );
   await own.client.settledItemCount();
   browser = await chromium.launch({
     executablePath: process.env.SALESFLOW_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--disable-gpu'],
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-gpu',
+    ],
   });
 }, 180_000);
 
@@ -79,10 +99,15 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 const accessible = async (page: Page) => {
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const { violations } = await (globalThis as any).axe.run((globalThis as any).document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] });
+    const { violations } = await (globalThis as any).axe.run((globalThis as any).document, {
+      runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'],
+    });
     return violations
       .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: { id: string; help: string; nodes: { target: string[] }[] }) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+      .map(
+        (v: { id: string; help: string; nodes: { target: string[] }[] }) =>
+          `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+      );
   });
   expect(violations, page.url()).toEqual([]);
 };
@@ -113,7 +138,9 @@ describe('the Reports page', () => {
     ]);
     const conversion = await rowsOf(page, 'Conversion by month');
     expect(conversion.at(-1)).toEqual([month, '3', '1', '0', '0', '33.3%', '0%', '—']);
-    expect(await rowsOf(page, 'Campaign return')).toEqual([['Spring Advert', month, '£1,200.00', '3', '1', '0', '£400.00', '£1,200.00', '—']]);
+    expect(await rowsOf(page, 'Campaign return')).toEqual([
+      ['Spring Advert', month, '£1,200.00', '3', '1', '0', '£400.00', '£1,200.00', '—'],
+    ]);
 
     // The same figures as the API's.
     const api = await own.client.api('GET', '/reports/campaigns', { token: await own.client.tokenFor(people.sm, 'SalesManager') });
@@ -121,11 +148,15 @@ describe('the Reports page', () => {
 
     await page.locator('#report-pipeline').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${shots}/reports-sm.png`, fullPage: true });
-    for (const name of ['pipeline', 'conversion', 'campaigns']) await page.locator(`[data-report="${name}"]`).screenshot({ path: `${shots}/reports-sm-${name}.png` });
+    for (const name of ['pipeline', 'conversion', 'campaigns'])
+      await page.locator(`[data-report="${name}"]`).screenshot({ path: `${shots}/reports-sm-${name}.png` });
     await accessible(page);
 
     // The CSV download is the report's table.
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-report="conversion"] button', { hasText: 'CSV' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-report="conversion"] button', { hasText: 'CSV' }).click(),
+    ]);
     const csv = readFileSync((await download.path())!, 'utf8');
     expect(csv.split('\n')[0]).toBe('Month,Channel,Suspects,Prospects,Quoted,Ordered');
     expect(csv).toContain(`${month},email,3,1,0,0`);
@@ -138,7 +169,9 @@ describe('the Reports page', () => {
     await expect.poll(() => page.locator('section.report').count()).toBe(1);
     await expect(page.locator('section.report h2').innerText()).resolves.toBe('Campaign return');
     await expect(page.getByRole('navigation', { name: 'salesflow' }).getByRole('link', { name: 'Reports' }).count()).resolves.toBe(1);
-    expect(await rowsOf(page, 'Campaign return')).toEqual([['Spring Advert', month, '£1,200.00', '3', '1', '0', '£400.00', '£1,200.00', '—']]);
+    expect(await rowsOf(page, 'Campaign return')).toEqual([
+      ['Spring Advert', month, '£1,200.00', '3', '1', '0', '£400.00', '£1,200.00', '—'],
+    ]);
     await page.screenshot({ path: `${shots}/reports-marketing.png`, fullPage: true });
     await accessible(page);
     await done();

@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stack } from '../integration/local-stack';
 
@@ -11,7 +11,15 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: process.env.SALESFLOW_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--disable-gpu'],
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-gpu',
+    ],
   });
 });
 afterAll(async () => browser?.close());
@@ -22,10 +30,13 @@ const landsAfterSignIn = async (next: string): Promise<URL> => {
   const context = await browser.newContext({ baseURL: stack.api });
   // Nothing may leave this site: a request elsewhere is recorded and refused.
   const elsewhere: string[] = [];
-  await context.route((url) => url.host !== site.host, (route) => {
-    elsewhere.push(route.request().url());
-    return route.abort();
-  });
+  await context.route(
+    (url) => url.host !== site.host,
+    (route) => {
+      elsewhere.push(route.request().url());
+      return route.abort();
+    },
+  );
   const page = await context.newPage();
   await page.goto(`/sign-in.html?next=${next}`);
   await page.getByLabel('Email').fill('sm.uk@salesflow.example');

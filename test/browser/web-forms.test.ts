@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, linkIn, stack, stackClient, uniqueEmail } from '../integration/local-stack';
 import { daysAgo, orderJourney, orderPeople } from '../integration/order-journey';
@@ -24,7 +24,15 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: process.env.SALESFLOW_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--disable-gpu'],
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-gpu',
+    ],
   });
 });
 afterAll(async () => browser?.close());
@@ -64,10 +72,15 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 const accessible = async (page: Page) => {
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const { violations } = await (globalThis as any).axe.run((globalThis as any).document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] });
+    const { violations } = await (globalThis as any).axe.run((globalThis as any).document, {
+      runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'],
+    });
     return violations
       .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: { id: string; help: string; nodes: { target: string[] }[] }) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+      .map(
+        (v: { id: string; help: string; nodes: { target: string[] }[] }) =>
+          `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+      );
   });
   expect(violations, page.url()).toEqual([]);
 };
@@ -115,7 +128,9 @@ describe('the public lead form (R3)', () => {
     await expect.poll(() => page.getByRole('button', { name: 'Sign in' }).isVisible()).toBe(true);
     await accessible(page);
 
-    const literature = await eventually(async () => (await sentEmails()).find((email) => email.destination.to.some((to) => to.includes(customer))));
+    const literature = await eventually(async () =>
+      (await sentEmails()).find((email) => email.destination.to.some((to) => to.includes(customer))),
+    );
     expect(literature.body.text).toContain('Technical datasheet');
     expect(literature.body.text).toContain('Price list');
     // The links in it open the documents, served with the web forms.
@@ -190,7 +205,11 @@ describe('the internal pages', () => {
   it('the SM signs in, qualifies the lead, and sees it in the pipeline', async () => {
     const company = `Pipeline Pumps ${Math.random().toString(36).slice(2, 7)} Ltd`;
     const lead = await api('POST', '/leads', {
-      body: { channel: 'bingo-card', source: 'marketing-campaign', contact: { name: 'Pat Prospect', email: uniqueEmail('pat'), company, country: 'GB' } },
+      body: {
+        channel: 'bingo-card',
+        source: 'marketing-campaign',
+        contact: { name: 'Pat Prospect', email: uniqueEmail('pat'), company, country: 'GB' },
+      },
     });
     expect(lead.status).toBe(201);
 
@@ -227,7 +246,14 @@ describe('the internal pages', () => {
     await page.getByRole('link', { name: 'Pipeline' }).click();
     const prospects = page.getByRole('region', { name: /^Prospects/ });
     await expect.poll(() => prospects.getByRole('row', { name: new RegExp(company) }).innerText()).toContain('£300,000');
-    await expect.poll(() => page.getByRole('region', { name: /^Suspects/ }).getByRole('link', { name: company }).count()).toBe(0);
+    await expect
+      .poll(() =>
+        page
+          .getByRole('region', { name: /^Suspects/ })
+          .getByRole('link', { name: company })
+          .count(),
+      )
+      .toBe(0);
     await shoot(page, '07-pipeline');
     await accessible(page);
     await done();
@@ -235,7 +261,11 @@ describe('the internal pages', () => {
 
   it('a form refused by the API shows the reason by the field, and a person without the role never sees it', async () => {
     const lead = await api('POST', '/leads', {
-      body: { channel: 'phone', source: 'prior-contact', contact: { name: 'Rae', email: uniqueEmail('rae'), company: 'Refusals Ltd', country: 'GB' } },
+      body: {
+        channel: 'phone',
+        source: 'prior-contact',
+        contact: { name: 'Rae', email: uniqueEmail('rae'), company: 'Refusals Ltd', country: 'GB' },
+      },
     });
     const { page, done } = await pageIn();
     await signedIn(page, people.salesAdmin, ['SalesAdmin'], `/app/lead.html?id=${lead.body.id}`);
@@ -274,7 +304,7 @@ describe('the internal pages', () => {
     await shoot(page, '08-new-order');
     await accessible(page);
     // The browser's own pattern check runs: a PO number with a character the API refuses stops here.
-    expect(await page.getByLabel('PO number').evaluate((el: any) => (el.value = 'PO#1', el.validity.patternMismatch))).toBe(true);
+    expect(await page.getByLabel('PO number').evaluate((el: any) => ((el.value = 'PO#1'), el.validity.patternMismatch))).toBe(true);
     const po = `PO/${Date.now()}`;
     await page.getByLabel('PO number').fill(po);
     await page.getByRole('button', { name: 'Record the order' }).click();
@@ -294,7 +324,9 @@ describe('the internal pages', () => {
     // Production's work list has it to pack; the navigation offers Production only its own pages.
     const production = await pageIn();
     await signedIn(production.page, orderPeople.production, ['Production'], '/app/work.html');
-    await expect.poll(() => production.page.getByRole('navigation').getByRole('link').allInnerTexts()).toEqual(['Agenda', 'Orders to pack and ship']);
+    await expect
+      .poll(() => production.page.getByRole('navigation').getByRole('link').allInnerTexts())
+      .toEqual(['Agenda', 'Orders to pack and ship']);
     const toPack = production.page.getByRole('region', { name: /^To pack/ });
     await expect.poll(() => toPack.getByRole('link', { name: new RegExp(`PO ${po}`) }).count()).toBe(1);
     await shoot(production.page, '09-work-list-to-pack');
@@ -304,10 +336,23 @@ describe('the internal pages', () => {
     // Packs by the checklist, then ships. Links lead only where Production may go: the account, not the opportunity.
     await expect.poll(() => production.page.locator('#packing-checklist').innerText()).toContain('2 x TX-200');
     // The Welcome Letter to print is on the page, the PDF Production was emailed.
-    await expect.poll(() => production.page.locator('#packing').getByRole('link', { name: /^Print the Welcome Letter \(PDF/ }).count()).toBe(1);
-    const letter = await fetch(`${site}/orders/${orderId}/welcome-letter`, { headers: { authorization: `Bearer ${await tokenFor(orderPeople.production, 'Production')}` } });
+    await expect
+      .poll(() =>
+        production.page
+          .locator('#packing')
+          .getByRole('link', { name: /^Print the Welcome Letter \(PDF/ })
+          .count(),
+      )
+      .toBe(1);
+    const letter = await fetch(`${site}/orders/${orderId}/welcome-letter`, {
+      headers: { authorization: `Bearer ${await tokenFor(orderPeople.production, 'Production')}` },
+    });
     expect([letter.status, letter.headers.get('content-type')]).toEqual([200, 'application/pdf']);
-    expect(Buffer.from(await letter.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(await letter.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
     await expect.poll(() => production.page.getByRole('link', { name: /^The account/ }).count()).toBe(1);
     await expect.poll(() => production.page.getByText('The opportunity').count()).toBe(1);
     expect(await production.page.getByRole('link', { name: 'The opportunity' }).count()).toBe(0);
@@ -319,14 +364,23 @@ describe('the internal pages', () => {
     await production.page.getByRole('link', { name: 'Orders to pack and ship' }).click();
     const toShip = production.page.getByRole('region', { name: /^To ship/ });
     await expect.poll(() => toShip.getByRole('link', { name: new RegExp(`PO ${po}`) }).count()).toBe(1);
-    await expect.poll(() => production.page.getByRole('region', { name: /^To pack/ }).getByRole('link', { name: new RegExp(`PO ${po}`) }).count()).toBe(0);
+    await expect
+      .poll(() =>
+        production.page
+          .getByRole('region', { name: /^To pack/ })
+          .getByRole('link', { name: new RegExp(`PO ${po}`) })
+          .count(),
+      )
+      .toBe(0);
     await shoot(production.page, '09-work-list-to-ship');
     await toShip.getByRole('link', { name: new RegExp(`PO ${po}`) }).click();
     await production.page.waitForURL(`**/app/order.html?id=${orderId}`);
     await production.page.getByLabel('Shipped').fill(new Date(Date.now() - 3_600_000).toISOString().slice(0, 16));
     await production.page.getByLabel('Carrier').fill('DHL');
     await production.page.getByRole('button', { name: 'Record the shipment' }).click();
-    await expect.poll(() => production.page.locator('#main').getByRole('status').innerText()).toBe('Shipment recorded; the follow-ups are scheduled');
+    await expect
+      .poll(() => production.page.locator('#main').getByRole('status').innerText())
+      .toBe('Shipment recorded; the follow-ups are scheduled');
     await expect.poll(() => production.page.locator('#shipment').isHidden()).toBe(true);
     // The follow-ups the API sends by name, each with its state and date.
     const followUps = production.page.locator('#follow-ups');
@@ -339,13 +393,15 @@ describe('the internal pages', () => {
     await production.done();
   });
 
-  it("the SM answers the equipment check from the order page; the corrective action it opens is closed there too", async () => {
+  it('the SM answers the equipment check from the order page; the corrective action it opens is closed there too', async () => {
     const journey = orderJourney(client);
     const buyer = await journey.customer();
     const orderId = await journey.order(buyer);
     // Shipped 61 days ago: the workflow asks the SM at once.
     await journey.ship(orderId, daysAgo(61));
-    await eventually(async () => ((await journey.getOrder(orderId)).tasks.some((t: { task: string }) => t.task === 'equipment-check') ? true : undefined));
+    await eventually(async () =>
+      (await journey.getOrder(orderId)).tasks.some((t: { task: string }) => t.task === 'equipment-check') ? true : undefined,
+    );
 
     const { page, done } = await pageIn();
     await signedIn(page, orderPeople.sm, ['SalesManager'], `/app/order.html?id=${orderId}`);
@@ -378,7 +434,14 @@ describe('the internal pages', () => {
     const { page, done } = await pageIn();
     await signedIn(page, people.salesAdmin, ['SalesAdmin'], `/app/account.html?id=${buyer.accountId}`);
     await expect.poll(() => page.locator('#contacts').innerText()).toContain('Paula Purchasing');
-    await expect.poll(() => page.locator('#orders').getByRole('link', { name: new RegExp(`PO ${buyer.po} received`) }).count()).toBe(1);
+    await expect
+      .poll(() =>
+        page
+          .locator('#orders')
+          .getByRole('link', { name: new RegExp(`PO ${buyer.po} received`) })
+          .count(),
+      )
+      .toBe(1);
     await expect.poll(() => page.locator('dl.facts').innerText()).toContain('Sales manager');
     await shoot(page, '13-account');
     await accessible(page);
@@ -425,7 +488,9 @@ describe("every person's step on a quote, from the quote page (R13-R19)", () => 
     const stepBy = async (email: string, roles: string[], quoteId: string, act: (page: Page) => Promise<void>, shot?: string) => {
       const { page, done } = await pageIn();
       await signedIn(page, email, roles, `/app/quote.html?id=${quoteId}`);
-      await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toMatch(new RegExp(`^Quote Q-\\d{4}-\\d{4,} for ${company}$`));
+      await expect
+        .poll(() => page.getByRole('heading', { level: 1 }).innerText())
+        .toMatch(new RegExp(`^Quote Q-\\d{4}-\\d{4,} for ${company}$`));
       if (shot) {
         await shoot(page, shot);
         await accessible(page);
@@ -451,16 +516,28 @@ describe("every person's step on a quote, from the quote page (R13-R19)", () => 
     await sm.done();
 
     await quoteStatus(quoteId, 'qpa-preparation');
-    await stepBy(people.salesAdmin, ['SalesAdmin'], quoteId, async (page) => {
-      await page.getByLabel('The case for the price').fill('Strategic account; competitor at 18% off');
-      await page.getByRole('button', { name: 'Send for approval' }).click();
-    }, '15-quote-prepare-qpa');
+    await stepBy(
+      people.salesAdmin,
+      ['SalesAdmin'],
+      quoteId,
+      async (page) => {
+        await page.getByLabel('The case for the price').fill('Strategic account; competitor at 18% off');
+        await page.getByRole('button', { name: 'Send for approval' }).click();
+      },
+      '15-quote-prepare-qpa',
+    );
 
     await quoteStatus(quoteId, 'awaiting-approval');
-    await stepBy(people.salesDirector, ['SalesManager'], quoteId, async (page) => {
-      await page.locator('#approve-qpa-form').getByRole('radio', { name: 'Approve' }).check();
-      await page.locator('#approve-qpa-form').getByRole('button', { name: 'Record my decision' }).click();
-    }, '16-quote-approve-qpa');
+    await stepBy(
+      people.salesDirector,
+      ['SalesManager'],
+      quoteId,
+      async (page) => {
+        await page.locator('#approve-qpa-form').getByRole('radio', { name: 'Approve' }).check();
+        await page.locator('#approve-qpa-form').getByRole('button', { name: 'Record my decision' }).click();
+      },
+      '16-quote-approve-qpa',
+    );
 
     await quoteStatus(quoteId, 'in-preparation');
     await stepBy(people.salesAdmin, ['SalesAdmin'], quoteId, async (page) => {
@@ -468,23 +545,47 @@ describe("every person's step on a quote, from the quote page (R13-R19)", () => 
       await page.getByLabel('Delivery terms').fill('Ex works, six weeks');
       await page.getByRole('button', { name: 'The quote is ready' }).click();
     });
-    await stepBy(people.applicationEngineer, ['ApplicationEngineer'], quoteId, async (page) => {
-      await page.getByLabel('The technical proposal').fill('Two TX-200 on lines 1 and 2, shared fixture');
-      await page.getByRole('button', { name: 'The proposal is ready' }).click();
-    }, '17-quote-proposal');
+    await stepBy(
+      people.applicationEngineer,
+      ['ApplicationEngineer'],
+      quoteId,
+      async (page) => {
+        await page.getByLabel('The technical proposal').fill('Two TX-200 on lines 1 and 2, shared fixture');
+        await page.getByRole('button', { name: 'The proposal is ready' }).click();
+      },
+      '17-quote-proposal',
+    );
 
     await quoteStatus(quoteId, 'awaiting-signature');
-    await stepBy(people.sm, ['SalesManager'], quoteId, async (page) => {
-      // The SM reads the document first: it opens in a new tab, the very bytes the signature is of.
-      const [reading] = await Promise.all([page.waitForEvent('popup'), page.locator('#step-sign').getByRole('link', { name: /^Read the quote \(PDF/ }).click()]);
-      expect(reading.url()).toMatch(/^blob:/);
-      await reading.close();
-      const pdf = await fetch(`${site}/quotes/${quoteId}/document`, { headers: { authorization: `Bearer ${await tokenFor(people.sm, 'SalesManager')}` } });
-      expect([pdf.status, pdf.headers.get('content-type')]).toEqual([200, 'application/pdf']);
-      expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
-      await page.getByLabel('I have reviewed the quote and proposal').check();
-      await page.getByRole('button', { name: 'Sign and send to the customer' }).click();
-    }, '18-quote-sign');
+    await stepBy(
+      people.sm,
+      ['SalesManager'],
+      quoteId,
+      async (page) => {
+        // The SM reads the document first: it opens in a new tab, the very bytes the signature is of.
+        const [reading] = await Promise.all([
+          page.waitForEvent('popup'),
+          page
+            .locator('#step-sign')
+            .getByRole('link', { name: /^Read the quote \(PDF/ })
+            .click(),
+        ]);
+        expect(reading.url()).toMatch(/^blob:/);
+        await reading.close();
+        const pdf = await fetch(`${site}/quotes/${quoteId}/document`, {
+          headers: { authorization: `Bearer ${await tokenFor(people.sm, 'SalesManager')}` },
+        });
+        expect([pdf.status, pdf.headers.get('content-type')]).toEqual([200, 'application/pdf']);
+        expect(
+          Buffer.from(await pdf.arrayBuffer())
+            .subarray(0, 5)
+            .toString(),
+        ).toBe('%PDF-');
+        await page.getByLabel('I have reviewed the quote and proposal').check();
+        await page.getByRole('button', { name: 'Sign and send to the customer' }).click();
+      },
+      '18-quote-sign',
+    );
 
     await quoteStatus(quoteId, 'sent');
     await stepBy(people.sm, ['SalesManager'], quoteId, async (page) => {
@@ -493,12 +594,18 @@ describe("every person's step on a quote, from the quote page (R13-R19)", () => 
     });
 
     await quoteStatus(quoteId, 'contract-negotiation');
-    await stepBy(people.md, ['ManagingDirector'], quoteId, async (page) => {
-      const decide = page.locator('#approve-contract-form');
-      await decide.getByRole('radio', { name: 'Approve' }).check();
-      await decide.getByLabel('Terms as negotiated').fill('Penalty capped at 5%');
-      await decide.getByRole('button', { name: 'Record my decision' }).click();
-    }, '19-quote-contract');
+    await stepBy(
+      people.md,
+      ['ManagingDirector'],
+      quoteId,
+      async (page) => {
+        const decide = page.locator('#approve-contract-form');
+        await decide.getByRole('radio', { name: 'Approve' }).check();
+        await decide.getByLabel('Terms as negotiated').fill('Penalty capped at 5%');
+        await decide.getByRole('button', { name: 'Record my decision' }).click();
+      },
+      '19-quote-contract',
+    );
     await quoteStatus(quoteId, 'contract-approved');
   });
 });
@@ -523,15 +630,25 @@ describe("Engineering's steps, from their pages (R10, R16)", () => {
     expect(started.status).toBe(202);
     const quoteId = started.body.quoteId as string;
     await quoteStatus(quoteId, 'qpa-preparation');
-    const prepared = await api('POST', `/quotes/${quoteId}/tasks/prepare-qpa`, { body: { text: 'Fixture is a one-off' }, token: await tokenFor(people.salesAdmin, 'SalesAdmin') });
+    const prepared = await api('POST', `/quotes/${quoteId}/tasks/prepare-qpa`, {
+      body: { text: 'Fixture is a one-off' },
+      token: await tokenFor(people.salesAdmin, 'SalesAdmin'),
+    });
     expect(prepared.status).toBe(200);
     await quoteStatus(quoteId, 'awaiting-approval');
-    const approved = await api('POST', `/quotes/${quoteId}/tasks/approve-qpa`, { body: { decision: 'approve' }, token: await tokenFor(people.salesDirector, 'SalesManager') });
+    const approved = await api('POST', `/quotes/${quoteId}/tasks/approve-qpa`, {
+      body: { decision: 'approve' },
+      token: await tokenFor(people.salesDirector, 'SalesManager'),
+    });
     expect(approved.status).toBe(200);
-    await eventually(async () => ((await quote(quoteId)).tasks.some((t: { task: string }) => t.task === 'engineering-assistance') ? true : undefined));
+    await eventually(async () =>
+      (await quote(quoteId)).tasks.some((t: { task: string }) => t.task === 'engineering-assistance') ? true : undefined,
+    );
 
     await page.goto(`/app/quote.html?id=${quoteId}`);
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe(`Quote ${(await quote(quoteId)).number} for ${company}`);
+    await expect
+      .poll(() => page.getByRole('heading', { level: 1 }).innerText())
+      .toBe(`Quote ${(await quote(quoteId)).number} for ${company}`);
     await page.getByLabel('Your technical input for the application engineer').fill('Fixture drawing F-301 attached to the proposal');
     await shoot(page, '22-quote-engineering-assistance');
     await accessible(page);
@@ -567,7 +684,11 @@ describe('the emailed link pages (R28)', () => {
     await expect.poll(() => reader.page.getByRole('group', { name: 'Your decision' }).isVisible()).toBe(true);
     await expect.poll(() => reader.page.getByRole('radio', { name: 'Approve' }).isVisible()).toBe(true);
     await expect.poll(() => reader.page.getByLabel(/^Reason/).isVisible()).toBe(true);
-    expect(await reader.page.getByRole('button', { name: 'Send' }).evaluate((el: any) => el.ownerDocument.defaultView.getComputedStyle(el).backgroundColor)).toBe('rgb(11, 92, 173)');
+    expect(
+      await reader.page
+        .getByRole('button', { name: 'Send' })
+        .evaluate((el: any) => el.ownerDocument.defaultView.getComputedStyle(el).backgroundColor),
+    ).toBe('rgb(11, 92, 173)');
     const until = await reader.page.locator('time').innerText();
     expect(until).not.toMatch(/UTC|UK time/);
     expect(until).toMatch(/EST|EDT|GMT-[45]/);

@@ -1,5 +1,5 @@
-import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { newActionId, signActionLink, verifyActionLink } from '#domain/action-link';
 import { Gone, NotAllowed } from '#domain/errors';

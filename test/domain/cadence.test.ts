@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { daysOverdue } from '#domain/agenda';
-import { after, cadencesFor, completedBy, defaultCadenceRules as rules, firstDue, nextDue, type DueContact } from '#domain/cadence';
-import { digestEmail, digestsOf, type DueThing } from '#domain/digest';
+import { after, cadencesFor, completedBy, type DueContact, firstDue, nextDue, defaultCadenceRules as rules } from '#domain/cadence';
+import { type DueThing, digestEmail, digestsOf } from '#domain/digest';
 
 const at = (iso: string) => new Date(iso);
 const sm = 'sm@x.test';
@@ -15,16 +15,28 @@ describe('R6-R8: who is called and visited, how often', () => {
     ]);
     const small = cadencesFor({ kind: 'distributor', size: 'small', selected: false, ownerEmail: sm }, rules);
     expect(small.map((c) => c.every)).toEqual([{ months: 1 }, { months: 6 }]);
-    expect(rules.visitAgenda).toEqual(['Forecast', 'Key prospects', 'Joint customer visits', 'Blue Sheet review', 'Sales and marcoms needs', 'Sales training']);
+    expect(rules.visitAgenda).toEqual([
+      'Forecast',
+      'Key prospects',
+      'Joint customer visits',
+      'Blue Sheet review',
+      'Sales and marcoms needs',
+      'Sales training',
+    ]);
   });
 
   it('a selected customer gets a quarterly call; any other customer none', () => {
-    expect(cadencesFor({ kind: 'customer', selected: true, ownerEmail: sm }, rules)).toEqual([{ kind: 'sm-call', assignee: sm, every: { months: 3 } }]);
+    expect(cadencesFor({ kind: 'customer', selected: true, ownerEmail: sm }, rules)).toEqual([
+      { kind: 'sm-call', assignee: sm, every: { months: 3 } },
+    ]);
     expect(cadencesFor({ kind: 'customer', selected: false, ownerEmail: sm }, rules)).toEqual([]);
   });
 
   it('R8: the AE visits a distributor as often as agreed with the SM', () => {
-    const withAe = cadencesFor({ kind: 'distributor', size: 'small', selected: false, ownerEmail: sm, aeVisits: { ae: 'ae@x.test', everyMonths: 2 } }, rules);
+    const withAe = cadencesFor(
+      { kind: 'distributor', size: 'small', selected: false, ownerEmail: sm, aeVisits: { ae: 'ae@x.test', everyMonths: 2 } },
+      rules,
+    );
     expect(withAe.at(-1)).toEqual({ kind: 'ae-visit', assignee: 'ae@x.test', every: { months: 2 } });
   });
 });
@@ -45,12 +57,16 @@ describe('calendar arithmetic', () => {
 
   it('a month later is always in the next calendar month, never skipping one', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }), fc.integer({ min: 1, max: 24 }), (from, months) => {
-        const next = after(from, { months });
-        const monthsApart = (next.getUTCFullYear() - from.getUTCFullYear()) * 12 + next.getUTCMonth() - from.getUTCMonth();
-        expect(monthsApart).toBe(months);
-        expect(next.getUTCDate()).toBeLessThanOrEqual(from.getUTCDate());
-      }),
+      fc.property(
+        fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }),
+        fc.integer({ min: 1, max: 24 }),
+        (from, months) => {
+          const next = after(from, { months });
+          const monthsApart = (next.getUTCFullYear() - from.getUTCFullYear()) * 12 + next.getUTCMonth() - from.getUTCMonth();
+          expect(monthsApart).toBe(months);
+          expect(next.getUTCDate()).toBeLessThanOrEqual(from.getUTCDate());
+        },
+      ),
     );
   });
 });
@@ -105,13 +121,23 @@ describe('the digest', () => {
         thing({ assignee: 'A@x.test', kind: 'sm-call', dueAt: '2026-11-20T00:00:00.000Z' }),
         thing({ assignee: 'b@x.test', kind: 'sm-visit', dueAt: '2026-11-21T00:00:00.000Z', agenda: ['Forecast'] }),
         thing({ assignee: 'a@x.test', kind: 'sm-visit', dueAt: '2026-11-01T00:00:00.000Z' }),
-        { itemType: 'agenda-item', kind: 'equipment-check', assignee: 'a@x.test', dueAt: '2026-11-22T00:00:00.000Z', summary: 'Ask Acme', subject: { kind: 'order', id: 'o' } },
+        {
+          itemType: 'agenda-item',
+          kind: 'equipment-check',
+          assignee: 'a@x.test',
+          dueAt: '2026-11-22T00:00:00.000Z',
+          summary: 'Ask Acme',
+          subject: { kind: 'order', id: 'o' },
+        },
       ],
       at('2026-11-23T00:00:00Z'),
     );
     expect([...digests.keys()].sort()).toEqual(['a@x.test', 'b@x.test']);
     expect(digests.get('a@x.test')!.map((l) => l.overdueByDays)).toEqual([22, 3, 1]);
-    const email = digestEmail('a@x.test', digests.get('a@x.test')!, 'id', { appBaseUrl: 'https://sales.example', webBaseUrl: 'https://www.sales.example' });
+    const email = digestEmail('a@x.test', digests.get('a@x.test')!, 'id', {
+      appBaseUrl: 'https://sales.example',
+      webBaseUrl: 'https://www.sales.example',
+    });
     expect(email.subject).toBe('Due from you: 2 calls or visits, 1 task');
     expect(email.text).toContain('Visit: Acme (due 2026-11-01, overdue by 22 days)');
     expect(email.text).toContain('Ask Acme (due 2026-11-22, overdue by 1 day)');

@@ -18,9 +18,19 @@ describe('a CRM export, read', () => {
 
   it('maps columns by what CRMs call them, and a person’s mapping wins', () => {
     expect(chooseMapping(['Organisation', 'Full name', 'Email', 'Tel', 'Land', 'PLZ'])).toEqual({
-      company: 'Organisation', name: 'Full name', email: 'Email', phone: 'Tel', country: 'Land', postcode: 'PLZ',
+      company: 'Organisation',
+      name: 'Full name',
+      email: 'Email',
+      phone: 'Tel',
+      country: 'Land',
+      postcode: 'PLZ',
     });
-    expect(chooseMapping(['Company', 'First Name', 'Last Name', 'E-mail Address'])).toEqual({ company: 'Company', firstName: 'First Name', lastName: 'Last Name', email: 'E-mail Address' });
+    expect(chooseMapping(['Company', 'First Name', 'Last Name', 'E-mail Address'])).toEqual({
+      company: 'Company',
+      firstName: 'First Name',
+      lastName: 'Last Name',
+      email: 'E-mail Address',
+    });
     expect(chooseMapping(['Company', 'Account', 'City'], { company: 'Account', city: '' })).toEqual({ company: 'Account' });
   });
 
@@ -51,7 +61,10 @@ describe('a CRM export, read', () => {
     const plan = planImport(rows, { byCountry: { DE: 'sm.dach@salesflow.example' }, fallbackOwner: 'sales.manager@salesflow.example' });
     expect(plan.accounts).toHaveLength(1);
     expect(plan.accounts[0]).toMatchObject({ name: 'Acme GmbH', country: 'DE', owner: 'sm.dach@salesflow.example', lines: [2, 3, 4] });
-    expect(plan.accounts[0]!.contacts).toEqual([{ name: 'Ann', email: 'ann@acme.test', phone: '+49 30 123456' }, { name: 'Bob', email: 'bob@acme.test' }]);
+    expect(plan.accounts[0]!.contacts).toEqual([
+      { name: 'Ann', email: 'ann@acme.test', phone: '+49 30 123456' },
+      { name: 'Bob', email: 'bob@acme.test' },
+    ]);
     expect(plan.leads.map((lead) => [lead.line, lead.email, lead.owner])).toEqual([
       [2, 'ann@acme.test', 'sm.dach@salesflow.example'],
       [3, 'bob@acme.test', 'sm.dach@salesflow.example'],
@@ -71,8 +84,17 @@ describe('records for a spreadsheet', () => {
     expect(spreadsheetMoney(1234.5)).toBe('1234.50');
     expect(spreadsheetMoney(undefined)).toBe('');
     expect(headerRow('orders')).toContain('Total (GBP)');
-    expect(exportRow('quotes', { id: 'q', number: 'Q-2026-0001', createdAt: '2026-01-02T03:04:05Z', status: 'sent', owner: 'o', customer: { company: 'C', name: 'N' }, totals: { netGbp: 100, vatGbp: 20, grossGbp: 120 }, opportunityId: 'p' })).toEqual([
-      'q', 'Q-2026-0001', '2026-01-02 03:04', 'sent', 'o', 'C', 'N', '100.00', '20.00', '120.00', 'p',
-    ]);
+    expect(
+      exportRow('quotes', {
+        id: 'q',
+        number: 'Q-2026-0001',
+        createdAt: '2026-01-02T03:04:05Z',
+        status: 'sent',
+        owner: 'o',
+        customer: { company: 'C', name: 'N' },
+        totals: { netGbp: 100, vatGbp: 20, grossGbp: 120 },
+        opportunityId: 'p',
+      }),
+    ).toEqual(['q', 'Q-2026-0001', '2026-01-02 03:04', 'sent', 'o', 'C', 'N', '100.00', '20.00', '120.00', 'p']);
   });
 });

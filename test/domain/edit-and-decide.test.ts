@@ -31,7 +31,9 @@ describe('an edit', () => {
       { field: 'contact.phone', from: '+44 1', to: null },
     ]);
     expect(patched(before, patch).contact).toEqual({ name: 'Ann', email: 'ann.b@acme.test', company: 'Acme Ltd', country: 'GB' });
-    expect(editEntry(changesOf(before, patch), 'sm@x', at, 'e1').summary).toBe('Changed contact email from ann@acme.test to ann.b@acme.test; contact phone from +44 1 to (none)');
+    expect(editEntry(changesOf(before, patch), 'sm@x', at, 'e1').summary).toBe(
+      'Changed contact email from ann@acme.test to ann.b@acme.test; contact phone from +44 1 to (none)',
+    );
   });
 
   it('must be made on the version read; the next version is always later', () => {
@@ -45,13 +47,31 @@ describe('an edit', () => {
 
 describe('decisions', () => {
   it('a reassignment emails both SMs and refuses giving a record to its owner', () => {
-    const { entry, emails } = reassign({ kind: 'lead', id: 'l', name: 'Acme Ltd', owner: 'a@x' }, 'b@x', 'boss@x', 'Territory', { entryId: 'e', emailIds: ['m1', 'm2'] }, at, links);
+    const { entry, emails } = reassign(
+      { kind: 'lead', id: 'l', name: 'Acme Ltd', owner: 'a@x' },
+      'b@x',
+      'boss@x',
+      'Territory',
+      { entryId: 'e', emailIds: ['m1', 'm2'] },
+      at,
+      links,
+    );
     expect(entry).toMatchObject({ kind: 'reassigned', detail: { from: 'a@x', to: 'b@x', reason: 'Territory' } });
     expect(emails.map((e) => [e.to, e.subject])).toEqual([
       [['a@x'], 'No longer yours: Acme Ltd'],
       [['b@x'], 'Now yours: Acme Ltd'],
     ]);
-    expect(() => reassign({ kind: 'lead', id: 'l', name: 'Acme', owner: 'A@x' }, 'a@x', 'boss@x', undefined, { entryId: 'e', emailIds: ['1', '2'] }, at, links)).toThrow(Conflict);
+    expect(() =>
+      reassign(
+        { kind: 'lead', id: 'l', name: 'Acme', owner: 'A@x' },
+        'a@x',
+        'boss@x',
+        undefined,
+        { entryId: 'e', emailIds: ['1', '2'] },
+        at,
+        links,
+      ),
+    ).toThrow(Conflict);
   });
 
   it('a merge is of a suspect into another open lead, never into itself or twice', () => {

@@ -47,7 +47,9 @@ describe("an email's retries", () => {
           expect(next!.getTime()).toBeLessThanOrEqual(minutesAfter(24 * 60).getTime());
           const tries = Math.max(1, attempts + passingFaults);
           const backoff = Math.min(policy.maxDelaySeconds, policy.firstDelaySeconds * 2 ** (tries - 1)) * 1000;
-          expect(next!.getTime() - now.getTime()).toBeGreaterThanOrEqual(Math.min(backoff / 2, minutesAfter(24 * 60).getTime() - now.getTime()));
+          expect(next!.getTime() - now.getTime()).toBeGreaterThanOrEqual(
+            Math.min(backoff / 2, minutesAfter(24 * 60).getTime() - now.getTime()),
+          );
         },
       ),
     );

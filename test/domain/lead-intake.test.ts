@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { customerResponseEmail, escapeHtml, ownerAdviceEmail } from '#domain/correspondence';
-import { logResponse, type CustomerResponse } from '#domain/lead';
+import { type CustomerResponse, logResponse } from '#domain/lead';
 import { ownerOfLead } from '#domain/ownership';
 import { groupsFromClaim } from '#domain/roles';
 import { leadBody, leadFromForm } from '../../functions/leads/schemas';
@@ -33,7 +33,13 @@ describe('R4: who owns a lead', () => {
 describe('R3/R5: a response becomes a suspect', () => {
   it('keeps its source, owner and first timeline entry', () => {
     const { lead, entry } = logResponse(response, { leadId: 'l1', entryId: 'e1' }, 'sm.uk@example.com', '2026-11-23T09:00:00Z');
-    expect(lead).toMatchObject({ id: 'l1', status: 'suspect', source: 'marketing-campaign', campaignId: 'trade-show-2026', owner: 'sm.uk@example.com' });
+    expect(lead).toMatchObject({
+      id: 'l1',
+      status: 'suspect',
+      source: 'marketing-campaign',
+      campaignId: 'trade-show-2026',
+      owner: 'sm.uk@example.com',
+    });
     expect(entry).toMatchObject({ kind: 'lead-logged', channel: 'bingo-card', at: '2026-11-23T09:00:00Z' });
   });
 });

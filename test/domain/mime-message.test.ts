@@ -1,5 +1,5 @@
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { randomBytes } from 'node:crypto';
+import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { composeMessage, type MessageParts } from '#adapters/mime-message';
 
@@ -95,7 +95,11 @@ describe('a raw MIME message', () => {
       ...plain,
       attachments: [
         { filename: 'Quote Q-2026-0042.pdf', contentType: 'application/pdf', content: pdf },
-        { filename: 'Angebot für Müller & Söhne — a name long enough to need continuations "2026".pdf', contentType: 'application/pdf', content: new Uint8Array([0, 1, 2, 255]) },
+        {
+          filename: 'Angebot für Müller & Söhne — a name long enough to need continuations "2026".pdf',
+          contentType: 'application/pdf',
+          content: new Uint8Array([0, 1, 2, 255]),
+        },
         { filename: 'notes "v2".pdf', contentType: 'application/pdf', content: new Uint8Array() },
       ],
     });
@@ -130,12 +134,20 @@ describe('a raw MIME message', () => {
   it('refuses what it cannot write safely: a header with a line break, a bad address or content type', () => {
     expect(() => composeMessage({ ...plain, headers: { 'X-Note': 'a\r\nBcc: x@y.test' } })).toThrow();
     expect(() => composeMessage({ ...plain, to: ['ann@acme.test>, other@x.test'] })).toThrow();
-    expect(() => composeMessage({ ...plain, attachments: [{ filename: 'x', contentType: 'text/plain\r\nX: y', content: new Uint8Array() }] })).toThrow();
+    expect(() =>
+      composeMessage({ ...plain, attachments: [{ filename: 'x', contentType: 'text/plain\r\nX: y', content: new Uint8Array() }] }),
+    ).toThrow();
   });
 
   it('each message has its own boundaries and Message-ID', async () => {
-    const one = await roundTrip({ ...plain, attachments: [{ filename: 'a.pdf', contentType: 'application/pdf', content: new Uint8Array([1]) }] });
-    const two = await roundTrip({ ...plain, attachments: [{ filename: 'a.pdf', contentType: 'application/pdf', content: new Uint8Array([1]) }] });
+    const one = await roundTrip({
+      ...plain,
+      attachments: [{ filename: 'a.pdf', contentType: 'application/pdf', content: new Uint8Array([1]) }],
+    });
+    const two = await roundTrip({
+      ...plain,
+      attachments: [{ filename: 'a.pdf', contentType: 'application/pdf', content: new Uint8Array([1]) }],
+    });
     const boundaries = (raw: string) => [...raw.matchAll(/boundary="([^"]+)"/g)].map((match) => match[1]);
     expect(boundaries(one.raw)).toHaveLength(2);
     expect(new Set([...boundaries(one.raw), ...boundaries(two.raw)]).size).toBe(4);

@@ -1,13 +1,13 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { renderQuoteDocument } from '#adapters/pdf-documents';
 import { money } from '#domain/money';
 import { placeOrder } from '#domain/order';
 import { orderAcknowledgementEmail } from '#domain/order-correspondence';
 import { defaultQuoteLimits, defineQuote, type QuoteLine } from '#domain/quote';
 import { customerQuoteEmail } from '#domain/quote-correspondence';
 import { sha256 } from '#domain/quote-document';
-import { renderQuoteDocument } from '#adapters/pdf-documents';
 import { pdfText } from '../fixtures/pdf-text';
 import { account, opportunity } from '../fixtures/records';
 

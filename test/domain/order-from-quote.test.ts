@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { placeOrder, withoutPrices } from '#domain/order';
-import { buildFromQuote, differencesFromQuote, netUnitPrice, orderLinesOf, quoteNotOrderable, reasonMissing } from '#domain/order-from-quote';
-import { quoteTotalsWithVat, vatFor, defaultVatRates, type Quote } from '#domain/quote';
+import {
+  buildFromQuote,
+  differencesFromQuote,
+  netUnitPrice,
+  orderLinesOf,
+  quoteNotOrderable,
+  reasonMissing,
+} from '#domain/order-from-quote';
+import { defaultVatRates, type Quote, quoteTotalsWithVat, vatFor } from '#domain/quote';
 import { account } from '../fixtures/records';
 
 /** R20: an order built from the signed quote, and what it says where it departs from it. */
@@ -54,7 +61,12 @@ describe('the quote as order lines', () => {
 
   it('the same lines in another order, or reworded, are no difference', () => {
     const quoted = orderLinesOf(signedQuote());
-    expect(differencesFromQuote(quoted, [...quoted].reverse().map((line) => ({ ...line, description: `${line.description} (as agreed)` })))).toEqual([]);
+    expect(
+      differencesFromQuote(
+        quoted,
+        [...quoted].reverse().map((line) => ({ ...line, description: `${line.description} (as agreed)` })),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -62,9 +74,15 @@ describe('an order that departs from its quote', () => {
   const quoted = orderLinesOf(signedQuote());
 
   it('names each quantity and price changed, each line added and each left out, in words', () => {
-    expect(differencesFromQuote(quoted, [{ ...quoted[0]!, quantity: 3 }, quoted[1]!])).toEqual(['TX-200: quantity 2 on the quote, 3 on the order']);
-    expect(differencesFromQuote(quoted, [quoted[0]!, { ...quoted[1]!, unitPrice: 800 }])).toEqual(['FX-10: £850.04 each on the quote, £800.00 on the order']);
-    expect(differencesFromQuote(quoted, [quoted[0]!])).toEqual(['FX-10 is on the quote but not on the order (3 x Bottle fixture, 1 litre at £850.04 each)']);
+    expect(differencesFromQuote(quoted, [{ ...quoted[0]!, quantity: 3 }, quoted[1]!])).toEqual([
+      'TX-200: quantity 2 on the quote, 3 on the order',
+    ]);
+    expect(differencesFromQuote(quoted, [quoted[0]!, { ...quoted[1]!, unitPrice: 800 }])).toEqual([
+      'FX-10: £850.04 each on the quote, £800.00 on the order',
+    ]);
+    expect(differencesFromQuote(quoted, [quoted[0]!])).toEqual([
+      'FX-10 is on the quote but not on the order (3 x Bottle fixture, 1 litre at £850.04 each)',
+    ]);
     expect(differencesFromQuote(quoted, [...quoted, { sku: 'TRN-1', description: 'Training day', quantity: 1, unitPrice: 950 }])).toEqual([
       'TRN-1 is on the order but not on the quote (1 x Training day at £950.00 each)',
     ]);
@@ -110,9 +128,17 @@ describe('an order that departs from its quote', () => {
   });
 
   it('those who read an order without prices read its differences without amounts', () => {
-    const built = buildFromQuote(signedQuote(), { lines: [quoted[0]!, { ...quoted[1]!, unitPrice: 800 }], differenceReason: 'Price matched' });
+    const built = buildFromQuote(signedQuote(), {
+      lines: [quoted[0]!, { ...quoted[1]!, unitPrice: 800 }],
+      differenceReason: 'Price matched',
+    });
     const view = withoutPrices({ lines: built.lines, totalGbp: 1, fromQuote: built.fromQuote });
-    expect(view.fromQuote).toEqual({ quoteId: 'quote-1', number: 'Q-2026-0042', differences: ['FX-10: an amount each on the quote, an amount on the order'], reason: 'Price matched' });
+    expect(view.fromQuote).toEqual({
+      quoteId: 'quote-1',
+      number: 'Q-2026-0042',
+      differences: ['FX-10: an amount each on the quote, an amount on the order'],
+      reason: 'Price matched',
+    });
   });
 });
 

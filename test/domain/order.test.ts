@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { renderWelcomeLetter } from '#adapters/pdf-documents';
 import type { Account } from '#domain/account';
 import { daysOverdue } from '#domain/agenda';
 import { Conflict, NotAllowed } from '#domain/errors';
@@ -8,6 +9,7 @@ import {
   equipmentCheckAnswer,
   followUpSchedule,
   followUpStates,
+  type Order,
   orderRouting,
   orderTotal,
   packingChecklist,
@@ -15,13 +17,17 @@ import {
   placeOrder,
   postShipmentInput,
   shipDateProblem,
-  type Order,
 } from '#domain/order';
-import { renderWelcomeLetter } from '#adapters/pdf-documents';
 import { account } from '../fixtures/records';
 
 const day = 86_400_000;
-const distributor = account({ id: 'dist-1', kind: 'distributor', name: 'Dist GmbH', size: 'large', contacts: [{ name: 'Dana', email: 'dana@dist.test' }] });
+const distributor = account({
+  id: 'dist-1',
+  kind: 'distributor',
+  name: 'Dist GmbH',
+  size: 'large',
+  contacts: [{ name: 'Dana', email: 'dana@dist.test' }],
+});
 
 const request = {
   accountId: 'acc-1',
@@ -62,10 +68,16 @@ describe('order intake (R20-R24)', () => {
   it('totals in pence, so 3 x £0.10 + £0.20 is £0.50 exactly', () => {
     expect(orderTotal(request.lines)).toBe(0.5);
     fc.assert(
-      fc.property(fc.array(fc.record({ quantity: fc.integer({ min: 1, max: 1000 }), pence: fc.integer({ min: 0, max: 10_000_000 }) }), { minLength: 1, maxLength: 20 }), (lines) => {
-        const total = orderTotal(lines.map((l) => ({ sku: 'A', description: 'B', quantity: l.quantity, unitPrice: l.pence / 100 })));
-        expect(Math.round(total * 100)).toBe(lines.reduce((sum, l) => sum + l.quantity * l.pence, 0));
-      }),
+      fc.property(
+        fc.array(fc.record({ quantity: fc.integer({ min: 1, max: 1000 }), pence: fc.integer({ min: 0, max: 10_000_000 }) }), {
+          minLength: 1,
+          maxLength: 20,
+        }),
+        (lines) => {
+          const total = orderTotal(lines.map((l) => ({ sku: 'A', description: 'B', quantity: l.quantity, unitPrice: l.pence / 100 })));
+          expect(Math.round(total * 100)).toBe(lines.reduce((sum, l) => sum + l.quantity * l.pence, 0));
+        },
+      ),
     );
   });
 
@@ -158,9 +170,16 @@ describe('the steps on an order', () => {
 
   it('R26: a check left unanswered after the escalations can still be answered late by the SM', () => {
     const order = shipped();
-    const unanswered = { ...order, tasks: {}, followUps: { ...order.followUps!, equipmentCheck: { ...order.followUps!.equipmentCheck, status: 'unanswered' as const } } };
+    const unanswered = {
+      ...order,
+      tasks: {},
+      followUps: { ...order.followUps!, equipmentCheck: { ...order.followUps!.equipmentCheck, status: 'unanswered' as const } },
+    };
     expect(() => checkOrderTask(unanswered, 'equipment-check', { email: 'sm@x.test', roles: ['SalesManager'] })).not.toThrow();
-    const answeredAlready = { ...unanswered, followUps: { ...unanswered.followUps, equipmentCheck: { ...unanswered.followUps.equipmentCheck, status: 'yes' as const } } };
+    const answeredAlready = {
+      ...unanswered,
+      followUps: { ...unanswered.followUps, equipmentCheck: { ...unanswered.followUps.equipmentCheck, status: 'yes' as const } },
+    };
     expect(() => checkOrderTask(answeredAlready, 'equipment-check', { email: 'sm@x.test', roles: ['SalesManager'] })).toThrow(Conflict);
   });
 

@@ -7,12 +7,20 @@ const opportunity = (id: string, estimatedValueGbp: number) => ({
   createdAt: '2026-10-01T09:00:00.000Z',
   qualification: { estimatedValueGbp } as never,
 });
-const quote = (status: string, netGbp: number, createdAt = '2026-10-05T09:00:00.000Z') => ({ id: `q-${status}`, status: status as never, netGbp, createdAt });
+const quote = (status: string, netGbp: number, createdAt = '2026-10-05T09:00:00.000Z') => ({
+  id: `q-${status}`,
+  status: status as never,
+  netGbp,
+  createdAt,
+});
 const order = (totalGbp: number) => ({ id: `o-${totalGbp}`, totalGbp, createdAt: '2026-11-01T09:00:00.000Z' });
 
 describe('the pipeline', () => {
   it('a prospect with no quote is worth its estimated value', () => {
-    expect(opportunityStage(opportunity('a', 180_000), [], [])).toMatchObject({ stage: 'prospect', item: { valueGbp: 180_000, status: 'prospect' } });
+    expect(opportunityStage(opportunity('a', 180_000), [], [])).toMatchObject({
+      stage: 'prospect',
+      item: { valueGbp: 180_000, status: 'prospect' },
+    });
   });
 
   it('a quote waiting for its QPA approvals is in approval, worth the quote', () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Conflict } from '#domain/errors';
 import type { Lead } from '#domain/lead';
-import { engineeringReviewReasons, qualify, recordEngineeringAdvice, type Qualification } from '#domain/opportunity';
+import { engineeringReviewReasons, type Qualification, qualify, recordEngineeringAdvice } from '#domain/opportunity';
 import { defaultQuoteLimits } from '#domain/quote';
 
 const lead: Lead = {
@@ -45,18 +45,20 @@ describe('R10: when Engineering must review', () => {
     ]);
   });
 
-  it('the limit is the quote limits\' setting, not a number of its own', () => {
+  it("the limit is the quote limits' setting, not a number of its own", () => {
     const lower = { ...limits, engineeringReviewGbp: 100_000 };
     expect(engineeringReviewReasons({ estimatedValueGbp: 180_000, nonStandardRequirements: null }, lower)).toEqual([
       'estimated value over £100,000.00',
     ]);
-    expect(qualify(lead, qualification(), 'sm', ids, '2026-11-02T10:00:00.000Z', lower).opportunity.engineeringReview.status).toBe('required');
+    expect(qualify(lead, qualification(), 'sm', ids, '2026-11-02T10:00:00.000Z', lower).opportunity.engineeringReview.status).toBe(
+      'required',
+    );
   });
 
   it('a small deal with non-standard requirements is referred', () => {
-    expect(
-      engineeringReviewReasons({ estimatedValueGbp: 10_000, nonStandardRequirements: 'Custom fixture' }, limits),
-    ).toEqual(['non-standard requirements']);
+    expect(engineeringReviewReasons({ estimatedValueGbp: 10_000, nonStandardRequirements: 'Custom fixture' }, limits)).toEqual([
+      'non-standard requirements',
+    ]);
   });
 
   it('blank non-standard requirements count as none', () => {
@@ -66,8 +68,7 @@ describe('R10: when Engineering must review', () => {
   it('is required exactly when the deal is over £250k or non-standard', () => {
     fc.assert(
       fc.property(fc.double({ min: 0, max: 1e9, noNaN: true }), fc.option(fc.string()), (value, nonStandard) => {
-        const required = engineeringReviewReasons({ estimatedValueGbp: value, nonStandardRequirements: nonStandard }, limits)
-          .length > 0;
+        const required = engineeringReviewReasons({ estimatedValueGbp: value, nonStandardRequirements: nonStandard }, limits).length > 0;
         expect(required).toBe(value > limits.engineeringReviewGbp || Boolean(nonStandard?.trim()));
       }),
     );

@@ -1,12 +1,21 @@
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { renderQuoteDocument } from '#adapters/pdf-documents';
 import { defaultLetterhead } from '#domain/letterhead';
 import type { Opportunity } from '#domain/opportunity';
 import { setProduct } from '#domain/product';
-import { defaultQuoteLimits, defaultVatRates, defineQuote, quoteNumber, quoteTotalsWithVat, vatFor, type Quote, type QuoteLine } from '#domain/quote';
+import {
+  defaultQuoteLimits,
+  defaultVatRates,
+  defineQuote,
+  type Quote,
+  type QuoteLine,
+  quoteNumber,
+  quoteTotalsWithVat,
+  vatFor,
+} from '#domain/quote';
 import { customerQuoteEmail } from '#domain/quote-correspondence';
 import { quoteFilename } from '#domain/quote-document';
-import { renderQuoteDocument } from '#adapters/pdf-documents';
 
 /** Issue 16: a quote fit to send: its number, VAT by the customer's country, a letterhead, separate terms. */
 
@@ -29,7 +38,13 @@ const define = (country: string | undefined, customerCountry?: string) =>
   defineQuote(
     opportunity,
     { name: 'Ann', email: 'ann@acme.test', company: 'Acme', ...(country ? { country } : {}) },
-    { lines: [tester], proposalSummary: 'Testers', nonStandardRequirements: null, validForDays: 30, ...(customerCountry ? { customerCountry } : {}) },
+    {
+      lines: [tester],
+      proposalSummary: 'Testers',
+      nonStandardRequirements: null,
+      validForDays: 30,
+      ...(customerCountry ? { customerCountry } : {}),
+    },
     { quoteId: 'q-1', executionArn: 'arn:exec', number: quoteNumber(2026, 42) },
     { limits: defaultQuoteLimits, approvers, vat: defaultVatRates },
     { email: 'sm@x.test', roles: ['SalesManager'] },
@@ -98,7 +113,13 @@ describe('the quote PDF', () => {
   const prepared = (quote: Quote): Quote => ({
     ...quote,
     prepared: {
-      quote: { by: 'admin@x.test', at: '2026-11-03T00:00:00.000Z', paymentTerms: '30 days net', deliveryTerms: 'DAP Munich, 6 weeks', terms: 'Our conditions of sale 2026' },
+      quote: {
+        by: 'admin@x.test',
+        at: '2026-11-03T00:00:00.000Z',
+        paymentTerms: '30 days net',
+        deliveryTerms: 'DAP Munich, 6 weeks',
+        terms: 'Our conditions of sale 2026',
+      },
     },
   });
 
@@ -139,7 +160,13 @@ describe('the quote PDF', () => {
 
 describe('a product of the price list', () => {
   it('is keyed by its SKU as people type it, in capitals', () => {
-    expect(setProduct({ sku: 'tx-200', description: 'Inline tester', unitPriceGbp: 1234.5 }, { email: 'admin@x.test', roles: ['SalesAdmin'] }, '2026-11-02T00:00:00.000Z')).toEqual({
+    expect(
+      setProduct(
+        { sku: 'tx-200', description: 'Inline tester', unitPriceGbp: 1234.5 },
+        { email: 'admin@x.test', roles: ['SalesAdmin'] },
+        '2026-11-02T00:00:00.000Z',
+      ),
+    ).toEqual({
       sku: 'TX-200',
       description: 'Inline tester',
       unitPriceGbp: 1234.5,

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { renderQuoteDocument } from '#adapters/pdf-documents';
 import { Conflict, NotAllowed } from '#domain/errors';
 import {
+  type Approvers,
   assessQpa,
   completeTask,
   defaultQuoteLimits,
@@ -9,15 +11,13 @@ import {
   escalationOutcome,
   followUpNeeded,
   mayComplete,
-  openTaskFor,
-  quoteTotals,
-  type Approvers,
   type OpenTask,
+  openTaskFor,
   type Quote,
   type QuoteLine,
+  quoteTotals,
 } from '#domain/quote';
 import { sha256 } from '#domain/quote-document';
-import { renderQuoteDocument } from '#adapters/pdf-documents';
 import type { TimelineEntry } from '#domain/timeline';
 import { opportunity } from '../fixtures/records';
 
@@ -97,7 +97,11 @@ describe('R15: the approval matrix', () => {
     expect(positions([line(100)], 'Custom')).toEqual(['salesDirector']);
   });
   it('limits are configuration', () => {
-    const strict = assessQpa({ lines: [line(1_000, 6)], nonStandardRequirements: null }, { ...limits, standardDiscountPercent: 5 }, approvers);
+    const strict = assessQpa(
+      { lines: [line(1_000, 6)], nonStandardRequirements: null },
+      { ...limits, standardDiscountPercent: 5 },
+      approvers,
+    );
     expect(strict.applies).toBe(true);
   });
 });
@@ -146,7 +150,11 @@ describe("R28: who completes a person's step", () => {
   });
 
   it('deciding twice, or a step that is not open, is a conflict', () => {
-    const decided: Quote = { ...quote, decisions: [{ task: 'approve-qpa', approver: 'salesDirector', by: 'sd@x.test', at: '', decision: 'approved', via: 'link' }], tasks: {} };
+    const decided: Quote = {
+      ...quote,
+      decisions: [{ task: 'approve-qpa', approver: 'salesDirector', by: 'sd@x.test', at: '', decision: 'approved', via: 'link' }],
+      tasks: {},
+    };
     expect(() => openTaskFor(decided, 'approve-qpa', { email: 'sd@x.test', roles: [] })).toThrow(Conflict);
     expect(() => openTaskFor(decided, 'sign', sm)).toThrow(Conflict);
   });
@@ -161,18 +169,32 @@ describe('R17: the signature', () => {
       { task: 'sign', assignee: 'sm@x.test' },
     );
     const open = quote.tasks.sign!;
-    const signed = completeTask(quote, open, { task: 'sign' }, 'sm@x.test', 'link', { entryId: 'e', documentSha256: sha256(content) }, 'now');
+    const signed = completeTask(
+      quote,
+      open,
+      { task: 'sign' },
+      'sm@x.test',
+      'link',
+      { entryId: 'e', documentSha256: sha256(content) },
+      'now',
+    );
     expect(signed.changes.signature).toMatchObject({ signer: 'sm@x.test', algorithm: 'SHA-256', sha256: sha256(content) });
     const tampered = Buffer.from(content);
     tampered[tampered.length - 10] = tampered[tampered.length - 10]! ^ 1;
-    expect(() => completeTask(quote, open, { task: 'sign' }, 'sm@x.test', 'link', { entryId: 'e', documentSha256: sha256(tampered) }, 'now')).toThrow(Conflict);
+    expect(() =>
+      completeTask(quote, open, { task: 'sign' }, 'sm@x.test', 'link', { entryId: 'e', documentSha256: sha256(tampered) }, 'now'),
+    ).toThrow(Conflict);
   });
 
   it('the same quote renders to the same bytes, so its hash can be checked again later', async () => {
     const quote = define([line(1_000, 5, 3)]);
     const at = '2026-11-03T00:00:00.000Z';
     expect(sha256(await renderQuoteDocument(quote, at))).toBe(sha256(await renderQuoteDocument(quote, at)));
-    expect(Buffer.from(await renderQuoteDocument(quote, at)).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(await renderQuoteDocument(quote, at))
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
   });
 });
 

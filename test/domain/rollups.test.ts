@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { assembleReport, defaultRange, monthsBetween, type RollupRow } from '#domain/reports';
 import {
   countChanges,
+  type DealState,
   dealCounts,
   emptyDeal,
   leadSnapshot,
@@ -8,13 +10,19 @@ import {
   orderSnapshot,
   quoteSnapshot,
   totalsOf,
-  type DealState,
 } from '#domain/rollups';
-import { assembleReport, defaultRange, monthsBetween, type RollupRow } from '#domain/reports';
 
 const sm = 'sm.uk@salesflow.example';
 const lead = (status = 'suspect', extra: Record<string, unknown> = {}) =>
-  leadSnapshot({ id: 'l1', owner: sm, channel: 'bingo-card', status, createdAt: '2026-09-03T10:00:00.000Z', updatedAt: '2026-09-03T10:00:00.000Z', ...extra });
+  leadSnapshot({
+    id: 'l1',
+    owner: sm,
+    channel: 'bingo-card',
+    status,
+    createdAt: '2026-09-03T10:00:00.000Z',
+    updatedAt: '2026-09-03T10:00:00.000Z',
+    ...extra,
+  });
 const opportunity = (extra: Record<string, unknown> = {}) =>
   opportunitySnapshot({
     id: 'o1',
@@ -42,7 +50,8 @@ const opportunityDeal = (extra: Partial<DealState> = {}): DealState => ({
   context: { channel: 'bingo-card', campaignId: 'c1', campaignMonth: '2026-08' },
   ...extra,
 });
-const rowsOf = (deal: DealState) => totalsOf(dealCounts(deal)).map((change) => ({ period: change.period, row: change.row, fields: change.add, report: change.report }));
+const rowsOf = (deal: DealState) =>
+  totalsOf(dealCounts(deal)).map((change) => ({ period: change.period, row: change.row, fields: change.add, report: change.report }));
 
 describe('rollups: what a deal counts', () => {
   it('a new suspect counts once in its month and channel, and in the pipeline as a suspect', () => {
@@ -66,9 +75,9 @@ describe('rollups: what a deal counts', () => {
 
   it('a disqualified lead leaves the suspects; a merged one was never a response of its own', () => {
     const before = dealCounts({ ...emptyDeal(), lead: lead() });
-    expect(countChanges(before, dealCounts({ ...emptyDeal(), lead: lead('disqualified', { updatedAt: '2026-09-04T10:00:00.000Z' }) }))).toEqual([
-      { report: 'pipeline', period: 'now', row: `${sm}#suspect`, add: { count: -1 } },
-    ]);
+    expect(
+      countChanges(before, dealCounts({ ...emptyDeal(), lead: lead('disqualified', { updatedAt: '2026-09-04T10:00:00.000Z' }) })),
+    ).toEqual([{ report: 'pipeline', period: 'now', row: `${sm}#suspect`, add: { count: -1 } }]);
     expect(dealCounts({ ...emptyDeal(), lead: lead('merged') })).toEqual([]);
   });
 
@@ -83,14 +92,24 @@ describe('rollups: what a deal counts', () => {
     const before = opportunityDeal();
     const after = opportunityDeal({ quotes: { q1: quoteSnapshot(quoteImage({})) } });
     const changes = countChanges(dealCounts(before), dealCounts(after));
-    expect(changes).toContainEqual({ report: 'pipeline', period: 'now', row: `${sm}#prospect`, add: { count: -1, valuePence: -4_000_000 } });
+    expect(changes).toContainEqual({
+      report: 'pipeline',
+      period: 'now',
+      row: `${sm}#prospect`,
+      add: { count: -1, valuePence: -4_000_000 },
+    });
     expect(changes).toContainEqual({ report: 'pipeline', period: 'now', row: `${sm}#quoting`, add: { count: 1, valuePence: 3_600_050 } });
     expect(changes).toContainEqual({ report: 'conversion', period: '2026-10', row: `${sm}#bingo-card`, add: { quotes: 1 } });
   });
 
   it("a step's wait runs from when it was first asked (a chase keeps it) to the update that closed it", () => {
-    const asked = quoteSnapshot(quoteImage({ tasks: { 'approve-qpa:finance': { askedAt: '2026-10-05T10:00:00.000Z' } }, updatedAt: '2026-10-05T10:00:00.000Z' }));
-    const chased = quoteSnapshot(quoteImage({ tasks: { 'approve-qpa:finance': { askedAt: '2026-10-08T10:00:00.000Z' } }, updatedAt: '2026-10-08T10:00:00.000Z' }), asked);
+    const asked = quoteSnapshot(
+      quoteImage({ tasks: { 'approve-qpa:finance': { askedAt: '2026-10-05T10:00:00.000Z' } }, updatedAt: '2026-10-05T10:00:00.000Z' }),
+    );
+    const chased = quoteSnapshot(
+      quoteImage({ tasks: { 'approve-qpa:finance': { askedAt: '2026-10-08T10:00:00.000Z' } }, updatedAt: '2026-10-08T10:00:00.000Z' }),
+      asked,
+    );
     const done = quoteSnapshot(quoteImage({ tasks: {}, updatedAt: '2026-10-09T16:00:00.000Z' }), chased);
     expect(done.rounds).toEqual([{ step: 'approve-qpa:finance', askedAt: '2026-10-05T10:00:00.000Z', doneAt: '2026-10-09T16:00:00.000Z' }]);
     // Seen again, the closing snapshot adds no second round.
@@ -103,22 +122,38 @@ describe('rollups: what a deal counts', () => {
   });
 
   it('request to signature in minutes, filed in the month of the signature', () => {
-    const signed = quoteSnapshot(quoteImage({ status: 'sent', signature: { signedAt: '2026-11-02T09:00:00.000Z' }, updatedAt: '2026-11-02T09:00:00.000Z' }));
+    const signed = quoteSnapshot(
+      quoteImage({ status: 'sent', signature: { signedAt: '2026-11-02T09:00:00.000Z' }, updatedAt: '2026-11-02T09:00:00.000Z' }),
+    );
     const counts = dealCounts(opportunityDeal({ quotes: { q1: signed } }));
     expect(counts).toContainEqual({ report: 'quote-cycle', period: '2026-11', row: `${sm}#signed`, field: 'minutes', n: 28 * 24 * 60 });
   });
 
   it('an order wins the deal: ordered in the pipeline, won in its month, an order for the campaign', () => {
-    const order = orderSnapshot({ id: 'r1', owner: sm, totalGbp: 35_000, createdAt: '2026-11-20T09:00:00.000Z', updatedAt: '2026-11-20T09:00:00.000Z' });
+    const order = orderSnapshot({
+      id: 'r1',
+      owner: sm,
+      totalGbp: 35_000,
+      createdAt: '2026-11-20T09:00:00.000Z',
+      updatedAt: '2026-11-20T09:00:00.000Z',
+    });
     const counts = totalsOf(dealCounts(opportunityDeal({ orders: { r1: order } })));
     expect(counts).toContainEqual({ report: 'pipeline', period: 'now', row: `${sm}#ordered`, add: { count: 1, valuePence: 3_500_000 } });
     expect(counts).toContainEqual({ report: 'win-rate', period: '2026-11', row: `${sm}#won`, add: { count: 1, valuePence: 3_500_000 } });
-    expect(counts).toContainEqual({ report: 'campaigns', period: '2026-08', row: 'c1', add: { qualified: 1, orders: 1, orderValuePence: 3_500_000 } });
+    expect(counts).toContainEqual({
+      report: 'campaigns',
+      period: '2026-08',
+      row: 'c1',
+      add: { qualified: 1, orders: 1, orderValuePence: 3_500_000 },
+    });
     expect(counts.some((c) => c.report === 'forecast')).toBe(false);
   });
 
   it('a lost deal leaves the pipeline and the forecast, with its reason and competitor', () => {
-    const lost = opportunity({ status: 'lost', closed: { outcome: 'lost', reason: 'price', competitor: 'Rival AG', by: sm, at: '2026-12-01T09:00:00.000Z' } });
+    const lost = opportunity({
+      status: 'lost',
+      closed: { outcome: 'lost', reason: 'price', competitor: 'Rival AG', by: sm, at: '2026-12-01T09:00:00.000Z' },
+    });
     const counts = totalsOf(dealCounts(opportunityDeal({ opportunity: lost })));
     expect(counts.filter((c) => c.report === 'pipeline' || c.report === 'forecast')).toEqual([]);
     expect(counts).toContainEqual({ report: 'win-rate', period: '2026-12', row: `${sm}#reason#price`, add: { count: 1 } });
@@ -127,14 +162,30 @@ describe('rollups: what a deal counts', () => {
 
   it('the forecast weights the value by the probability, in the expected close month', () => {
     const counts = totalsOf(dealCounts(opportunityDeal({ opportunity: opportunity({ probability: 25, expectedCloseOn: '2027-02-15' }) })));
-    expect(counts).toContainEqual({ report: 'forecast', period: '2027-02', row: `${sm}#prospect`, add: { count: 1, valuePence: 4_000_000, weightedPence: 1_000_000 } });
+    expect(counts).toContainEqual({
+      report: 'forecast',
+      period: '2027-02',
+      row: `${sm}#prospect`,
+      add: { count: 1, valuePence: 4_000_000, weightedPence: 1_000_000 },
+    });
   });
 
   it('equipment checks: yes is OK, no a corrective action, by the month answered', () => {
     const order = (id: string, status: string) =>
-      orderSnapshot({ id, owner: sm, totalGbp: 1, createdAt: '2026-06-01T00:00:00.000Z', updatedAt: '2026-09-01T00:00:00.000Z', followUps: { equipmentCheck: { status, answeredAt: '2026-09-01T00:00:00.000Z' } } });
+      orderSnapshot({
+        id,
+        owner: sm,
+        totalGbp: 1,
+        createdAt: '2026-06-01T00:00:00.000Z',
+        updatedAt: '2026-09-01T00:00:00.000Z',
+        followUps: { equipmentCheck: { status, answeredAt: '2026-09-01T00:00:00.000Z' } },
+      });
     const deal = { ...emptyDeal(), orders: { a: order('a', 'yes'), b: order('b', 'yes'), c: order('c', 'no') } };
-    const report = assembleReport('after-shipment', rowsOf(deal).filter((r) => r.report === 'after-shipment'), ['2026-09']);
+    const report = assembleReport(
+      'after-shipment',
+      rowsOf(deal).filter((r) => r.report === 'after-shipment'),
+      ['2026-09'],
+    );
     expect(report).toMatchObject({ totals: { ok: 2, corrective: 1, okShare: 66.7 } });
   });
 });
@@ -160,7 +211,20 @@ describe('reports from rollup rows', () => {
   });
 
   it('campaign cost per lead, qualified lead and order', () => {
-    const report = assembleReport('campaigns', [{ period: '2026-08', row: 'c1', fields: { costPence: 300_000, leads: 3, qualified: 2, orders: 1 }, labels: { name: 'Show', kind: 'trade-show' } }], []);
-    expect(report).toMatchObject({ campaigns: [{ name: 'Show', costGbp: 3000, costPerLeadGbp: 1000, costPerQualifiedLeadGbp: 1500, costPerOrderGbp: 3000 }] });
+    const report = assembleReport(
+      'campaigns',
+      [
+        {
+          period: '2026-08',
+          row: 'c1',
+          fields: { costPence: 300_000, leads: 3, qualified: 2, orders: 1 },
+          labels: { name: 'Show', kind: 'trade-show' },
+        },
+      ],
+      [],
+    );
+    expect(report).toMatchObject({
+      campaigns: [{ name: 'Show', costGbp: 3000, costPerLeadGbp: 1000, costPerQualifiedLeadGbp: 1500, costPerOrderGbp: 3000 }],
+    });
   });
 });

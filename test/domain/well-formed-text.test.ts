@@ -31,19 +31,25 @@ const isWellFormed = (value: string) => (value as string & { isWellFormed(): boo
 
 describe('a lead whose name is not well-formed text is refused, naming the field', () => {
   it('a lead named with a lone surrogate is refused and names the field', () => {
-    expect(refusals(leadNamed('A\ud800'))).toEqual([{ path: 'contact.name', message: 'must not contain broken characters (unpaired surrogates)' }]);
+    expect(refusals(leadNamed('A\ud800'))).toEqual([
+      { path: 'contact.name', message: 'must not contain broken characters (unpaired surrogates)' },
+    ]);
     expect(refusals(leadNamed('\udc00Ann'))).toEqual([{ path: 'contact.name', message: expect.stringMatching(/broken characters/) }]);
   });
 
   it('a name holding NUL or another control character is refused', () => {
     for (const name of ['Ann\u0000Smith', 'Ann\u0007', 'Ann\u001bSmith', 'Ann\u007fSmith', 'Ann\u0085Smith', 'Ann\u009bSmith']) {
-      expect(refusals(leadNamed(name)), JSON.stringify(name)).toEqual([{ path: 'contact.name', message: 'must not contain control characters' }]);
+      expect(refusals(leadNamed(name)), JSON.stringify(name)).toEqual([
+        { path: 'contact.name', message: 'must not contain control characters' },
+      ]);
     }
   });
 
   it('a name is one line: a tab or a line break inside it is refused (at its ends they are trimmed)', () => {
     for (const name of ['Ann\nSmith', 'Ann\tSmith', 'Ann\rSmith', 'Ann\u2028Smith']) {
-      expect(refusals(leadNamed(name)), JSON.stringify(name)).toEqual([{ path: 'contact.name', message: 'must be one line, without tabs or line breaks' }]);
+      expect(refusals(leadNamed(name)), JSON.stringify(name)).toEqual([
+        { path: 'contact.name', message: 'must be one line, without tabs or line breaks' },
+      ]);
     }
     expect(leadNamed('\tAnn Smith\r\n').data?.contact.name).toBe('Ann Smith');
   });
@@ -61,7 +67,9 @@ describe('a lead whose name is not well-formed text is refused, naming the field
     expect(refusals(leadNamed('\u200b\u200b'))).toEqual([{ path: 'contact.name', message: 'must not be empty' }]);
     expect(refusals(leadNamed('\ufeff \u2060'))).toEqual([{ path: 'contact.name', message: 'must not be empty' }]);
     for (const name of ['\u200c', '\u200d\u200c', '\u00ad', '\u3164', '\u200e']) {
-      expect(refusals(leadNamed(name)), JSON.stringify(name)).toEqual([{ path: 'contact.name', message: 'must not be only invisible characters' }]);
+      expect(refusals(leadNamed(name)), JSON.stringify(name)).toEqual([
+        { path: 'contact.name', message: 'must not be only invisible characters' },
+      ]);
     }
   });
 
@@ -96,14 +104,19 @@ describe('a lead whose name is not well-formed text is refused, naming the field
 
   it('the web form post is read the same way', () => {
     const result = leadBody.safeParse(
-      leadFromForm({ source: 'marketing-campaign', 'contact.name': 'Ann\u202eSmith', 'contact.email': 'ann@acme.test', 'contact.company': 'Acme' }),
+      leadFromForm({
+        source: 'marketing-campaign',
+        'contact.name': 'Ann\u202eSmith',
+        'contact.email': 'ann@acme.test',
+        'contact.company': 'Acme',
+      }),
     );
     expect(refusals(result)).toEqual([{ path: 'contact.name', message: 'must not contain text-direction override characters' }]);
   });
 });
 
 describe('prose (a lead message, an activity summary, a step note) may run to several lines, and is otherwise as strict', () => {
-  it('keeps line breaks and tabs, and a textarea post\'s CRLF is stored as one \\n', () => {
+  it("keeps line breaks and tabs, and a textarea post's CRLF is stored as one \\n", () => {
     expect(leadWithMessage('Hello,\r\n\r\nplease call.\tThanks').data?.interest?.message).toBe('Hello,\n\nplease call.\tThanks');
     expect(activityBody.parse({ kind: 'call', summary: 'Called Ann.\rShe wants a demo.' }).summary).toBe('Called Ann.\nShe wants a demo.');
   });
@@ -122,7 +135,9 @@ describe('prose (a lead message, an activity summary, a step note) may run to se
     expect(refusals(orderTaskBodies.packing.safeParse({ notes: 'Boxed\u202e' }))).toEqual([
       { path: 'notes', message: 'must not contain text-direction override characters' },
     ]);
-    expect(taskBodies['prepare-quote'].parse({ paymentTerms: '30 days', deliveryTerms: 'Ex works', notes: 'Cafe\u0301' }).notes).toBe('Caf\u00e9');
+    expect(taskBodies['prepare-quote'].parse({ paymentTerms: '30 days', deliveryTerms: 'Ex works', notes: 'Cafe\u0301' }).notes).toBe(
+      'Caf\u00e9',
+    );
   });
 
   it('non-standard requirements may be left blank, meaning none, but not filled with control characters', () => {
@@ -138,7 +153,23 @@ describe('property: the text helpers store only well-formed text', () => {
   /** Any UTF-16 unit (lone surrogates included), with the awkward ones made likely. */
   const unit = fc.oneof(
     fc.integer({ min: 0, max: 0xffff }).map((n) => String.fromCharCode(n)),
-    fc.constantFrom('e', 'é', '\u0301', '\u0958', ' ', '\t', '\n', '\r', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad', ...bidi),
+    fc.constantFrom(
+      'e',
+      'é',
+      '\u0301',
+      '\u0958',
+      ' ',
+      '\t',
+      '\n',
+      '\r',
+      '\u200b',
+      '\u200c',
+      '\u200d',
+      '\u2060',
+      '\ufeff',
+      '\u00ad',
+      ...bidi,
+    ),
     fc.constantFrom('😀', '👩🏽‍🔬', '\ud83d', '\ude00'),
   );
   const anyText = fc.array(unit, { maxLength: 40 }).map((units) => units.join(''));
@@ -148,7 +179,11 @@ describe('property: the text helpers store only well-formed text', () => {
       .map((n) => String.fromCharCode(n))
       .filter((c) => !multiLine || !['\t', '\n', '\r'].includes(c));
   const forbidden = (multiLine: boolean) =>
-    fc.oneof(control(multiLine), fc.constantFrom(...bidi), fc.integer({ min: 0xd800, max: 0xdfff }).map((n) => String.fromCharCode(n)));
+    fc.oneof(
+      control(multiLine),
+      fc.constantFrom(...bidi),
+      fc.integer({ min: 0xd800, max: 0xdfff }).map((n) => String.fromCharCode(n)),
+    );
 
   describe.each([
     ['one line', text(100), false],

@@ -1,5 +1,5 @@
-import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
+import { DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/cadence/digest';
@@ -47,9 +47,13 @@ describe('the digest job', () => {
   });
 
   it('each digest goes through the outbox with its marker, in one write; SES is never called from here', async () => {
-    dynamodb.on(QueryCommand).resolves({ Items: [] }).on(QueryCommand, { ExpressionAttributeValues: { ':shard': 'DUE#0', ':upTo': `${tick}~` } }).resolves({
-      Items: [due('a@x.test', '1'), due('b@x.test', '2')],
-    });
+    dynamodb
+      .on(QueryCommand)
+      .resolves({ Items: [] })
+      .on(QueryCommand, { ExpressionAttributeValues: { ':shard': 'DUE#0', ':upTo': `${tick}~` } })
+      .resolves({
+        Items: [due('a@x.test', '1'), due('b@x.test', '2')],
+      });
     const report = await handler({ schedule: 'weekly-digest', tick });
     expect(report).toMatchObject({ queued: 2, alreadyQueued: 0 });
     const writes = dynamodb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!.map((item) => item.Put!.Item!));
@@ -61,11 +65,18 @@ describe('the digest job', () => {
   });
 
   it('a person whose digest for this tick is queued already is skipped: a rerun queues nothing twice', async () => {
-    dynamodb.on(QueryCommand).resolves({ Items: [] }).on(QueryCommand, { ExpressionAttributeValues: { ':shard': 'DUE#0', ':upTo': `${tick}~` } }).resolves({
-      Items: [due('a@x.test', '1')],
-    });
+    dynamodb
+      .on(QueryCommand)
+      .resolves({ Items: [] })
+      .on(QueryCommand, { ExpressionAttributeValues: { ':shard': 'DUE#0', ':upTo': `${tick}~` } })
+      .resolves({
+        Items: [due('a@x.test', '1')],
+      });
     dynamodb.on(TransactWriteCommand).rejects(
-      Object.assign(new Error('cancelled'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] }),
+      Object.assign(new Error('cancelled'), {
+        name: 'TransactionCanceledException',
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+      }),
     );
     const report = await handler({ schedule: 'weekly-digest', tick });
     expect(report).toMatchObject({ queued: 0, alreadyQueued: 1 });

@@ -2,9 +2,9 @@ import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, TransactWriteComma
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/leads/index';
+import { apiGatewayEvent, lambdaContext } from '../../infra/local/api-event';
 import { qualificationBody } from '../fixtures/qualification';
 import { call, jsonHeaders, validLead } from './requests';
-import { apiGatewayEvent, lambdaContext } from '../../infra/local/api-event';
 
 const validQualification = qualificationBody();
 
@@ -19,7 +19,7 @@ const postLead = (body: string, headers: Record<string, string> = jsonHeaders) =
   call(handler, { method: 'POST', routeKey: 'POST /leads', headers, body });
 
 describe('POST /leads stores the lead before any email can fail', () => {
-  it('writes the lead, its timeline entry, both queued emails and its campaign\'s count in one transaction, one round trip', async () => {
+  it("writes the lead, its timeline entry, both queued emails and its campaign's count in one transaction, one round trip", async () => {
     dynamodb.on(TransactWriteCommand).resolves({});
     const { status, body, headers } = await postLead(JSON.stringify(validLead));
     expect(status).toBe(201);
@@ -32,7 +32,11 @@ describe('POST /leads stores the lead before any email can fail', () => {
     const transact = write!.args[0].input.TransactItems!;
     // R1: the lead counts for the campaign it came from: an item of its own, no shared counter,
     // if that campaign is running (checked in the same transaction).
-    expect(transact.at(-2)!.Put!.Item).toMatchObject({ pk: 'CAMPAIGN#trade-show-2026#LEADS', sk: `LEAD#${body!.id}`, itemType: 'campaign-lead' });
+    expect(transact.at(-2)!.Put!.Item).toMatchObject({
+      pk: 'CAMPAIGN#trade-show-2026#LEADS',
+      sk: `LEAD#${body!.id}`,
+      itemType: 'campaign-lead',
+    });
     expect(transact.at(-1)!.ConditionCheck).toMatchObject({ Key: { pk: 'CAMPAIGN#trade-show-2026', sk: 'CAMPAIGN' } });
     const items = transact.slice(0, -2).map((item) => item.Put!.Item!);
     // One lead per address a day (issue 13): the day's marker holds only a hash of the address.
@@ -58,14 +62,28 @@ describe('POST /leads stores the lead before any email can fail', () => {
   it('R1: a campaign that does not exist or is not running is ignored: the lead stands and counts for none', async () => {
     const cancelled = Object.assign(new Error('cancelled'), {
       name: 'TransactionCanceledException',
-      CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'None' }, { Code: 'None' }, { Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
+      CancellationReasons: [
+        { Code: 'None' },
+        { Code: 'None' },
+        { Code: 'None' },
+        { Code: 'None' },
+        { Code: 'None' },
+        { Code: 'None' },
+        { Code: 'ConditionalCheckFailed' },
+      ],
     });
     dynamodb.on(TransactWriteCommand).rejectsOnce(cancelled).resolves({});
     const { status } = await postLead(JSON.stringify({ ...validLead, campaignId: 'made-up' }));
     expect(status).toBe(201);
     const [, second] = dynamodb.commandCalls(TransactWriteCommand);
     const items = second!.args[0].input.TransactItems!;
-    expect(items.map((item) => item.Put?.Item?.itemType).filter((type) => type !== 'find-term' && type !== 'duplicate-mark')).toEqual(['lead', 'lead-of-the-day', 'timeline', 'email', 'email']);
+    expect(items.map((item) => item.Put?.Item?.itemType).filter((type) => type !== 'find-term' && type !== 'duplicate-mark')).toEqual([
+      'lead',
+      'lead-of-the-day',
+      'timeline',
+      'email',
+      'email',
+    ]);
     expect(items[0]!.Put!.Item!.campaignId).toBeUndefined();
   });
 
@@ -101,7 +119,10 @@ describe('POST /leads stores the lead before any email can fail', () => {
     expect(written.ConditionExpression).toBe('attribute_not_exists(pk)');
     // The retry's write finds the lead there, and reads it back.
     dynamodb.on(TransactWriteCommand).rejects(
-      Object.assign(new Error('cancelled'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'ConditionalCheckFailed' }] }),
+      Object.assign(new Error('cancelled'), {
+        name: 'TransactionCanceledException',
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }],
+      }),
     );
     dynamodb.on(GetCommand).resolves({ Item: written.Item });
     const retried = await postLead(JSON.stringify(validLead), key);
@@ -143,13 +164,37 @@ describe('POST /leads refuses bad input with its 4xx and writes nothing', () => 
     ['a wrong type', JSON.stringify({ ...validLead, contact: { ...validLead.contact, name: 42 } }), jsonHeaders, 400, 'contact.name'],
     ['an unknown channel', JSON.stringify({ ...validLead, channel: 'carrier-pigeon' }), jsonHeaders, 400, 'channel'],
     ['an unknown literature code', JSON.stringify({ ...validLead, literature: ['secret-plans'] }), jsonHeaders, 400, 'literature.0'],
-    ['a bad email', JSON.stringify({ ...validLead, contact: { ...validLead.contact, email: 'not-an-email' } }), jsonHeaders, 400, 'contact.email'],
-    ['a made-up country', JSON.stringify({ ...validLead, contact: { ...validLead.contact, country: 'XX' } }), jsonHeaders, 400, 'contact.country'],
+    [
+      'a bad email',
+      JSON.stringify({ ...validLead, contact: { ...validLead.contact, email: 'not-an-email' } }),
+      jsonHeaders,
+      400,
+      'contact.email',
+    ],
+    [
+      'a made-up country',
+      JSON.stringify({ ...validLead, contact: { ...validLead.contact, country: 'XX' } }),
+      jsonHeaders,
+      400,
+      'contact.country',
+    ],
     ['an unknown field', JSON.stringify({ ...validLead, isAdmin: true }), jsonHeaders, 400],
     ['a __proto__ key', '{"__proto__": {"isAdmin": true}, "channel": "web-form"}', jsonHeaders, 400],
     ['a constructor.prototype key', '{"constructor": {"prototype": {"isAdmin": true}}}', jsonHeaders, 400],
-    ['script in a name', JSON.stringify({ ...validLead, contact: { ...validLead.contact, name: '<script>alert(1)</script>' } }), jsonHeaders, 400, 'contact.name'],
-    ['HTML in a company', JSON.stringify({ ...validLead, contact: { ...validLead.contact, company: 'Acme <b>Ltd</b>' } }), jsonHeaders, 400, 'contact.company'],
+    [
+      'script in a name',
+      JSON.stringify({ ...validLead, contact: { ...validLead.contact, name: '<script>alert(1)</script>' } }),
+      jsonHeaders,
+      400,
+      'contact.name',
+    ],
+    [
+      'HTML in a company',
+      JSON.stringify({ ...validLead, contact: { ...validLead.contact, company: 'Acme <b>Ltd</b>' } }),
+      jsonHeaders,
+      400,
+      'contact.company',
+    ],
     ['a body over 64 KiB', JSON.stringify({ ...validLead, interest: { message: 'x'.repeat(70 * 1024) } }), jsonHeaders, 413],
     ['text/plain', JSON.stringify(validLead), { 'content-type': 'text/plain' }, 415],
     ['no content type', JSON.stringify(validLead), {}, 415],
@@ -236,7 +281,11 @@ describe('the lead form posted by a browser without JavaScript', () => {
         method: 'POST',
         routeKey: 'POST /leads',
         path: '/leads',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html,application/xhtml+xml', referer: 'https://www.sales.example/' },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'text/html,application/xhtml+xml',
+          referer: 'https://www.sales.example/',
+        },
         body,
       }),
       lambdaContext('salesflow-test'),

@@ -1,12 +1,19 @@
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { emailHash } from '#adapters/person-key';
 import { handler } from '../../functions/mail/deliver';
 import { handler as retryJob } from '../../functions/mail/retry';
-import { emailHash } from '#adapters/person-key';
 
 const dynamodb = mockClient(DynamoDBDocumentClient);
 const ses = mockClient(SESClient);
@@ -58,7 +65,11 @@ describe('mail delivery (the outbox)', () => {
     const [sent, entry] = dynamodb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
     // Only the sender holding the claim settles it.
     expect(sent!.Update!.ConditionExpression).toBe('#status = :sending AND claim = :claim');
-    expect(sent!.Update!.ExpressionAttributeValues).toMatchObject({ ':outcome': 'sent', ':messageId': 'ses-1', ':claim': claim!.ExpressionAttributeValues![':claim'] });
+    expect(sent!.Update!.ExpressionAttributeValues).toMatchObject({
+      ':outcome': 'sent',
+      ':messageId': 'ses-1',
+      ':claim': claim!.ExpressionAttributeValues![':claim'],
+    });
     expect(entry!.Put!.Item).toMatchObject({ kind: 'customer-responded-to', channel: 'email', actor: 'salesflow' });
   });
 
@@ -105,15 +116,20 @@ describe('mail delivery (the outbox)', () => {
     expect(updates()).toHaveLength(0);
   });
 
-  it('SES throttling is not the email\'s fault: no attempt counted, the next one scheduled with backoff, the stream moves on', async () => {
+  it("SES throttling is not the email's fault: no attempt counted, the next one scheduled with backoff, the stream moves on", async () => {
     dynamodb.on(GetCommand).resolves({ Item: queued });
     ses.on(SendRawEmailCommand).rejects(sesError('Throttling', 'client'));
     const before = Date.now();
     expect(await handler(event('7', '8'))).toEqual({ batchItemFailures: [] });
-    const retrying = updates().find((update) => update.ExpressionAttributeValues?.[':retrying'] && update.ExpressionAttributeValues[':reason']);
+    const retrying = updates().find(
+      (update) => update.ExpressionAttributeValues?.[':retrying'] && update.ExpressionAttributeValues[':reason'],
+    );
     expect(retrying!.UpdateExpression).toContain('passingFaults');
     expect(retrying!.UpdateExpression).not.toContain('attempts = attempts');
-    expect(retrying!.ExpressionAttributeValues).toMatchObject({ ':reason': 'Throttling', ':retryPk': expect.stringMatching(/^OUTBOX#RETRYING#\d$/) });
+    expect(retrying!.ExpressionAttributeValues).toMatchObject({
+      ':reason': 'Throttling',
+      ':retryPk': expect.stringMatching(/^OUTBOX#RETRYING#\d$/),
+    });
     // The test settings' first delay is 1 s: between half and all of it.
     const next = Date.parse(String(retrying!.ExpressionAttributeValues![':at']));
     expect(next - before).toBeGreaterThanOrEqual(500);
@@ -134,7 +150,11 @@ describe('mail delivery (the outbox)', () => {
     ses.on(SendRawEmailCommand).rejects(sesError('MessageRejected', 'client'));
     expect(await handler(event('7'))).toEqual({ batchItemFailures: [] });
     const [failed, entry] = dynamodb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
-    expect(failed!.Update!.ExpressionAttributeValues).toMatchObject({ ':outcome': 'failed', ':failedPk': 'OUTBOX#FAILED', ':reason': 'MessageRejected' });
+    expect(failed!.Update!.ExpressionAttributeValues).toMatchObject({
+      ':outcome': 'failed',
+      ':failedPk': 'OUTBOX#FAILED',
+      ':reason': 'MessageRejected',
+    });
     expect(entry!.Put!.Item).toMatchObject({ kind: 'email-failed', detail: { emailId: 'm1', reason: 'MessageRejected' } });
   });
 
@@ -158,7 +178,10 @@ describe('mail delivery (the outbox)', () => {
     expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(1);
     const marks = dynamodb.commandCalls(TransactWriteCommand);
     expect(marks).toHaveLength(3);
-    expect(marks.at(-1)!.args[0].input.TransactItems![0]!.Update!.ExpressionAttributeValues).toMatchObject({ ':outcome': 'sent', ':messageId': 'ses-9' });
+    expect(marks.at(-1)!.args[0].input.TransactItems![0]!.Update!.ExpressionAttributeValues).toMatchObject({
+      ':outcome': 'sent',
+      ':messageId': 'ses-9',
+    });
   });
 
   it('a table that fails mid-delivery reports the record, so the stream tries it again', async () => {
@@ -170,7 +193,11 @@ describe('mail delivery (the outbox)', () => {
 describe('the retry job and the redrive', () => {
   it('an email is on the outbox index from the moment it is queued, due after the stream has had its minute', async () => {
     const { emailPut } = await import('#adapters/sales-records');
-    const put = emailPut('LEAD#l1', { id: 'm1', purpose: 'literature', to: ['a@x.test'], subject: 's', text: 't', html: 'h' }, '2026-11-23T09:00:00.000Z');
+    const put = emailPut(
+      'LEAD#l1',
+      { id: 'm1', purpose: 'literature', to: ['a@x.test'], subject: 's', text: 't', html: 'h' },
+      '2026-11-23T09:00:00.000Z',
+    );
     expect(put.Put.Item).toMatchObject({
       status: 'queued',
       nextAttemptAt: '2026-11-23T09:01:00.000Z',
@@ -179,15 +206,23 @@ describe('the retry job and the redrive', () => {
     });
   });
 
-
   it('tries again what is due, read from the outbox index only up to now, in every shard', async () => {
-    dynamodb.on(QueryCommand).resolves({ Items: [] }).on(QueryCommand, { ExpressionAttributeValues: { ':partition': 'OUTBOX#RETRYING#2' } }).resolves({ Items: [key] });
+    dynamodb
+      .on(QueryCommand)
+      .resolves({ Items: [] })
+      .on(QueryCommand, { ExpressionAttributeValues: { ':partition': 'OUTBOX#RETRYING#2' } })
+      .resolves({ Items: [key] });
     dynamodb.on(GetCommand).resolves({ Item: { ...queued, status: 'retrying', attempts: 1, nextAttemptAt: queued.queuedAt } });
     ses.on(SendRawEmailCommand).resolves({ MessageId: 'ses-2' });
     const report = await retryJob({ schedule: 'mail-retry', tick: new Date().toISOString() });
     expect(report).toMatchObject({ due: 1, outcomes: { sent: 1 } });
     const queries = dynamodb.commandCalls(QueryCommand).map((c) => c.args[0].input.ExpressionAttributeValues!);
-    expect(queries.map((values) => values[':partition'])).toEqual(['OUTBOX#RETRYING#0', 'OUTBOX#RETRYING#1', 'OUTBOX#RETRYING#2', 'OUTBOX#RETRYING#3']);
+    expect(queries.map((values) => values[':partition'])).toEqual([
+      'OUTBOX#RETRYING#0',
+      'OUTBOX#RETRYING#1',
+      'OUTBOX#RETRYING#2',
+      'OUTBOX#RETRYING#3',
+    ]);
     expect(String(queries[0]![':upTo'])).toMatch(/~$/);
   });
 

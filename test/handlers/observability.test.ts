@@ -99,7 +99,11 @@ describe('the JSON logger', () => {
     expect(entry).not.toHaveProperty('none');
     expect(entry).not.toHaveProperty('blank');
     expect(entry).not.toHaveProperty('xray_trace_id');
-    const unwritable = { toJSON: () => { throw new Error('no'); } };
+    const unwritable = {
+      toJSON: () => {
+        throw new Error('no');
+      },
+    };
     expect(() => logger.info('odd', { unwritable })).not.toThrow();
     expect(entries(stdout)[1]).toMatchObject({ level: 'INFO', message: 'odd', unwritable_keys: true });
   });

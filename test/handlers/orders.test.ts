@@ -1,8 +1,8 @@
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { followUpSchedule, placeOrder, type Order } from '#domain/order';
+import { followUpSchedule, type Order, placeOrder } from '#domain/order';
 import { handler } from '../../functions/orders/index';
 import { call, jsonHeaders } from './requests';
 
@@ -24,7 +24,12 @@ const order: Order = placeOrder(
     createdAt: '2026-01-01T00:00:00.000Z',
   },
   undefined,
-  { accountId: 'acc-1', poNumber: 'PO-1', lines: [{ sku: 'A', description: 'B', quantity: 1, unitPrice: 10 }], userContact: { name: 'U', email: 'u@acme.test' } },
+  {
+    accountId: 'acc-1',
+    poNumber: 'PO-1',
+    lines: [{ sku: 'A', description: 'B', quantity: 1, unitPrice: 10 }],
+    userContact: { name: 'U', email: 'u@acme.test' },
+  },
   { orderId: '7d0c1a52-3f4e-4b7a-9a51-1c2d3e4f5a6b', registrationId: 'SR-1', entryId: 'e' },
   'admin@x.test',
   '2026-11-01T00:00:00.000Z',
@@ -60,7 +65,12 @@ describe('a shipment whose workflow cannot start loses nothing', () => {
 
     // The retry: the order shipped, its follow-ups not started; this time Step Functions answers.
     dynamodb.reset();
-    const shipped = { ...order, status: 'shipped', shipment: { shippedAt: '2026-11-20T00:00:00.000Z' }, followUpsNotStarted: { at: 'x', error: 'ServiceUnavailable' } };
+    const shipped = {
+      ...order,
+      status: 'shipped',
+      shipment: { shippedAt: '2026-11-20T00:00:00.000Z' },
+      followUpsNotStarted: { at: 'x', error: 'ServiceUnavailable' },
+    };
     dynamodb.on(GetCommand).resolves({ Item: shipped });
     dynamodb.on(TransactWriteCommand).resolves({});
     sfn.reset();
@@ -75,10 +85,18 @@ describe('a shipment whose workflow cannot start loses nothing', () => {
   });
 
   it('an order already shipped, with its follow-ups running, is a 409', async () => {
-    const running = { ...order, status: 'shipped', shipment: { shippedAt: '2026-11-20T00:00:00.000Z' }, followUps: followUpSchedule('2026-11-20T00:00:00.000Z', order.routing) };
+    const running = {
+      ...order,
+      status: 'shipped',
+      shipment: { shippedAt: '2026-11-20T00:00:00.000Z' },
+      followUps: followUpSchedule('2026-11-20T00:00:00.000Z', order.routing),
+    };
     dynamodb.on(GetCommand).resolves({ Item: running });
     dynamodb.on(TransactWriteCommand).rejects(
-      Object.assign(new Error('cancelled'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] }),
+      Object.assign(new Error('cancelled'), {
+        name: 'TransactionCanceledException',
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+      }),
     );
     expect((await ship()).status).toBe(409);
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
@@ -86,7 +104,7 @@ describe('a shipment whose workflow cannot start loses nothing', () => {
 });
 
 describe('reading an order reads only what its page shows (issue 18)', () => {
-  it('the order, the newest page of its timeline and its emails without their bodies: never the Welcome Letter\'s bytes', async () => {
+  it("the order, the newest page of its timeline and its emails without their bodies: never the Welcome Letter's bytes", async () => {
     dynamodb.on(GetCommand).resolves({ Item: { pk: `ORDER#${order.id}`, sk: 'ORDER', ...order } });
     dynamodb.on(QueryCommand).resolves({ Items: [] });
     const read = await call(handler, {
@@ -104,4 +122,3 @@ describe('reading an order reads only what its page shows (issue 18)', () => {
     expect(emails!.ProjectionExpression).not.toMatch(/body|html|text|attachments/);
   });
 });
-

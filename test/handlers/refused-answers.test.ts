@@ -1,12 +1,12 @@
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { mockClient } from 'aws-sdk-client-mock';
 import { randomUUID } from 'node:crypto';
+import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sha256 } from '#domain/document-hash';
-import { followUpSchedule, placeOrder, type Order } from '#domain/order';
-import type { Quote } from '#domain/quote';
 import { keys } from '#adapters/table-design';
+import { sha256 } from '#domain/document-hash';
+import { followUpSchedule, type Order, placeOrder } from '#domain/order';
+import type { Quote } from '#domain/quote';
 import { handler as orders } from '../../functions/orders/index';
 import { handler as quotes } from '../../functions/quotes/index';
 import { handler as quoteSteps } from '../../functions/quotes/workflow-steps';
@@ -76,8 +76,21 @@ const quoteWaitingForSignature = (): Quote => ({
   opportunityId: randomUUID(),
   owner: sm,
   customer: { name: 'Bea Buyer', email: 'bea@customer.test', company: 'Buyer Ltd' },
-  request: { lines: [{ sku: 'TX-200', description: 'Tester', quantity: 1, unitPriceGbp: 1000, discountPercent: 0 }], proposalSummary: 'A tester', nonStandardRequirements: null, validForDays: 30 },
-  totals: { listGbp: 1000, discountGbp: 0, netGbp: 1000, largestDiscountPercent: 0, vat: { country: 'GB', ratePercent: 20, wording: 'VAT at 20%' }, vatGbp: 200, grossGbp: 1200 },
+  request: {
+    lines: [{ sku: 'TX-200', description: 'Tester', quantity: 1, unitPriceGbp: 1000, discountPercent: 0 }],
+    proposalSummary: 'A tester',
+    nonStandardRequirements: null,
+    validForDays: 30,
+  },
+  totals: {
+    listGbp: 1000,
+    discountGbp: 0,
+    netGbp: 1000,
+    largestDiscountPercent: 0,
+    vat: { country: 'GB', ratePercent: 20, wording: 'VAT at 20%' },
+    vatGbp: 200,
+    grossGbp: 1200,
+  },
   qpa: { applies: false, reasons: [], approvers: [] },
   engineeringAssistance: false,
   status: 'awaiting-signature',
@@ -169,22 +182,38 @@ describe('an answer to a step whose run is gone', () => {
       status: 'in-preparation',
       prepared: {},
       document: undefined,
-      tasks: { 'prepare-quote': { task: 'prepare-quote', assignee: 'sales.admin@salesflow.example', actionId: 'action-prep', askedAt, dueBy: askedAt } },
+      tasks: {
+        'prepare-quote': {
+          task: 'prepare-quote',
+          assignee: 'sales.admin@salesflow.example',
+          actionId: 'action-prep',
+          askedAt,
+          dueBy: askedAt,
+        },
+      },
     };
     const theirs = { by: 'ae@salesflow.example', at: askedAt, text: 'The proposal' };
-    const recordedPrepared = () => setsOf(transactions()[0]!.find((item) => item.Update?.Key.pk === keys.quote(quote.id).pk)!.Update).sets.prepared;
+    const recordedPrepared = () =>
+      setsOf(transactions()[0]!.find((item) => item.Update?.Key.pk === keys.quote(quote.id).pk)!.Update).sets.prepared;
     table({
       // Read by the route; then, when taken back, as the table holds it: the answer, and the AE's
       // proposal that landed meanwhile.
       [at(keys.quote(quote.id))]: (read) =>
-        read === 1 ? quote : { ...quote, tasks: {}, prepared: { ...recordedPrepared(), proposal: theirs }, updatedAt: `2026-03-02T10:00:0${read}.000Z` },
+        read === 1
+          ? quote
+          : { ...quote, tasks: {}, prepared: { ...recordedPrepared(), proposal: theirs }, updatedAt: `2026-03-02T10:00:0${read}.000Z` },
       [at(keys.action('action-prep'))]: openAction('action-prep', { kind: 'quote', id: quote.id }, 'prepare-quote'),
     });
     // The first take-back finds the quote changed since it was read.
     dynamodb
       .on(TransactWriteCommand)
       .resolvesOnce({})
-      .rejectsOnce(Object.assign(new Error('cancelled'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }, { Code: 'None' }, { Code: 'None' }] }))
+      .rejectsOnce(
+        Object.assign(new Error('cancelled'), {
+          name: 'TransactionCanceledException',
+          CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }, { Code: 'None' }, { Code: 'None' }],
+        }),
+      )
       .resolves({});
     sfn.on(SendTaskSuccessCommand).rejects(refused('TaskDoesNotExist'));
 
@@ -213,9 +242,25 @@ describe('an answer to a step whose run is gone', () => {
 const shippedAt = '2026-01-10T00:00:00.000Z';
 const orderAsked = (): Order => {
   const placed = placeOrder(
-    { id: 'acc-1', kind: 'customer', name: 'Acme Ltd', ownerEmail: sm, selected: false, servedBy: 'direct', orderChannel: 'standard', contacts: [{ name: 'Pat', email: 'pat@acme.test' }], createdBy: 'a', createdAt: '2026-01-01T00:00:00.000Z' },
+    {
+      id: 'acc-1',
+      kind: 'customer',
+      name: 'Acme Ltd',
+      ownerEmail: sm,
+      selected: false,
+      servedBy: 'direct',
+      orderChannel: 'standard',
+      contacts: [{ name: 'Pat', email: 'pat@acme.test' }],
+      createdBy: 'a',
+      createdAt: '2026-01-01T00:00:00.000Z',
+    },
     undefined,
-    { accountId: 'acc-1', poNumber: 'PO-1', lines: [{ sku: 'A', description: 'B', quantity: 1, unitPrice: 10 }], userContact: { name: 'U', email: 'u@acme.test' } },
+    {
+      accountId: 'acc-1',
+      poNumber: 'PO-1',
+      lines: [{ sku: 'A', description: 'B', quantity: 1, unitPrice: 10 }],
+      userContact: { name: 'U', email: 'u@acme.test' },
+    },
     { orderId: randomUUID(), registrationId: 'SR-1', entryId: 'e' },
     'admin@x.test',
     '2026-01-02T00:00:00.000Z',
@@ -227,7 +272,15 @@ const orderAsked = (): Order => {
     status: 'shipped',
     shipment: { shippedAt, recordedBy: 'p', executionArn: 'arn' },
     followUps: { ...followUps, equipmentCheck: { ...followUps.equipmentCheck, status: 'asked' } },
-    tasks: { 'equipment-check': { task: 'equipment-check', assignee: sm, actionId: 'action-check', askedAt, dueBy: followUps.equipmentCheck.dueBy } },
+    tasks: {
+      'equipment-check': {
+        task: 'equipment-check',
+        assignee: sm,
+        actionId: 'action-check',
+        askedAt,
+        dueBy: followUps.equipmentCheck.dueBy,
+      },
+    },
   };
 };
 
@@ -321,7 +374,8 @@ describe('a failed quote', () => {
         Error: 'Error',
         Cause: JSON.stringify({
           errorType: 'MessageRejected',
-          errorMessage: 'Email address is not verified. The following identities failed the check: bea@customer.test, +44 20 7946 0000\n    at send (mailer.js:1)',
+          errorMessage:
+            'Email address is not verified. The following identities failed the check: bea@customer.test, +44 20 7946 0000\n    at send (mailer.js:1)',
           trace: ['at send'],
         }),
       },
@@ -331,7 +385,10 @@ describe('a failed quote', () => {
     const update = written!.find((item) => item.Update?.Key.pk === keys.quote(quote.id).pk)!.Update;
     const { sets, removes } = setsOf(update);
     expect(sets.status).toBe('failed');
-    expect(sets.failure).toMatchObject({ error: 'MessageRejected', reason: 'Email address is not verified. The following identities failed the check: [address], [number]' });
+    expect(sets.failure).toMatchObject({
+      error: 'MessageRejected',
+      reason: 'Email address is not verified. The following identities failed the check: [address], [number]',
+    });
     expect(removes.sort()).toEqual(['tasks.prepare-proposal', 'tasks.prepare-quote']);
     const closedLinks = written!.filter((item) => item.Update?.Key.pk.startsWith('ACTION#'));
     expect(closedLinks.map((item) => item.Update.Key)).toEqual([keys.action('action-a')]);
@@ -347,23 +404,50 @@ describe('a failed quote', () => {
     const quote = { ...failingQuote(), tasks: {} };
     table({ [at(keys.quote(quote.id))]: quote });
     dynamodb.on(TransactWriteCommand).resolves({});
-    await quoteSteps({ step: 'fail', quoteId: quote.id, failure: { Error: 'Lambda.Unknown', Cause: 'The cause could not be determined because Lambda did not return an error type.' } });
+    await quoteSteps({
+      step: 'fail',
+      quoteId: quote.id,
+      failure: { Error: 'Lambda.Unknown', Cause: 'The cause could not be determined because Lambda did not return an error type.' },
+    });
     await quoteSteps({ step: 'fail', quoteId: quote.id, failure: { Error: 'States.Timeout' } });
     const [plain, timeout] = transactions().map((items) => setsOf(items[0]!.Update).sets.failure);
-    expect(plain).toMatchObject({ error: 'Lambda.Unknown', reason: 'The cause could not be determined because Lambda did not return an error type.' });
+    expect(plain).toMatchObject({
+      error: 'Lambda.Unknown',
+      reason: 'The cause could not be determined because Lambda did not return an error type.',
+    });
     expect(timeout).toMatchObject({ error: 'States.Timeout', reason: 'A step took longer than it is allowed' });
   });
 
   it('reads the quote again when a step was asked or answered while it failed', async () => {
     const quote = failingQuote();
-    const later = { ...quote, tasks: { ...quote.tasks, 'engineering-assistance': { task: 'engineering-assistance', assignee: 'engineering@salesflow.example', actionId: 'action-c', askedAt, dueBy: askedAt } }, updatedAt: '2026-03-01T09:00:05.000Z' };
+    const later = {
+      ...quote,
+      tasks: {
+        ...quote.tasks,
+        'engineering-assistance': {
+          task: 'engineering-assistance',
+          assignee: 'engineering@salesflow.example',
+          actionId: 'action-c',
+          askedAt,
+          dueBy: askedAt,
+        },
+      },
+      updatedAt: '2026-03-01T09:00:05.000Z',
+    };
     table({
       [at(keys.quote(quote.id))]: (read) => (read === 1 ? quote : later),
-      ...Object.fromEntries(['action-a', 'action-b', 'action-c'].map((id) => [at(keys.action(id)), openAction(id, { kind: 'quote', id: quote.id }, 'x')])),
+      ...Object.fromEntries(
+        ['action-a', 'action-b', 'action-c'].map((id) => [at(keys.action(id)), openAction(id, { kind: 'quote', id: quote.id }, 'x')]),
+      ),
     });
     dynamodb
       .on(TransactWriteCommand)
-      .rejectsOnce(Object.assign(new Error('cancelled'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'ConditionalCheckFailed' }] }))
+      .rejectsOnce(
+        Object.assign(new Error('cancelled'), {
+          name: 'TransactionCanceledException',
+          CancellationReasons: [{ Code: 'ConditionalCheckFailed' }],
+        }),
+      )
       .resolves({});
     await quoteSteps({ step: 'fail', quoteId: quote.id, failure: { Error: 'States.TaskFailed' } });
     const [, written] = transactions();

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { apiGatewayEvent, lambdaContext, type PlainRequest } from '../../infra/local/api-event';
-import type { Role } from '#domain/roles';
 import { knownPeople } from '#adapters/people-records';
+import type { Role } from '#domain/roles';
+import { apiGatewayEvent, lambdaContext, type PlainRequest } from '../../infra/local/api-event';
 
 type Handler = (event: ReturnType<typeof apiGatewayEvent>, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
 
@@ -12,14 +12,20 @@ export const call = async (
 ) => {
   const path = request.path ?? request.routeKey.split(' ')[1]!;
   // The people directory knows whom a test acts as, as it knows everyone who signed in before.
-  if (request.as) knownPeople([{ sub: `sub-${request.as.email}`, email: request.as.email, name: request.as.email, roles: request.as.roles }]);
+  if (request.as)
+    knownPeople([{ sub: `sub-${request.as.email}`, email: request.as.email, name: request.as.email, roles: request.as.roles }]);
   const result = (await handler(
     apiGatewayEvent({
       ...request,
       path,
       // As API Gateway's JWT authorizer passes Cognito's claims on: every one a string.
       claims: request.as
-        ? { sub: `sub-${request.as.email}`, email: request.as.email, email_verified: 'true', 'cognito:groups': `[${request.as.roles.join(' ')}]` }
+        ? {
+            sub: `sub-${request.as.email}`,
+            email: request.as.email,
+            email_verified: 'true',
+            'cognito:groups': `[${request.as.roles.join(' ')}]`,
+          }
         : undefined,
     }),
     lambdaContext('salesflow-test'),

@@ -7,7 +7,9 @@ import { handler } from '../../functions/marketing/ses-feedback';
 
 const dynamodb = mockClient(DynamoDBDocumentClient);
 const sns = (...messages: unknown[]): SNSEvent =>
-  ({ Records: messages.map((message) => ({ Sns: { Message: JSON.stringify(message), Timestamp: '2026-11-23T10:00:00.000Z' } })) }) as SNSEvent;
+  ({
+    Records: messages.map((message) => ({ Sns: { Message: JSON.stringify(message), Timestamp: '2026-11-23T10:00:00.000Z' } })),
+  }) as SNSEvent;
 
 beforeEach(() => {
   dynamodb.reset();
@@ -34,7 +36,9 @@ describe('R2: SES feedback takes addresses off bulk mail', () => {
 
   it('an address already suppressed stays so, with its first reason', async () => {
     dynamodb.on(PutCommand).rejects(Object.assign(new Error('exists'), { name: 'ConditionalCheckFailedException' }));
-    await expect(handler(sns({ eventType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress: 'a@d.test' }] } }))).resolves.toEqual({ suppressed: 1 });
+    await expect(
+      handler(sns({ eventType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress: 'a@d.test' }] } })),
+    ).resolves.toEqual({ suppressed: 1 });
   });
 
   it('a notification it cannot read fails, for SNS to retry', async () => {

@@ -1,11 +1,11 @@
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { roles } from '#domain/roles';
-import { routeGroups, routeKey, routes, type Route } from '#functions/routes';
+import { type Route, routeGroups, routeKey, routes } from '#functions/routes';
 import { qualificationBody } from '../fixtures/qualification';
 import { call, jsonHeaders, validLead } from './requests';
 
@@ -72,9 +72,13 @@ describe('the table is down', () => {
   it('any body on any POST route is a 4xx or a 503', async () => {
     const posts = routes.filter((route) => route.method === 'POST');
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...posts), fc.oneof(fc.jsonValue(), fc.constantFrom(...Object.values(validBodies))), async (route, body) => {
-        answeredAsPromised(await request(route, body));
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...posts),
+        fc.oneof(fc.jsonValue(), fc.constantFrom(...Object.values(validBodies))),
+        async (route, body) => {
+          answeredAsPromised(await request(route, body));
+        },
+      ),
       { numRuns: 150 },
     );
   });

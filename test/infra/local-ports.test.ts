@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
@@ -89,11 +89,15 @@ describe('a taken port is refused with its name and variable', () => {
     await expect(startDynamoDbLocal({ host: localHost, port })).rejects.toThrow(new RegExp(`Port ${port}\\b.*SALESFLOW_DYNAMODB_PORT`));
   });
 
-  it.runIf(linux)('DynamoDB, when only Java finds the port taken (another address on the machine): at once, not after a minute', async () => {
-    // Java listens on every address: a port held on 127.0.0.2 is free on 127.0.0.1 but not to Java.
-    const port = await hold('127.0.0.2');
-    await expect(startDynamoDbLocal({ host: localHost, port })).rejects.toThrow(new RegExp(`Port ${port}\\b.*SALESFLOW_DYNAMODB_PORT`));
-  }, 30_000);
+  it.runIf(linux)(
+    'DynamoDB, when only Java finds the port taken (another address on the machine): at once, not after a minute',
+    async () => {
+      // Java listens on every address: a port held on 127.0.0.2 is free on 127.0.0.1 but not to Java.
+      const port = await hold('127.0.0.2');
+      await expect(startDynamoDbLocal({ host: localHost, port })).rejects.toThrow(new RegExp(`Port ${port}\\b.*SALESFLOW_DYNAMODB_PORT`));
+    },
+    30_000,
+  );
 
   it('the whole stack, before it starts anything, naming every taken port', async () => {
     const api = await hold();
@@ -129,36 +133,44 @@ describe.concurrent('no Java outlives the stack', () => {
     expect(await until(() => !running(pid), 10_000)).toBe(true);
   }, 60_000);
 
-  it.runIf(hasSetpriv)('a node process killed outright (SIGKILL) takes its Java with it', async ({ expect }) => {
-    const { child, firstLine } = runNode(startJava);
-    const pid = Number(await firstLine);
-    leftovers.push(pid);
-    child.kill('SIGKILL');
-    expect(await until(() => !running(pid), 10_000)).toBe(true);
-  }, 60_000);
+  it.runIf(hasSetpriv)(
+    'a node process killed outright (SIGKILL) takes its Java with it',
+    async ({ expect }) => {
+      const { child, firstLine } = runNode(startJava);
+      const pid = Number(await firstLine);
+      leftovers.push(pid);
+      child.kill('SIGKILL');
+      expect(await until(() => !running(pid), 10_000)).toBe(true);
+    },
+    60_000,
+  );
 });
 
 describe('npm passing SIGTERM to its shell only', () => {
-  it.runIf(linux)('the process under the shell sees its launcher gone and stops', async () => {
-    // "; true" keeps sh from exec-ing node, as npm's sh -c does for a script run through tsx.
-    const script = `
+  it.runIf(linux)(
+    'the process under the shell sees its launcher gone and stops',
+    async () => {
+      // "; true" keeps sh from exec-ing node, as npm's sh -c does for a script run through tsx.
+      const script = `
       const { whenLauncherGone } = await import(${JSON.stringify(moduleUrl('launcher.ts'))});
       whenLauncherGone(() => { console.log('stopping'); process.exit(0); }, 50);
       console.log(process.pid);
       setInterval(() => undefined, 1000);
     `;
-    const shell = spawn('sh', ['-c', `"${process.execPath}" --import tsx --input-type=module -e "$SCRIPT"; true`], {
-      env: { ...process.env, SCRIPT: script, npm_lifecycle_event: 'start' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    children.push(shell);
-    let output = '';
-    shell.stdout.on('data', (chunk) => (output += chunk));
-    expect(await until(() => /^\d+\n/.test(output), 15_000)).toBe(true);
-    const pid = Number(output.split('\n')[0]);
-    leftovers.push(pid);
-    shell.kill('SIGTERM');
-    expect(await until(() => output.includes('stopping'), 5000)).toBe(true);
-    expect(await until(() => !running(pid), 5000)).toBe(true);
-  }, 30_000);
+      const shell = spawn('sh', ['-c', `"${process.execPath}" --import tsx --input-type=module -e "$SCRIPT"; true`], {
+        env: { ...process.env, SCRIPT: script, npm_lifecycle_event: 'start' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      children.push(shell);
+      let output = '';
+      shell.stdout.on('data', (chunk) => (output += chunk));
+      expect(await until(() => /^\d+\n/.test(output), 15_000)).toBe(true);
+      const pid = Number(output.split('\n')[0]);
+      leftovers.push(pid);
+      shell.kill('SIGTERM');
+      expect(await until(() => output.includes('stopping'), 5000)).toBe(true);
+      expect(await until(() => !running(pid), 5000)).toBe(true);
+    },
+    30_000,
+  );
 });

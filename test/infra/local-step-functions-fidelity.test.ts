@@ -41,7 +41,9 @@ beforeAll(async () => {
             Call: {
               Type: 'Task',
               Resource: '${Flaky}',
-              Retry: [{ ErrorEquals: ['Flaky'], IntervalSeconds: 2, BackoffRate: 3, MaxDelaySeconds: 4, MaxAttempts: 3, JitterStrategy: 'NONE' }],
+              Retry: [
+                { ErrorEquals: ['Flaky'], IntervalSeconds: 2, BackoffRate: 3, MaxDelaySeconds: 4, MaxAttempts: 3, JitterStrategy: 'NONE' },
+              ],
               End: true,
             },
           },
@@ -62,7 +64,10 @@ beforeAll(async () => {
             Ask: {
               Type: 'Task',
               Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-              Parameters: { FunctionName: '${Asker}', Payload: { 'token.$': '$$.Task.Token', 'again.$': '$$.Task.Token', 'state.$': '$$.State.Name' } },
+              Parameters: {
+                FunctionName: '${Asker}',
+                Payload: { 'token.$': '$$.Task.Token', 'again.$': '$$.Task.Token', 'state.$': '$$.State.Name' },
+              },
               HeartbeatSeconds: 3,
               Catch: [{ ErrorEquals: ['States.HeartbeatTimeout'], ResultPath: '$.missed', Next: 'Missed' }],
               End: true,
@@ -85,8 +90,11 @@ beforeAll(async () => {
 afterAll(() => endpoint.close());
 
 const create = async (name: string, definition: unknown) =>
-  (await sfn.send(new CreateStateMachineCommand({ name, definition: JSON.stringify(definition), roleArn: 'arn:aws:iam::000000000000:role/local' })))
-    .stateMachineArn!;
+  (
+    await sfn.send(
+      new CreateStateMachineCommand({ name, definition: JSON.stringify(definition), roleArn: 'arn:aws:iam::000000000000:role/local' }),
+    )
+  ).stateMachineArn!;
 
 const run = async (stateMachineArn: string, input: unknown) => {
   const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }));
@@ -95,7 +103,12 @@ const run = async (stateMachineArn: string, input: unknown) => {
     return described.status === 'RUNNING' ? undefined : described;
   });
   const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
-  return { ...done, executionArn: executionArn!, output: done.output ? JSON.parse(done.output) : undefined, types: events!.map((event) => event.type) };
+  return {
+    ...done,
+    executionArn: executionArn!,
+    output: done.output ? JSON.parse(done.output) : undefined,
+    types: events!.map((event) => event.type),
+  };
 };
 
 describe('the local Step Functions endpoint does what AWS documents', () => {
@@ -115,7 +128,10 @@ describe('the local Step Functions endpoint does what AWS documents', () => {
     const { status, output } = await run(arn, input);
     expect(status).toBe('SUCCEEDED');
     expect(output).toEqual({ ...input, taskresult: result });
-    const whole = await create('result-path-whole', { StartAt: 'Whole', States: { Whole: { Type: 'Pass', Result: result, ResultPath: '$', End: true } } });
+    const whole = await create('result-path-whole', {
+      StartAt: 'Whole',
+      States: { Whole: { Type: 'Pass', Result: result, ResultPath: '$', End: true } },
+    });
     expect((await run(whole, input)).output).toEqual(result);
   });
 
@@ -125,7 +141,12 @@ describe('the local Step Functions endpoint does what AWS documents', () => {
       States: {
         Describe: {
           Type: 'Pass',
-          Parameters: { 'name.$': '$$.State.Name', 'entered.$': '$$.State.EnteredTime', 'retries.$': '$$.State.RetryCount', 'execution.$': '$$.Execution.Name' },
+          Parameters: {
+            'name.$': '$$.State.Name',
+            'entered.$': '$$.State.EnteredTime',
+            'retries.$': '$$.State.RetryCount',
+            'execution.$': '$$.Execution.Name',
+          },
           End: true,
         },
       },
@@ -203,7 +224,18 @@ describe('the local Step Functions endpoint does what AWS documents', () => {
     const { types } = await run(arn, {});
     expect(types[0]).toBe('ExecutionStarted');
     expect(types).toEqual(
-      expect.arrayContaining(['ParallelStateEntered', 'ParallelStateStarted', 'ParallelStateSucceeded', 'ParallelStateExited', 'MapStateEntered', 'MapStateStarted', 'MapIterationStarted', 'MapIterationSucceeded', 'MapStateSucceeded', 'MapStateExited']),
+      expect.arrayContaining([
+        'ParallelStateEntered',
+        'ParallelStateStarted',
+        'ParallelStateSucceeded',
+        'ParallelStateExited',
+        'MapStateEntered',
+        'MapStateStarted',
+        'MapIterationStarted',
+        'MapIterationSucceeded',
+        'MapStateSucceeded',
+        'MapStateExited',
+      ]),
     );
     expect(types.filter((type) => /Branch|Retried|Caught/.test(type!))).toEqual([]);
     expect(types.at(-1)).toBe('ExecutionSucceeded');
@@ -227,7 +259,9 @@ describe('the local Step Functions endpoint does what AWS documents', () => {
 
   it('$$.Task.Token is one token per task however often the Parameters read it, and a missed heartbeat fails the task with States.HeartbeatTimeout', async () => {
     calls.length = 0;
-    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: endpoint.stateMachineArn('waits-for-a-person'), input: '{}' }));
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: endpoint.stateMachineArn('waits-for-a-person'), input: '{}' }),
+    );
     const asked = await waitFor(async () => calls[0]);
     const payload = asked.payload as { token: string; again: string; state: string };
     expect(payload.again).toBe(payload.token);
@@ -252,32 +286,64 @@ describe('the local Step Functions endpoint does what AWS documents', () => {
 
     const arn = await create('updated', { StartAt: 'One', States: { One: { Type: 'Pass', Result: 1, End: true } } });
     const first = await run(arn, {});
-    await sfn.send(new UpdateStateMachineCommand({ stateMachineArn: arn, definition: JSON.stringify({ StartAt: 'Two', States: { Two: { Type: 'Pass', Result: 2, End: true } } }) }));
+    await sfn.send(
+      new UpdateStateMachineCommand({
+        stateMachineArn: arn,
+        definition: JSON.stringify({ StartAt: 'Two', States: { Two: { Type: 'Pass', Result: 2, End: true } } }),
+      }),
+    );
     expect((await run(arn, {})).output).toBe(2);
     const ran = await sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn: first.executionArn }));
     expect(JSON.parse(ran.definition!).StartAt).toBe('One');
 
-    const ok = await sfn.send(new ValidateStateMachineDefinitionCommand({ definition: JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Succeed' } } }) }));
+    const ok = await sfn.send(
+      new ValidateStateMachineDefinitionCommand({ definition: JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Succeed' } } }) }),
+    );
     expect(ok.result).toBe('OK');
-    const bad = await sfn.send(new ValidateStateMachineDefinitionCommand({ definition: JSON.stringify({ StartAt: 'Nowhere', States: {} }) }));
+    const bad = await sfn.send(
+      new ValidateStateMachineDefinitionCommand({ definition: JSON.stringify({ StartAt: 'Nowhere', States: {} }) }),
+    );
     expect(bad.result).toBe('FAIL');
     expect(bad.diagnostics!.length).toBeGreaterThan(0);
   });
 
   it('refuses, naming the feature, what it would run differently from AWS: JSONata, variables, a distributed Map', async () => {
     const refused = async (definition: unknown) =>
-      sfn.send(new CreateStateMachineCommand({ name: `refused-${Math.random().toString(36).slice(2, 8)}`, definition: JSON.stringify(definition), roleArn: 'arn:aws:iam::000000000000:role/local' })).then(
-        () => 'created',
-        (error: Error) => error.message,
-      );
-    expect(await refused({ QueryLanguage: 'JSONata', StartAt: 'A', States: { A: { Type: 'Pass', Output: '{% $states.input %}', End: true } } })).toMatch(/JSONata/);
+      sfn
+        .send(
+          new CreateStateMachineCommand({
+            name: `refused-${Math.random().toString(36).slice(2, 8)}`,
+            definition: JSON.stringify(definition),
+            roleArn: 'arn:aws:iam::000000000000:role/local',
+          }),
+        )
+        .then(
+          () => 'created',
+          (error: Error) => error.message,
+        );
+    expect(
+      await refused({ QueryLanguage: 'JSONata', StartAt: 'A', States: { A: { Type: 'Pass', Output: '{% $states.input %}', End: true } } }),
+    ).toMatch(/JSONata/);
     expect(await refused({ StartAt: 'A', States: { A: { Type: 'Pass', Assign: { x: 1 }, End: true } } })).toMatch(/variables \(Assign\)/);
     expect(
       await refused({
         StartAt: 'A',
-        States: { A: { Type: 'Map', ItemReader: { Resource: 'arn:aws:states:::s3:getObject', Parameters: {} }, ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'B', States: { B: { Type: 'Pass', End: true } } }, End: true } },
+        States: {
+          A: {
+            Type: 'Map',
+            ItemReader: { Resource: 'arn:aws:states:::s3:getObject', Parameters: {} },
+            ItemProcessor: {
+              ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+              StartAt: 'B',
+              States: { B: { Type: 'Pass', End: true } },
+            },
+            End: true,
+          },
+        },
       }),
     ).toMatch(/distributed Map|not supported/);
-    expect(await refused({ StartAt: 'A', States: { A: { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:putItem', End: true } } })).toMatch(/only Lambda tasks run locally/);
+    expect(
+      await refused({ StartAt: 'A', States: { A: { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:putItem', End: true } } }),
+    ).toMatch(/only Lambda tasks run locally/);
   });
 });

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
@@ -6,12 +9,9 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startLocalStepFunctions, type LocalWorkflow } from '../../infra/local/step-functions';
 import { projectFile } from '../../infra/local/project';
+import { type LocalWorkflow, startLocalStepFunctions } from '../../infra/local/step-functions';
 import { waitFor } from '../fixtures/waiting';
 
 /**
@@ -37,7 +37,11 @@ afterEach(async () => {
 /** An endpoint on `dataDir` (or in memory), with an SDK client on it. */
 const open = async (dataDir: string | undefined, workflows: LocalWorkflow[], timeScale = 86_400) => {
   const endpoint = await startLocalStepFunctions({ host: '127.0.0.1', port: 0, region: 'eu-west-2', timeScale, dataDir, workflows });
-  const sfn = new SFNClient({ endpoint: endpoint.url, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const sfn = new SFNClient({
+    endpoint: endpoint.url,
+    region: 'eu-west-2',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const handle = {
     sfn,
     arn: endpoint.stateMachineArn,
@@ -93,7 +97,11 @@ describe('the local Step Functions endpoint across a restart', () => {
     const { calls, workflow } = recording('ask-a-person', fixture, 'StepFunction');
     let endpoint = await open(dataDir, [workflow]);
     const { executionArn } = await endpoint.sfn.send(
-      new StartExecutionCommand({ stateMachineArn: endpoint.arn('ask-a-person'), name: 'ask-1', input: JSON.stringify({ ref: 'r1', dueAt: new Date().toISOString() }) }),
+      new StartExecutionCommand({
+        stateMachineArn: endpoint.arn('ask-a-person'),
+        name: 'ask-1',
+        input: JSON.stringify({ ref: 'r1', dueAt: new Date().toISOString() }),
+      }),
     );
     const ask = await waitFor(() => calls.find((call) => call.step === 'ask'));
     await endpoint.close();
@@ -118,7 +126,10 @@ describe('the local Step Functions endpoint across a restart', () => {
     // An hour is a second: the one-day timeout is 24 s away at the start.
     let endpoint = await open(dataDir, [workflow], 3_600);
     const { executionArn } = await endpoint.sfn.send(
-      new StartExecutionCommand({ stateMachineArn: endpoint.arn('ask-a-person'), input: JSON.stringify({ ref: 'late', dueAt: new Date().toISOString() }) }),
+      new StartExecutionCommand({
+        stateMachineArn: endpoint.arn('ask-a-person'),
+        input: JSON.stringify({ ref: 'late', dueAt: new Date().toISOString() }),
+      }),
     );
     const ask = await waitFor(() => calls.find((call) => call.step === 'ask'));
     await endpoint.close();
@@ -150,8 +161,12 @@ describe('the local Step Functions endpoint across a restart', () => {
     const { calls, workflow } = recording('two-days', twoDays, 'Step');
     let endpoint = await open(dataDir, [workflow]);
     const began = Date.now();
-    const first = await endpoint.sfn.send(new StartExecutionCommand({ stateMachineArn: endpoint.arn('two-days'), input: '{"ref":"soon"}' }));
-    const second = await endpoint.sfn.send(new StartExecutionCommand({ stateMachineArn: endpoint.arn('two-days'), input: '{"ref":"late"}' }));
+    const first = await endpoint.sfn.send(
+      new StartExecutionCommand({ stateMachineArn: endpoint.arn('two-days'), input: '{"ref":"soon"}' }),
+    );
+    const second = await endpoint.sfn.send(
+      new StartExecutionCommand({ stateMachineArn: endpoint.arn('two-days'), input: '{"ref":"late"}' }),
+    );
     await pause(500);
     await endpoint.close();
 
@@ -169,7 +184,9 @@ describe('the local Step Functions endpoint across a restart', () => {
 
     // A third run is stopped in its Wait and the stack stays down past the time due.
     endpoint = await open(dataDir, [workflow]);
-    const third = await endpoint.sfn.send(new StartExecutionCommand({ stateMachineArn: endpoint.arn('two-days'), input: '{"ref":"overdue"}' }));
+    const third = await endpoint.sfn.send(
+      new StartExecutionCommand({ stateMachineArn: endpoint.arn('two-days'), input: '{"ref":"overdue"}' }),
+    );
     await pause(300);
     await endpoint.close();
     await pause(2_200);
@@ -184,7 +201,10 @@ describe('the local Step Functions endpoint across a restart', () => {
     const { calls, workflow } = recording('ask-a-person', fixture, 'StepFunction');
     let endpoint = await open(dataDir, [workflow]);
     const { executionArn } = await endpoint.sfn.send(
-      new StartExecutionCommand({ stateMachineArn: endpoint.arn('ask-a-person'), input: JSON.stringify({ ref: 'done', dueAt: new Date().toISOString() }) }),
+      new StartExecutionCommand({
+        stateMachineArn: endpoint.arn('ask-a-person'),
+        input: JSON.stringify({ ref: 'done', dueAt: new Date().toISOString() }),
+      }),
     );
     const ask = await waitFor(() => calls.find((call) => call.step === 'ask'));
     await endpoint.sfn.send(new SendTaskSuccessCommand({ taskToken: ask.taskToken, output: JSON.stringify({ ok: false }) }));
@@ -194,9 +214,17 @@ describe('the local Step Functions endpoint across a restart', () => {
 
     endpoint = await open(dataDir, [workflow]);
     const after = await endpoint.sfn.send(new DescribeExecutionCommand({ executionArn }));
-    expect(after).toMatchObject({ status: 'FAILED', error: 'Refused', startDate: before.startDate, stopDate: before.stopDate, input: before.input });
+    expect(after).toMatchObject({
+      status: 'FAILED',
+      error: 'Refused',
+      startDate: before.startDate,
+      stopDate: before.stopDate,
+      input: before.input,
+    });
     expect((await endpoint.sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events).toEqual(history);
-    const { executions } = await endpoint.sfn.send(new ListExecutionsCommand({ stateMachineArn: endpoint.arn('ask-a-person'), statusFilter: 'FAILED' }));
+    const { executions } = await endpoint.sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: endpoint.arn('ask-a-person'), statusFilter: 'FAILED' }),
+    );
     expect(executions!.map((execution) => execution.executionArn)).toEqual([executionArn]);
     expect(calls.map((call) => call.step)).toEqual(['note', 'ask']);
   });
@@ -204,7 +232,12 @@ describe('the local Step Functions endpoint across a restart', () => {
   it('in memory (no data directory) a restart forgets, as before', async () => {
     const { workflow } = recording('ask-a-person', fixture, 'StepFunction');
     let endpoint = await open(undefined, [workflow]);
-    await endpoint.sfn.send(new StartExecutionCommand({ stateMachineArn: endpoint.arn('ask-a-person'), input: JSON.stringify({ ref: 'mem', dueAt: new Date().toISOString() }) }));
+    await endpoint.sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: endpoint.arn('ask-a-person'),
+        input: JSON.stringify({ ref: 'mem', dueAt: new Date().toISOString() }),
+      }),
+    );
     await endpoint.close();
     endpoint = await open(undefined, [workflow]);
     const { executions } = await endpoint.sfn.send(new ListExecutionsCommand({ stateMachineArn: endpoint.arn('ask-a-person') }));
@@ -220,7 +253,11 @@ describe("the project's workflows across restarts", () => {
     let endpoint = await open(dataDir, [workflow]);
     const began = Date.now();
     // A day is a second: the delivery check is due in 1 s, the equipment check in 2 s.
-    const input = { orderId: 'o-1', servedByWSales: false, schedule: { deliveryCheckAt: new Date(began + day).toISOString(), equipmentCheckFrom: new Date(began + 2 * day).toISOString() } };
+    const input = {
+      orderId: 'o-1',
+      servedByWSales: false,
+      schedule: { deliveryCheckAt: new Date(began + day).toISOString(), equipmentCheckFrom: new Date(began + 2 * day).toISOString() },
+    };
     const { executionArn } = await endpoint.sfn.send(
       new StartExecutionCommand({ stateMachineArn: endpoint.arn('post-shipment'), name: 'order-o-1', input: JSON.stringify(input) }),
     );
@@ -233,7 +270,9 @@ describe("the project's workflows across restarts", () => {
     await endpoint.close();
 
     endpoint = await open(dataDir, [workflow]);
-    const { executions } = await endpoint.sfn.send(new ListExecutionsCommand({ stateMachineArn: endpoint.arn('post-shipment'), statusFilter: 'RUNNING' }));
+    const { executions } = await endpoint.sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: endpoint.arn('post-shipment'), statusFilter: 'RUNNING' }),
+    );
     expect(executions!.map((execution) => execution.name)).toEqual(['order-o-1']);
     await endpoint.sfn.send(new SendTaskSuccessCommand({ taskToken: ask.taskToken, output: JSON.stringify({ operating: true }) }));
     const done = await settled(endpoint, executionArn!);
@@ -273,7 +312,9 @@ describe("the project's workflows across restarts", () => {
     const quote = await asked('prepare-quote');
     const proposal = await asked('prepare-proposal');
     await answer(quote);
-    await waitFor(async () => ((await exitedStates(endpoint, executionArn!)).includes('Sales Admin prepares the quote') ? true : undefined));
+    await waitFor(async () =>
+      (await exitedStates(endpoint, executionArn!)).includes('Sales Admin prepares the quote') ? true : undefined,
+    );
     await restart(); // the Parallel: Sales Admin's branch done, the AE's parked
     await answer(proposal);
     await answer(await asked('sign'));

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
@@ -10,11 +11,10 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import aslValidator from 'asl-validator';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startLocalStepFunctions } from '../../infra/local/step-functions';
-import { projectFile } from '../../infra/local/project';
 import { workflows } from '#functions/workflows';
+import { projectFile } from '../../infra/local/project';
+import { startLocalStepFunctions } from '../../infra/local/step-functions';
 import { waitFor } from '../fixtures/waiting';
 
 /**
@@ -159,9 +159,9 @@ describe('the local Step Functions endpoint', () => {
   });
 
   it('refuses what AWS refuses', async () => {
-    await expect(
-      sfn.send(new StartExecutionCommand({ stateMachineArn: `${machineArn}-nope`, input: '{}' })),
-    ).rejects.toMatchObject({ name: 'StateMachineDoesNotExist' });
+    await expect(sfn.send(new StartExecutionCommand({ stateMachineArn: `${machineArn}-nope`, input: '{}' }))).rejects.toMatchObject({
+      name: 'StateMachineDoesNotExist',
+    });
     await expect(sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn, input: '{not json' }))).rejects.toMatchObject({
       name: 'InvalidExecutionInput',
     });
@@ -181,12 +181,25 @@ describe('timeouts longer than a Node timer can hold', () => {
       port: 0,
       region: 'eu-west-2',
       timeScale: 1,
-      workflows: [{ name: 'month', definition: JSON.stringify(monthLong), functions: { StepFunction: async (event) => (asked.push(event as Step), { ok: true }) } }],
+      workflows: [
+        {
+          name: 'month',
+          definition: JSON.stringify(monthLong),
+          functions: { StepFunction: async (event) => (asked.push(event as Step), { ok: true }) },
+        },
+      ],
     });
     try {
-      const client = new SFNClient({ endpoint: realTime.url, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      const client = new SFNClient({
+        endpoint: realTime.url,
+        region: 'eu-west-2',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
       const { executionArn } = await client.send(
-        new StartExecutionCommand({ stateMachineArn: realTime.stateMachineArn('month'), input: JSON.stringify({ ref: 'month', dueAt: new Date().toISOString() }) }),
+        new StartExecutionCommand({
+          stateMachineArn: realTime.stateMachineArn('month'),
+          input: JSON.stringify({ ref: 'month', dueAt: new Date().toISOString() }),
+        }),
       );
       const ask = await waitFor(() => asked.find((s) => s.step === 'ask'));
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -207,12 +220,25 @@ describe('timeouts longer than a Node timer can hold', () => {
         'Until day ten': { Type: 'Wait', TimestampPath: '$.dayTen', End: true },
       },
     });
-    const fast = await startLocalStepFunctions({ host: '127.0.0.1', port: 0, region: 'eu-west-2', timeScale: 5 * 86_400, workflows: [{ name: 'two-waits', definition: twoWaits, functions: {} }] });
+    const fast = await startLocalStepFunctions({
+      host: '127.0.0.1',
+      port: 0,
+      region: 'eu-west-2',
+      timeScale: 5 * 86_400,
+      workflows: [{ name: 'two-waits', definition: twoWaits, functions: {} }],
+    });
     try {
-      const client = new SFNClient({ endpoint: fast.url, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      const client = new SFNClient({
+        endpoint: fast.url,
+        region: 'eu-west-2',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
       const began = Date.now();
       const { executionArn } = await client.send(
-        new StartExecutionCommand({ stateMachineArn: fast.stateMachineArn('two-waits'), input: JSON.stringify({ dayTen: new Date(began + 10 * 86_400_000).toISOString() }) }),
+        new StartExecutionCommand({
+          stateMachineArn: fast.stateMachineArn('two-waits'),
+          input: JSON.stringify({ dayTen: new Date(began + 10 * 86_400_000).toISOString() }),
+        }),
       );
       expect((await settledOn(client, executionArn!)).status).toBe('SUCCEEDED');
       // Ten days are two seconds here; measured against the wall clock the second wait would add two more.

@@ -10,7 +10,7 @@ const { jobs } = parse(text) as { jobs: Record<string, Job> };
 const runs = (job: Job) => job.steps.map((step) => step.run ?? '').join('\n');
 
 describe('the deploy pipeline (.github/workflows/deploy.yml)', () => {
-  it('goes synth and checks, dev, its smoke test, a person\'s approval, then prod', () => {
+  it("goes synth and checks, dev, its smoke test, a person's approval, then prod", () => {
     expect(jobs['deploy-dev']!.needs).toBe('synth');
     expect(jobs['smoke-dev']!.needs).toBe('deploy-dev');
     expect(jobs['deploy-prod']!.needs).toBe('smoke-dev');

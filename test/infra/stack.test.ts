@@ -1,20 +1,20 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableDesign } from '#adapters/table-design';
 import { roles } from '#domain/roles';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { routeGroups, routeKey, routes } from '#functions/routes';
-import { mailFeedback, workers } from '#functions/workers';
-import { build } from 'esbuild';
 import { schedules } from '#functions/schedules';
-import { workflows, type WorkflowName } from '#functions/workflows';
+import { mailFeedback, workers } from '#functions/workers';
+import { type WorkflowName, workflows } from '#functions/workflows';
+import { directoryIndexCode } from '../../infra/constructs/web-forms';
 import { projectFile } from '../../infra/local/project';
 import { AwsSolutionsChecks, controlTowerChecks } from '../../infra/nag';
-import { SalesflowStack } from '../../infra/salesflow-stack';
-import { directoryIndexCode } from '../../infra/constructs/web-forms';
 import { processSettingDefaults } from '../../infra/process-settings';
+import { SalesflowStack } from '../../infra/salesflow-stack';
 
 let template: Template;
 let assemblyDir: string;
@@ -118,7 +118,9 @@ describe('the functions', () => {
   });
 
   it('ship their source map as a build artefact beside the bundle, never loaded at runtime (issue 18)', () => {
-    const functions = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) => !/^Custom(CDKBucketDeployment|S3AutoDeleteObjects)/.test(id));
+    const functions = Object.entries(template.findResources('AWS::Lambda::Function')).filter(
+      ([id]) => !/^Custom(CDKBucketDeployment|S3AutoDeleteObjects)/.test(id),
+    );
     // The bundle's asset folder in the assembly (cdk.out), named after the hash the zip is uploaded under.
     const assetDir = (fn: { [key: string]: any }) => join(assemblyDir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
     for (const [, fn] of functions) {
@@ -220,7 +222,10 @@ describe('workflow permissions and alarms', () => {
   it('only the quotes and orders functions start runs; they and the links hand answers back', () => {
     const policies = Object.entries(template.findResources('AWS::IAM::Policy'));
     const holders = (action: string) =>
-      policies.filter(([, p]) => JSON.stringify(p).includes(action)).map(([id]) => id.replace(/Function.*$/, '')).sort();
+      policies
+        .filter(([, p]) => JSON.stringify(p).includes(action))
+        .map(([id]) => id.replace(/Function.*$/, ''))
+        .sort();
     expect(holders('states:StartExecution')).toEqual(['OrdersApi', 'QuotesApi']);
     expect(holders('states:SendTaskSuccess')).toEqual(['ActionsApi', 'OrdersApi', 'QuotesApi']);
   });
@@ -262,7 +267,9 @@ describe('the schedules (R6-R8)', () => {
   it('each is an EventBridge Scheduler schedule with the expression and time zone of functions/schedules.ts', () => {
     const deployed = Object.values(template.findResources('AWS::Scheduler::Schedule')).map((r) => r.Properties);
     expect(deployed.map((p) => [p.ScheduleExpression, p.ScheduleExpressionTimezone]).sort()).toEqual(
-      Object.values(schedules).map((s) => [s.expression, s.timeZone]).sort(),
+      Object.values(schedules)
+        .map((s) => [s.expression, s.timeZone])
+        .sort(),
     );
     for (const [name, schedule] of Object.entries(schedules)) {
       const mine = deployed.find((p) => p.ScheduleExpression === schedule.expression)!;
@@ -281,19 +288,30 @@ describe('the schedules (R6-R8)', () => {
 });
 
 describe('bulk mail (R2)', () => {
-  it('SES bounces and complaints reach the feedback function through SNS, from the identity\'s configuration set', () => {
+  it("SES bounces and complaints reach the feedback function through SNS, from the identity's configuration set", () => {
     template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
-      EventDestination: Match.objectLike({ MatchingEventTypes: Match.arrayWith(['bounce', 'complaint']), SnsDestination: Match.anyValue() }),
+      EventDestination: Match.objectLike({
+        MatchingEventTypes: Match.arrayWith(['bounce', 'complaint']),
+        SnsDestination: Match.anyValue(),
+      }),
     });
     template.hasResourceProperties('AWS::SES::EmailIdentity', { ConfigurationSetAttributes: Match.anyValue() });
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda', Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MailFeedbackFunction'), 'Arn'] } });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MailFeedbackFunction'), 'Arn'] },
+    });
   });
 });
 
 describe('the web forms', () => {
   it('are a private bucket read by CloudFront only, over HTTPS, with security headers', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
     });
     template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
@@ -334,7 +352,9 @@ describe('the web forms', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({ AllowOrigins: [Match.objectLike({ 'Fn::Join': Match.anyValue() })] }),
     });
-    const [leads] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('lead intake') } }));
+    const [leads] = Object.values(
+      template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('lead intake') } }),
+    );
     expect(JSON.stringify(leads!.Properties.Environment.Variables.SALESFLOW_WEB_BASE_URL)).toContain('DomainName');
   });
 });
@@ -360,7 +380,16 @@ let deletesItems: string[];
 beforeAll(async () => {
   const bundles = await Promise.all(
     Object.entries(handlers).map(async ([id, entry]) => {
-      const { metafile } = await build({ entryPoints: [entry], bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', outdir: 'unused', logLevel: 'silent' });
+      const { metafile } = await build({
+        entryPoints: [entry],
+        bundle: true,
+        write: false,
+        metafile: true,
+        platform: 'node',
+        format: 'esm',
+        outdir: 'unused',
+        logLevel: 'silent',
+      });
       const inputs = Object.keys(metafile.inputs);
       return [id, inputs.includes('functions/adapters/person-steps.ts') || inputs.includes('functions/adapters/personal-data.ts')] as const;
     }),
@@ -413,7 +442,13 @@ describe('the first deploy (issue 14)', () => {
   });
 
   it('keeps what a destroy or a replacement would lose: groups, state machines, dead letters, the table and the pool', () => {
-    for (const type of ['AWS::Cognito::UserPoolGroup', 'AWS::StepFunctions::StateMachine', 'AWS::SQS::Queue', 'AWS::Cognito::UserPool', 'AWS::DynamoDB::GlobalTable']) {
+    for (const type of [
+      'AWS::Cognito::UserPoolGroup',
+      'AWS::StepFunctions::StateMachine',
+      'AWS::SQS::Queue',
+      'AWS::Cognito::UserPool',
+      'AWS::DynamoDB::GlobalTable',
+    ]) {
       const kept = resourcesOf(type);
       expect(kept.length, type).toBeGreaterThan(0);
       for (const [id, resource] of kept) expect(resource.DeletionPolicy, id).toBe('Retain');
@@ -437,7 +472,8 @@ describe('the first deploy (issue 14)', () => {
 
   it('alarms on SES bounce and complaint rates, stream workers falling behind, table throttling and Lambda throttles', () => {
     const alarms = resourcesOf('AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties);
-    const on = (metricName: string) => alarms.filter((alarm) => alarm.MetricName === metricName || JSON.stringify(alarm.Metrics ?? []).includes(`"${metricName}"`));
+    const on = (metricName: string) =>
+      alarms.filter((alarm) => alarm.MetricName === metricName || JSON.stringify(alarm.Metrics ?? []).includes(`"${metricName}"`));
     expect(on('Reputation.BounceRate')[0]).toMatchObject({ Namespace: 'AWS/SES', Threshold: 0.05 });
     expect(on('Reputation.ComplaintRate')[0]).toMatchObject({ Namespace: 'AWS/SES', Threshold: 0.001 });
     expect(on('IteratorAge')).toHaveLength(Object.keys(workers).length);
@@ -450,7 +486,9 @@ describe('the first deploy (issue 14)', () => {
   it('nothing may scan or write in batches, and only what takes answers back or erases may delete', () => {
     const policies = resourcesOf('AWS::IAM::Policy').filter(([id]) => !id.startsWith('Custom'));
     for (const [id, policy] of policies) expect(JSON.stringify(policy), id).not.toMatch(/dynamodb:(Scan|BatchWriteItem|\*)/);
-    const deleters = policies.filter(([, policy]) => JSON.stringify(policy).includes('dynamodb:DeleteItem')).map(([id]) => id.replace(/Function.*$/, ''));
+    const deleters = policies
+      .filter(([, policy]) => JSON.stringify(policy).includes('dynamodb:DeleteItem'))
+      .map(([id]) => id.replace(/Function.*$/, ''));
     expect(deleters.sort()).toEqual(deletesItems.sort());
     // GDPR art. 17 and data minimisation would fail on AWS without it.
     expect(deleters).toEqual(expect.arrayContaining(['PeopleApi', 'SuspectRetention']));
@@ -459,7 +497,9 @@ describe('the first deploy (issue 14)', () => {
 
   it('SES feedback may only record suppressions, and a notice it cannot take waits on a dead-letter queue', () => {
     const [[, policy]] = policiesOf('MailFeedback') as [[string, Resources[string]]];
-    const tableStatements = policy.Properties.PolicyDocument.Statement.filter((s: { Action: unknown }) => JSON.stringify(s.Action).includes('dynamodb:'));
+    const tableStatements = policy.Properties.PolicyDocument.Statement.filter((s: { Action: unknown }) =>
+      JSON.stringify(s.Action).includes('dynamodb:'),
+    );
     expect(tableStatements.map((s: { Action: unknown }) => s.Action)).toEqual(['dynamodb:PutItem']);
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'lambda',

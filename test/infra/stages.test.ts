@@ -1,10 +1,10 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
-import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Template } from 'aws-cdk-lib/assertions';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { controlTowerChecks } from '../../infra/nag';
 import { SalesflowStack } from '../../infra/salesflow-stack';
@@ -57,7 +57,10 @@ describe('dev and prod side by side in one account', () => {
     const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
     const stacks = (['dev', 'prod'] as const).map((stage) => {
       const { account, region, ...settings } = stageSettings(stage, stage === 'prod' ? prodExample : undefined);
-      return [stage, new SalesflowStack(app, stackNameOf(stage), { env: { account: '111111111111', region: 'eu-west-2' }, stage, ...settings })] as const;
+      return [
+        stage,
+        new SalesflowStack(app, stackNameOf(stage), { env: { account: '111111111111', region: 'eu-west-2' }, stage, ...settings }),
+      ] as const;
     });
     app.synth();
     for (const [stage, stack] of stacks) templates[stage] = Template.fromStack(stack);
@@ -88,12 +91,16 @@ describe('dev and prod side by side in one account', () => {
   });
 
   it('each stage sends from its own domain', () => {
-    const identities = (['dev', 'prod'] as const).map((stage) => Object.values(templates[stage].findResources('AWS::SES::EmailIdentity'))[0]!.Properties.EmailIdentity);
+    const identities = (['dev', 'prod'] as const).map(
+      (stage) => Object.values(templates[stage].findResources('AWS::SES::EmailIdentity'))[0]!.Properties.EmailIdentity,
+    );
     expect(identities).toEqual(['dev.salesflow.example', 'mail.acme-instruments.co.uk']);
   });
 
   it("a first deploy leaves Cognito's email with Cognito: it refuses an SES domain not yet verified", () => {
-    templates.dev.hasResourceProperties('AWS::Cognito::UserPool', { EmailConfiguration: { EmailSendingAccount: 'COGNITO_DEFAULT', ReplyToEmailAddress: 'sales@dev.salesflow.example' } });
+    templates.dev.hasResourceProperties('AWS::Cognito::UserPool', {
+      EmailConfiguration: { EmailSendingAccount: 'COGNITO_DEFAULT', ReplyToEmailAddress: 'sales@dev.salesflow.example' },
+    });
   });
 
   it("each stage's template passes cfn-lint (errors and warnings)", () => {
@@ -131,7 +138,9 @@ describe('restoring the table (DEPLOY.md, "Restoring the table")', () => {
     return Template.fromStack(stack).toJSON() as { Resources: Record<string, { Type: string; DeletionPolicy?: string }> };
   };
   const tablesOf = (template: ReturnType<typeof synth>) =>
-    Object.entries(template.Resources).filter(([, resource]) => resource.Type === 'AWS::DynamoDB::GlobalTable').map(([id]) => id);
+    Object.entries(template.Resources)
+      .filter(([, resource]) => resource.Type === 'AWS::DynamoDB::GlobalTable')
+      .map(([id]) => id);
 
   it('while importing, the restored table stands beside the current one, retained and referenced by nothing', () => {
     const template = synth({ importingTable: true });

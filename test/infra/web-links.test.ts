@@ -27,7 +27,9 @@ const objectFor = (path: string): string | undefined => {
 const sitePathsIn = (file: string): string[] => {
   const text = readFileSync(join(webRoot, file), 'utf8');
   const attributes = [...text.matchAll(/\b(?:href|src|action)="([^"]*)"/g)].map((match) => match[1]!);
-  const navigations = [...text.matchAll(/['"`](\/(?:app\/|assets\/|literature\/)?[\w./-]*?(?:\.html|\.js|\.css|\.pdf|\.svg|\/)?)(?=[?#'"`$])/g)]
+  const navigations = [
+    ...text.matchAll(/['"`](\/(?:app\/|assets\/|literature\/)?[\w./-]*?(?:\.html|\.js|\.css|\.pdf|\.svg|\/)?)(?=[?#'"`$])/g),
+  ]
     .map((match) => match[1]!)
     .filter((path) => path === '/' || /^\/(app|assets|literature)\//.test(path) || /\.html$/.test(path));
   return [...attributes, ...navigations]

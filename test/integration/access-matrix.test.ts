@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { roles, type Role } from '#domain/roles';
-import { routeKey, routes, type Route } from '#functions/routes';
+import { type Role, roles } from '#domain/roles';
+import { type Route, routeKey, routes } from '#functions/routes';
 import { issueLocalToken } from '../../infra/local/auth';
 import { qualificationBody } from '../fixtures/qualification';
 import { api, eventually, itemCount, stack, stackClient, tokenFor, uniqueEmail } from './local-stack';
@@ -32,7 +32,13 @@ const allowed = (route: Route, role: Role, relation: Relation): boolean => {
 const guarded = routes.filter((route) => !route.access.public);
 const cases = guarded.flatMap((route) =>
   roles.flatMap((role) =>
-    (Object.keys(relations) as Relation[]).map((relation) => ({ key: routeKey(route), route, role, relation, allowed: allowed(route, role, relation) })),
+    (Object.keys(relations) as Relation[]).map((relation) => ({
+      key: routeKey(route),
+      route,
+      role,
+      relation,
+      allowed: allowed(route, role, relation),
+    })),
   ),
 );
 // Refusals first, while the table is still: what the allowed cases set going must not blur their counts.
@@ -49,7 +55,9 @@ describe(`the access matrix: ${guarded.length} routes Ã— ${roles.length} roles Ã
     const company = `Matrix ${Math.random().toString(36).slice(2, 8)} Ltd`;
     const contact = { name: 'Mia Matrix', email: uniqueEmail('matrix'), company, country: 'GB' };
     const lead = await api('POST', '/leads', { body: { channel: 'phone', source: 'se-phone-call', contact } });
-    const spare = await api('POST', '/leads', { body: { channel: 'phone', source: 'se-phone-call', contact: { ...contact, email: uniqueEmail('spare') } } });
+    const spare = await api('POST', '/leads', {
+      body: { channel: 'phone', source: 'se-phone-call', contact: { ...contact, email: uniqueEmail('spare') } },
+    });
     ids.lead = spare.body.id;
     const sm = await tokenFor(owner, 'SalesManager');
     const qualified = await api('POST', `/leads/${lead.body.id}/qualification`, { body: qualificationBody(50_000), token: sm });
@@ -76,7 +84,9 @@ describe(`the access matrix: ${guarded.length} routes Ã— ${roles.length} roles Ã
     ids.task = task.body.id;
     // Everyone of the matrix has signed in once (the directory knows them); the workflows settle.
     for (const email of Object.values(relations)) for (const role of roles) await tokenFor(email, role);
-    await eventually(async () => (Object.keys((await api('GET', `/quotes/${ids.quote}`, { token: sm })).body.tasks ?? {}).length ? true : undefined));
+    await eventually(async () =>
+      Object.keys((await api('GET', `/quotes/${ids.quote}`, { token: sm })).body.tasks ?? {}).length ? true : undefined,
+    );
     await client.settledItemCount();
   }, 120_000);
 
@@ -84,13 +94,20 @@ describe(`the access matrix: ${guarded.length} routes Ã— ${roles.length} roles Ã
   const ownerLists = ['/accounts', '/opportunities', '/quotes', '/orders'];
   const pathOf = (route: Route) =>
     route.path
-      .replace(/^\/(leads|opportunities|quotes|accounts|orders|campaigns|tasks)\/\{id\}/, (_, kind: string) => `/${kind}/${ids[kind.replace(/ies$/, 'y').replace(/s$/, '')]}`)
+      .replace(
+        /^\/(leads|opportunities|quotes|accounts|orders|campaigns|tasks)\/\{id\}/,
+        (_, kind: string) => `/${kind}/${ids[kind.replace(/ies$/, 'y').replace(/s$/, '')]}`,
+      )
       .replace('{task}', route.group === 'quotes' ? 'sign' : 'packing')
       .replace('{email}', encodeURIComponent('nobody@customer.test'))
       // The one report Marketing may read too, so the policy's roles answer for it.
       .replace('{name}', 'campaigns')
       .replace('{file}', 'leads.csv') +
-    (route.path === '/leads' || route.path === '/pipeline' || ownerLists.includes(route.path) || route.path === '/reports/{name}' || route.path === '/exports/{file}'
+    (route.path === '/leads' ||
+    route.path === '/pipeline' ||
+    ownerLists.includes(route.path) ||
+    route.path === '/reports/{name}' ||
+    route.path === '/exports/{file}'
       ? `?owner=${encodeURIComponent(owner)}`
       : '');
 
@@ -103,9 +120,19 @@ describe(`the access matrix: ${guarded.length} routes Ã— ${roles.length} roles Ã
       'POST /opportunities/{id}/activities': note,
       'POST /accounts/{id}/activities': note,
       'POST /orders/{id}/activities': note,
-      'POST /opportunities/{id}/quotes': { lines: [line(100)], proposalSummary: 'One more', nonStandardRequirements: null, validForDays: 30 },
+      'POST /opportunities/{id}/quotes': {
+        lines: [line(100)],
+        proposalSummary: 'One more',
+        nonStandardRequirements: null,
+        validForDays: 30,
+      },
       'POST /opportunities/{id}/contract': { quoteId: ids.quote, requirements: 'Their own terms' },
-      'POST /accounts': { kind: 'customer', name: 'Matrix Account Ltd', ownerEmail: owner, contacts: [{ name: 'Ann', email: uniqueEmail('acct') }] },
+      'POST /accounts': {
+        kind: 'customer',
+        name: 'Matrix Account Ltd',
+        ownerEmail: owner,
+        contacts: [{ name: 'Ann', email: uniqueEmail('acct') }],
+      },
       // Issue 15: edits without If-Match (428) and decisions that change nothing (the owner stays, a lead into itself: 409).
       'PATCH /leads/{id}': { contact: { name: 'Matrix Edit' } },
       'PATCH /opportunities/{id}': { probability: 50 },
@@ -130,14 +157,17 @@ describe(`the access matrix: ${guarded.length} routes Ã— ${roles.length} roles Ã
     expect(await itemCount()).toBe(before);
   });
 
-  it.each(guarded.map((route) => ({ key: routeKey(route), route })))('$key with no group is a 403 and changes nothing', async ({ route }) => {
-    const token = await issueLocalToken(stack.keyFile, { email: uniqueEmail('nogroup'), roles: [] });
-    const before = await itemCount();
-    const answer = await api(route.method, pathOf(route), { token, body: bodyOf(route) });
-    expect(answer.status).toBe(403);
-    expect(answer.body.message).toMatch(/no role in salesflow/);
-    expect(await itemCount()).toBe(before);
-  });
+  it.each(guarded.map((route) => ({ key: routeKey(route), route })))(
+    '$key with no group is a 403 and changes nothing',
+    async ({ route }) => {
+      const token = await issueLocalToken(stack.keyFile, { email: uniqueEmail('nogroup'), roles: [] });
+      const before = await itemCount();
+      const answer = await api(route.method, pathOf(route), { token, body: bodyOf(route) });
+      expect(answer.status).toBe(403);
+      expect(answer.body.message).toMatch(/no role in salesflow/);
+      expect(await itemCount()).toBe(before);
+    },
+  );
 
   it.each(permitted)('$key as $role ($relation): the policy lets them', async ({ route, role, relation }) => {
     const token = await tokenFor(relations[relation], role);

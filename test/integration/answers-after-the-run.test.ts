@@ -3,7 +3,7 @@ import { SendTaskFailureCommand, StopExecutionCommand } from '@aws-sdk/client-sf
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '#adapters/table-design';
-import { stackClient, stack } from './local-stack';
+import { stack, stackClient } from './local-stack';
 import { line, people, quoteJourney } from './quote-journey';
 
 /**
@@ -33,11 +33,20 @@ const quoteBeingPrepared = async () => {
   expect(started.status).toBe(202);
   const toPrepare = linkIn(await emailTo(people.salesAdmin, company, /^Prepare the quote/));
   const toPropose = linkIn(await emailTo(people.applicationEngineer, company, /^Prepare the technical proposal/));
-  return { opportunityId, company, quoteId: started.body.quoteId as string, executionArn: started.body.executionArn as string, toPrepare, toPropose };
+  return {
+    opportunityId,
+    company,
+    quoteId: started.body.quoteId as string,
+    executionArn: started.body.executionArn as string,
+    toPrepare,
+    toPropose,
+  };
 };
 
 const stored = async (key: { pk: string; sk: string }) => {
-  const { Item } = await dynamodb.send(new GetItemCommand({ TableName: stack.tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } }, ConsistentRead: true }));
+  const { Item } = await dynamodb.send(
+    new GetItemCommand({ TableName: stack.tableName, Key: { pk: { S: key.pk }, sk: { S: key.sk } }, ConsistentRead: true }),
+  );
   return Item && unmarshall(Item);
 };
 
@@ -78,7 +87,10 @@ describe('an answer the workflow no longer waits for', () => {
     expect(JSON.stringify(timeline)).not.toContain('30 days net');
 
     // The internal route is refused the same way.
-    const proposed = await api('POST', `/quotes/${quoteId}/tasks/prepare-proposal`, { body: { text: 'Fixture, software, training.' }, token: ae });
+    const proposed = await api('POST', `/quotes/${quoteId}/tasks/prepare-proposal`, {
+      body: { text: 'Fixture, software, training.' },
+      token: ae,
+    });
     expect(proposed.status).toBe(410);
     const last = await quote(quoteId);
     expect(last.prepared).toEqual(before.prepared);
@@ -92,7 +104,10 @@ describe('a quote whose workflow fails', () => {
     // Sales Admin's step keeps failing: each attempt's task fails (with a Lambda-style cause that
     // names a person), the workflow retries it, then catches the failure into "Record the failure".
     const failedTokens = new Set<string>();
-    const cause = JSON.stringify({ errorType: 'DocumentStore.Unavailable', errorMessage: 'The document store did not answer for bea.buyer@customer.test' });
+    const cause = JSON.stringify({
+      errorType: 'DocumentStore.Unavailable',
+      errorMessage: 'The document store did not answer for bea.buyer@customer.test',
+    });
     const deadline = Date.now() + 45_000;
     for (;;) {
       const current = await stored(keys.quote(quoteId));
@@ -102,7 +117,9 @@ describe('a quote whose workflow fails', () => {
       const token = actionId && ((await stored(keys.action(actionId)))?.taskToken as string | undefined);
       if (token && !failedTokens.has(token)) {
         failedTokens.add(token);
-        await stepFunctions.send(new SendTaskFailureCommand({ taskToken: token, error: 'DocumentStore.Unavailable', cause })).catch(() => undefined);
+        await stepFunctions
+          .send(new SendTaskFailureCommand({ taskToken: token, error: 'DocumentStore.Unavailable', cause }))
+          .catch(() => undefined);
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

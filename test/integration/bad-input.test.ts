@@ -15,7 +15,11 @@ describe('the public lead form assumes hostile input', () => {
 
   beforeAll(async () => {
     // The people below have signed in before (the directory knows them), so their first request writes nothing.
-    for (const [email, role] of [['admin@salesflow.example', 'SalesAdmin'], ['mkt@salesflow.example', 'Marketing'], ['sm@salesflow.example', 'SalesManager']] as const) {
+    for (const [email, role] of [
+      ['admin@salesflow.example', 'SalesAdmin'],
+      ['mkt@salesflow.example', 'Marketing'],
+      ['sm@salesflow.example', 'SalesManager'],
+    ] as const) {
       await tokenFor(email, role);
     }
     // Let earlier deliveries settle so the count only moves if a refused request wrote something.
@@ -33,11 +37,23 @@ describe('the public lead form assumes hostile input', () => {
     ['broken JSON', '{"channel":', json, 400],
     ['wrong types', JSON.stringify({ ...valid, contact: { ...valid.contact, email: ['a@b.c'] } }), json, 400, 'contact.email'],
     ['an unknown enum value', JSON.stringify({ ...valid, source: 'psychic' }), json, 400, 'source'],
-    ['a missing required field', JSON.stringify({ ...valid, contact: { name: 'Ann', email: 'ann@acme.test' } }), json, 400, 'contact.company'],
+    [
+      'a missing required field',
+      JSON.stringify({ ...valid, contact: { name: 'Ann', email: 'ann@acme.test' } }),
+      json,
+      400,
+      'contact.company',
+    ],
     ['an oversized body', JSON.stringify({ ...valid, interest: { message: 'x'.repeat(65 * 1024) } }), json, 413],
     ['a wrong content type', JSON.stringify(valid), { 'content-type': 'text/xml' }, 415],
     ['a prototype-pollution key', '{"__proto__":{"admin":true},"channel":"web-form"}', json, 400],
-    ['HTML/script in a name', JSON.stringify({ ...valid, contact: { ...valid.contact, name: '<img src=x onerror=alert(1)>' } }), json, 400, 'contact.name'],
+    [
+      'HTML/script in a name',
+      JSON.stringify({ ...valid, contact: { ...valid.contact, name: '<img src=x onerror=alert(1)>' } }),
+      json,
+      400,
+      'contact.name',
+    ],
   ];
 
   it.each(cases)('%s', async (_, raw, headers, status, field) => {
@@ -49,9 +65,13 @@ describe('the public lead form assumes hostile input', () => {
   });
 
   it('a filled honeypot gets a 201 that stores nothing', async () => {
-    const answer = await api('POST', '/leads', { body: { ...valid, contact: { ...valid.contact, email: uniqueEmail('bot') }, website: 'http://buy-pills.example' } });
+    const answer = await api('POST', '/leads', {
+      body: { ...valid, contact: { ...valid.contact, email: uniqueEmail('bot') }, website: 'http://buy-pills.example' },
+    });
     expect(answer.status).toBe(201);
-    expect((await api('GET', `/leads/${answer.body.id}`, { token: await tokenFor('admin@salesflow.example', 'SalesAdmin') })).status).toBe(404);
+    expect((await api('GET', `/leads/${answer.body.id}`, { token: await tokenFor('admin@salesflow.example', 'SalesAdmin') })).status).toBe(
+      404,
+    );
   });
 
   it('none of the refused requests wrote anything', async () => {
@@ -60,7 +80,7 @@ describe('the public lead form assumes hostile input', () => {
 });
 
 describe('the public form is throttled as on API Gateway', () => {
-  it('a burst beyond the route\'s limit gets 429s, and the bucket refills', async () => {
+  it("a burst beyond the route's limit gets 429s, and the bucket refills", async () => {
     // Honeypot posts: they consume the throttle like any request and store nothing.
     const bot = { ...valid, website: 'http://spam.example' };
     const answers = await Promise.all(Array.from({ length: 80 }, () => api('POST', '/leads', { body: bot })));

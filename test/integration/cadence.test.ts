@@ -1,8 +1,8 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDueCalls } from '../fixtures/due-contacts';
-import { eventually, uniqueEmail, type SentEmail, type StackClient } from './local-stack';
-import { startOwnStack, type OwnStack } from './own-stack';
+import { eventually, type SentEmail, type StackClient, uniqueEmail } from './local-stack';
+import { type OwnStack, startOwnStack } from './own-stack';
 
 /**
  * R6-R8 on a stack of its own (the digest reads everything due, so no other test's accounts may
@@ -38,7 +38,9 @@ const open = async (name: string, fields: Record<string, unknown>) => {
 };
 
 const digestsNow = async (person: string, after: number): Promise<SentEmail[]> =>
-  (await client.sentEmails()).slice(after).filter((email) => email.destination.to.includes(person) && email.subject.startsWith('Due from you'));
+  (await client.sentEmails())
+    .slice(after)
+    .filter((email) => email.destination.to.includes(person) && email.subject.startsWith('Due from you'));
 /** The digests the outbox has delivered to a person since `after` (queued by the job, sent just after). */
 const digestsTo = (person: string, after: number): Promise<SentEmail[]> =>
   eventually(async () => {
@@ -65,10 +67,16 @@ describe('R6-R8: the weekly digest', () => {
     const [toA] = await digestsTo(smA, before);
     const linesOf = (email: SentEmail) => email.body.text!.split('\n').filter((l) => l.startsWith('- '));
     expect(linesOf(toA!).map((l) => l.replace(/ \(due .*$/, ''))).toEqual(
-      expect.arrayContaining([`- Status-check call: Large Dist ${tag}`, `- Visit: Large Dist ${tag}`, `- Status-check call: Selected Customer ${tag}`]),
+      expect.arrayContaining([
+        `- Status-check call: Large Dist ${tag}`,
+        `- Visit: Large Dist ${tag}`,
+        `- Status-check call: Selected Customer ${tag}`,
+      ]),
     );
     expect(linesOf(toA!)).toHaveLength(3);
-    expect(toA!.body.text).toContain('Agenda: Forecast, Key prospects, Joint customer visits, Blue Sheet review, Sales and marcoms needs, Sales training');
+    expect(toA!.body.text).toContain(
+      'Agenda: Forecast, Key prospects, Joint customer visits, Blue Sheet review, Sales and marcoms needs, Sales training',
+    );
     expect(linesOf((await digestsTo(smB, before))[0]!)).toHaveLength(2);
     expect(linesOf((await digestsTo(ae, before))[0]!)).toEqual([expect.stringMatching(new RegExp(`^- AE visit: Large Dist ${tag}`))]);
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -140,7 +148,9 @@ describe('the digest reads what is due, not the customer base', () => {
     let scanned = 0;
     let ExclusiveStartKey: Record<string, never> | undefined;
     do {
-      const page = await client.dynamodb.send(new ScanCommand({ TableName: own.client.stack.tableName, ReturnConsumedCapacity: 'TOTAL', ExclusiveStartKey }));
+      const page = await client.dynamodb.send(
+        new ScanCommand({ TableName: own.client.stack.tableName, ReturnConsumedCapacity: 'TOTAL', ExclusiveStartKey }),
+      );
       scanned += page.ConsumedCapacity?.CapacityUnits ?? 0;
       ExclusiveStartKey = page.LastEvaluatedKey as never;
     } while (ExclusiveStartKey);

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { qualificationBody } from '../fixtures/qualification';
-import { api, eventually, itemCount, sentEmails, stackClient, stack, tokenFor, uniqueEmail } from './local-stack';
+import { api, eventually, itemCount, sentEmails, stack, stackClient, tokenFor, uniqueEmail } from './local-stack';
 import { orderJourney } from './order-journey';
 
 /**
@@ -38,7 +38,9 @@ const readLead = async (id: string, token = sm) => (await api('GET', `/leads/${i
 const quiet = (id: string) =>
   eventually(async () => {
     const lead = await readLead(id);
-    return lead.emails.length === 2 && lead.emails.every((e: { status: string }) => e.status === 'sent') && lead.timeline.length >= 3 ? lead : undefined;
+    return lead.emails.length === 2 && lead.emails.every((e: { status: string }) => e.status === 'sent') && lead.timeline.length >= 3
+      ? lead
+      : undefined;
   });
 
 /** A refusal: its status, and the table as it was. */
@@ -61,11 +63,17 @@ describe('PATCH /leads/{id}', () => {
     const missing = await refused(428, () => api('PATCH', `/leads/${id}`, { token: sm, body: { contact: { email: now } } }));
     expect(missing.errors).toEqual([{ path: 'If-Match', message: expect.any(String) }]);
     const bad = await refused(400, () =>
-      api('PATCH', `/leads/${id}`, { token: sm, body: { contact: { email: 'not an address', phone: 'x' } }, headers: { 'if-match': lead.version } }),
+      api('PATCH', `/leads/${id}`, {
+        token: sm,
+        body: { contact: { email: 'not an address', phone: 'x' } },
+        headers: { 'if-match': lead.version },
+      }),
     );
     expect(bad.errors.map((e: { path: string }) => e.path).sort()).toEqual(['contact.email', 'contact.phone']);
     await refused(400, () => api('PATCH', `/leads/${id}`, { token: sm, body: {}, headers: { 'if-match': lead.version } }));
-    await refused(403, () => api('PATCH', `/leads/${id}`, { token: peer, body: { contact: { email: now } }, headers: { 'if-match': lead.version } }));
+    await refused(403, () =>
+      api('PATCH', `/leads/${id}`, { token: peer, body: { contact: { email: now } }, headers: { 'if-match': lead.version } }),
+    );
 
     const changed = await api('PATCH', `/leads/${id}`, {
       token: sm,
@@ -75,13 +83,18 @@ describe('PATCH /leads/{id}', () => {
     expect(changed.status, JSON.stringify(changed.body)).toBe(200);
     expect(changed.headers.get('etag')).toBe(`"${changed.body.version}"`);
     // The second editor read the same version: refused, naming why.
-    const stale = await refused(409, () => api('PATCH', `/leads/${id}`, { token: sm, body: { contact: { name: 'Other' } }, headers: { 'if-match': lead.version } }));
+    const stale = await refused(409, () =>
+      api('PATCH', `/leads/${id}`, { token: sm, body: { contact: { name: 'Other' } }, headers: { 'if-match': lead.version } }),
+    );
     expect(stale.message).toMatch(/changed by someone else/);
 
     const after = await readLead(id);
     expect(after.contact).toMatchObject({ email: now, phone: '+44 161 496 0000', name: 'Eda Edit' });
     const edit = after.timeline.find((entry: { kind: string }) => entry.kind === 'edited');
-    expect(edit).toMatchObject({ actor: smUk, summary: `Changed contact email from ${was} to ${now}; contact phone from (none) to +44 161 496 0000` });
+    expect(edit).toMatchObject({
+      actor: smUk,
+      summary: `Changed contact email from ${was} to ${now}; contact phone from (none) to +44 161 496 0000`,
+    });
 
     const dataOf = async (email: string) => (await api('GET', `/people/${encodeURIComponent(email)}/data`, { token: md })).body;
     expect(JSON.stringify(await dataOf(now))).toContain(id);
@@ -95,7 +108,9 @@ describe('reassignment', () => {
     await quiet(id);
     const refusal = await refused(403, () => api('POST', `/leads/${id}/reassignment`, { token: sm, body: { owner: smDach } }));
     expect(refusal.message).toMatch(/Only the owner's managers or the MD may do this/);
-    const notAnSm = await refused(400, () => api('POST', `/leads/${id}/reassignment`, { token: boss, body: { owner: 'production@salesflow.example' } }));
+    const notAnSm = await refused(400, () =>
+      api('POST', `/leads/${id}/reassignment`, { token: boss, body: { owner: 'production@salesflow.example' } }),
+    );
     expect(notAnSm.errors).toEqual([{ path: 'owner', message: 'must be a sales manager in the people directory' }]);
     await refused(409, () => api('POST', `/leads/${id}/reassignment`, { token: boss, body: { owner: smUk } }));
 
@@ -103,13 +118,17 @@ describe('reassignment', () => {
     expect(moved.status, JSON.stringify(moved.body)).toBe(200);
     const lead = await readLead(id, peer);
     expect(lead.owner).toBe(smDach);
-    expect(lead.timeline.at(-1)).toMatchObject({ kind: 'reassigned', actor: director, summary: `Owner changed from ${smUk} to ${smDach}: German-speaking buyer` });
+    expect(lead.timeline.at(-1)).toMatchObject({
+      kind: 'reassigned',
+      actor: director,
+      summary: `Owner changed from ${smUk} to ${smDach}: German-speaking buyer`,
+    });
     expect((await api('GET', `/leads/${id}`, { token: sm })).status).toBe(403);
     const mails = await eventually(async () => {
       const found = (await sentEmails()).filter((e) => /^(No longer|Now) yours: Reassign/.test(e.subject) && e.body.text?.includes(id));
       return found.length === 2 ? found : undefined;
     });
-    expect(mails.map((e) => e.destination.to).flat().sort()).toEqual([smDach, smUk]);
+    expect(mails.flatMap((e) => e.destination.to).sort()).toEqual([smDach, smUk]);
   });
 
   it('an opportunity and an account go the same way; the account takes its calls and visits due with it', async () => {
@@ -124,7 +143,13 @@ describe('reassignment', () => {
 
     const account = await api('POST', '/accounts', {
       token: sm,
-      body: { kind: 'customer', name: company, ownerEmail: smUk, selected: true, contacts: [{ name: 'Mo Ve', email: uniqueEmail('move.acct') }] },
+      body: {
+        kind: 'customer',
+        name: company,
+        ownerEmail: smUk,
+        selected: true,
+        contacts: [{ name: 'Mo Ve', email: uniqueEmail('move.acct') }],
+      },
     });
     expect(account.status).toBe(201);
     const accountId = account.body.id;
@@ -153,10 +178,17 @@ describe('decisions on a lead', () => {
   it('a second lead of the same company and country is a possible duplicate; merged, the first reads both histories', async () => {
     const company = `Dupe ${tag()}`;
     const first = await newLead({ name: 'First Contact', email: uniqueEmail('dupe.a'), company: `${company} Ltd`, country: 'GB' });
-    const second = await newLead({ name: 'Second Contact', email: uniqueEmail('dupe.b'), company: `${company.toUpperCase()} Limited`, country: 'gb' });
+    const second = await newLead({
+      name: 'Second Contact',
+      email: uniqueEmail('dupe.b'),
+      company: `${company.toUpperCase()} Limited`,
+      country: 'gb',
+    });
     const other = await newLead({ name: 'Elsewhere', email: uniqueEmail('dupe.c'), company: `${company} Ltd`, country: 'DE' });
     await Promise.all([quiet(first), quiet(second)]);
-    await eventually(async () => ((await readLead(other, peer)).emails.every((e: { status: string }) => e.status === 'sent') ? true : undefined));
+    await eventually(async () =>
+      (await readLead(other, peer)).emails.every((e: { status: string }) => e.status === 'sent') ? true : undefined,
+    );
     const lead = await readLead(second);
     expect(lead.possibleDuplicates).toEqual([{ kind: 'lead', id: first, match: 'company', name: `${company} Ltd` }]);
     expect(lead.timeline.map((e: { kind: string }) => e.kind)).toContain('possible-duplicate');
@@ -177,17 +209,21 @@ describe('decisions on a lead', () => {
     expect((await readLead(second)).status).toBe('merged');
     await refused(409, () => api('POST', `/leads/${second}/merge`, { token: sm, body: { into: first } }));
     const mergedVersion = (await readLead(second)).version;
-    await refused(409, () => api('PATCH', `/leads/${second}`, { token: sm, body: { contact: { name: 'X' } }, headers: { 'if-match': mergedVersion } }));
+    await refused(409, () =>
+      api('PATCH', `/leads/${second}`, { token: sm, body: { contact: { name: 'X' } }, headers: { 'if-match': mergedVersion } }),
+    );
   });
 
-  it('a new lead from an address an account lists is that account\'s possible duplicate', async () => {
+  it("a new lead from an address an account lists is that account's possible duplicate", async () => {
     const email = uniqueEmail('known');
     const account = await api('POST', '/accounts', {
       token: sm,
       body: { kind: 'customer', name: `Known ${tag()} plc`, ownerEmail: smUk, contacts: [{ name: 'Kay Known', email }] },
     });
     const id = await newLead({ name: 'Kay Known', email, company: 'Another name entirely', country: 'GB' });
-    expect((await readLead(id)).possibleDuplicates).toEqual([expect.objectContaining({ kind: 'account', id: account.body.id, match: 'email' })]);
+    expect((await readLead(id)).possibleDuplicates).toEqual([
+      expect.objectContaining({ kind: 'account', id: account.body.id, match: 'email' }),
+    ]);
   });
 });
 
@@ -195,14 +231,19 @@ describe('opportunities', () => {
   const opportunity = async () => {
     const leadId = await newLead({ name: 'Opp Ortunity', email: uniqueEmail('opp'), company: `Opp ${tag()} Ltd`, country: 'GB' });
     await quiet(leadId);
-    return (await api('POST', `/leads/${leadId}/qualification`, { body: qualificationBody(40_000), token: sm })).body.opportunityId as string;
+    return (await api('POST', `/leads/${leadId}/qualification`, { body: qualificationBody(40_000), token: sm })).body
+      .opportunityId as string;
   };
 
   it('PATCH sets the forecast: expected close date and probability, as any field, with If-Match', async () => {
     const id = await opportunity();
     const read = (await api('GET', `/opportunities/${id}`, { token: sm })).body;
     const bad = await refused(400, () =>
-      api('PATCH', `/opportunities/${id}`, { token: sm, body: { probability: 140, expectedCloseOn: '31/03/2027' }, headers: { 'if-match': read.version } }),
+      api('PATCH', `/opportunities/${id}`, {
+        token: sm,
+        body: { probability: 140, expectedCloseOn: '31/03/2027' },
+        headers: { 'if-match': read.version },
+      }),
     );
     expect(bad.errors.map((e: { path: string }) => e.path).sort()).toEqual(['expectedCloseOn', 'probability']);
     const changed = await api('PATCH', `/opportunities/${id}`, {
@@ -212,8 +253,14 @@ describe('opportunities', () => {
     });
     expect(changed.status, JSON.stringify(changed.body)).toBe(200);
     const after = (await api('GET', `/opportunities/${id}`, { token: sm })).body;
-    expect(after).toMatchObject({ probability: 60, expectedCloseOn: '2027-03-31', qualification: { estimatedValueGbp: 45_000, budget: 'Approved' } });
-    expect(after.timeline.at(-1).summary).toBe('Changed expected close on from (none) to 2027-03-31; probability from (none) to 60; qualification estimated value gbp from 40000 to 45000');
+    expect(after).toMatchObject({
+      probability: 60,
+      expectedCloseOn: '2027-03-31',
+      qualification: { estimatedValueGbp: 45_000, budget: 'Approved' },
+    });
+    expect(after.timeline.at(-1).summary).toBe(
+      'Changed expected close on from (none) to 2027-03-31; probability from (none) to 60; qualification estimated value gbp from 40000 to 45000',
+    );
   });
 
   it('qualification may set the forecast; an order received for the opportunity wins it', async () => {
@@ -226,7 +273,11 @@ describe('opportunities', () => {
     });
     expect(qualified.status, JSON.stringify(qualified.body)).toBe(201);
     const id = qualified.body.opportunityId;
-    expect((await api('GET', `/opportunities/${id}`, { token: sm })).body).toMatchObject({ status: 'prospect', expectedCloseOn: '2027-01-31', probability: 80 });
+    expect((await api('GET', `/opportunities/${id}`, { token: sm })).body).toMatchObject({
+      status: 'prospect',
+      expectedCloseOn: '2027-01-31',
+      probability: 80,
+    });
     await order(buyer, { opportunityId: id });
     const won = (await api('GET', `/opportunities/${id}`, { token: sm })).body;
     expect(won).toMatchObject({ status: 'won', closed: { outcome: 'won', reason: `Order received, PO ${buyer.po}` } });
@@ -235,20 +286,30 @@ describe('opportunities', () => {
 
   it('closes as lost with the reason and the competitor, once', async () => {
     const id = await opportunity();
-    const won = await refused(400, () => api('POST', `/opportunities/${id}/close`, { token: sm, body: { outcome: 'won', reason: 'x', competitor: 'Rival' } }));
+    const won = await refused(400, () =>
+      api('POST', `/opportunities/${id}/close`, { token: sm, body: { outcome: 'won', reason: 'x', competitor: 'Rival' } }),
+    );
     expect(won.errors[0].path).toBe('competitor');
     await refused(403, () => api('POST', `/opportunities/${id}/close`, { token: peer, body: { outcome: 'lost', reason: 'Price' } }));
-    const closed = await api('POST', `/opportunities/${id}/close`, { token: sm, body: { outcome: 'lost', reason: 'Price', competitor: 'Rival Instruments' } });
+    const closed = await api('POST', `/opportunities/${id}/close`, {
+      token: sm,
+      body: { outcome: 'lost', reason: 'Price', competitor: 'Rival Instruments' },
+    });
     expect(closed.status, JSON.stringify(closed.body)).toBe(200);
     const after = (await api('GET', `/opportunities/${id}`, { token: sm })).body;
-    expect(after).toMatchObject({ status: 'lost', closed: { outcome: 'lost', reason: 'Price', competitor: 'Rival Instruments', by: smUk } });
+    expect(after).toMatchObject({
+      status: 'lost',
+      closed: { outcome: 'lost', reason: 'Price', competitor: 'Rival Instruments', by: smUk },
+    });
     expect(after.timeline.at(-1).summary).toBe('Closed as lost: Price (to Rival Instruments)');
-    await refused(409, () => api('POST', `/opportunities/${id}/close`, { token: sm, body: { outcome: 'won', reason: 'Changed our mind' } }));
+    await refused(409, () =>
+      api('POST', `/opportunities/${id}/close`, { token: sm, body: { outcome: 'won', reason: 'Changed our mind' } }),
+    );
   });
 });
 
 describe('PATCH /accounts/{id}', () => {
-  it('a contact\'s new address replaces the old in the person index', async () => {
+  it("a contact's new address replaces the old in the person index", async () => {
     const [was, now] = [uniqueEmail('acct.was'), uniqueEmail('acct.now')];
     const created = await api('POST', '/accounts', {
       token: sm,
@@ -257,14 +318,21 @@ describe('PATCH /accounts/{id}', () => {
     const id = created.body.id;
     const read = (await api('GET', `/accounts/${id}`, { token: sm })).body;
     await refused(400, () => api('PATCH', `/accounts/${id}`, { token: sm, body: { contacts: [] }, headers: { 'if-match': read.version } }));
-    const changed = await api('PATCH', `/accounts/${id}`, { token: sm, body: { contacts: [{ name: 'Cora', email: now }] }, headers: { 'if-match': read.version } });
+    const changed = await api('PATCH', `/accounts/${id}`, {
+      token: sm,
+      body: { contacts: [{ name: 'Cora', email: now }] },
+      headers: { 'if-match': read.version },
+    });
     expect(changed.status, JSON.stringify(changed.body)).toBe(200);
-    const dataOf = async (email: string) => JSON.stringify((await api('GET', `/people/${encodeURIComponent(email)}/data`, { token: md })).body);
+    const dataOf = async (email: string) =>
+      JSON.stringify((await api('GET', `/people/${encodeURIComponent(email)}/data`, { token: md })).body);
     expect(await dataOf(now)).toContain(id);
     expect(await dataOf(was)).not.toContain(id);
     const after = (await api('GET', `/accounts/${id}`, { token: sm })).body;
     expect(after.timeline.at(-1)).toMatchObject({ kind: 'edited', actor: smUk });
-    await refused(409, () => api('PATCH', `/accounts/${id}`, { token: sm, body: { name: 'Stale Ltd' }, headers: { 'if-match': read.version } }));
+    await refused(409, () =>
+      api('PATCH', `/accounts/${id}`, { token: sm, body: { name: 'Stale Ltd' }, headers: { 'if-match': read.version } }),
+    );
   });
 });
 
@@ -275,8 +343,12 @@ describe('tasks', () => {
     const title = `Call back about the sample ${tag()}`;
     const dueAt = new Date(Date.now() - 3_600_000).toISOString();
     await refused(403, () => api('POST', '/tasks', { token: peer, body: { subject: { kind: 'lead', id }, title, dueAt } }));
-    await refused(400, () => api('POST', '/tasks', { token: sm, body: { subject: { kind: 'lead', id: crypto.randomUUID() }, title, dueAt } }));
-    const bad = await refused(400, () => api('POST', '/tasks', { token: sm, body: { subject: { kind: 'lead', id }, title: '', dueAt: 'tomorrow' } }));
+    await refused(400, () =>
+      api('POST', '/tasks', { token: sm, body: { subject: { kind: 'lead', id: crypto.randomUUID() }, title, dueAt } }),
+    );
+    const bad = await refused(400, () =>
+      api('POST', '/tasks', { token: sm, body: { subject: { kind: 'lead', id }, title: '', dueAt: 'tomorrow' } }),
+    );
     expect(bad.errors.map((e: { path: string }) => e.path).sort()).toEqual(['dueAt', 'title']);
 
     const added = await api('POST', '/tasks', { token: sm, body: { subject: { kind: 'lead', id }, title, dueAt } });

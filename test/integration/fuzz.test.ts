@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roles } from '#domain/roles';
-import { routeKey, routes, type Route } from '#functions/routes';
-import { startOwnStack, type OwnStack } from './own-stack';
+import { type Route, routeKey, routes } from '#functions/routes';
+import { type OwnStack, startOwnStack } from './own-stack';
 
 /**
  * Every route fuzzed (issue 13): fast-check bodies, paths, queries and callers, 10,400 requests in
@@ -20,17 +20,44 @@ afterAll(async () => {
   await own?.stop();
 });
 
-const segment = fc.oneof(fc.uuid(), fc.string({ maxLength: 40 }), fc.constantFrom('..', '%00', '%2F', 'x'.repeat(300), 'approve-qpa', 'packing'));
+const segment = fc.oneof(
+  fc.uuid(),
+  fc.string({ maxLength: 40 }),
+  fc.constantFrom('..', '%00', '%2F', 'x'.repeat(300), 'approve-qpa', 'packing'),
+);
 const body = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
-  fc.dictionary(fc.constantFrom('kind', 'summary', 'at', 'email', 'contact', 'lines', 'quoteId', 'reason', 'decision', 'channel', 'source', '__proto__', 'constructor'), fc.jsonValue({ maxDepth: 2 })),
+  fc.dictionary(
+    fc.constantFrom(
+      'kind',
+      'summary',
+      'at',
+      'email',
+      'contact',
+      'lines',
+      'quoteId',
+      'reason',
+      'decision',
+      'channel',
+      'source',
+      '__proto__',
+      'constructor',
+    ),
+    fc.jsonValue({ maxDepth: 2 }),
+  ),
 );
 const request = (route: Route) =>
   fc.record({
     path: fc.array(segment, { minLength: 3, maxLength: 3 }).map(([a, b, c]) =>
-      route.path.replace('{id}', encodeURIComponent(a!)).replace('{task}', encodeURIComponent(b!)).replace(/\{(token|email|file)\}/, encodeURIComponent(c!)),
+      route.path
+        .replace('{id}', encodeURIComponent(a!))
+        .replace('{task}', encodeURIComponent(b!))
+        .replace(/\{(token|email|file)\}/, encodeURIComponent(c!)),
     ),
-    query: fc.option(fc.dictionary(fc.constantFrom('owner', 'status', 'limit', 'cursor', 'x', 'dryRun', 'mapping'), fc.string({ maxLength: 30 })), { nil: undefined }),
+    query: fc.option(
+      fc.dictionary(fc.constantFrom('owner', 'status', 'limit', 'cursor', 'x', 'dryRun', 'mapping'), fc.string({ maxLength: 30 })),
+      { nil: undefined },
+    ),
     body: fc.option(body, { nil: undefined }),
     // text/csv: what POST /imports takes (any body then reads as a file, and is checked as one).
     contentType: fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain', 'text/csv'),
@@ -40,7 +67,9 @@ const request = (route: Route) =>
 describe('every route, fuzzed', () => {
   it(`${routes.length} routes × ${perRoute} requests: never a 5xx; refusals write nothing`, async () => {
     const tokens = Object.fromEntries(
-      await Promise.all(roles.map(async (role) => [role, await own.client.tokenFor(`fuzz.${role.toLowerCase()}@salesflow.example`, role)] as const)),
+      await Promise.all(
+        roles.map(async (role) => [role, await own.client.tokenFor(`fuzz.${role.toLowerCase()}@salesflow.example`, role)] as const),
+      ),
     );
     // The key that signs emailed links is made on first use: made now, it is no write of the fuzz's.
     await own.client.api('GET', '/unsubscribe/v1.AAAA.1.AA');

@@ -7,7 +7,16 @@ import { startLocalStack } from '../../infra/local/stack';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    stack: { api: string; dynamodb: string; ses: string; stepFunctions: string; scheduler: string; tableName: string; keyFile: string; dataDir: string };
+    stack: {
+      api: string;
+      dynamodb: string;
+      ses: string;
+      stepFunctions: string;
+      scheduler: string;
+      tableName: string;
+      keyFile: string;
+      dataDir: string;
+    };
   }
 }
 

@@ -1,6 +1,6 @@
+import { gzipSync } from 'node:zlib';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { parse } from 'csv-parse/sync';
-import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { importedLeadId } from '#domain/contact-import';
 import { crmExport } from '../fixtures/crm-export';
@@ -61,8 +61,21 @@ describe('importing a CRM export (issue 15)', () => {
     const preview = await upload(file.csv, token, '?dryRun=true');
     expect(preview.status, JSON.stringify(preview.body).slice(0, 500)).toBe(200);
     expect(preview.body.separator).toBe('semicolon');
-    expect(preview.body.mapping).toMatchObject({ company: 'Firma', name: 'Ansprechpartner', email: 'E-Mail', phone: 'Tel', country: 'Land', city: 'Ort', address: 'Straße' });
-    expect(preview.body.counts).toEqual({ accounts: file.companies, leads: file.emails.length, duplicates: file.duplicateLines.length, badRows: file.badRows.length });
+    expect(preview.body.mapping).toMatchObject({
+      company: 'Firma',
+      name: 'Ansprechpartner',
+      email: 'E-Mail',
+      phone: 'Tel',
+      country: 'Land',
+      city: 'Ort',
+      address: 'Straße',
+    });
+    expect(preview.body.counts).toEqual({
+      accounts: file.companies,
+      leads: file.emails.length,
+      duplicates: file.duplicateLines.length,
+      badRows: file.badRows.length,
+    });
     expect(preview.body.badRows.map((row: { line: number }) => row.line)).toEqual(file.badRows.map((row) => row.line));
     for (const [i, bad] of file.badRows.entries()) expect(preview.body.badRows[i].reason).toMatch(bad.reason);
     expect(preview.body.duplicates.map((row: { line: number }) => row.line)).toEqual(file.duplicateLines);
@@ -76,7 +89,9 @@ describe('importing a CRM export (issue 15)', () => {
     expect(queued.status, JSON.stringify(queued.body).slice(0, 500)).toBe(202);
     expect(queued.headers.get('location')).toBe(`/imports/${queued.body.id}`);
     const report = await finished(queued.body.id, token);
-    console.log(`import: ${file.rows} rows in ${((Date.now() - started) / 1000).toFixed(1)} s (${Math.round(file.rows / ((Date.now() - started) / 1000))} rows/s), ${report.progress.chunks} chunks`);
+    console.log(
+      `import: ${file.rows} rows in ${((Date.now() - started) / 1000).toFixed(1)} s (${Math.round(file.rows / ((Date.now() - started) / 1000))} rows/s), ${report.progress.chunks} chunks`,
+    );
     expect(report.counts).toEqual({
       created: file.companies + file.emails.length,
       skipped: file.duplicateLines.length,
@@ -98,7 +113,11 @@ describe('importing a CRM export (issue 15)', () => {
     const again = await upload(file.csv, token);
     expect(again.status).toBe(202);
     const second = await finished(again.body.id, token);
-    expect(second.counts).toEqual({ created: 0, skipped: file.duplicateLines.length + file.companies + file.emails.length, failed: file.badRows.length });
+    expect(second.counts).toEqual({
+      created: 0,
+      skipped: file.duplicateLines.length + file.companies + file.emails.length,
+      failed: file.badRows.length,
+    });
     expect(second.skipped.find((row: { reason: string }) => /is a lead already/.test(row.reason))).toBeDefined();
     expect(await recordCount()).toBe(records);
     expect(records).toBeGreaterThan(before);
@@ -116,10 +135,18 @@ describe('importing a CRM export (issue 15)', () => {
     expect(big.status).toBe(413);
     expect(big.body.message).toMatch(/up to 5 MiB/);
     // Gzipped as the page sends it: the same preview; a file over 16 MiB unpacked is refused as too large.
-    const gzipped = await api('POST', '/imports?dryRun=true', { raw: gzipSync(file.csv) as never, token, headers: { 'content-type': 'application/gzip' } });
+    const gzipped = await api('POST', '/imports?dryRun=true', {
+      raw: gzipSync(file.csv) as never,
+      token,
+      headers: { 'content-type': 'application/gzip' },
+    });
     expect(gzipped.status, JSON.stringify(gzipped.body).slice(0, 300)).toBe(200);
     expect(gzipped.body.counts.badRows).toBe(file.badRows.length);
-    const bomb = await api('POST', '/imports', { raw: gzipSync(Buffer.alloc(17 * 1024 * 1024, 'a')) as never, token, headers: { 'content-type': 'application/gzip' } });
+    const bomb = await api('POST', '/imports', {
+      raw: gzipSync(Buffer.alloc(17 * 1024 * 1024, 'a')) as never,
+      token,
+      headers: { 'content-type': 'application/gzip' },
+    });
     expect(bomb.status).toBe(413);
     expect(bomb.body.message).toMatch(/over 16 MiB once unpacked/);
     const json = await api('POST', '/imports', { body: { company: 'Acme' }, token });
@@ -130,7 +157,11 @@ describe('importing a CRM export (issue 15)', () => {
     const noCompany = await upload('Name,Email\nAnn,ann@customer.test\n', token);
     expect(noCompany.status).toBe(400);
     expect(noCompany.body.message).toMatch(/No column holds the company/);
-    const latin1 = await api('POST', '/imports', { raw: Buffer.from('Company;City\nM\xfcller;K\xf6ln\n', 'latin1') as never, token, headers: { 'content-type': 'text/csv' } });
+    const latin1 = await api('POST', '/imports', {
+      raw: Buffer.from('Company;City\nM\xfcller;K\xf6ln\n', 'latin1') as never,
+      token,
+      headers: { 'content-type': 'text/csv' },
+    });
     expect(latin1.status).toBe(400);
     expect(latin1.body.message).toMatch(/not UTF-8/);
     // The mapping a person gives wins over the guess: the city read as the company.
@@ -145,7 +176,9 @@ describe('importing a CRM export (issue 15)', () => {
   it('exports the leads as CSV a spreadsheet reads, each SM only their own', async () => {
     const token = await tokenFor(admin, 'SalesAdmin');
     // Read as bytes: a browser's text() would drop the BOM this checks.
-    const answer = await fetch(`${stack.api}/exports/leads.csv?owner=${encodeURIComponent(dach)}`, { headers: { authorization: `Bearer ${token}` } });
+    const answer = await fetch(`${stack.api}/exports/leads.csv?owner=${encodeURIComponent(dach)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     const bytes = Buffer.from(await answer.arrayBuffer());
     expect(answer.status, bytes.toString('utf8', 0, 300)).toBe(200);
     expect(answer.headers.get('content-type')).toBe('text/csv; charset=utf-8');
@@ -153,7 +186,22 @@ describe('importing a CRM export (issue 15)', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.toString('utf8');
     const rows = parse(text, { bom: true, columns: true }) as Record<string, string>[];
-    expect(Object.keys(rows[0]!)).toEqual(['Id', 'Created (UTC)', 'Status', 'Owner', 'Company', 'Contact', 'E-mail', 'Phone', 'Country', 'Channel', 'Source', 'Campaign', 'Opportunity', 'Updated (UTC)']);
+    expect(Object.keys(rows[0]!)).toEqual([
+      'Id',
+      'Created (UTC)',
+      'Status',
+      'Owner',
+      'Company',
+      'Contact',
+      'E-mail',
+      'Phone',
+      'Country',
+      'Channel',
+      'Source',
+      'Campaign',
+      'Opportunity',
+      'Updated (UTC)',
+    ]);
     const ours = rows.filter((row) => row['E-mail']!.includes(tag));
     const germanSpeaking = file.emails.filter((email) => ['DE', 'AT', 'CH'].includes(file.countries.get(email)!));
     expect(ours.map((row) => row['E-mail']).sort()).toEqual([...germanSpeaking].sort());
@@ -166,7 +214,10 @@ describe('importing a CRM export (issue 15)', () => {
 
     // The DACH SM's own export: their leads only; another SM's is a 403.
     const sm = await tokenFor(dach, 'SalesManager');
-    const own = parse((await api('GET', '/exports/leads.csv', { token: sm })).body as string, { bom: true, columns: true }) as Record<string, string>[];
+    const own = parse((await api('GET', '/exports/leads.csv', { token: sm })).body as string, { bom: true, columns: true }) as Record<
+      string,
+      string
+    >[];
     expect(own.length).toBeGreaterThanOrEqual(germanSpeaking.length);
     expect(new Set(own.map((row) => row.Owner))).toEqual(new Set([dach]));
     const refused = await api('GET', `/exports/leads.csv?owner=${encodeURIComponent(uk)}`, { token: sm });
@@ -176,8 +227,14 @@ describe('importing a CRM export (issue 15)', () => {
     const german = germanSpeaking.find((email) => file.countries.get(email) === 'DE')!;
     const qualified = await api('POST', `/leads/${importedLeadId(german)}/qualification`, { body: qualificationBody(12_345.5), token: sm });
     expect(qualified.status, JSON.stringify(qualified.body)).toBe(201);
-    const opportunities = parse((await api('GET', '/exports/opportunities.csv', { token: sm })).body as string, { bom: true, columns: true }) as Record<string, string>[];
-    expect(opportunities.find((row) => row.Id === qualified.body.opportunityId)).toMatchObject({ 'Estimated value (GBP)': '12345.50', Owner: dach });
+    const opportunities = parse((await api('GET', '/exports/opportunities.csv', { token: sm })).body as string, {
+      bom: true,
+      columns: true,
+    }) as Record<string, string>[];
+    expect(opportunities.find((row) => row.Id === qualified.body.opportunityId)).toMatchObject({
+      'Estimated value (GBP)': '12345.50',
+      Owner: dach,
+    });
     expect((await api('GET', '/exports/invoices.csv', { token })).status).toBe(404);
   }, 300_000);
 });

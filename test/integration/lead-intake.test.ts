@@ -40,8 +40,14 @@ describe('R3/R4: a customer response becomes a lead', () => {
     const id = answer.body.id as string;
 
     // It is in DynamoDB Local, under the key design's key.
-    const raw = new DynamoDBClient({ endpoint: stack.dynamodb, region: 'eu-west-2', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-    const { Item } = await raw.send(new GetItemCommand({ TableName: stack.tableName, Key: { pk: { S: `LEAD#${id}` }, sk: { S: 'LEAD' } } }));
+    const raw = new DynamoDBClient({
+      endpoint: stack.dynamodb,
+      region: 'eu-west-2',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    const { Item } = await raw.send(
+      new GetItemCommand({ TableName: stack.tableName, Key: { pk: { S: `LEAD#${id}` }, sk: { S: 'LEAD' } } }),
+    );
     expect(Item?.status?.S).toBe('suspect');
     expect(Item?.owner?.S).toBe('sm.uk@salesflow.example');
 
@@ -152,7 +158,9 @@ describe('reading leads', () => {
     expect(first.body.leads).toHaveLength(2);
     expect(first.body.leads[0].id).toBe(ids[2]);
     expect(first.body.leads[1].id).toBe(ids[1]);
-    const next = await api('GET', `/leads?owner=sm.uk@salesflow.example&status=suspect&limit=2&cursor=${first.body.nextCursor}`, { token: sm });
+    const next = await api('GET', `/leads?owner=sm.uk@salesflow.example&status=suspect&limit=2&cursor=${first.body.nextCursor}`, {
+      token: sm,
+    });
     expect(next.body.leads[0].id).toBe(ids[0]);
     const bySuspect = await api('GET', '/leads?status=suspect&limit=1', { token: admin });
     expect(bySuspect.body.leads).toHaveLength(1);
@@ -240,7 +248,13 @@ describe('R11/R12/R27: logged activities', () => {
     const { body: q } = await api('POST', `/leads/${id}/qualification`, { body: qualification(1000), token: sm });
     const ae = await tokenFor('ae@salesflow.example', 'ApplicationEngineer');
     const logged = await api('POST', `/opportunities/${q.opportunityId}/activities`, {
-      body: { kind: 'call', with: 'Bob Jones', summary: 'Discussed fixture tolerances', outcome: 'Sample parts to follow', at: '2026-11-20T10:00:00Z' },
+      body: {
+        kind: 'call',
+        with: 'Bob Jones',
+        summary: 'Discussed fixture tolerances',
+        outcome: 'Sample parts to follow',
+        at: '2026-11-20T10:00:00Z',
+      },
       token: ae,
     });
     expect(logged.status).toBe(201);
@@ -260,10 +274,16 @@ describe('R11/R12/R27: logged activities', () => {
     });
     expect(unknown.status).toBe(404);
     const id = await postLead(lead(uniqueEmail('future')));
-    const future = await api('POST', `/leads/${id}/activities`, { body: { kind: 'visit', summary: 'x', at: '2999-01-01T00:00:00Z' }, token: sm });
+    const future = await api('POST', `/leads/${id}/activities`, {
+      body: { kind: 'visit', summary: 'x', at: '2999-01-01T00:00:00Z' },
+      token: sm,
+    });
     expect(future.status).toBe(400);
     expect(future.body.errors[0].path).toBe('at');
-    const ancient = await api('POST', `/leads/${id}/activities`, { body: { kind: 'visit', summary: 'x', at: '1900-01-01T00:00:00Z' }, token: sm });
+    const ancient = await api('POST', `/leads/${id}/activities`, {
+      body: { kind: 'visit', summary: 'x', at: '1900-01-01T00:00:00Z' },
+      token: sm,
+    });
     expect(ancient.status).toBe(400);
     expect(ancient.body.errors[0]).toEqual({ path: 'at', message: 'must be within the last year' });
   });
@@ -280,7 +300,9 @@ describe('the platform', () => {
     expect(body.openapi).toBe('3.1.0');
     expect(body.paths['/leads'].post.requestBody.content['application/json'].schema.properties.channel.enum).toContain('bingo-card');
     expect(Object.keys(body.paths['/leads'].post.requestBody.content)).toContain('application/x-www-form-urlencoded');
-    expect(body.paths['/leads/{id}/qualification'].post.description).toBe("Roles: SalesManager (own records and their reports'), ManagingDirector");
+    expect(body.paths['/leads/{id}/qualification'].post.description).toBe(
+      "Roles: SalesManager (own records and their reports'), ManagingDirector",
+    );
     const quotes = body.paths['/opportunities/{id}/quotes'].post;
     expect(Object.keys(quotes.responses)).toContain('202');
     expect(quotes.requestBody.content['application/json'].schema.properties.lines.minItems).toBe(1);

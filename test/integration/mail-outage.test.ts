@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settingNames } from '#functions/config';
-import { startFaultProxy, type FaultProxy } from '../fixtures/fault-proxy';
+import { type FaultProxy, startFaultProxy } from '../fixtures/fault-proxy';
 import { eventually, type SentEmail } from './local-stack';
-import { startOwnStack, type OwnStack } from './own-stack';
+import { type OwnStack, startOwnStack } from './own-stack';
 import { line, people, quoteJourney } from './quote-journey';
 
 /**
@@ -44,7 +44,11 @@ const leadOf = async (id: string) => {
 
 const postLead = (name: string) =>
   own.client.api('POST', '/leads', {
-    body: { channel: 'phone', source: 'se-phone-call', contact: { name, email: `${name.split(' ')[0]!.toLowerCase()}@outage.test`, company: `${name} GmbH`, country: 'DE' } },
+    body: {
+      channel: 'phone',
+      source: 'se-phone-call',
+      contact: { name, email: `${name.split(' ')[0]!.toLowerCase()}@outage.test`, company: `${name} GmbH`, country: 'DE' },
+    },
   });
 
 /** How often SES took each of these subjects for this address. */
@@ -94,7 +98,9 @@ describe('an SES outage loses nothing and doubles nothing', () => {
     expect((await quoteJourney(client).quote(started.body.quoteId)).status).not.toBe('failed');
     ses.up();
     const asked = await eventually(async () => {
-      const found = (await client.sentEmails()).filter((email) => email.subject.includes('Prepare') && email.body.text?.includes(started.body.quoteId.slice(0, 8)));
+      const found = (await client.sentEmails()).filter(
+        (email) => email.subject.includes('Prepare') && email.body.text?.includes(started.body.quoteId.slice(0, 8)),
+      );
       return found.length ? found : undefined;
     }, 30_000).catch(async () => (await client.sentEmails()).filter((email) => email.destination.to.includes(people.salesAdmin)));
     expect(asked.length).toBeGreaterThanOrEqual(1);
@@ -110,7 +116,13 @@ describe('an SES outage loses nothing and doubles nothing', () => {
   it('the digest is queued through the outage and delivered when SES is back', async () => {
     const { client } = own;
     const created = await client.api('POST', '/accounts', {
-      body: { kind: 'customer', name: 'Digest Outage Ltd', selected: true, ownerEmail: people.sm, contacts: [{ name: 'K', email: 'k@outage.test' }] },
+      body: {
+        kind: 'customer',
+        name: 'Digest Outage Ltd',
+        selected: true,
+        ownerEmail: people.sm,
+        contacts: [{ name: 'K', email: 'k@outage.test' }],
+      },
       token: await client.tokenFor(people.salesAdmin, 'SalesAdmin'),
     });
     expect(created.status).toBe(201);
@@ -121,10 +133,14 @@ describe('an SES outage loses nothing and doubles nothing', () => {
     expect(fired.body.queued).toBeGreaterThanOrEqual(1);
     // A rerun of the tick queues nothing twice.
     expect((await client.fire('weekly-digest', tick)).body).toMatchObject({ queued: 0 });
-    const before = (await client.sentEmails()).filter((email) => email.subject.toLowerCase().includes('digest') || email.destination.to.includes(people.sm)).length;
+    const before = (await client.sentEmails()).filter(
+      (email) => email.subject.toLowerCase().includes('digest') || email.destination.to.includes(people.sm),
+    ).length;
     ses.up();
     await eventually(async () => {
-      const after = (await client.sentEmails()).filter((email) => email.subject.toLowerCase().includes('digest') || email.destination.to.includes(people.sm)).length;
+      const after = (await client.sentEmails()).filter(
+        (email) => email.subject.toLowerCase().includes('digest') || email.destination.to.includes(people.sm),
+      ).length;
       return after > before || undefined;
     }, 30_000);
   }, 60_000);

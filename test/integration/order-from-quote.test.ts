@@ -48,13 +48,21 @@ describe('an order from the signed quote', () => {
     });
     expect(order.timeline[0].summary).toContain(`as quote ${signed.number}`);
     // The same lines sent back, in another order, are no difference either.
-    const same = await post({ quoteId: signed.quoteId, opportunityId: signed.opportunityId, poNumber: `${buyer.po}-B`, lines: [...asOrdered].reverse() });
+    const same = await post({
+      quoteId: signed.quoteId,
+      opportunityId: signed.opportunityId,
+      poNumber: `${buyer.po}-B`,
+      lines: [...asOrdered].reverse(),
+    });
     expect(same.status, JSON.stringify(same.body)).toBe(201);
     expect((await getOrder(same.body.id)).fromQuote.differences).toEqual([]);
   });
 
   it('a changed line without a reason is refused, naming the field, and nothing is written; with one it is recorded and shown', async () => {
-    const changed = [{ ...asOrdered[0]!, quantity: 3 }, { ...asOrdered[1]!, unitPrice: 850 }];
+    const changed = [
+      { ...asOrdered[0]!, quantity: 3 },
+      { ...asOrdered[1]!, unitPrice: 850 },
+    ];
     const before = await settledItemCount();
     const refused = await post({ quoteId: signed.quoteId, poNumber: `${buyer.po}-C`, lines: changed });
     expect(refused.status).toBe(400);
@@ -87,7 +95,11 @@ describe('an order from the signed quote', () => {
 
   it('a line added or left out needs a reason too', async () => {
     const before = await settledItemCount();
-    const added = await post({ quoteId: signed.quoteId, poNumber: `${buyer.po}-D`, lines: [...asOrdered, { sku: 'TRN-1', description: 'Training day', quantity: 1, unitPrice: 950 }] });
+    const added = await post({
+      quoteId: signed.quoteId,
+      poNumber: `${buyer.po}-D`,
+      lines: [...asOrdered, { sku: 'TRN-1', description: 'Training day', quantity: 1, unitPrice: 950 }],
+    });
     expect(added.status).toBe(400);
     expect(added.body.errors[0].message).toContain('TRN-1 is on the order but not on the quote');
     const left = await post({ quoteId: signed.quoteId, poNumber: `${buyer.po}-D`, lines: [asOrdered[0]] });
@@ -113,7 +125,9 @@ describe('quotes an order cannot follow', () => {
       token: await admin(),
     });
     expect(notSigned.status).toBe(409);
-    expect(notSigned.body.message).toBe(`Quote ${unsigned.number} has not been signed and sent to the customer yet: an order can only follow a signed quote`);
+    expect(notSigned.body.message).toBe(
+      `Quote ${unsigned.number} has not been signed and sent to the customer yet: an order can only follow a signed quote`,
+    );
     expect(notSigned.body.errors[0].path).toBe('quoteId');
 
     const otherOpportunity = await post({ quoteId: signed.quoteId, opportunityId: unsigned.opportunityId, poNumber: `${buyer.po}-E` });

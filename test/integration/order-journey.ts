@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { eventually, uniqueEmail, type SentEmail, type StackClient } from './local-stack';
+import { eventually, type SentEmail, type StackClient, uniqueEmail } from './local-stack';
 
 export { linkIn } from './local-stack';
 
@@ -35,7 +35,13 @@ export const orderJourney = (client: StackClient) => {
    * distributor of its own; and the PO it will order with.
    */
   const customer = async (
-    options: { servedBy?: 'direct' | 'w-sales'; orderChannel?: 'standard' | 'sf'; viaDistributor?: boolean; label?: string; name?: string } = {},
+    options: {
+      servedBy?: 'direct' | 'w-sales';
+      orderChannel?: 'standard' | 'sf';
+      viaDistributor?: boolean;
+      label?: string;
+      name?: string;
+    } = {},
   ) => {
     const tag = Math.random().toString(36).slice(2, 8);
     const name = options.name ?? `${options.label ? `${options.label} ` : ''}Order Test ${tag} Ltd`;
@@ -97,8 +103,7 @@ export const orderJourney = (client: StackClient) => {
   const emailsTo = async (to: string, subject: RegExp): Promise<SentEmail[]> =>
     (await sentEmails()).filter((email) => email.destination.to.some((address) => address.includes(to)) && subject.test(email.subject));
 
-  const emailTo = (to: string, subject: RegExp, within = 20_000) =>
-    eventually(async () => (await emailsTo(to, subject)).at(-1), within);
+  const emailTo = (to: string, subject: RegExp, within = 20_000) => eventually(async () => (await emailsTo(to, subject)).at(-1), within);
 
   const agendaOf = async (email: string, ...roles: Parameters<typeof tokenFor>[1][]) => {
     const answer = await api('GET', '/agenda', { token: await tokenFor(email, ...roles) });

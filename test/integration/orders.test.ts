@@ -25,7 +25,13 @@ describe('accounts', () => {
     expect(noSize.status).toBe(400);
     expect(noSize.body.errors.map((e: { path: string }) => e.path)).toContain('size');
     const notADistributor = await api('POST', '/accounts', {
-      body: { kind: 'customer', name: 'X', ownerEmail: orderPeople.sm, distributorId: crypto.randomUUID(), contacts: [{ name: 'A', email: 'a@c.test' }] },
+      body: {
+        kind: 'customer',
+        name: 'X',
+        ownerEmail: orderPeople.sm,
+        distributorId: crypto.randomUUID(),
+        contacts: [{ name: 'A', email: 'a@c.test' }],
+      },
       token,
     });
     expect(notADistributor.status).toBe(400);
@@ -76,8 +82,13 @@ describe('R20-R23: a standard order', () => {
     expect(await emailsTo(orderPeople.sfSupport, new RegExp(buyer.name))).toHaveLength(0);
 
     // R22: the contract review is on the agenda of the Sales Admin who entered the order, until done.
-    expect((await agendaOf(orderPeople.salesAdmin, 'SalesAdmin')).some((item) => item.subject.id === orderId && item.kind === 'contract-review')).toBe(true);
-    const reviewed = await api('POST', `/orders/${orderId}/tasks/contract-review`, { body: { notes: 'Terms as quoted' }, token: await admin() });
+    expect(
+      (await agendaOf(orderPeople.salesAdmin, 'SalesAdmin')).some((item) => item.subject.id === orderId && item.kind === 'contract-review'),
+    ).toBe(true);
+    const reviewed = await api('POST', `/orders/${orderId}/tasks/contract-review`, {
+      body: { notes: 'Terms as quoted' },
+      token: await admin(),
+    });
     expect(reviewed.status).toBe(200);
     expect((await api('POST', `/orders/${orderId}/tasks/contract-review`, { body: {}, token: await admin() })).status).toBe(409);
     expect((await agendaOf(orderPeople.salesAdmin, 'SalesAdmin')).some((item) => item.subject.id === orderId)).toBe(false);
@@ -93,11 +104,16 @@ describe('R20-R23: a standard order', () => {
     // Production marks the letter printed and packed; Engineering may not.
     const engineering = await tokenFor(orderPeople.engineering, 'Engineering');
     expect((await api('POST', `/orders/${orderId}/tasks/packing`, { body: {}, token: engineering })).status).toBe(403);
-    const packed = await api('POST', `/orders/${orderId}/tasks/packing`, { body: {}, token: await tokenFor(orderPeople.production, 'Production') });
+    const packed = await api('POST', `/orders/${orderId}/tasks/packing`, {
+      body: {},
+      token: await tokenFor(orderPeople.production, 'Production'),
+    });
     expect(packed.status).toBe(200);
     const after = await getOrder(orderId);
     expect(after.welcomeLetter.status).toBe('printed-and-packed');
-    expect(after.timeline.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['order-received', 'contract-review-done', 'packed']));
+    expect(after.timeline.map((e: { kind: string }) => e.kind)).toEqual(
+      expect.arrayContaining(['order-received', 'contract-review-done', 'packed']),
+    );
     // R27: the order is on its account's timeline too.
     const onAccount = await api('GET', `/accounts/${buyer.accountId}`, { token: await admin() });
     expect(onAccount.body.timeline.map((e: { kind: string }) => e.kind)).toContain('order-received');
@@ -132,7 +148,12 @@ describe('R20-R23: a standard order', () => {
       size: 'small',
       contacts: [{ name: 'D', email: 'd@d.test' }],
     });
-    const good = { accountId: buyer.accountId, poNumber: 'PO-1', lines: [{ sku: 'A', description: 'B', quantity: 1, unitPrice: 1 }], userContact: buyer.user };
+    const good = {
+      accountId: buyer.accountId,
+      poNumber: 'PO-1',
+      lines: [{ sku: 'A', description: 'B', quantity: 1, unitPrice: 1 }],
+      userContact: buyer.user,
+    };
     const before = await settledItemCount();
     const cases: [unknown, string][] = [
       [{ ...good, lines: [] }, 'lines'],
@@ -160,7 +181,13 @@ describe('an order won from an opportunity', () => {
     const stranger = await customer();
     const before = await settledItemCount();
     const foreign = await api('POST', '/orders', {
-      body: { accountId: stranger.accountId, opportunityId, poNumber: stranger.po, lines: [{ sku: 'A', description: 'B', quantity: 1, unitPrice: 1 }], userContact: stranger.user },
+      body: {
+        accountId: stranger.accountId,
+        opportunityId,
+        poNumber: stranger.po,
+        lines: [{ sku: 'A', description: 'B', quantity: 1, unitPrice: 1 }],
+        userContact: stranger.user,
+      },
       token: await admin(),
     });
     expect(foreign.status).toBe(400);
@@ -171,7 +198,13 @@ describe('an order won from an opportunity', () => {
     expect(opportunity.body.orders).toEqual([expect.objectContaining({ id: orderId, poNumber: buyer.po, totalGbp: 25_000 })]);
     expect(opportunity.body.timeline.map((e: { kind: string }) => e.kind)).toContain('order-received');
     const unknown = await api('POST', '/orders', {
-      body: { accountId: buyer.accountId, opportunityId: crypto.randomUUID(), poNumber: 'PO-X', lines: [{ sku: 'A', description: 'B', quantity: 1, unitPrice: 1 }], userContact: buyer.user },
+      body: {
+        accountId: buyer.accountId,
+        opportunityId: crypto.randomUUID(),
+        poNumber: 'PO-X',
+        lines: [{ sku: 'A', description: 'B', quantity: 1, unitPrice: 1 }],
+        userContact: buyer.user,
+      },
       token: await admin(),
     });
     expect(unknown.status).toBe(400);
@@ -206,7 +239,11 @@ describe('R24: an SF order', () => {
     );
     expect(Item?.passwordHash?.S).toMatch(/^scrypt\$/);
     const { Items = [] } = await dynamodb.send(
-      new QueryCommand({ TableName: stack.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `ORDER#${orderId}` } } }),
+      new QueryCommand({
+        TableName: stack.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: `ORDER#${orderId}` } },
+      }),
     );
     expect(JSON.stringify(Items)).not.toContain(password);
   });
@@ -225,7 +262,9 @@ describe('shipment', () => {
     }
     const sm = await tokenFor(orderPeople.sm, 'SalesManager');
     expect((await api('POST', `/orders/${orderId}/shipment`, { body: { shippedAt: daysAgo(1) }, token: sm })).status).toBe(403);
-    expect((await api('POST', `/orders/${crypto.randomUUID()}/shipment`, { body: { shippedAt: daysAgo(1) }, token: production })).status).toBe(404);
+    expect(
+      (await api('POST', `/orders/${crypto.randomUUID()}/shipment`, { body: { shippedAt: daysAgo(1) }, token: production })).status,
+    ).toBe(404);
     expect(await settledItemCount()).toBe(before);
 
     const shipped = await api('POST', `/orders/${orderId}/shipment`, { body: { shippedAt: daysAgo(1) }, token: production });

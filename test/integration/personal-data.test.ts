@@ -17,7 +17,11 @@ const { account, customer, order } = orderJourney(client);
 
 /** Bytes as the words they hold: a PDF's text, or the bytes read as text. */
 const asText = (_key: string, value: unknown) =>
-  value instanceof Uint8Array ? (Buffer.from(value.subarray(0, 5)).toString() === '%PDF-' ? pdfText(value) : Buffer.from(value).toString('latin1')) : value;
+  value instanceof Uint8Array
+    ? Buffer.from(value.subarray(0, 5)).toString() === '%PDF-'
+      ? pdfText(value)
+      : Buffer.from(value).toString('latin1')
+    : value;
 
 /** Every item of the table, as text, documents included: where an address or a name could hide. */
 const wholeTable = async (): Promise<string[]> => {
@@ -38,12 +42,21 @@ describe("a person's data", () => {
     const person = uniqueEmail('gdpr');
     const company = `Privacy ${Math.random().toString(36).slice(2, 8)} Ltd`;
     const lead = await api('POST', '/leads', {
-      body: { channel: 'web-form', source: 'marketing-campaign', contact: { name: 'Paz Private', email: person, company, country: 'GB' }, literature: ['product-brochure'] },
+      body: {
+        channel: 'web-form',
+        source: 'marketing-campaign',
+        contact: { name: 'Paz Private', email: person, company, country: 'GB' },
+        literature: ['product-brochure'],
+      },
     });
     const sm = await tokenFor(people.sm, 'SalesManager');
     // The SM's qualification notes name them too.
     const qualified = await api('POST', `/leads/${lead.body.id}/qualification`, {
-      body: { ...qualificationBody(40_000), buyingInfluences: [{ name: 'Paz Private', role: 'user' }], buyingConcept: 'Paz private wants two testers' },
+      body: {
+        ...qualificationBody(40_000),
+        buyingInfluences: [{ name: 'Paz Private', role: 'user' }],
+        buyingConcept: 'Paz private wants two testers',
+      },
       token: sm,
     });
     expect(qualified.status, JSON.stringify(qualified.body)).toBe(201);
@@ -60,7 +73,10 @@ describe("a person's data", () => {
       name: `Distribution ${company}`,
       ownerEmail: people.sm,
       size: 'small',
-      contacts: [{ name: 'Paz Private', email: person, phone: '+44 20 7946 0000' }, { name: 'Dora Other', email: uniqueEmail('other') }],
+      contacts: [
+        { name: 'Paz Private', email: person, phone: '+44 20 7946 0000' },
+        { name: 'Dora Other', email: uniqueEmail('other') },
+      ],
     });
     // The Welcome Letter names them (and so would the scan, were documents not redrawn).
     expect((await mentioning(person)).some((item) => item.includes('"sk":"DOC#welcome-letter"'))).toBe(true);
@@ -78,9 +94,18 @@ describe("a person's data", () => {
     expect(exported.body.leads).toHaveLength(1);
     expect(exported.body.leads[0]).toMatchObject({ id: lead.body.id, contact: { email: person } });
     expect(exported.body.leads[0].timeline.length).toBeGreaterThan(0);
-    expect(exported.body.quotes).toEqual([expect.objectContaining({ id: quote.body.quoteId, customer: expect.objectContaining({ email: person }) })]);
+    expect(exported.body.quotes).toEqual([
+      expect.objectContaining({ id: quote.body.quoteId, customer: expect.objectContaining({ email: person }) }),
+    ]);
     expect(exported.body.orders).toHaveLength(1);
-    expect(exported.body.accounts).toEqual([{ id: distributorId, kind: 'distributor', name: `Distribution ${company}`, contacts: [{ name: 'Paz Private', email: person, phone: '+44 20 7946 0000' }] }]);
+    expect(exported.body.accounts).toEqual([
+      {
+        id: distributorId,
+        kind: 'distributor',
+        name: `Distribution ${company}`,
+        contacts: [{ name: 'Paz Private', email: person, phone: '+44 20 7946 0000' }],
+      },
+    ]);
 
     // Art. 17: erased; a reason is required, and the record of it names no one.
     await client.settledItemCount();
@@ -100,7 +125,10 @@ describe("a person's data", () => {
     const opportunity = await api('GET', `/opportunities/${qualified.body.opportunityId}`, { token: sm });
     expect(opportunity.body.qualification.buyingInfluences[0].name).toBe(`Erased person ${erased.body.reference}`);
     const distributor = await api('GET', `/accounts/${distributorId}`, { token: sm });
-    expect(distributor.body.contacts.map((c: { name: string }) => c.name)).toEqual([`Erased person ${erased.body.reference}`, 'Dora Other']);
+    expect(distributor.body.contacts.map((c: { name: string }) => c.name)).toEqual([
+      `Erased person ${erased.body.reference}`,
+      'Dora Other',
+    ]);
     const letter = await fetch(`${stack.api}/orders/${orderId}/welcome-letter`, { headers: { authorization: `Bearer ${sm}` } });
     expect(letter.status).toBe(200);
     expect(pdfText(new Uint8Array(await letter.arrayBuffer()))).toContain(`Dear Erased person ${erased.body.reference},`);
@@ -111,7 +139,11 @@ describe("a person's data", () => {
   it('an unqualified suspect past its retention is deleted whole by the nightly job; a qualified lead stays', async () => {
     const newLead = async (name: string) => {
       const created = await api('POST', '/leads', {
-        body: { channel: 'phone', source: 'se-phone-call', contact: { name, email: uniqueEmail('retention'), company: `${name} Ltd`, country: 'GB' } },
+        body: {
+          channel: 'phone',
+          source: 'se-phone-call',
+          contact: { name, email: uniqueEmail('retention'), company: `${name} Ltd`, country: 'GB' },
+        },
         token: await tokenFor(people.sm, 'SalesManager'),
       });
       expect(created.status, JSON.stringify(created.body)).toBe(201);

@@ -1,10 +1,10 @@
-import { DescribeExecutionCommand, GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, type StackClient } from './local-stack';
 import { daysAgo, linkIn, orderJourney, orderPeople } from './order-journey';
-import { startOwnStack, type OwnStack } from './own-stack';
+import { type OwnStack, startOwnStack } from './own-stack';
 
 /**
  * R25/R26 under time scaling: this file runs its own stack where a day passes in a quarter of a
@@ -89,7 +89,9 @@ describe('R25: two weeks after shipment', () => {
     const after = await getOrder(orderId);
     expect(after.followUps.deliveryCheck).toMatchObject({ status: 'answered', answer: { allReceived: false, notes: 'One probe missing' } });
     // "No" is the SM's to sort out, at once.
-    expect((await emailTo(orderPeople.sm, new RegExp(`^Delivery problem reported: ${buyer.name}`))).body.text).toContain('One probe missing');
+    expect((await emailTo(orderPeople.sm, new RegExp(`^Delivery problem reported: ${buyer.name}`))).body.text).toContain(
+      'One probe missing',
+    );
   });
 });
 
@@ -103,7 +105,9 @@ describe('R26: is your equipment operating OK?', () => {
     const ask = await emailTo(orderPeople.sm, new RegExp(`^Is the equipment operating OK\\? ${buyer.name}`));
     // A direct customer: no distributor to ask, but the SM was reminded at two weeks.
     expect(await journey.emailsTo(orderPeople.sm, new RegExp(`^Two weeks since shipment: contact ${buyer.name}`))).toHaveLength(1);
-    expect((await agendaOf(orderPeople.sm, 'SalesManager')).some((item) => item.subject.id === orderId && item.kind === 'equipment-check')).toBe(true);
+    expect(
+      (await agendaOf(orderPeople.sm, 'SalesManager')).some((item) => item.subject.id === orderId && item.kind === 'equipment-check'),
+    ).toBe(true);
     expect((await getOrder(orderId)).followUpStates.equipmentCheck).toBe('due');
 
     const link = linkIn(ask);
@@ -129,7 +133,9 @@ describe('R26: is your equipment operating OK?', () => {
 
     // Only the owning SM answers, and "no" must say what is wrong.
     const otherSm = await client.tokenFor('sm.dach@salesflow.example', 'SalesManager');
-    expect((await client.api('POST', `/orders/${orderId}/tasks/equipment-check`, { body: { ok: false, notes: 'x' }, token: otherSm })).status).toBe(403);
+    expect(
+      (await client.api('POST', `/orders/${orderId}/tasks/equipment-check`, { body: { ok: false, notes: 'x' }, token: otherSm })).status,
+    ).toBe(403);
     const noReason = await client.api('POST', `/orders/${orderId}/tasks/equipment-check`, { body: { ok: false }, token: await sm() });
     expect(noReason.status).toBe(400);
     expect(noReason.body.errors[0].path).toBe('notes');
@@ -143,7 +149,8 @@ describe('R26: is your equipment operating OK?', () => {
     expect(notice.destination.to.join(',')).toContain(orderPeople.support);
     expect(notice.body.text).toContain('Readings drift after an hour');
     await runStatus(executionArn, 'SUCCEEDED');
-    const onAgenda = async () => (await agendaOf(orderPeople.sm, 'SalesManager')).filter((item) => item.subject.id === orderId).map((item) => item.kind);
+    const onAgenda = async () =>
+      (await agendaOf(orderPeople.sm, 'SalesManager')).filter((item) => item.subject.id === orderId).map((item) => item.kind);
     expect(await onAgenda()).toEqual(['corrective-action']);
     expect((await getOrder(orderId)).correctiveAction).toMatchObject({ status: 'open', problem: 'Readings drift after an hour' });
 
@@ -156,7 +163,7 @@ describe('R26: is your equipment operating OK?', () => {
     expect((await getOrder(orderId)).correctiveAction).toMatchObject({ status: 'closed', resolution: 'Sensor replaced on site' });
   });
 
-  it('no answer by three months: the SM\'s manager hears of it and the SM gets a new link', async () => {
+  it("no answer by three months: the SM's manager hears of it and the SM gets a new link", async () => {
     const { customer, order, ship, getOrder, emailTo } = journey;
     const buyer = await customer();
     const orderId = await order(buyer);
@@ -184,13 +191,19 @@ describe('the W. Sales exception', () => {
     await runStatus(executionArn, 'SUCCEEDED');
     const found = await getOrder(orderId);
     expect(found.timeline.map((e: { kind: string }) => e.kind)).toContain('post-shipment-skipped');
-    expect(found.followUpStates).toEqual({ deliveryCheck: 'not-applicable', smReminder: 'not-applicable', equipmentCheck: 'not-applicable' });
+    expect(found.followUpStates).toEqual({
+      deliveryCheck: 'not-applicable',
+      smReminder: 'not-applicable',
+      equipmentCheck: 'not-applicable',
+    });
     const { events = [] } = await client.stepFunctions.send(new GetExecutionHistoryCommand({ executionArn }));
     expect(events.filter((e) => e.type === 'WaitStateEntered')).toHaveLength(0);
     // Nothing went out about this order after shipment: no reminder, no distributor email, no check.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const after = (await client.sentEmails()).slice(before);
-    expect(after.filter((email) => email.subject.includes(buyer.name) || email.destination.to.includes(buyer.distributorEmail))).toEqual([]);
+    expect(after.filter((email) => email.subject.includes(buyer.name) || email.destination.to.includes(buyer.distributorEmail))).toEqual(
+      [],
+    );
   });
 });
 

@@ -1,9 +1,9 @@
+import { createHash } from 'node:crypto';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
-import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signActionLink } from '#domain/action-link';
-import { stackClient, stack, eventually } from './local-stack';
+import { eventually, stack, stackClient } from './local-stack';
 import { line, people, quoteJourney } from './quote-journey';
 
 /**
@@ -81,7 +81,11 @@ describe('R13-R17: a quote within the standard limits', () => {
     expect(sent.signature.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
     expect(sent.tasks).toEqual([]);
     // Nobody's agenda holds a step of a quote that went out.
-    for (const [person, role] of [[people.salesAdmin, 'SalesAdmin'], [people.applicationEngineer, 'ApplicationEngineer'], [people.sm, 'SalesManager']] as const) {
+    for (const [person, role] of [
+      [people.salesAdmin, 'SalesAdmin'],
+      [people.applicationEngineer, 'ApplicationEngineer'],
+      [people.sm, 'SalesManager'],
+    ] as const) {
       const agenda = await api('GET', '/agenda', { token: await tokenFor(person, role) });
       expect(agenda.body.items.filter((item: { subject: { id: string } }) => item.subject.id === quoteId)).toEqual([]);
     }
@@ -106,7 +110,8 @@ describe('R13-R17: a quote within the standard limits', () => {
 
   it('opening a link shows what it will do and changes nothing', async () => {
     const { opportunityId, company } = await opportunity();
-    const { quoteId } = (await api('POST', `/opportunities/${opportunityId}/quotes`, { body: quoteBody([line(1_000)]), token: token.sm })).body;
+    const { quoteId } = (await api('POST', `/opportunities/${opportunityId}/quotes`, { body: quoteBody([line(1_000)]), token: token.sm }))
+      .body;
     const link = linkIn(await emailTo(people.salesAdmin, company, /^Prepare the quote/));
     const before = await quote(quoteId);
     const shown = await api('GET', link);
@@ -156,14 +161,18 @@ describe('R14/R15: the QPA and its approval matrix', () => {
     const again = await api('POST', `/quotes/${quoteId}/tasks/approve-qpa`, { body: { decision: 'approve' }, token: director });
     expect(again.status).toBe(409);
 
-    expect((await api('POST', `/quotes/${quoteId}/tasks/approve-qpa`, { body: { decision: 'approve' }, token: token.finance })).status).toBe(200);
+    expect(
+      (await api('POST', `/quotes/${quoteId}/tasks/approve-qpa`, { body: { decision: 'approve' }, token: token.finance })).status,
+    ).toBe(200);
     const toMd = await emailTo(people.md, company, /^Approve or reject the QPA/);
     expect((await api('POST', linkIn(toMd), { body: { decision: 'approve', reason: 'Strategic' } })).status).toBe(200);
 
     await emailTo(people.salesAdmin, company, /^Prepare the quote/);
     const approved = await quote(quoteId);
     expect(approved.status).toBe('in-preparation');
-    expect(approved.decisions.map((d: { approver: string; by: string; via: string; decision: string }) => [d.approver, d.by, d.via, d.decision])).toEqual([
+    expect(
+      approved.decisions.map((d: { approver: string; by: string; via: string; decision: string }) => [d.approver, d.by, d.via, d.decision]),
+    ).toEqual([
       ['salesDirector', people.salesDirector, 'link', 'approved'],
       ['finance', people.finance, 'internal', 'approved'],
       ['managingDirector', people.md, 'link', 'approved'],
@@ -187,7 +196,9 @@ describe('R14/R15: the QPA and its approval matrix', () => {
     const back = await emailTo(people.sm, company, /^QPA rejected/);
     expect(back.body.text).toContain('Margin too thin');
     const returned = await quoteStatus(quoteId, 'returned');
-    expect(returned.decisions).toEqual([expect.objectContaining({ decision: 'rejected', reason: 'Margin too thin', by: people.salesDirector })]);
+    expect(returned.decisions).toEqual([
+      expect.objectContaining({ decision: 'rejected', reason: 'Margin too thin', by: people.salesDirector }),
+    ]);
     await eventually(async () => {
       const run = await stepFunctions.send(new DescribeExecutionCommand({ executionArn }));
       return run.status === 'SUCCEEDED';
@@ -200,7 +211,8 @@ describe('R14/R15: the QPA and its approval matrix', () => {
 describe('R19: a formal contract with the MD', () => {
   it('the MD negotiates and approves through the same kind of link; the SM hears of it', async () => {
     const { opportunityId, company } = await opportunity();
-    const { quoteId } = (await api('POST', `/opportunities/${opportunityId}/quotes`, { body: quoteBody([line(5_000)]), token: token.sm })).body;
+    const { quoteId } = (await api('POST', `/opportunities/${opportunityId}/quotes`, { body: quoteBody([line(5_000)]), token: token.sm }))
+      .body;
     const early = await api('POST', `/opportunities/${opportunityId}/contract`, {
       body: { quoteId, requirements: 'Liability cap' },
       token: token.sm,
@@ -250,15 +262,22 @@ describe('bad input changes nothing', () => {
   it('only the owning SM quotes an opportunity', async () => {
     const { opportunityId } = await opportunity();
     const before = await settledItemCount();
-    expect((await api('POST', `/opportunities/${opportunityId}/quotes`, { body: quoteBody([line(100)]), token: token.admin })).status).toBe(403);
-    expect((await api('POST', `/opportunities/${opportunityId}/quotes`, { body: quoteBody([line(100)]), token: token.otherSm })).status).toBe(403);
-    expect((await api('POST', `/opportunities/${crypto.randomUUID()}/quotes`, { body: quoteBody([line(100)]), token: token.sm })).status).toBe(404);
+    expect((await api('POST', `/opportunities/${opportunityId}/quotes`, { body: quoteBody([line(100)]), token: token.admin })).status).toBe(
+      403,
+    );
+    expect(
+      (await api('POST', `/opportunities/${opportunityId}/quotes`, { body: quoteBody([line(100)]), token: token.otherSm })).status,
+    ).toBe(403);
+    expect(
+      (await api('POST', `/opportunities/${crypto.randomUUID()}/quotes`, { body: quoteBody([line(100)]), token: token.sm })).status,
+    ).toBe(404);
     expect(await itemCount()).toBe(before);
   });
 
   it('a forged, altered or expired link is refused, and the step stays open', async () => {
     const { opportunityId, company } = await opportunity();
-    const { quoteId } = (await api('POST', `/opportunities/${opportunityId}/quotes`, { body: quoteBody([line(1_000)]), token: token.sm })).body;
+    const { quoteId } = (await api('POST', `/opportunities/${opportunityId}/quotes`, { body: quoteBody([line(1_000)]), token: token.sm }))
+      .body;
     const link = linkIn(await emailTo(people.salesAdmin, company, /^Prepare the quote/));
     const [base, tokenText] = link.split('/actions/') as [string, string];
     const [version, actionId, expires, signature] = tokenText.split('.');
@@ -271,7 +290,9 @@ describe('bad input changes nothing', () => {
     expect((await api('GET', `${base}/actions/not-a-token`)).status).toBe(403);
 
     // A genuine signature whose time is up: signed with the stack's own key, for the same action.
-    const { Item } = await dynamodb.send(new GetItemCommand({ TableName: stack.tableName, Key: { pk: { S: 'CONFIG' }, sk: { S: 'LINK_KEY' } } }));
+    const { Item } = await dynamodb.send(
+      new GetItemCommand({ TableName: stack.tableName, Key: { pk: { S: 'CONFIG' }, sk: { S: 'LINK_KEY' } } }),
+    );
     const expired = signActionLink(Buffer.from(Item!.secret!.B!), actionId!, new Date(Date.now() - 1000));
     expect((await api('POST', `${base}/actions/${expired}`, terms)).status).toBe(410);
 

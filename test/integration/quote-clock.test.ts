@@ -1,7 +1,7 @@
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, type StackClient } from './local-stack';
-import { startOwnStack, type OwnStack } from './own-stack';
+import { type OwnStack, startOwnStack } from './own-stack';
 import { line, people, quoteJourney } from './quote-journey';
 
 /**
@@ -71,7 +71,10 @@ describe('nothing waits forever', () => {
     const { opportunityId, company } = await opportunity();
     const sm = await tokenFor(people.sm, 'SalesManager');
     const { quoteId } = (
-      await api('POST', `/opportunities/${opportunityId}/quotes`, { body: { lines: [line(3_000)], proposalSummary: 'A tester' }, token: sm })
+      await api('POST', `/opportunities/${opportunityId}/quotes`, {
+        body: { lines: [line(3_000)], proposalSummary: 'A tester' },
+        token: sm,
+      })
     ).body;
     const ae = await tokenFor(people.applicationEngineer, 'ApplicationEngineer');
     await emailTo(people.applicationEngineer, company, /^Prepare the technical proposal/);

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { qualificationBody } from '../fixtures/qualification';
-import { eventually, linkIn, uniqueEmail, type SentEmail, type StackClient } from './local-stack';
+import { eventually, linkIn, type SentEmail, type StackClient, uniqueEmail } from './local-stack';
 
 /**
  * The people of a quote's journey, as the local stack's defaults name them
@@ -58,14 +58,16 @@ export const quoteJourney = (client: StackClient) => {
   const emailTo = (to: string, company: string, subject: RegExp, options: { within?: number; count?: number } = {}) =>
     eventually(async () => {
       const found = (await sentEmails()).filter(
-        (email) => email.destination.to.some((address) => address.includes(to)) && email.subject.includes(company) && subject.test(email.subject),
+        (email) =>
+          email.destination.to.some((address) => address.includes(to)) && email.subject.includes(company) && subject.test(email.subject),
       );
       return found.length >= (options.count ?? 1) ? found.at(-1) : undefined;
     }, options.within ?? 20_000);
 
   const emailsTo = async (to: string, company: string, subject: RegExp): Promise<SentEmail[]> =>
     (await sentEmails()).filter(
-      (email) => email.destination.to.some((address) => address.includes(to)) && email.subject.includes(company) && subject.test(email.subject),
+      (email) =>
+        email.destination.to.some((address) => address.includes(to)) && email.subject.includes(company) && subject.test(email.subject),
     );
 
   const quote = async (quoteId: string) => {

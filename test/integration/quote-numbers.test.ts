@@ -22,7 +22,12 @@ describe('quote numbers', () => {
   it('concurrent quotes get consecutive numbers, and a retry keeps its own', async () => {
     const { opportunityId } = await opportunity();
     const sm = await tokenFor(people.sm, 'SalesManager');
-    const body = (n: number) => ({ lines: [line(1000 + n)], proposalSummary: `Quote ${n}`, nonStandardRequirements: null, validForDays: 30 });
+    const body = (n: number) => ({
+      lines: [line(1000 + n)],
+      proposalSummary: `Quote ${n}`,
+      nonStandardRequirements: null,
+      validForDays: 30,
+    });
     const create = (n: number, key = randomUUID()) =>
       api('POST', `/opportunities/${opportunityId}/quotes`, { body: body(n), token: sm, headers: { 'idempotency-key': key } });
 
@@ -58,7 +63,10 @@ describe('quote numbers', () => {
     const sku = `NQ-${randomUUID().slice(0, 8)}`;
     const added = await api('POST', '/products', { body: { sku, description: 'Numbered tester', unitPriceGbp: 995 }, token: admin });
     expect(added.status, JSON.stringify(added.body)).toBe(201);
-    const changed = await api('POST', '/products', { body: { sku: sku.toLowerCase(), description: 'Numbered tester', unitPriceGbp: 1095 }, token: admin });
+    const changed = await api('POST', '/products', {
+      body: { sku: sku.toLowerCase(), description: 'Numbered tester', unitPriceGbp: 1095 },
+      token: admin,
+    });
     expect(changed.status).toBe(200);
     const bad = await api('POST', '/products', { body: { sku, description: 'x', unitPriceGbp: -1 }, token: admin });
     expect(bad.status).toBe(400);
@@ -67,7 +75,10 @@ describe('quote numbers', () => {
     expect(list.body.products.filter((p: { sku: string }) => p.sku === sku.toUpperCase())).toEqual([
       expect.objectContaining({ sku: sku.toUpperCase(), unitPriceGbp: 1095, updatedBy: people.salesAdmin }),
     ]);
-    const refused = await api('POST', '/products', { body: { sku, description: 'x', unitPriceGbp: 1 }, token: await tokenFor(people.sm, 'SalesManager') });
+    const refused = await api('POST', '/products', {
+      body: { sku, description: 'x', unitPriceGbp: 1 },
+      token: await tokenFor(people.sm, 'SalesManager'),
+    });
     expect(refused.status).toBe(403);
   });
 });

@@ -7,8 +7,8 @@ import { findRoute } from '#functions/routes';
 import { qualificationBody } from '../fixtures/qualification';
 import { eventually, uniqueEmail } from './local-stack';
 import { daysAgo, orderJourney, orderPeople } from './order-journey';
+import { type OwnStack, startOwnStack } from './own-stack';
 import { line, people, quoteJourney } from './quote-journey';
-import { startOwnStack, type OwnStack } from './own-stack';
 
 /**
  * The reports over HTTP, against a stack of this file's own (so every figure is this file's): a
@@ -95,11 +95,21 @@ beforeAll(async () => {
   });
   expect(started.status, JSON.stringify(started.body)).toBe(202);
   ids.quote = started.body.quoteId;
-  const open = (task: string) => eventually(async () => ((await quote(ids.quote!)).tasks as { task: string }[]).some((t) => t.task === task));
+  const open = (task: string) =>
+    eventually(async () => ((await quote(ids.quote!)).tasks as { task: string }[]).some((t) => t.task === task));
   await open('prepare-quote');
   await open('prepare-proposal');
-  expect((await api('POST', `/quotes/${ids.quote}/tasks/prepare-quote`, { body: { paymentTerms: '30 days net', deliveryTerms: 'Ex works' }, token: tokens.admin })).status).toBe(200);
-  expect((await api('POST', `/quotes/${ids.quote}/tasks/prepare-proposal`, { body: { text: 'Fixture and training' }, token: tokens.ae })).status).toBe(200);
+  expect(
+    (
+      await api('POST', `/quotes/${ids.quote}/tasks/prepare-quote`, {
+        body: { paymentTerms: '30 days net', deliveryTerms: 'Ex works' },
+        token: tokens.admin,
+      })
+    ).status,
+  ).toBe(200);
+  expect(
+    (await api('POST', `/quotes/${ids.quote}/tasks/prepare-proposal`, { body: { text: 'Fixture and training' }, token: tokens.ae })).status,
+  ).toBe(200);
   await open('sign');
   expect((await api('POST', `/quotes/${ids.quote}/tasks/sign`, { body: { confirm: true }, token: tokens.sm })).status).toBe(200);
   await quoteStatus(ids.quote!, 'sent', 30_000);
@@ -153,7 +163,15 @@ describe('the reports match what was done', () => {
     const body = await report('conversion', tokens.sm, `?from=${month}&to=${month}`);
     expect(body.months).toHaveLength(1);
     const channel = (name: string) => body.months[0].channels.find((c: { channel: string }) => c.channel === name);
-    expect(channel('bingo-card')).toMatchObject({ suspects: 2, prospects: 2, quotes: 1, orders: 1, prospectRate: 100, quoteRate: 50, orderRate: 100 });
+    expect(channel('bingo-card')).toMatchObject({
+      suspects: 2,
+      prospects: 2,
+      quotes: 1,
+      orders: 1,
+      prospectRate: 100,
+      quoteRate: 50,
+      orderRate: 100,
+    });
     expect(channel('phone')).toMatchObject({ suspects: 1, prospects: 0, quotes: 0, orders: 0 });
     expect(channel('email')).toMatchObject({ suspects: 1, prospects: 1, quotes: 0, orders: 0 });
     expect(body.totals).toMatchObject({ suspects: 4, prospects: 3, quotes: 1, orders: 1 });
@@ -182,9 +200,19 @@ describe('the reports match what was done', () => {
 
   it('forecast: next month the prospect of £40,000 at 25%; the one without a date apart', async () => {
     const body = await report('forecast', tokens.sm);
-    expect(body.months.find((m: { month: string }) => m.month === nextMonth)).toEqual({ month: nextMonth, count: 1, valueGbp: 40_000, weightedGbp: 10_000, withoutProbability: 0 });
+    expect(body.months.find((m: { month: string }) => m.month === nextMonth)).toEqual({
+      month: nextMonth,
+      count: 1,
+      valueGbp: 40_000,
+      weightedGbp: 10_000,
+      withoutProbability: 0,
+    });
     expect(body.totals).toEqual({ count: 1, valueGbp: 40_000, weightedGbp: 10_000, withoutProbability: 0 });
-    expect(body.undated).toEqual(closeRoute ? { count: 0, valueGbp: 0, weightedGbp: 0, withoutProbability: 0 } : { count: 1, valueGbp: 20_000, weightedGbp: 0, withoutProbability: 1 });
+    expect(body.undated).toEqual(
+      closeRoute
+        ? { count: 0, valueGbp: 0, weightedGbp: 0, withoutProbability: 0 }
+        : { count: 1, valueGbp: 20_000, weightedGbp: 0, withoutProbability: 1 },
+    );
   });
 
   it('campaigns: cost per lead, per qualified lead and per order', async () => {
@@ -211,7 +239,10 @@ describe('the reports match what was done', () => {
   });
 
   it('CSV on asking, by header or by format', async () => {
-    const byHeader = await own.client.api('GET', `/reports/conversion?from=${month}&to=${month}`, { token: tokens.sm, headers: { accept: 'text/csv' } });
+    const byHeader = await own.client.api('GET', `/reports/conversion?from=${month}&to=${month}`, {
+      token: tokens.sm,
+      headers: { accept: 'text/csv' },
+    });
     expect(byHeader.status).toBe(200);
     expect(byHeader.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(byHeader.body.trim().split('\n')).toEqual([
@@ -235,7 +266,10 @@ describe('who sees which figures', () => {
 
   it("the sales director sees their SMs' figures; the MD everyone's", async () => {
     expect((await report('pipeline', tokens.director)).stages.find((s: { stage: string }) => s.stage === 'ordered').count).toBe(1);
-    expect((await report('pipeline', tokens.md, `?owner=${encodeURIComponent(sm)}`)).stages.find((s: { stage: string }) => s.stage === 'ordered').count).toBe(1);
+    expect(
+      (await report('pipeline', tokens.md, `?owner=${encodeURIComponent(sm)}`)).stages.find((s: { stage: string }) => s.stage === 'ordered')
+        .count,
+    ).toBe(1);
   });
 
   it('Marketing reads the campaign report only', async () => {
@@ -260,7 +294,18 @@ describe('at-least-once delivery', () => {
     const { handler } = await import('#functions/reports/rollups');
     const id = randomUUID();
     const at = new Date().toISOString();
-    const image = { pk: `LEAD#${id}`, sk: 'LEAD', itemType: 'lead', id, owner: sm, channel: 'email', source: 'prior-contact', status: 'suspect', createdAt: at, updatedAt: at };
+    const image = {
+      pk: `LEAD#${id}`,
+      sk: 'LEAD',
+      itemType: 'lead',
+      id,
+      owner: sm,
+      channel: 'email',
+      source: 'prior-contact',
+      status: 'suspect',
+      createdAt: at,
+      updatedAt: at,
+    };
     const record = {
       eventID: '1',
       eventName: 'INSERT',

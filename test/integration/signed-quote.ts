@@ -31,8 +31,16 @@ export const signedQuote = async (
     const done = await api('POST', `/quotes/${quoteId}/tasks/${task}`, { body, token });
     expect(done.status, JSON.stringify(done.body)).toBe(200);
   };
-  await step('prepare-quote', { paymentTerms: '30 days net', deliveryTerms: 'Ex works, six weeks' }, await tokenFor(people.salesAdmin, 'SalesAdmin'));
-  await step('prepare-proposal', { text: 'Two testers on the new line, with fixtures' }, await tokenFor(people.applicationEngineer, 'ApplicationEngineer'));
+  await step(
+    'prepare-quote',
+    { paymentTerms: '30 days net', deliveryTerms: 'Ex works, six weeks' },
+    await tokenFor(people.salesAdmin, 'SalesAdmin'),
+  );
+  await step(
+    'prepare-proposal',
+    { text: 'Two testers on the new line, with fixtures' },
+    await tokenFor(people.applicationEngineer, 'ApplicationEngineer'),
+  );
   await step('sign', { confirm: true }, sm);
   await journey.quoteStatus(quoteId, 'sent', 30_000);
   return { opportunityId, company, quoteId, number };

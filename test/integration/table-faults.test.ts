@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFaultProxy, type FaultProxy } from '../fixtures/fault-proxy';
-import { startOwnStack, type OwnStack } from './own-stack';
+import { type FaultProxy, startFaultProxy } from '../fixtures/fault-proxy';
+import { type OwnStack, startOwnStack } from './own-stack';
 import { people } from './quote-journey';
 
 /**
@@ -64,7 +64,10 @@ describe('the table unreachable', () => {
       const health = await own.client.api('GET', '/health');
       expect(health.status).toBe(503);
       expect(health.body).toMatchObject({ status: 'unavailable', parts: { table: 'down' } });
-      const posted = await own.client.api('POST', '/leads', { body: lead('Outage Ltd'), headers: { 'idempotency-key': `down-${Date.now()}` } });
+      const posted = await own.client.api('POST', '/leads', {
+        body: lead('Outage Ltd'),
+        headers: { 'idempotency-key': `down-${Date.now()}` },
+      });
       expect(posted.status).toBe(503);
       expect(posted.headers.get('retry-after')).toBeTruthy();
     } finally {

@@ -1,6 +1,6 @@
-import { request } from 'node:http';
 import { readFileSync } from 'node:fs';
-import { importJWK, SignJWT, type JWK } from 'jose';
+import { request } from 'node:http';
+import { importJWK, type JWK, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { issueLocalToken, localAudience, localIssuer, localSub } from '../../infra/local/auth';
 import { api, stack, stackClient, tokenFor, uniqueEmail } from './local-stack';
@@ -21,7 +21,9 @@ describe('identity is the sub in the people directory', () => {
     });
     expect(started.status).toBe(202);
     const { quoteId } = started.body;
-    expect((await api('POST', linkIn(await emailTo(people.salesAdmin, company, /^Prepare the QPA/)), { body: { text: 'Volume deal.' } })).status).toBe(200);
+    expect(
+      (await api('POST', linkIn(await emailTo(people.salesAdmin, company, /^Prepare the QPA/)), { body: { text: 'Volume deal.' } })).status,
+    ).toBe(200);
     await emailTo(people.salesDirector, company, /^Approve or reject the QPA/);
 
     // The email claim changed to the director's; the sub is still sm.uk's.
@@ -70,17 +72,27 @@ describe('an Idempotency-Key is scoped by route, path and caller', () => {
     const original = await api('POST', `/opportunities/${first.opportunityId}/quotes`, { body, headers, token: sm });
     expect(original.status).toBe(202);
     // The same person retrying gets the same quote.
-    expect((await api('POST', `/opportunities/${first.opportunityId}/quotes`, { body, headers, token: sm })).body.quoteId).toBe(original.body.quoteId);
+    expect((await api('POST', `/opportunities/${first.opportunityId}/quotes`, { body, headers, token: sm })).body.quoteId).toBe(
+      original.body.quoteId,
+    );
     // Another opportunity: a quote of its own.
     const elsewhere = await api('POST', `/opportunities/${second.opportunityId}/quotes`, { body, headers, token: sm });
     expect(elsewhere.status).toBe(202);
     expect(elsewhere.body.quoteId).not.toBe(original.body.quoteId);
     // Another SM: refused by the policy, not answered with sm.uk's quote.
-    const peer = await api('POST', `/opportunities/${first.opportunityId}/quotes`, { body, headers, token: await tokenFor('sm.dach@salesflow.example', 'SalesManager') });
+    const peer = await api('POST', `/opportunities/${first.opportunityId}/quotes`, {
+      body,
+      headers,
+      token: await tokenFor('sm.dach@salesflow.example', 'SalesManager'),
+    });
     expect(peer.status).toBe(403);
     expect(JSON.stringify(peer.body)).not.toContain(original.body.quoteId);
     // The sales director may quote it: a request of their own, with a quote of its own.
-    const director = await api('POST', `/opportunities/${first.opportunityId}/quotes`, { body, headers, token: await tokenFor(people.salesDirector, 'SalesManager') });
+    const director = await api('POST', `/opportunities/${first.opportunityId}/quotes`, {
+      body,
+      headers,
+      token: await tokenFor(people.salesDirector, 'SalesManager'),
+    });
     expect(director.status).toBe(202);
     expect(director.body.quoteId).not.toBe(original.body.quoteId);
   });
@@ -116,7 +128,11 @@ describe('the local API answers only its own pages (DNS rebinding)', () => {
     const json = { host: own, 'content-type': 'application/json' };
     expect((await raw('/local/sign-in', { ...json, origin: 'http://evil.test' }, 'POST', signIn)).status).toBe(403);
     expect((await raw('/local/sign-in', { ...json, origin: stack.api }, 'POST', signIn)).status).toBe(200);
-    const lead = JSON.stringify({ channel: 'web-form', source: 'marketing-campaign', contact: { name: 'A', email: uniqueEmail('origin'), company: 'B' } });
+    const lead = JSON.stringify({
+      channel: 'web-form',
+      source: 'marketing-campaign',
+      contact: { name: 'A', email: uniqueEmail('origin'), company: 'B' },
+    });
     expect((await raw('/leads', { ...json, origin: 'http://evil.test' }, 'POST', lead)).status).toBe(403);
   });
 });

@@ -43,12 +43,21 @@ describe.each(['index.html', 'app/new-lead.html'])('the lead form in web/%s', (f
 
   it('names only fields the API takes, and every field a person types', () => {
     for (const name of form.keys()) expect(() => rule(name), name).not.toThrow();
-    for (const name of ['contact.name', 'contact.email', 'contact.company', 'contact.phone', 'contact.country', 'source', 'interest.message', 'literature']) {
+    for (const name of [
+      'contact.name',
+      'contact.email',
+      'contact.company',
+      'contact.phone',
+      'contact.country',
+      'source',
+      'interest.message',
+      'literature',
+    ]) {
       expect(form.has(name), name).toBe(true);
     }
   });
 
-  it("requires what the schema requires, and no more", () => {
+  it('requires what the schema requires, and no more', () => {
     for (const [name, { attributes }] of form) {
       if (attributes.type === 'hidden' || attributes.type === 'checkbox' || name === 'website') continue;
       expect('required' in attributes, name).toBe(rule(name).required);
@@ -58,7 +67,8 @@ describe.each(['index.html', 'app/new-lead.html'])('the lead form in web/%s', (f
   it("limits text to the schema's lengths", () => {
     for (const [name, { attributes }] of form) {
       const { maxLength } = rule(name);
-      if (maxLength && !['checkbox', 'hidden'].includes(attributes.type!) && name !== 'interest.products') expect(Number(attributes.maxlength), name).toBe(maxLength);
+      if (maxLength && !['checkbox', 'hidden'].includes(attributes.type!) && name !== 'interest.products')
+        expect(Number(attributes.maxlength), name).toBe(maxLength);
     }
   });
 

@@ -6,9 +6,13 @@ import { findRoute } from '#functions/routes';
  * What every page in web/ promises before a browser opens it: its field checks really run, it
  * has an icon, and it speaks to people in words, not in the process's codes.
  */
-const pages = ['index.html', 'thanks.html', 'sign-in.html', ...readdirSync('web/app').map((file) => `app/${file}`)].filter((file) => file.endsWith('.html'));
+const pages = ['index.html', 'thanks.html', 'sign-in.html', ...readdirSync('web/app').map((file) => `app/${file}`)].filter((file) =>
+  file.endsWith('.html'),
+);
 const html = (file: string) => readFileSync(`web/${file}`, 'utf8');
-const scripts = readdirSync('web/assets/pages').map((file) => `assets/pages/${file}`).concat('assets/page.js');
+const scripts = readdirSync('web/assets/pages')
+  .map((file) => `assets/pages/${file}`)
+  .concat('assets/page.js');
 
 /** What a person reads: the markup without comments, tags and attribute values. */
 const visibleText = (markup: string) => markup.replace(/<!--[\s\S]*?-->/g, '').replace(/<[^>]*>/g, ' ');
@@ -39,14 +43,16 @@ it('the browser finds an icon where it looks by default', () => {
 
 describe.each(scripts)('web/%s', (file) => {
   it('puts no requirement ids in the text it writes', () => {
-    const code = readFileSync(`web/${file}`, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+    const code = readFileSync(`web/${file}`, 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\/\/.*$/gm, '');
     const strings = [...code.matchAll(/'([^'\n]*)'|`([^`]*)`|"([^"\n]*)"/g)].map((m) => m[1] ?? m[2] ?? m[3]);
     for (const text of strings) expect(text, file).not.toMatch(/\bR\d+\b/);
   });
 });
 
 describe('the order page', () => {
-  it("reads the follow-ups as the API sends them: one state per follow-up, by name (not a list)", () => {
+  it('reads the follow-ups as the API sends them: one state per follow-up, by name (not a list)', () => {
     const code = readFileSync('web/assets/pages/order.js', 'utf8');
     expect(code).not.toMatch(/followUpStates\??\.length/);
   });

@@ -80,7 +80,14 @@ const reassignSection = (who, owner, path) => {
 const place = (sections) => {
   const shown = sections.filter((s) => s !== undefined);
   if (!shown.length) return;
-  $('#content').after(h('section', { id: 'decisions', 'aria-labelledby': 'decisions-title' }, h('h2', { id: 'decisions-title' }, 'Change or decide'), ...shown));
+  $('#content').after(
+    h(
+      'section',
+      { id: 'decisions', 'aria-labelledby': 'decisions-title' },
+      h('h2', { id: 'decisions-title' }, 'Change or decide'),
+      ...shown,
+    ),
+  );
 };
 
 const leadEditMarkup = `
@@ -104,7 +111,15 @@ export const leadDecisions = (who, lead) => {
   const path = `/leads/${lead.id}`;
   const acts = hasRole(who, 'SalesManager', 'ManagingDirector');
   if (lead.mergedInto) {
-    /** @type {HTMLElement} */ ($('#content h1')).after(h('p', { class: 'notice' }, 'Merged into ', h('a', { href: `/app/lead.html?id=${lead.mergedInto}` }, 'another lead'), ': its history is read there.'));
+    /** @type {HTMLElement} */ ($('#content h1')).after(
+      h(
+        'p',
+        { class: 'notice' },
+        'Merged into ',
+        h('a', { href: `/app/lead.html?id=${lead.mergedInto}` }, 'another lead'),
+        ': its history is read there.',
+      ),
+    );
   }
   const duplicates = (lead.possibleDuplicates ?? []).filter((/** @type {any} */ d) => !(lead.mergedFrom ?? []).includes(d.id));
   if (duplicates.length && lead.status === 'suspect') {
@@ -158,7 +173,8 @@ export const leadDecisions = (who, lead) => {
     : undefined;
   if (merge) {
     const select = /** @type {HTMLSelectElement} */ (merge.form.elements.namedItem('into'));
-    for (const d of leads) select.append(h('option', { value: d.id }, `${d.name} (same ${d.match === 'email' ? 'email address' : 'company'})`));
+    for (const d of leads)
+      select.append(h('option', { value: d.id }, `${d.name} (same ${d.match === 'email' ? 'email address' : 'company'})`));
     // A lead not named as a duplicate is merged by its id; then the choice may stay empty.
     const other = /** @type {HTMLInputElement} */ (merge.form.elements.namedItem('other'));
     other.addEventListener('input', () => (select.required = !other.value.trim()));
@@ -196,7 +212,11 @@ const deadQuotes = ['lapsed', 'contract-rejected'];
 export const opportunityDecisions = (who, opp) => {
   if (opp.closed) {
     /** @type {HTMLElement} */ ($('#content h1')).after(
-      h('p', { class: 'notice', id: 'closed' }, `Closed as ${opp.closed.outcome}: ${opp.closed.reason}${opp.closed.competitor ? ` (to ${opp.closed.competitor})` : ''}.`),
+      h(
+        'p',
+        { class: 'notice', id: 'closed' },
+        `Closed as ${opp.closed.outcome}: ${opp.closed.reason}${opp.closed.competitor ? ` (to ${opp.closed.competitor})` : ''}.`,
+      ),
     );
   }
   if (!hasRole(who, 'SalesManager', 'ManagingDirector')) return;
@@ -204,7 +224,11 @@ export const opportunityDecisions = (who, opp) => {
   const open = opp.status === 'prospect';
   const forecast = open ? folded('forecast', 'Forecast: expected close date and probability', forecastMarkup) : undefined;
   if (forecast) {
-    fill(forecast.form, { expectedCloseOn: opp.expectedCloseOn, probability: opp.probability, 'qualification.estimatedValueGbp': opp.qualification.estimatedValueGbp });
+    fill(forecast.form, {
+      expectedCloseOn: opp.expectedCloseOn,
+      probability: opp.probability,
+      'qualification.estimatedValueGbp': opp.qualification.estimatedValueGbp,
+    });
     wire(forecast.form, (body) => api('PATCH', path, { body, ifMatch: opp.version }), 'Forecast saved');
   }
   const close = open ? folded('close', 'Close as won or lost', closeMarkup) : undefined;
@@ -218,7 +242,9 @@ export const opportunityDecisions = (who, opp) => {
       fill(close.form, { outcome: 'lost' });
       /** @type {HTMLElement} */ (close.form.querySelector('textarea')).focus();
     });
-    /** @type {HTMLElement} */ ($('#content h1')).after(h('p', { class: 'notice', id: 'quote-ended' }, `The last quote ${dead.status === 'lapsed' ? 'lapsed' : 'was rejected'}. `, offer));
+    /** @type {HTMLElement} */ ($('#content h1')).after(
+      h('p', { class: 'notice', id: 'quote-ended' }, `The last quote ${dead.status === 'lapsed' ? 'lapsed' : 'was rejected'}. `, offer),
+    );
   }
   place([forecast?.details, close?.details, reassignSection(who, opp.owner, path), taskSection('opportunity', opp.id)]);
 };
@@ -249,13 +275,14 @@ export const accountDecisions = (who, account) => {
        <p><button type="submit">Save the changes</button></p>`,
     );
     fill(edit.form, { name: account.name });
-    account.contacts.forEach((/** @type {any} */ c, /** @type {number} */ i) =>
-      fill(edit.form, { [`contacts.${i}.name`]: c.name, [`contacts.${i}.email`]: c.email, [`contacts.${i}.phone`]: c.phone }),
-    );
+    for (const [i, /** @type {any} */ c] of account.contacts.entries()) {
+      fill(edit.form, { [`contacts.${i}.name`]: c.name, [`contacts.${i}.email`]: c.email, [`contacts.${i}.phone`]: c.phone });
+    }
     wire(edit.form, (body) => api('PATCH', path, { body, ifMatch: account.version }), 'Account saved');
     sections.push(edit.details);
   }
   sections.push(reassignSection(who, account.ownerEmail, path));
-  if (hasRole(who, 'SalesManager', 'ManagingDirector', 'SalesAdmin', 'ApplicationEngineer')) sections.push(taskSection('account', account.id));
+  if (hasRole(who, 'SalesManager', 'ManagingDirector', 'SalesAdmin', 'ApplicationEngineer'))
+    sections.push(taskSection('account', account.id));
   place(sections);
 };

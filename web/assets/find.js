@@ -37,7 +37,14 @@ export const findBox = () => {
   );
   const list = el('ul', { id: 'find-results', role: 'listbox', 'aria-label': 'Records found', hidden: '' });
   const status = el('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
-  const form = el('form', { role: 'search', class: 'find', action: '#' }, el('label', { for: 'find', class: 'visually-hidden' }, 'Find'), input, list, status);
+  const form = el(
+    'form',
+    { role: 'search', class: 'find', action: '#' },
+    el('label', { for: 'find', class: 'visually-hidden' }, 'Find'),
+    input,
+    list,
+    status,
+  );
 
   /** @type {{ href: string }[]} */
   let hits = [];
@@ -56,7 +63,7 @@ export const findBox = () => {
   /** @param {number} index */
   const choose = (index) => {
     const options = list.querySelectorAll('[role="option"]');
-    options.forEach((option, i) => option.setAttribute('aria-selected', String(i === index)));
+    for (const [i, option] of options.entries()) option.setAttribute('aria-selected', String(i === index));
     active = index;
     const option = options[index];
     if (option) {
@@ -133,7 +140,7 @@ export const findBox = () => {
   });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    open(active >= 0 ? active : 0);
+    open(Math.max(active, 0));
   });
   input.addEventListener('blur', () => setTimeout(close, 100));
   return form;

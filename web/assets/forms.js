@@ -21,7 +21,7 @@ export const controlsOf = (form) => [...form.elements].filter(isControl).filter(
  * Blank optional fields contribute nothing, as a JSON client would leave them out.
  * @param {Control} control
  */
-const valueOf = (control) => {
+const controlValue = (control) => {
   const type = control.dataset.type;
   if (control instanceof HTMLInputElement && (control.type === 'checkbox' || control.type === 'radio')) {
     if (!control.checked) return undefined;
@@ -32,7 +32,11 @@ const valueOf = (control) => {
   if (type === 'nullable') return raw || null;
   if (!raw) return undefined;
   if (type === 'number') return Number(raw);
-  if (type === 'list') return raw.split(/[\n,]/).map((v) => v.trim()).filter(Boolean);
+  if (type === 'list')
+    return raw
+      .split(/[\n,]/)
+      .map((v) => v.trim())
+      .filter(Boolean);
   if (type === 'datetime') return new Date(raw).toISOString();
   return raw;
 };
@@ -46,7 +50,7 @@ export const bodyOf = (form) => {
   /** @type {Record<string, any>} */
   const body = {};
   for (const control of controlsOf(form)) {
-    const value = valueOf(control);
+    const value = controlValue(control);
     if (value === undefined) continue;
     const path = control.name.split('.');
     /** @type {any} */
@@ -200,7 +204,11 @@ export const enhance = (form, send, done) => {
         showErrors(form, answer.body?.errors ?? [], answer.body?.message ?? `Refused (${answer.status})`);
       }
     } catch (error) {
-      showErrors(form, [], `Could not reach salesflow: ${error instanceof Error ? error.message : String(error)}. Nothing was sent; try again.`);
+      showErrors(
+        form,
+        [],
+        `Could not reach salesflow: ${error instanceof Error ? error.message : String(error)}. Nothing was sent; try again.`,
+      );
     } finally {
       button?.removeAttribute('disabled');
     }

@@ -45,6 +45,8 @@ export const listPage = async (list) => {
           h('tbody', {}, ...rows.map((row) => h('tr', {}, ...list.columns.map((column) => h('td', {}, column.cell(row, who)))))),
         )
       : h('p', {}, list.empty),
-    answer.body.nextCursor ? h('p', {}, h('a', { href: `?${next}`, rel: 'next' }, 'Next page')) : h('p', { class: 'hint' }, 'End of the list.'),
+    answer.body.nextCursor
+      ? h('p', {}, h('a', { href: `?${next}`, rel: 'next' }, 'Next page'))
+      : h('p', { class: 'hint' }, 'End of the list.'),
   );
 };

@@ -1,6 +1,7 @@
 // @ts-check
-import { enhance } from './forms.js';
+
 import { findBox } from './find.js';
+import { enhance } from './forms.js';
 import { api, config, hasRole, requireSession, session, signOut } from './session.js';
 
 /**
@@ -45,17 +46,23 @@ export const formAt = (selector) => /** @type {HTMLFormElement} */ ($(selector))
  * test/web/pages.test.ts keeps these equal to. A page links only where its viewer may go.
  */
 const readers = {
-  'leads': ['SalesManager', 'ManagingDirector', 'SalesAdmin'],
-  'opportunities': ['SalesManager', 'ManagingDirector', 'SalesAdmin', 'Engineering', 'ApplicationEngineer'],
-  'pipeline': ['SalesManager', 'ManagingDirector', 'SalesAdmin'],
-  'quotes': ['SalesManager', 'ManagingDirector', 'SalesAdmin', 'ApplicationEngineer', 'Engineering'],
-  'accounts': ['SalesManager', 'ManagingDirector', 'SalesAdmin', 'Production', 'ApplicationEngineer'],
-  'orders': ['SalesManager', 'ManagingDirector', 'SalesAdmin', 'Production', 'Engineering'],
-  'search': ['SalesManager', 'ManagingDirector', 'SalesAdmin', 'Engineering', 'ApplicationEngineer', 'Production']
+  leads: ['SalesManager', 'ManagingDirector', 'SalesAdmin'],
+  opportunities: ['SalesManager', 'ManagingDirector', 'SalesAdmin', 'Engineering', 'ApplicationEngineer'],
+  pipeline: ['SalesManager', 'ManagingDirector', 'SalesAdmin'],
+  quotes: ['SalesManager', 'ManagingDirector', 'SalesAdmin', 'ApplicationEngineer', 'Engineering'],
+  accounts: ['SalesManager', 'ManagingDirector', 'SalesAdmin', 'Production', 'ApplicationEngineer'],
+  orders: ['SalesManager', 'ManagingDirector', 'SalesAdmin', 'Production', 'Engineering'],
+  search: ['SalesManager', 'ManagingDirector', 'SalesAdmin', 'Engineering', 'ApplicationEngineer', 'Production'],
 };
 
 /** Each kind of record's page. */
-const recordPages = { leads: '/app/lead.html', opportunities: '/app/opportunity.html', quotes: '/app/quote.html', accounts: '/app/account.html', orders: '/app/order.html' };
+const recordPages = {
+  leads: '/app/lead.html',
+  opportunities: '/app/opportunity.html',
+  quotes: '/app/quote.html',
+  accounts: '/app/account.html',
+  orders: '/app/order.html',
+};
 
 /**
  * A link to a record's page when the viewer may read it; its text alone when not.
@@ -88,30 +95,70 @@ const destinations = [
 
 /** The process's codes as people say them; anything unlisted loses its hyphens. */
 const words = /** @type {Record<string, string>} */ ({
-  SalesManager: 'Sales Manager', SalesAdmin: 'Sales Admin', ApplicationEngineer: 'Application Engineer', ManagingDirector: 'Managing Director',
-  'bingo-card': 'bingo card', 'business-card': 'business card', 'web-form': 'the web form',
-  'marketing-campaign': 'a marketing campaign', 'distributor-contact': 'a distributor', 'se-phone-call': "a sales engineer's call",
-  'product-support': 'product support', 'prior-contact': 'an earlier contact',
-  'product-brochure': 'product brochure', 'technical-datasheet': 'technical datasheet', 'application-notes': 'application notes',
-  'case-studies': 'customer case studies', 'price-list': 'price list',
-  'qpa-preparation': 'price approval (QPA) being prepared', 'awaiting-approval': 'waiting for price approval', returned: 'returned to the sales manager',
-  'in-preparation': 'quote and proposal being prepared', 'awaiting-signature': "waiting for the sales manager's signature", sending: 'being sent',
-  sent: 'sent to the customer', 'contract-negotiation': 'contract with the Managing Director', 'contract-approved': 'contract approved',
-  'contract-rejected': 'contract rejected', lapsed: 'lapsed', failed: 'failed',
-  'prepare-qpa': 'Prepare the price approval (QPA)', 'approve-qpa': 'Approve or reject the price', 'prepare-quote': 'Prepare the quote',
-  'engineering-assistance': 'Help with the technical proposal', 'prepare-proposal': 'Prepare the technical proposal',
-  sign: 'Review and sign the quote', 'approve-contract': 'Negotiate and decide the contract',
-  salesDirector: 'Sales Director', finance: 'Finance', managingDirector: 'Managing Director',
-  'contract-review': 'Contract review', packing: 'Packing', 'equipment-check': 'Equipment check', 'corrective-action': 'Corrective action',
-  deliveryCheck: "Distributor's delivery check", smReminder: 'Reminder to the sales manager', equipmentCheck: 'Is the equipment operating OK?',
-  'not-applicable': 'not needed', 'not-required': 'not needed', 'to-pack': 'to pack', 'with-production': 'with Production',
-  'printed-and-packed': 'printed and packed', 'proceed-with-changes': 'proceed with changes', 'w-sales': 'W. Sales', sf: 'the SF website',
-  standard: 'standard', direct: 'direct', 'none-served-by-w-sales': 'none (served by W. Sales)',
-  'sm-call': "Sales manager's call", 'sm-visit': "Sales manager's visit", 'ae-visit': "Application engineer's visit",
+  SalesManager: 'Sales Manager',
+  SalesAdmin: 'Sales Admin',
+  ApplicationEngineer: 'Application Engineer',
+  ManagingDirector: 'Managing Director',
+  'bingo-card': 'bingo card',
+  'business-card': 'business card',
+  'web-form': 'the web form',
+  'marketing-campaign': 'a marketing campaign',
+  'distributor-contact': 'a distributor',
+  'se-phone-call': "a sales engineer's call",
+  'product-support': 'product support',
+  'prior-contact': 'an earlier contact',
+  'product-brochure': 'product brochure',
+  'technical-datasheet': 'technical datasheet',
+  'application-notes': 'application notes',
+  'case-studies': 'customer case studies',
+  'price-list': 'price list',
+  'qpa-preparation': 'price approval (QPA) being prepared',
+  'awaiting-approval': 'waiting for price approval',
+  returned: 'returned to the sales manager',
+  'in-preparation': 'quote and proposal being prepared',
+  'awaiting-signature': "waiting for the sales manager's signature",
+  sending: 'being sent',
+  sent: 'sent to the customer',
+  'contract-negotiation': 'contract with the Managing Director',
+  'contract-approved': 'contract approved',
+  'contract-rejected': 'contract rejected',
+  lapsed: 'lapsed',
+  failed: 'failed',
+  'prepare-qpa': 'Prepare the price approval (QPA)',
+  'approve-qpa': 'Approve or reject the price',
+  'prepare-quote': 'Prepare the quote',
+  'engineering-assistance': 'Help with the technical proposal',
+  'prepare-proposal': 'Prepare the technical proposal',
+  sign: 'Review and sign the quote',
+  'approve-contract': 'Negotiate and decide the contract',
+  salesDirector: 'Sales Director',
+  finance: 'Finance',
+  managingDirector: 'Managing Director',
+  'contract-review': 'Contract review',
+  packing: 'Packing',
+  'equipment-check': 'Equipment check',
+  'corrective-action': 'Corrective action',
+  deliveryCheck: "Distributor's delivery check",
+  smReminder: 'Reminder to the sales manager',
+  equipmentCheck: 'Is the equipment operating OK?',
+  'not-applicable': 'not needed',
+  'not-required': 'not needed',
+  'to-pack': 'to pack',
+  'with-production': 'with Production',
+  'printed-and-packed': 'printed and packed',
+  'proceed-with-changes': 'proceed with changes',
+  'w-sales': 'W. Sales',
+  sf: 'the SF website',
+  standard: 'standard',
+  direct: 'direct',
+  'none-served-by-w-sales': 'none (served by W. Sales)',
+  'sm-call': "Sales manager's call",
+  'sm-visit': "Sales manager's visit",
+  'ae-visit': "Application engineer's visit",
 });
 
 /** A code in plain words. @param {string | undefined} code */
-export const plain = (code) => (code === undefined ? '' : words[code] ?? code.replace(/-/g, ' '));
+export const plain = (code) => (code === undefined ? '' : (words[code] ?? code.replace(/-/g, ' ')));
 
 /**
  * Signs the page in, draws the header, and returns who is here.
@@ -137,10 +184,19 @@ export const internalPage = () => {
 
 /** A record's facts as a definition list. @param {[string, string | undefined][]} rows */
 export const facts = (rows) =>
-  h('dl', { class: 'facts' }, ...rows.filter(([, value]) => value !== undefined && value !== '').flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
+  h(
+    'dl',
+    { class: 'facts' },
+    ...rows.filter(([, value]) => value !== undefined && value !== '').flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]),
+  );
 
 /** The hyphenated codes above, wherever a stored summary spells one out ("by web-form"). */
-const codesInText = new RegExp(`(?<![\\w-])(?:${Object.keys(words).filter((code) => code.includes('-')).join('|')})(?![\\w-])`, 'g');
+const codesInText = new RegExp(
+  `(?<![\\w-])(?:${Object.keys(words)
+    .filter((code) => code.includes('-'))
+    .join('|')})(?![\\w-])`,
+  'g',
+);
 
 /**
  * A summary the server wrote, without the requirement ids it filed older entries under ("(R25)")
@@ -155,7 +211,9 @@ export const timeline = (entries) =>
   h(
     'ol',
     { class: 'timeline' },
-    ...entries.map((entry) => h("li", {}, h("time", { datetime: entry.at }, when(entry.at)), spoken(entry.summary), entry.actor ? ` (${entry.actor})` : undefined)),
+    ...entries.map((entry) =>
+      h('li', {}, h('time', { datetime: entry.at }, when(entry.at)), spoken(entry.summary), entry.actor ? ` (${entry.actor})` : undefined),
+    ),
   );
 
 /** Says something went wrong loading the page, where the content would be. @param {{ status: number, body: any }} answer */

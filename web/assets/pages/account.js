@@ -1,6 +1,7 @@
 // @ts-check
-import { $, activitySection, facts, h, linkTo, plain, recordPage, spoken, timeline, when } from '../page.js';
+
 import { accountDecisions } from '../decisions.js';
+import { $, activitySection, facts, h, linkTo, plain, recordPage, spoken, timeline, when } from '../page.js';
 
 /**
  * An account (R6-R8): its contacts, its orders, its calls and visits, when due; logging one sets
@@ -31,11 +32,28 @@ if (page) {
       : h('p', {}, 'None recorded.'),
     h('h2', {}, 'Orders'),
     orders.length
-      ? h('ul', { id: 'orders' }, ...orders.map((/** @type {any} */ e) => h('li', {}, linkTo(who, 'orders', e.detail.orderId, spoken(e.summary)), ` (${when(e.at)})`)))
+      ? h(
+          'ul',
+          { id: 'orders' },
+          ...orders.map((/** @type {any} */ e) =>
+            h('li', {}, linkTo(who, 'orders', e.detail.orderId, spoken(e.summary)), ` (${when(e.at)})`),
+          ),
+        )
       : h('p', {}, 'None yet.'),
     h('h2', {}, 'Calls and visits due'),
     account.due.length
-      ? h('ul', {}, ...account.due.map((/** @type {any} */ d) => h('li', {}, `${plain(d.kind)} by ${d.assignee}: ${when(d.dueAt)}`, d.overdueByDays ? h('span', { class: 'overdue' }, ` ${d.overdueByDays} days overdue`) : undefined)))
+      ? h(
+          'ul',
+          {},
+          ...account.due.map((/** @type {any} */ d) =>
+            h(
+              'li',
+              {},
+              `${plain(d.kind)} by ${d.assignee}: ${when(d.dueAt)}`,
+              d.overdueByDays ? h('span', { class: 'overdue' }, ` ${d.overdueByDays} days overdue`) : undefined,
+            ),
+          ),
+        )
       : h('p', {}, 'None scheduled.'),
     h('h2', {}, 'Timeline'),
     timeline(account.timeline),

@@ -1,6 +1,7 @@
 // @ts-check
-import { linkTo, plain, when } from '../page.js';
+
 import { listPage } from '../list.js';
+import { linkTo, plain, when } from '../page.js';
 
 /** Customers and distributors (GET /accounts), newest first. */
 await listPage({
@@ -11,7 +12,10 @@ await listPage({
   empty: 'No account matches these filters.',
   columns: [
     { label: 'Name', cell: (account, who) => linkTo(who, 'accounts', account.id, account.name) },
-    { label: 'Kind', cell: (account) => (account.kind === 'distributor' ? `${account.size ? `${account.size} ` : ''}distributor` : 'customer') },
+    {
+      label: 'Kind',
+      cell: (account) => (account.kind === 'distributor' ? `${account.size ? `${account.size} ` : ''}distributor` : 'customer'),
+    },
     { label: 'Owner', cell: (account) => account.ownerEmail },
     { label: 'Served', cell: (account) => plain(account.servedBy) },
     { label: 'Opened', cell: (account) => when(account.createdAt) },

@@ -4,7 +4,13 @@ import { api } from '../session.js';
 
 /** The signed-in person's agenda (GET /agenda), most overdue first. */
 internalPage();
-const pages = { order: '/app/order.html', quote: '/app/quote.html', opportunity: '/app/opportunity.html', account: '/app/account.html', lead: '/app/lead.html' };
+const pages = {
+  order: '/app/order.html',
+  quote: '/app/quote.html',
+  opportunity: '/app/opportunity.html',
+  account: '/app/account.html',
+  lead: '/app/lead.html',
+};
 
 /** A task of one's own closes here; the process's own steps close where they are done. @param {any} item */
 const doneButton = (item) => {
@@ -34,8 +40,23 @@ else {
           h(
             'tr',
             {},
-            h('td', {}, when(item.dueAt), item.overdueByDays ? h('span', { class: 'overdue' }, ` ${item.overdueByDays} days overdue`) : undefined),
-            h('td', {}, h('a', { href: `${pages[/** @type {keyof typeof pages} */ (item.subject.kind)] ?? '/app/'}?id=${item.subject.id}` }, spoken(item.summary)), ' ', doneButton(item)),
+            h(
+              'td',
+              {},
+              when(item.dueAt),
+              item.overdueByDays ? h('span', { class: 'overdue' }, ` ${item.overdueByDays} days overdue`) : undefined,
+            ),
+            h(
+              'td',
+              {},
+              h(
+                'a',
+                { href: `${pages[/** @type {keyof typeof pages} */ (item.subject.kind)] ?? '/app/'}?id=${item.subject.id}` },
+                spoken(item.summary),
+              ),
+              ' ',
+              doneButton(item),
+            ),
           ),
         ),
       ),

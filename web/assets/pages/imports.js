@@ -15,10 +15,29 @@ const who = internalPage();
 const maxBytes = 5 * 1024 * 1024;
 const maxUnpackedBytes = 16 * 1024 * 1024;
 const maxGzippedBytes = 4 * 1024 * 1024;
-const fields = /** @type {const} */ (['company', 'name', 'firstName', 'lastName', 'email', 'phone', 'country', 'city', 'address', 'postcode']);
+const fields = /** @type {const} */ ([
+  'company',
+  'name',
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'country',
+  'city',
+  'address',
+  'postcode',
+]);
 const fieldNames = /** @type {Record<string, string>} */ ({
-  company: 'Company', name: 'Contact name', firstName: 'First name', lastName: 'Last name', email: 'E-mail',
-  phone: 'Phone', country: 'Country', city: 'City', address: 'Address', postcode: 'Postcode',
+  company: 'Company',
+  name: 'Contact name',
+  firstName: 'First name',
+  lastName: 'Last name',
+  email: 'E-mail',
+  phone: 'Phone',
+  country: 'Country',
+  city: 'City',
+  address: 'Address',
+  postcode: 'Postcode',
 });
 
 /**
@@ -59,7 +78,13 @@ const table = (caption, headers, rows) =>
 
 /** @param {{ line: number, reason: string }[]} rows @param {string} caption @param {number} total */
 const lineList = (rows, caption, total) =>
-  rows.length ? table(`${caption}: ${total}${total > rows.length ? ` (the first ${rows.length} shown)` : ''}`, ['Line', 'Why'], rows.map((row) => [row.line, row.reason])) : undefined;
+  rows.length
+    ? table(
+        `${caption}: ${total}${total > rows.length ? ` (the first ${rows.length} shown)` : ''}`,
+        ['Line', 'Why'],
+        rows.map((row) => [row.line, row.reason]),
+      )
+    : undefined;
 
 /** @type {File | undefined} */
 let file;
@@ -82,14 +107,26 @@ const mappingQuery = () => (Object.keys(mapping).length ? `&mapping=${encodeURIC
 const mappingForm = (columns, chosen) => {
   const form = h('form', { id: 'mapping-form' });
   const rows = fields.map((field) => {
-    const select = /** @type {HTMLSelectElement} */ (h('select', { id: `map-${field}`, name: field }, h('option', { value: '' }, '(not imported)'), ...columns.map((column) => h('option', { value: column }, column))));
+    const select = /** @type {HTMLSelectElement} */ (
+      h(
+        'select',
+        { id: `map-${field}`, name: field },
+        h('option', { value: '' }, '(not imported)'),
+        ...columns.map((column) => h('option', { value: column }, column)),
+      )
+    );
     select.value = chosen[field] ?? '';
     return h('div', { class: 'field' }, h('label', { for: `map-${field}` }, fieldNames[field] ?? field), select);
   });
-  form.append(h('fieldset', {}, h('legend', {}, 'Which column holds what'), h('div', { class: 'row' }, ...rows)), h('p', {}, h('button', { type: 'submit' }, 'Check again with these columns')));
+  form.append(
+    h('fieldset', {}, h('legend', {}, 'Which column holds what'), h('div', { class: 'row' }, ...rows)),
+    h('p', {}, h('button', { type: 'submit' }, 'Check again with these columns')),
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    mapping = Object.fromEntries(fields.map((field) => [field, /** @type {HTMLSelectElement} */ (form.querySelector(`#map-${field}`)).value]));
+    mapping = Object.fromEntries(
+      fields.map((field) => [field, /** @type {HTMLSelectElement} */ (form.querySelector(`#map-${field}`)).value]),
+    );
     void preview();
   });
   return form;
@@ -103,24 +140,51 @@ const preview = async () => {
   if (!sending) return;
   const answer = await answerOf(await call('POST', `/imports?dryRun=true${mappingQuery()}`, sending));
   if (answer.status !== 200) {
-    area.replaceChildren(refusal(answer.body?.message ?? `The file was refused (${answer.status})`), ...(answer.body?.errors ?? []).map((/** @type {any} */ e) => refusal(e.message)));
+    area.replaceChildren(
+      refusal(answer.body?.message ?? `The file was refused (${answer.status})`),
+      ...(answer.body?.errors ?? []).map((/** @type {any} */ e) => refusal(e.message)),
+    );
     return;
   }
   const p = answer.body;
-  const go = h('button', { type: 'button', id: 'confirm', class: 'button' }, `Import ${p.counts.accounts} accounts and ${p.counts.leads} leads`);
+  const go = h(
+    'button',
+    { type: 'button', id: 'confirm', class: 'button' },
+    `Import ${p.counts.accounts} accounts and ${p.counts.leads} leads`,
+  );
   go.addEventListener('click', () => void confirm(/** @type {HTMLButtonElement} */ (go)));
   area.replaceChildren(
     h('h3', {}, 'What the file would make'),
-    h('p', { id: 'preview-summary' }, `${p.rows} rows, fields separated by ${p.separator}: ${p.counts.accounts} accounts and ${p.counts.leads} leads to make, ${p.counts.duplicates} duplicates skipped, ${p.counts.badRows} rows that cannot be imported.`),
+    h(
+      'p',
+      { id: 'preview-summary' },
+      `${p.rows} rows, fields separated by ${p.separator}: ${p.counts.accounts} accounts and ${p.counts.leads} leads to make, ${p.counts.duplicates} duplicates skipped, ${p.counts.badRows} rows that cannot be imported.`,
+    ),
     ...(p.lookups.done < p.lookups.of
-      ? [h('p', { class: 'notice' }, `A large file: ${p.lookups.done} of ${p.lookups.of} look-ups for what salesflow has already were done in the time a preview has, so fewer duplicates may show here. The import checks every record as it makes it, and makes none twice.`)]
+      ? [
+          h(
+            'p',
+            { class: 'notice' },
+            `A large file: ${p.lookups.done} of ${p.lookups.of} look-ups for what salesflow has already were done in the time a preview has, so fewer duplicates may show here. The import checks every record as it makes it, and makes none twice.`,
+          ),
+        ]
       : []),
     mappingForm(p.columns, p.mapping),
     p.accounts.length
-      ? table(`Accounts (the first ${Math.min(20, p.accounts.length)} of ${p.counts.accounts})`, ['Company', 'Country', 'City', 'Owner', 'Contacts', 'Lines'], p.accounts.slice(0, 20).map((/** @type {any} */ a) => [a.name, a.country ?? '', a.city ?? '', a.owner, a.contacts, a.lines.slice(0, 5).join(', ')]))
+      ? table(
+          `Accounts (the first ${Math.min(20, p.accounts.length)} of ${p.counts.accounts})`,
+          ['Company', 'Country', 'City', 'Owner', 'Contacts', 'Lines'],
+          p.accounts
+            .slice(0, 20)
+            .map((/** @type {any} */ a) => [a.name, a.country ?? '', a.city ?? '', a.owner, a.contacts, a.lines.slice(0, 5).join(', ')]),
+        )
       : h('p', {}, 'No new accounts.'),
     p.leads.length
-      ? table(`Leads (the first ${Math.min(20, p.leads.length)} of ${p.counts.leads})`, ['Line', 'Name', 'E-mail', 'Company', 'Country', 'Owner'], p.leads.slice(0, 20).map((/** @type {any} */ l) => [l.line, l.name, l.email, l.company, l.country ?? '', l.owner]))
+      ? table(
+          `Leads (the first ${Math.min(20, p.leads.length)} of ${p.counts.leads})`,
+          ['Line', 'Name', 'E-mail', 'Company', 'Country', 'Owner'],
+          p.leads.slice(0, 20).map((/** @type {any} */ l) => [l.line, l.name, l.email, l.company, l.country ?? '', l.owner]),
+        )
       : h('p', {}, 'No new leads.'),
     lineList(p.duplicates, 'Duplicates, skipped', p.counts.duplicates) ?? h('p', {}, 'No duplicates.'),
     lineList(p.badRows, 'Rows that cannot be imported', p.counts.badRows) ?? h('p', {}, 'Every row can be imported.'),
@@ -133,7 +197,9 @@ const confirm = async (button) => {
   if (!file) return;
   button.disabled = true;
   if (!sending) return;
-  const answer = await answerOf(await call('POST', `/imports?fileName=${encodeURIComponent(file.name.slice(0, 200))}${mappingQuery()}`, sending));
+  const answer = await answerOf(
+    await call('POST', `/imports?fileName=${encodeURIComponent(file.name.slice(0, 200))}${mappingQuery()}`, sending),
+  );
   if (answer.status !== 202) {
     $('#progress').replaceChildren(refusal(answer.body?.message ?? `The import was refused (${answer.status})`));
     button.disabled = false;
@@ -155,14 +221,22 @@ const follow = async (id) => {
     const bar = h('progress', { id: 'import-progress', max: '100', value: String(job.progress.percent), 'aria-label': 'Import progress' });
     const counts = `${job.counts.created} records made, ${job.counts.skipped} skipped as duplicates, ${job.counts.failed} failed`;
     if (job.status !== 'done') {
-      area.replaceChildren(h('h3', {}, 'Importing'), bar, h('p', {}, `${job.progress.percent}% (part ${job.progress.chunksDone} of ${job.progress.chunks}): ${counts}.`));
+      area.replaceChildren(
+        h('h3', {}, 'Importing'),
+        bar,
+        h('p', {}, `${job.progress.percent}% (part ${job.progress.chunksDone} of ${job.progress.chunks}): ${counts}.`),
+      );
       await new Promise((resolve) => setTimeout(resolve, 1000));
       continue;
     }
     area.replaceChildren(
       h('h3', { id: 'report-title' }, 'Import done'),
       bar,
-      h('p', { id: 'report-summary', class: 'notice' }, `${job.fileName ? `${job.fileName}: ` : ''}${counts}. Finished ${when(job.finishedAt)}; nobody was emailed.`),
+      h(
+        'p',
+        { id: 'report-summary', class: 'notice' },
+        `${job.fileName ? `${job.fileName}: ` : ''}${counts}. Finished ${when(job.finishedAt)}; nobody was emailed.`,
+      ),
       lineList(job.skipped, 'Skipped as duplicates', job.counts.skipped) ?? h('p', {}, 'Nothing was skipped.'),
       lineList(job.failed, 'Failed rows', job.counts.failed) ?? h('p', {}, 'No row failed.'),
     );
@@ -182,7 +256,9 @@ if (hasRole(who, 'SalesAdmin', 'ManagingDirector')) {
     const chosen = file;
     const tooLarge = (/** @type {string} */ why) => $('#preview').replaceChildren(refusal(`${why} Split it and import each part.`));
     if (chosen.size > (typeof CompressionStream === 'undefined' ? maxBytes : maxUnpackedBytes)) {
-      tooLarge(`The file is ${(chosen.size / 1024 / 1024).toFixed(1)} MiB: files up to ${typeof CompressionStream === 'undefined' ? 5 : 16} MiB are taken.`);
+      tooLarge(
+        `The file is ${(chosen.size / 1024 / 1024).toFixed(1)} MiB: files up to ${typeof CompressionStream === 'undefined' ? 5 : 16} MiB are taken.`,
+      );
       return;
     }
     void packed(chosen).then((packedFile) => {
@@ -201,7 +277,11 @@ const kinds = /** @type {const} */ (['leads', 'opportunities', 'accounts', 'orde
 if (hasRole(who, 'SalesManager', 'ManagingDirector', 'SalesAdmin')) {
   $('#exports').replaceChildren(
     ...kinds.map((kind) => {
-      const link = h('a', { href: `${config.apiUrl}/exports/${kind}.csv`, 'data-kind': kind, download: `${kind}.csv` }, `${plain(kind).replace(/^./, (c) => c.toUpperCase())} (CSV)`);
+      const link = h(
+        'a',
+        { href: `${config.apiUrl}/exports/${kind}.csv`, 'data-kind': kind, download: `${kind}.csv` },
+        `${plain(kind).replace(/^./, (c) => c.toUpperCase())} (CSV)`,
+      );
       link.addEventListener('click', async (event) => {
         // The link needs the bearer token: fetched here, then saved from memory.
         event.preventDefault();

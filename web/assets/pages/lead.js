@@ -1,7 +1,8 @@
 // @ts-check
+
+import { leadDecisions } from '../decisions.js';
 import { $, activitySection, facts, formAt, h, linkTo, plain, postForm, recordPage, timeline, when } from '../page.js';
 import { hasRole } from '../session.js';
-import { leadDecisions } from '../decisions.js';
 
 /** A lead: who, what they asked for, its timeline; the SM qualifies it (R9) and anyone logs contact. */
 const page = await recordPage('leads');
@@ -19,7 +20,10 @@ if (page) {
       ['Message', lead.interest?.message],
       ['Literature', lead.literature?.map(plain).join(', ')],
       ['Owner', lead.owner],
-      ['Disqualified', lead.disqualification && `${lead.disqualification.reason} (${lead.disqualification.by}, ${when(lead.disqualification.at)})`],
+      [
+        'Disqualified',
+        lead.disqualification && `${lead.disqualification.reason} (${lead.disqualification.by}, ${when(lead.disqualification.at)})`,
+      ],
       ['Logged', when(lead.createdAt)],
     ]),
     lead.opportunityId ? h('p', {}, linkTo(who, 'opportunities', lead.opportunityId, 'Open the opportunity')) : '',

@@ -17,7 +17,8 @@ field('opportunityId').value = queryParam('opportunityId');
 field('account.name').value = queryParam('company');
 field('account.ownerEmail').value = queryParam('owner');
 if (!field('opportunityId').value) field('opportunityId').disabled = true;
-if (!hasRole(who, 'SalesAdmin')) form.before(Object.assign(document.createElement('p'), { className: 'error', textContent: 'Only Sales Admin records orders.' }));
+if (!hasRole(who, 'SalesAdmin'))
+  form.before(Object.assign(document.createElement('p'), { className: 'error', textContent: 'Only Sales Admin records orders.' }));
 
 /** @typedef {{ sku: string, description: string, quantity: number, unitPrice: number }} OrderLine */
 
@@ -42,18 +43,34 @@ const lineRow = (line = {}) => {
       'div',
       { class: 'field' },
       h('label', { for: `o${i}-${id}` }, label),
-      h('input', { id: `o${i}-${id}`, name: `lines.${i}.${field}`, required: '', ...attributes, ...(value === undefined ? {} : { value: String(value) }) }),
+      h('input', {
+        id: `o${i}-${id}`,
+        name: `lines.${i}.${field}`,
+        required: '',
+        ...attributes,
+        ...(value === undefined ? {} : { value: String(value) }),
+      }),
     );
   const row = h(
     'div',
     { class: 'row' },
-    cell('sku', 'sku', 'SKU', { type: 'text', maxlength: '64', pattern: '[A-Za-z0-9._:\\-]+', 'data-pattern': 'must be letters, digits, . _ : or -' }, line.sku),
+    cell(
+      'sku',
+      'sku',
+      'SKU',
+      { type: 'text', maxlength: '64', pattern: '[A-Za-z0-9._:\\-]+', 'data-pattern': 'must be letters, digits, . _ : or -' },
+      line.sku,
+    ),
     cell('description', 'description', 'Description', { type: 'text', maxlength: '500' }, line.description),
     cell('quantity', 'quantity', 'Qty', { type: 'number', min: '1', max: '100000', step: '1', 'data-type': 'number' }, line.quantity),
     cell('unitPrice', 'unit', 'Unit price (£)', { type: 'number', min: '0', step: '0.01', 'data-type': 'number' }, line.unitPrice),
   );
   if (linesBox.children.length) {
-    const remove = h('button', { type: 'button', class: 'link', 'aria-label': `Remove line ${i + 1}${line.sku ? ` (${line.sku})` : ''}` }, 'Remove');
+    const remove = h(
+      'button',
+      { type: 'button', class: 'link', 'aria-label': `Remove line ${i + 1}${line.sku ? ` (${line.sku})` : ''}` },
+      'Remove',
+    );
     remove.addEventListener('click', () => {
       row.remove();
       compare();
@@ -91,7 +108,15 @@ const compare = () => {
   reason.disabled = !differs;
   differencesBox.hidden = !differs;
   differencesBox.replaceChildren(
-    ...(differs && quoted ? [h('p', { class: 'notice' }, `These lines differ from quote ${quoted.number}, which the customer signed. Say why below, or put them back as quoted.`)] : []),
+    ...(differs && quoted
+      ? [
+          h(
+            'p',
+            { class: 'notice' },
+            `These lines differ from quote ${quoted.number}, which the customer signed. Say why below, or put them back as quoted.`,
+          ),
+        ]
+      : []),
   );
 };
 
@@ -105,12 +130,19 @@ const useQuote = async () => {
     if (answer.status === 200) {
       quoted = {
         number: answer.body.number,
-        lines: answer.body.request.lines.map((/** @type {any} */ line) => ({ sku: line.sku, description: line.description, quantity: line.quantity, unitPrice: netUnitPrice(line) })),
+        lines: answer.body.request.lines.map((/** @type {any} */ line) => ({
+          sku: line.sku,
+          description: line.description,
+          quantity: line.quantity,
+          unitPrice: netUnitPrice(line),
+        })),
       };
       for (const line of quoted.lines) lineRow(line);
     } else {
       differencesBox.hidden = false;
-      differencesBox.replaceChildren(h('p', { class: 'error', role: 'alert' }, answer.body?.message ?? `Could not load the quote (${answer.status})`));
+      differencesBox.replaceChildren(
+        h('p', { class: 'error', role: 'alert' }, answer.body?.message ?? `Could not load the quote (${answer.status})`),
+      );
     }
   }
   if (!rows) lineRow();
@@ -126,7 +158,8 @@ const signedQuotes = async () => {
     .filter((/** @type {any} */ quote) => ['sent', 'contract-negotiation', 'contract-approved'].includes(quote.status))
     .reverse();
   if (!signed.length) return;
-  for (const quote of signed) quoteChoice.append(h('option', { value: quote.id }, `${quote.number}: ${gbp(quote.netGbp)} net, ${plain(quote.status)}`));
+  for (const quote of signed)
+    quoteChoice.append(h('option', { value: quote.id }, `${quote.number}: ${gbp(quote.netGbp)} net, ${plain(quote.status)}`));
   $('#quote-choice').hidden = false;
   quoteChoice.disabled = false;
   // A PO answers the latest quote as a rule; any other, or none, is one choice away.
@@ -152,7 +185,10 @@ enhance(
     const { account, ...order } = body;
     if (!order.accountId) {
       if (!openedAccount) {
-        const opened = await api('POST', '/accounts', { body: { kind: 'customer', ...(/** @type {object} */ (account ?? {})) }, idempotencyKey: accountKey });
+        const opened = await api('POST', '/accounts', {
+          body: { kind: 'customer', .../** @type {object} */ (account ?? {}) },
+          idempotencyKey: accountKey,
+        });
         if (opened.status !== 201) {
           const errors = (opened.body?.errors ?? []).map((/** @type {any} */ e) => ({ ...e, path: `account.${e.path}` }));
           return { status: opened.status, body: { ...opened.body, errors } };

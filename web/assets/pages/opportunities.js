@@ -1,6 +1,7 @@
 // @ts-check
-import { gbp, linkTo, plain, when } from '../page.js';
+
 import { listPage } from '../list.js';
+import { gbp, linkTo, plain, when } from '../page.js';
 
 /** Opportunities (GET /opportunities) by stage, value and owner, newest first. */
 const stages = { prospect: 'Prospect', quoting: 'Quote in approval', quoted: 'Quote with the customer', ordered: 'Ordered' };

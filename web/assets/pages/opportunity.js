@@ -1,7 +1,8 @@
 // @ts-check
+
+import { opportunityDecisions } from '../decisions.js';
 import { $, activitySection, facts, formAt, gbp, h, linkTo, plain, postForm, recordPage, reloadWith, timeline, when } from '../page.js';
 import { api, hasRole } from '../session.js';
-import { opportunityDecisions } from '../decisions.js';
 
 /**
  * An opportunity: its qualification, Engineering's review (R10), its quotes and orders. The SM
@@ -29,11 +30,28 @@ if (page) {
     h('p', {}, linkTo(who, 'leads', opp.leadId, 'The lead it came from')),
     h('h2', {}, 'Quotes'),
     opp.quotes.length
-      ? h('ul', {}, ...opp.quotes.map((/** @type {any} */ q) => h('li', {}, linkTo(who, 'quotes', q.id, `${q.number ? `${q.number}: ` : ''}${gbp(q.netGbp)} net, ${plain(q.status)}`), ` (${when(q.createdAt)})`)))
+      ? h(
+          'ul',
+          {},
+          ...opp.quotes.map((/** @type {any} */ q) =>
+            h(
+              'li',
+              {},
+              linkTo(who, 'quotes', q.id, `${q.number ? `${q.number}: ` : ''}${gbp(q.netGbp)} net, ${plain(q.status)}`),
+              ` (${when(q.createdAt)})`,
+            ),
+          ),
+        )
       : h('p', {}, 'None yet.'),
     h('h2', {}, 'Orders'),
     opp.orders.length
-      ? h('ul', {}, ...opp.orders.map((/** @type {any} */ o) => h('li', {}, linkTo(who, 'orders', o.id, `PO ${o.poNumber}: ${gbp(o.totalGbp)}`), ` (${plain(o.status)})`)))
+      ? h(
+          'ul',
+          {},
+          ...opp.orders.map((/** @type {any} */ o) =>
+            h('li', {}, linkTo(who, 'orders', o.id, `PO ${o.poNumber}: ${gbp(o.totalGbp)}`), ` (${plain(o.status)})`),
+          ),
+        )
       : h('p', {}, 'None yet.'),
     h('h2', {}, 'Timeline'),
     timeline(opp.timeline),
@@ -45,7 +63,9 @@ if (page) {
     const select = /** @type {HTMLSelectElement} */ ($('#r-recommendation'));
     for (const value of ['proceed', 'proceed-with-changes', 'decline']) select.append(h('option', { value }, plain(value)));
   }
-  postForm(formAt('#review-form'), who, ['Engineering'], `/opportunities/${id}/engineering-review`, () => reloadWith('Review given; the SM has it'));
+  postForm(formAt('#review-form'), who, ['Engineering'], `/opportunities/${id}/engineering-review`, () =>
+    reloadWith('Review given; the SM has it'),
+  );
 
   // A won or lost opportunity takes no more quotes.
   if (hasRole(who, 'SalesManager') && opp.status === 'prospect') {
@@ -59,7 +79,12 @@ if (page) {
   if (hasRole(who, 'SalesAdmin')) {
     const link = $('#record-order');
     link.hidden = false;
-    link.querySelector('a')?.setAttribute('href', `/app/new-order.html?opportunityId=${id}&company=${encodeURIComponent(opp.company)}&owner=${encodeURIComponent(opp.owner)}`);
+    link
+      .querySelector('a')
+      ?.setAttribute(
+        'href',
+        `/app/new-order.html?opportunityId=${id}&company=${encodeURIComponent(opp.company)}&owner=${encodeURIComponent(opp.owner)}`,
+      );
   }
   activitySection(who, 'opportunities', id);
 }
@@ -83,11 +108,28 @@ async function quoteLines() {
     const i = count++;
     /** @param {string} field @param {string} label @param {Record<string, string>} attributes */
     const cell = (field, label, attributes) =>
-      h('div', { class: 'field' }, h('label', { for: `l${i}-${field}` }, label), h('input', { id: `l${i}-${field}`, name: `lines.${i}.${field}`, ...(i === 0 && field !== 'discountPercent' ? { required: '' } : {}), ...attributes }));
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: `l${i}-${field}` }, label),
+        h('input', {
+          id: `l${i}-${field}`,
+          name: `lines.${i}.${field}`,
+          ...(i === 0 && field !== 'discountPercent' ? { required: '' } : {}),
+          ...attributes,
+        }),
+      );
     const row = h(
       'div',
       { class: 'row', 'data-line': String(i) },
-      cell('sku', 'SKU', { type: 'text', maxlength: '64', list: 'product-list', autocomplete: 'off', pattern: '[A-Za-z0-9._:\\-]+', 'data-pattern': 'must be letters, digits, . _ : or -' }),
+      cell('sku', 'SKU', {
+        type: 'text',
+        maxlength: '64',
+        list: 'product-list',
+        autocomplete: 'off',
+        pattern: '[A-Za-z0-9._:\\-]+',
+        'data-pattern': 'must be letters, digits, . _ : or -',
+      }),
       cell('description', 'Description', { type: 'text', maxlength: '500' }),
       cell('quantity', 'Qty', { type: 'number', min: '1', max: '100000', step: '1', 'data-type': 'number' }),
       cell('unitPriceGbp', 'Unit price (£)', { type: 'number', min: '0', step: '0.01', 'data-type': 'number' }),

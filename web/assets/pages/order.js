@@ -1,5 +1,20 @@
 // @ts-check
-import { $, activitySection, documentLink, facts, formAt, gbp, h, linkTo, plain, postForm, recordPage, reloadWith, timeline, when } from '../page.js';
+import {
+  $,
+  activitySection,
+  documentLink,
+  facts,
+  formAt,
+  gbp,
+  h,
+  linkTo,
+  plain,
+  postForm,
+  recordPage,
+  reloadWith,
+  timeline,
+  when,
+} from '../page.js';
 import { hasRole } from '../session.js';
 
 /**
@@ -28,10 +43,20 @@ if (page) {
       ['Total', order.totalGbp === undefined ? undefined : gbp(order.totalGbp)],
       ['User of the equipment', order.userContact && `${order.userContact.name} <${order.userContact.email}>`],
       ['Support registration', order.support?.registrationId],
-      ['Contract review', order.contractReview && (order.contractReview.status === 'done' ? `done by ${order.contractReview.by}, ${when(order.contractReview.at)}` : 'to do')],
-      ['Packing', order.packing && (order.packing.status === 'packed' ? `packed by ${order.packing.by}, ${when(order.packing.at)}` : 'to pack')],
+      [
+        'Contract review',
+        order.contractReview &&
+          (order.contractReview.status === 'done' ? `done by ${order.contractReview.by}, ${when(order.contractReview.at)}` : 'to do'),
+      ],
+      [
+        'Packing',
+        order.packing && (order.packing.status === 'packed' ? `packed by ${order.packing.by}, ${when(order.packing.at)}` : 'to pack'),
+      ],
       ['Welcome Letter', order.welcomeLetter && plain(order.welcomeLetter.status)],
-      ['Shipped', order.shipment ? `${when(order.shipment.shippedAt)}${order.shipment.carrier ? ` by ${order.shipment.carrier}` : ''}` : undefined],
+      [
+        'Shipped',
+        order.shipment ? `${when(order.shipment.shippedAt)}${order.shipment.carrier ? ` by ${order.shipment.carrier}` : ''}` : undefined,
+      ],
       ['Corrective action', order.correctiveAction && `${order.correctiveAction.status}: ${order.correctiveAction.problem}`],
       ['Received', when(order.createdAt)],
     ]),
@@ -39,15 +64,44 @@ if (page) {
       'table',
       {},
       h('caption', {}, 'Lines'),
-      h('thead', {}, h('tr', {}, h('th', {}, 'Item'), h('th', { class: 'number' }, 'Qty'), priced ? h('th', { class: 'number' }, 'Unit price') : '')),
-      h('tbody', {}, ...order.lines.map((/** @type {any} */ l) => h('tr', {}, h('td', {}, `${l.sku}: ${l.description}`), h('td', { class: 'number' }, String(l.quantity)), priced ? h('td', { class: 'number' }, gbp(l.unitPrice)) : ''))),
+      h(
+        'thead',
+        {},
+        h('tr', {}, h('th', {}, 'Item'), h('th', { class: 'number' }, 'Qty'), priced ? h('th', { class: 'number' }, 'Unit price') : ''),
+      ),
+      h(
+        'tbody',
+        {},
+        ...order.lines.map((/** @type {any} */ l) =>
+          h(
+            'tr',
+            {},
+            h('td', {}, `${l.sku}: ${l.description}`),
+            h('td', { class: 'number' }, String(l.quantity)),
+            priced ? h('td', { class: 'number' }, gbp(l.unitPrice)) : '',
+          ),
+        ),
+      ),
     ),
     fromQuote(order.fromQuote),
     h('p', {}, linkTo(who, 'accounts', order.accountId, `The account: ${order.customer?.name ?? ''}`)),
     order.opportunityId ? h('p', {}, linkTo(who, 'opportunities', order.opportunityId, 'The opportunity')) : '',
     h('h2', {}, 'Follow-ups'),
     followUps.length
-      ? h('ul', { id: 'follow-ups' }, ...followUps.map(([name, state]) => h('li', {}, `${plain(name)}: ${plain(state)}`, followUpDates[/** @type {keyof typeof followUpDates} */ (name)] && state !== 'not-applicable' ? ` (by ${when(followUpDates[/** @type {keyof typeof followUpDates} */ (name)])})` : undefined)))
+      ? h(
+          'ul',
+          { id: 'follow-ups' },
+          ...followUps.map(([name, state]) =>
+            h(
+              'li',
+              {},
+              `${plain(name)}: ${plain(state)}`,
+              followUpDates[/** @type {keyof typeof followUpDates} */ (name)] && state !== 'not-applicable'
+                ? ` (by ${when(followUpDates[/** @type {keyof typeof followUpDates} */ (name)])})`
+                : undefined,
+            ),
+          ),
+        )
       : h('p', {}, 'Scheduled once the order ships.'),
     h('h2', {}, 'Timeline'),
     timeline(order.timeline),
@@ -63,12 +117,18 @@ if (page) {
       'section',
       { id: 'from-quote', 'aria-labelledby': 'from-quote-heading' },
       h('h2', { id: 'from-quote-heading' }, 'From quote ', linkTo(who, 'quotes', from.quoteId, from.number)),
-      from.quoted ? h('p', {}, `Signed for ${gbp(from.quoted.netGbp)} net, ${gbp(from.quoted.grossGbp)} with ${from.quoted.vatWording}.`) : '',
+      from.quoted
+        ? h('p', {}, `Signed for ${gbp(from.quoted.netGbp)} net, ${gbp(from.quoted.grossGbp)} with ${from.quoted.vatWording}.`)
+        : '',
       from.differences.length
         ? h(
             'div',
             {},
-            h('p', {}, `The order differs from the quote in ${from.differences.length === 1 ? 'one way' : `${from.differences.length} ways`}:`),
+            h(
+              'p',
+              {},
+              `The order differs from the quote in ${from.differences.length === 1 ? 'one way' : `${from.differences.length} ways`}:`,
+            ),
             h('ul', { id: 'quote-differences' }, ...from.differences.map((difference) => h('li', {}, difference))),
             h('p', { id: 'difference-reason' }, `Why: ${from.reason ?? ''}`),
           )
@@ -84,7 +144,8 @@ if (page) {
   step('contract-review', order.contractReview?.status === 'open', hasRole(who, 'SalesAdmin'), 'Contract review recorded');
   step('packing', order.packing?.status === 'to-pack', hasRole(who, 'Production', 'SalesAdmin'), 'Packed; ready to ship');
   for (const item of order.packing?.checklist ?? []) $('#packing-checklist').append(h('li', {}, item));
-  const checkAsked = order.tasks.some((/** @type {any} */ t) => t.task === 'equipment-check') || order.followUps?.equipmentCheck?.status === 'unanswered';
+  const checkAsked =
+    order.tasks.some((/** @type {any} */ t) => t.task === 'equipment-check') || order.followUps?.equipmentCheck?.status === 'unanswered';
   step('equipment-check', checkAsked, who.email === order.owner, 'Answer recorded');
   step(
     'corrective-action',
@@ -94,11 +155,15 @@ if (page) {
   );
 
   if (!order.shipment && hasRole(who, 'Production', 'SalesAdmin')) $('#shipment').hidden = false;
-  postForm(formAt('#shipment-form'), who, ['Production', 'SalesAdmin'], `/orders/${id}/shipment`, () => reloadWith('Shipment recorded; the follow-ups are scheduled'));
+  postForm(formAt('#shipment-form'), who, ['Production', 'SalesAdmin'], `/orders/${id}/shipment`, () =>
+    reloadWith('Shipment recorded; the follow-ups are scheduled'),
+  );
   activitySection(who, 'orders', id);
 
   // R23: the Welcome Letter to print, beside the facts and in the packing step.
-  const letter = order.welcomeLetter ? await documentLink(`/orders/${encodeURIComponent(id)}/welcome-letter`, 'Print the Welcome Letter') : undefined;
+  const letter = order.welcomeLetter
+    ? await documentLink(`/orders/${encodeURIComponent(id)}/welcome-letter`, 'Print the Welcome Letter')
+    : undefined;
   if (letter) {
     $('#content dl.facts').after(h('p', {}, letter()));
     $('#packing-checklist').after(h('p', {}, letter()));

@@ -1,6 +1,7 @@
 // @ts-check
-import { gbp, linkTo, when } from '../page.js';
+
 import { listPage } from '../list.js';
+import { gbp, linkTo, when } from '../page.js';
 
 /** Orders (GET /orders) by status and ship date, newest first; without prices for those who read none. */
 await listPage({

@@ -14,7 +14,11 @@ else {
   /** @type {{ stage: string, label: string, count: number, valueGbp: number, items: any[] }[]} */
   const stages = answer.body.stages;
   $('#content').replaceChildren(
-    h('div', { class: 'stage-counts' }, ...stages.map((s) => h('div', { 'data-stage': s.stage }, h('strong', {}, String(s.count)), s.label, h('br'), gbp(s.valueGbp)))),
+    h(
+      'div',
+      { class: 'stage-counts' },
+      ...stages.map((s) => h('div', { 'data-stage': s.stage }, h('strong', {}, String(s.count)), s.label, h('br'), gbp(s.valueGbp))),
+    ),
     ...stages.map((s) =>
       h(
         'section',
@@ -24,7 +28,18 @@ else {
           ? h(
               'table',
               {},
-              h('thead', {}, h('tr', {}, h('th', {}, 'Company'), h('th', {}, 'Where it stands'), h('th', { class: 'number' }, 'Value'), h('th', {}, 'Since'))),
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  h('th', {}, 'Company'),
+                  h('th', {}, 'Where it stands'),
+                  h('th', { class: 'number' }, 'Value'),
+                  h('th', {}, 'Since'),
+                ),
+              ),
               h(
                 'tbody',
                 {},
@@ -32,7 +47,11 @@ else {
                   h(
                     'tr',
                     {},
-                    h('td', {}, h('a', { href: `${pages[/** @type {'lead' | 'opportunity'} */ (item.kind)]}?id=${item.id}` }, item.company)),
+                    h(
+                      'td',
+                      {},
+                      h('a', { href: `${pages[/** @type {'lead' | 'opportunity'} */ (item.kind)]}?id=${item.id}` }, item.company),
+                    ),
                     h('td', {}, plain(item.status)),
                     h('td', { class: 'number' }, gbp(item.valueGbp)),
                     h('td', {}, when(item.since)),

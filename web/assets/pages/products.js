@@ -15,12 +15,30 @@ else {
           'table',
           { id: 'products' },
           h('caption', {}, `${products.length} products`),
-          h('thead', {}, h('tr', {}, h('th', {}, 'SKU'), h('th', {}, 'Description'), h('th', { class: 'number' }, 'Unit price'), h('th', {}, 'Last changed'))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', {}, 'SKU'),
+              h('th', {}, 'Description'),
+              h('th', { class: 'number' }, 'Unit price'),
+              h('th', {}, 'Last changed'),
+            ),
+          ),
           h(
             'tbody',
             {},
             ...products.map((/** @type {any} */ p) =>
-              h('tr', {}, h('td', {}, p.sku), h('td', {}, p.description), h('td', { class: 'number' }, gbp(p.unitPriceGbp)), h('td', { title: `by ${p.updatedBy}` }, when(p.updatedAt))),
+              h(
+                'tr',
+                {},
+                h('td', {}, p.sku),
+                h('td', {}, p.description),
+                h('td', { class: 'number' }, gbp(p.unitPriceGbp)),
+                h('td', { title: `by ${p.updatedBy}` }, when(p.updatedAt)),
+              ),
             ),
           ),
         )

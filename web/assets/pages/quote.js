@@ -20,19 +20,39 @@ if (page) {
     h('p', { class: 'lede' }, `Where it stands: ${plain(quote.status)}.`),
     facts([
       ['Quote number', quote.number],
-      ['Customer', quote.customer && `${quote.customer.name} <${quote.customer.email}>${quote.customer.country ? `, ${quote.customer.country}` : ''}`],
+      [
+        'Customer',
+        quote.customer && `${quote.customer.name} <${quote.customer.email}>${quote.customer.country ? `, ${quote.customer.country}` : ''}`,
+      ],
       ['List price', gbp(quote.totals?.listGbp)],
       ['Discount', gbp(quote.totals?.discountGbp)],
       ['Net', gbp(quote.totals?.netGbp)],
-      ['VAT', vat && (vat.ratePercent ? `${gbp(quote.totals.vatGbp)} (${vat.ratePercent}%, ${vat.country})` : `none: zero-rated export (${vat.country})`)],
+      [
+        'VAT',
+        vat &&
+          (vat.ratePercent
+            ? `${gbp(quote.totals.vatGbp)} (${vat.ratePercent}%, ${vat.country})`
+            : `none: zero-rated export (${vat.country})`),
+      ],
       ['Total with VAT', vat && gbp(quote.totals.grossGbp)],
       ['Price approval (QPA)', quote.qpa?.applies ? `needed for ${quote.qpa.reasons?.join('; ')}` : 'not needed'],
       ['Payment terms', prepared.quote?.paymentTerms],
       ['Delivery terms', prepared.quote?.deliveryTerms],
       ['Terms and conditions', prepared.quote?.terms],
-      ['Document', quote.document ? `${quote.document.filename} (${quote.signature ? (quote.signature.holds ? `signed by ${quote.signature.signer}, ${when(quote.signature.signedAt)}` : 'changed since it was signed') : 'not signed yet'})` : undefined],
+      [
+        'Document',
+        quote.document
+          ? `${quote.document.filename} (${quote.signature ? (quote.signature.holds ? `signed by ${quote.signature.signer}, ${when(quote.signature.signedAt)}` : 'changed since it was signed') : 'not signed yet'})`
+          : undefined,
+      ],
       ['Sent to the customer', quote.transmission && when(quote.transmission.at)],
-      ['Contract', quote.contract && (quote.contract.decision ? `${quote.contract.decision.decision} by ${quote.contract.decision.by}` : `with the Managing Director: ${quote.contract.requirements}`)],
+      [
+        'Contract',
+        quote.contract &&
+          (quote.contract.decision
+            ? `${quote.contract.decision.decision} by ${quote.contract.decision.by}`
+            : `with the Managing Director: ${quote.contract.requirements}`),
+      ],
       ['Failed', quote.failure && (quote.failure.reason ?? quote.failure.error)],
       ['Requested', when(quote.createdAt)],
     ]),
@@ -40,23 +60,51 @@ if (page) {
       'table',
       {},
       h('caption', {}, 'Lines'),
-      h('thead', {}, h('tr', {}, h('th', {}, 'Item'), h('th', { class: 'number' }, 'Qty'), h('th', { class: 'number' }, 'Unit price'), h('th', { class: 'number' }, 'Discount'))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', {}, 'Item'),
+          h('th', { class: 'number' }, 'Qty'),
+          h('th', { class: 'number' }, 'Unit price'),
+          h('th', { class: 'number' }, 'Discount'),
+        ),
+      ),
       h(
         'tbody',
         {},
         ...(quote.request?.lines ?? []).map((/** @type {any} */ l) =>
-          h('tr', {}, h('td', {}, `${l.sku}: ${l.description}`), h('td', { class: 'number' }, String(l.quantity)), h('td', { class: 'number' }, gbp(l.unitPriceGbp)), h('td', { class: 'number' }, `${l.discountPercent}%`)),
+          h(
+            'tr',
+            {},
+            h('td', {}, `${l.sku}: ${l.description}`),
+            h('td', { class: 'number' }, String(l.quantity)),
+            h('td', { class: 'number' }, gbp(l.unitPriceGbp)),
+            h('td', { class: 'number' }, `${l.discountPercent}%`),
+          ),
         ),
       ),
     ),
     h('p', {}, linkTo(who, 'opportunities', quote.opportunityId, 'The opportunity')),
     h('h2', {}, 'Waiting for'),
     quote.tasks.length
-      ? h('ul', { id: 'waiting-for' }, ...quote.tasks.map((/** @type {any} */ t) => h('li', {}, `${stepName(t)}: ${t.assignee}, due ${when(t.dueBy)}`)))
+      ? h(
+          'ul',
+          { id: 'waiting-for' },
+          ...quote.tasks.map((/** @type {any} */ t) => h('li', {}, `${stepName(t)}: ${t.assignee}, due ${when(t.dueBy)}`)),
+        )
       : h('p', {}, 'Nobody.'),
     h('h2', {}, 'Decisions'),
     quote.decisions?.length
-      ? h('ul', {}, ...quote.decisions.map((/** @type {any} */ d) => h('li', {}, `${stepName(d)}: ${d.decision} by ${d.by}, ${when(d.at)}${d.reason ? `: ${d.reason}` : ''}`)))
+      ? h(
+          'ul',
+          {},
+          ...quote.decisions.map((/** @type {any} */ d) =>
+            h('li', {}, `${stepName(d)}: ${d.decision} by ${d.by}, ${when(d.at)}${d.reason ? `: ${d.reason}` : ''}`),
+          ),
+        )
       : h('p', {}, 'None yet.'),
   );
 
@@ -90,5 +138,7 @@ if (page) {
   if (quote.status === 'sent' && !quote.contract && who.email === quote.owner) $('#step-contract').hidden = false;
   const contract = formAt('#contract-form');
   /** @type {HTMLInputElement} */ (contract.elements.namedItem('quoteId')).value = id;
-  postForm(contract, who, ['SalesManager'], `/opportunities/${quote.opportunityId}/contract`, () => reloadWith('Sent to the Managing Director'));
+  postForm(contract, who, ['SalesManager'], `/opportunities/${quote.opportunityId}/contract`, () =>
+    reloadWith('Sent to the Managing Director'),
+  );
 }

@@ -1,6 +1,7 @@
 // @ts-check
-import { gbp, linkTo, plain, when } from '../page.js';
+
 import { listPage } from '../list.js';
+import { gbp, linkTo, plain, when } from '../page.js';
 
 /** Quotes (GET /quotes) by status, newest first. */
 await listPage({

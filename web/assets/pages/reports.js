@@ -13,7 +13,9 @@ const who = internalPage();
 const uPlot = /** @type {any} */ (globalThis).uPlot;
 
 const marketingOnly = who.roles.every((role) => role === 'Marketing');
-const names = marketingOnly ? ['campaigns'] : ['pipeline', 'conversion', 'win-rate', 'quote-cycle', 'forecast', 'campaigns', 'after-shipment'];
+const names = marketingOnly
+  ? ['campaigns']
+  : ['pipeline', 'conversion', 'win-rate', 'quote-cycle', 'forecast', 'campaigns', 'after-shipment'];
 
 const range = { from: queryParam('from'), to: queryParam('to'), owner: queryParam('owner') };
 for (const [name, value] of Object.entries(range)) /** @type {HTMLInputElement} */ (document.getElementById(name)).value = value;
@@ -66,9 +68,16 @@ const chart = (title, labels, series, format) => {
         height: 240,
         legend: { show: false },
         cursor: { show: false },
-        scales: { x: { time: false, range: () => [-0.6, labels.length - 0.4] }, y: { range: (/** @type {any} */ _u, /** @type {number} */ _min, /** @type {number} */ max) => [0, max > 0 ? max * 1.1 : 1] } },
+        scales: {
+          x: { time: false, range: () => [-0.6, labels.length - 0.4] },
+          y: { range: (/** @type {any} */ _u, /** @type {number} */ _min, /** @type {number} */ max) => [0, max > 0 ? max * 1.1 : 1] },
+        },
         axes: [
-          { splits: () => labels.map((_, i) => i), values: (/** @type {any} */ _u, /** @type {number[]} */ splits) => splits.map((i) => labels[i] ?? ''), grid: { show: false } },
+          {
+            splits: () => labels.map((_, i) => i),
+            values: (/** @type {any} */ _u, /** @type {number[]} */ splits) => splits.map((i) => labels[i] ?? ''),
+            grid: { show: false },
+          },
           { values: (/** @type {any} */ _u, /** @type {number[]} */ splits) => splits.map(format), size: 80 },
         ],
         series: [
@@ -77,7 +86,9 @@ const chart = (title, labels, series, format) => {
             label: s.label,
             stroke: palette[i % palette.length],
             width: bars ? 0 : 2,
-            ...(bars ? { fill: palette[i % palette.length], paths: uPlot.paths.bars({ size: [0.6, 64] }), points: { show: false } } : { points: { show: true, size: 7 } }),
+            ...(bars
+              ? { fill: palette[i % palette.length], paths: uPlot.paths.bars({ size: [0.6, 64] }), points: { show: false } }
+              : { points: { show: true, size: 7 } }),
           })),
         ],
       },
@@ -95,7 +106,15 @@ const chart = (title, labels, series, format) => {
 const figures = (caption, columns, rows) => {
   const cell = (/** @type {string} */ column, /** @type {string | number | null} */ value) => {
     if (typeof value !== 'number' && value !== null) return h('td', {}, value);
-    const text = /GBP/.test(column) ? pounds(value) : /%/.test(column) ? percent(value) : /hours/.test(column) ? hours(value) : value === null ? '—' : count.format(value);
+    const text = /GBP/.test(column)
+      ? pounds(value)
+      : /%/.test(column)
+        ? percent(value)
+        : /hours/.test(column)
+          ? hours(value)
+          : value === null
+            ? '—'
+            : count.format(value);
     return h('td', { class: 'number' }, text);
   };
   return h(
@@ -103,8 +122,28 @@ const figures = (caption, columns, rows) => {
     {},
     h('caption', {}, caption),
     // A column of numbers is right-aligned, its heading too.
-    h('thead', {}, h('tr', {}, ...columns.map((column, i) => h('th', { scope: 'col', ...(typeof rows[0]?.[i] === 'number' || rows[0]?.[i] === null ? { class: 'number' } : {}) }, column.replace(' (GBP)', ''))))),
-    h('tbody', {}, ...(rows.length ? rows.map((row) => h('tr', {}, ...row.map((value, i) => cell(columns[i] ?? '', value)))) : [h('tr', {}, h('td', { colspan: String(columns.length) }, 'Nothing in these months.'))])),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ...columns.map((column, i) =>
+          h(
+            'th',
+            { scope: 'col', ...(typeof rows[0]?.[i] === 'number' || rows[0]?.[i] === null ? { class: 'number' } : {}) },
+            column.replace(' (GBP)', ''),
+          ),
+        ),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      ...(rows.length
+        ? rows.map((row) => h('tr', {}, ...row.map((value, i) => cell(columns[i] ?? '', value))))
+        : [h('tr', {}, h('td', { colspan: String(columns.length) }, 'Nothing in these months.'))]),
+    ),
   );
 };
 
@@ -120,12 +159,21 @@ const compactGbp = (value) => (Math.abs(value) >= 10_000 ? `£${count.format(Mat
  */
 const views = {
   pipeline: (r) => {
-    const c = chart('Pipeline value by stage', r.stages.map((/** @type {any} */ s) => s.label), [{ label: 'Value', values: r.stages.map((/** @type {any} */ s) => s.valueGbp) }], compactGbp);
+    const c = chart(
+      'Pipeline value by stage',
+      r.stages.map((/** @type {any} */ s) => s.label),
+      [{ label: 'Value', values: r.stages.map((/** @type {any} */ s) => s.valueGbp) }],
+      compactGbp,
+    );
     return {
       parts: [
         headline(r.stages.map((/** @type {any} */ s) => [`${s.label}, ${gbp(s.valueGbp)}`, count.format(s.count)])),
         c.element,
-        figures('Pipeline by stage', ['Stage', 'Count', 'Value (GBP)'], r.stages.map((/** @type {any} */ s) => [s.label, s.count, s.valueGbp])),
+        figures(
+          'Pipeline by stage',
+          ['Stage', 'Count', 'Value (GBP)'],
+          r.stages.map((/** @type {any} */ s) => [s.label, s.count, s.valueGbp]),
+        ),
         figures('By sales manager', r.table.columns, r.table.rows),
       ],
       charts: [c.draw],
@@ -155,8 +203,16 @@ const views = {
           ['of quotes ordered', percent(r.totals.orderRate)],
         ]),
         c.element,
-        figures('Conversion by month', ['Month', ...columns], r.months.map((/** @type {any} */ m) => [m.month, ...rowOf(m)])),
-        figures('By channel', ['Channel', ...columns], r.channels.map((/** @type {any} */ m) => [m.channel.replace(/-/g, ' '), ...rowOf(m)])),
+        figures(
+          'Conversion by month',
+          ['Month', ...columns],
+          r.months.map((/** @type {any} */ m) => [m.month, ...rowOf(m)]),
+        ),
+        figures(
+          'By channel',
+          ['Channel', ...columns],
+          r.channels.map((/** @type {any} */ m) => [m.channel.replace(/-/g, ' '), ...rowOf(m)]),
+        ),
       ],
       charts: [c.draw],
     };
@@ -180,14 +236,27 @@ const views = {
         ]),
         c.element,
         figures('Won and lost by month', r.table.columns, r.table.rows),
-        figures('Reasons lost', ['Reason', 'Times'], r.reasons.map((/** @type {any} */ x) => [x.name, x.count])),
-        figures('Lost to', ['Competitor', 'Times'], r.competitors.map((/** @type {any} */ x) => [x.name, x.count])),
+        figures(
+          'Reasons lost',
+          ['Reason', 'Times'],
+          r.reasons.map((/** @type {any} */ x) => [x.name, x.count]),
+        ),
+        figures(
+          'Lost to',
+          ['Competitor', 'Times'],
+          r.competitors.map((/** @type {any} */ x) => [x.name, x.count]),
+        ),
       ],
       charts: [c.draw],
     };
   },
   'quote-cycle': (r) => {
-    const c = chart('Average wait by step', r.steps.map((/** @type {any} */ s) => s.label), [{ label: 'Average wait (hours)', values: r.steps.map((/** @type {any} */ s) => s.averageHours) }], (v) => `${count.format(v)} h`);
+    const c = chart(
+      'Average wait by step',
+      r.steps.map((/** @type {any} */ s) => s.label),
+      [{ label: 'Average wait (hours)', values: r.steps.map((/** @type {any} */ s) => s.averageHours) }],
+      (v) => `${count.format(v)} h`,
+    );
     return {
       parts: [
         headline([
@@ -196,7 +265,11 @@ const views = {
         ]),
         c.element,
         figures('Where quotes wait', r.table.columns, r.table.rows),
-        figures('Signed by month', ['Month', 'Signed', 'Average days'], r.months.map((/** @type {any} */ m) => [m.month, m.signed, m.averageDays])),
+        figures(
+          'Signed by month',
+          ['Month', 'Signed', 'Average days'],
+          r.months.map((/** @type {any} */ m) => [m.month, m.signed, m.averageDays]),
+        ),
       ],
       charts: [c.draw],
     };
@@ -225,7 +298,12 @@ const views = {
     };
   },
   campaigns: (r) => {
-    const c = chart('Cost per lead by campaign', r.campaigns.map((/** @type {any} */ x) => x.name), [{ label: 'Cost per lead', values: r.campaigns.map((/** @type {any} */ x) => x.costPerLeadGbp) }], compactGbp);
+    const c = chart(
+      'Cost per lead by campaign',
+      r.campaigns.map((/** @type {any} */ x) => x.name),
+      [{ label: 'Cost per lead', values: r.campaigns.map((/** @type {any} */ x) => x.costPerLeadGbp) }],
+      compactGbp,
+    );
     return { parts: [c.element, figures('Campaign return', r.table.columns, r.table.rows)], charts: [c.draw] };
   },
   'after-shipment': (r) => {
@@ -274,15 +352,29 @@ $('#content').replaceChildren(
   ...names.map((name, i) => {
     const answer = answers[i];
     const heading = h('h2', { id: `report-${name}` }, answer?.body?.title ?? name);
-    if (!answer || answer.status !== 200) {
-      return h('section', { class: 'report', 'aria-labelledby': `report-${name}` }, heading, h('p', { class: 'error', role: 'alert' }, answer?.body?.message ?? 'Could not load this report'));
+    if (answer?.status !== 200) {
+      return h(
+        'section',
+        { class: 'report', 'aria-labelledby': `report-${name}` },
+        heading,
+        h('p', { class: 'error', role: 'alert' }, answer?.body?.message ?? 'Could not load this report'),
+      );
     }
     const view = views[name]?.(answer.body) ?? { parts: [], charts: [] };
     toDraw.push(...view.charts);
     const csv = h('button', { type: 'button', class: 'link' }, 'Download these figures (CSV)');
     csv.addEventListener('click', () => void download(name));
-    const period = answer.body.from ? h('p', { class: 'lede' }, `${answer.body.from} to ${answer.body.to}`) : h('p', { class: 'lede' }, 'As it stands now');
-    return h('section', { class: 'report', 'aria-labelledby': `report-${name}`, 'data-report': name }, heading, period, ...view.parts, h('p', {}, csv));
+    const period = answer.body.from
+      ? h('p', { class: 'lede' }, `${answer.body.from} to ${answer.body.to}`)
+      : h('p', { class: 'lede' }, 'As it stands now');
+    return h(
+      'section',
+      { class: 'report', 'aria-labelledby': `report-${name}`, 'data-report': name },
+      heading,
+      period,
+      ...view.parts,
+      h('p', {}, csv),
+    );
   }),
 );
 for (const draw of toDraw) draw();

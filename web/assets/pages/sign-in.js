@@ -12,7 +12,11 @@ const next = () =>
   nextAfterSignIn(new URLSearchParams(location.search).get('next') ?? sessionStorage.getItem('salesflow.next'), location.origin);
 
 /** @param {Uint8Array} bytes */
-const base64url = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const base64url = (bytes) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 
 const signIn = config.signIn;
 if (signIn.kind === 'local') {
@@ -74,7 +78,9 @@ if (signIn.kind === 'local') {
       keepToken(tokens.id_token);
       location.assign(next());
     } else {
-      section.append(Object.assign(document.createElement('p'), { className: 'error', role: 'alert', textContent: 'Sign-in failed; try again.' }));
+      section.append(
+        Object.assign(document.createElement('p'), { className: 'error', role: 'alert', textContent: 'Sign-in failed; try again.' }),
+      );
     }
   }
   document.getElementById('cognito-start')?.addEventListener('click', async () => {
