@@ -60,7 +60,10 @@ describe('the order page', () => {
 
 describe("the pages' links", () => {
   // page.js links to a record's page only for the roles its GET route admits.
-  const readers = JSON.parse(/const readers = (\{[\s\S]*?\});/.exec(readFileSync('web/assets/page.js', 'utf8'))![1]!.replace(/'/g, '"'));
+  // The object literal as the page holds it (formatted as code, not JSON), read as a value.
+  const readers = new Function(
+    `return (${/const readers = (\{[\s\S]*?\});/.exec(readFileSync('web/assets/page.js', 'utf8'))![1]!})`,
+  )() as Record<string, string[]>;
   it.each([
     ['leads', 'GET /leads/{id}'],
     ['opportunities', 'GET /opportunities/{id}'],
