@@ -236,5 +236,20 @@ describe('importing a CRM export (issue 15)', () => {
       Owner: dach,
     });
     expect((await api('GET', '/exports/invoices.csv', { token })).status).toBe(404);
+
+    // The imported accounts, with the address the file gave, each listing its contacts.
+    const accounts = parse((await api('GET', `/exports/accounts.csv?owner=${encodeURIComponent(dach)}`, { token })).body as string, {
+      bom: true,
+      columns: true,
+    }) as Record<string, string>[];
+    const imported = accounts.filter((row) => row.Name!.includes(tag));
+    expect(imported.length).toBeGreaterThan(0);
+    for (const row of imported) {
+      expect(row).toMatchObject({ Kind: 'customer', Owner: dach, 'Served by': 'direct' });
+      expect(['DE', 'AT', 'CH']).toContain(row.Country);
+    }
+    // An account whose only row repeated an address seen before lists no contact; the others list theirs.
+    expect(imported.filter((row) => Number(row.Contacts) >= 1).length).toBeGreaterThan(imported.length / 2);
+    expect(imported.some((row) => row.Address === 'Hauptstraße 0;\nHinterhaus' || /High Street|Hauptstraße/.test(row.Address!))).toBe(true);
   }, 300_000);
 });
