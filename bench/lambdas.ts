@@ -81,7 +81,15 @@ const claims = (email: string, roles: Role[]) => ({
 /** A request as API Gateway hands it to the route's function. */
 export const routeEvent = (
   key: string,
-  options: { ids?: Record<string, string>; body?: unknown; as?: { email: string; roles: Role[] }; idempotencyKey?: string } = {},
+  options: {
+    ids?: Record<string, string>;
+    body?: unknown;
+    as?: { email: string; roles: Role[] };
+    idempotencyKey?: string;
+    /** A body sent as it is (a CSV file), with its own content type. */
+    raw?: { contentType: string; body: string };
+    query?: string;
+  } = {},
 ) => {
   const route = findRoute(key);
   if (!route) throw new Error(`bench: no route ${key}`);
@@ -92,11 +100,12 @@ export const routeEvent = (
     routeKey: key,
     path,
     pathParameters: ids,
+    ...(options.query ? { rawQueryString: options.query } : {}),
     headers: {
-      'content-type': 'application/json',
+      'content-type': options.raw?.contentType ?? 'application/json',
       ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}),
     },
-    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    ...(options.raw ? { body: options.raw.body } : options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
     ...(options.as ? { claims: claims(options.as.email, options.as.roles) } : {}),
   });
 };
@@ -202,6 +211,30 @@ const mainRoutes: Record<string, { route: string; keyed: boolean; event: (round:
     route: 'GET /agenda',
     keyed: false,
     event: () => routeEvent('GET /agenda', { as: { email: benchPeople.sm, roles: ['SalesManager'] } }),
+  },
+  // A CRM's export of a few contacts, as the import page sends it: stored, then made by the worker.
+  imports: {
+    route: 'POST /imports',
+    keyed: false,
+    event: (round, { tag }) =>
+      routeEvent('POST /imports', {
+        raw: {
+          contentType: 'text/csv',
+          body: `Company;Contact;E-mail;Country\r\nCold ${tag} ${round} GmbH;Ida Import;ida.${tag}.${round}.${randomUUID().slice(0, 8)}@import.example;DE\r\n`,
+        },
+        as: { email: benchPeople.salesAdmin, roles: ['SalesAdmin'] },
+      }),
+  },
+  // Reads only: the export streams the caller's leads, the report reads its rollups.
+  exports: {
+    route: 'GET /exports/{file}',
+    keyed: false,
+    event: () => routeEvent('GET /exports/{file}', { ids: { file: 'leads.csv' }, as: { email: benchPeople.sm, roles: ['SalesManager'] } }),
+  },
+  reports: {
+    route: 'GET /reports/{name}',
+    keyed: false,
+    event: () => routeEvent('GET /reports/{name}', { ids: { name: 'conversion' }, as: { email: benchPeople.sm, roles: ['SalesManager'] } }),
   },
   marketing: {
     route: 'POST /campaigns',

@@ -73,6 +73,6 @@ describe("the pages' links", () => {
     ['orders', 'GET /orders/{id}'],
   ])('to %s go to the roles of %s', (kind, route) => {
     const access = findRoute(route)!.access as { roles?: readonly string[] };
-    expect([...readers[kind]].sort()).toEqual([...(access.roles ?? [])].sort());
+    expect([...(readers[kind] ?? [])].sort()).toEqual([...(access.roles ?? [])].sort());
   });
 });
