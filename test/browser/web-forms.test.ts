@@ -321,12 +321,12 @@ describe('the internal pages', () => {
     await expect.poll(() => page.locator('dl.facts').innerText()).toContain(`done by ${people.salesAdmin}`);
     await done();
 
-    // Production's work list has it to pack; the navigation offers Production only its own pages.
+    // Production's work list has it to pack; the navigation offers Production only what it may read or do.
     const production = await pageIn();
     await signedIn(production.page, orderPeople.production, ['Production'], '/app/work.html');
     await expect
       .poll(() => production.page.getByRole('navigation').getByRole('link').allInnerTexts())
-      .toEqual(['Agenda', 'Orders to pack and ship']);
+      .toEqual(['Agenda', 'Accounts', 'Orders', 'Orders to pack and ship']);
     const toPack = production.page.getByRole('region', { name: /^To pack/ });
     await expect.poll(() => toPack.getByRole('link', { name: new RegExp(`PO ${po}`) }).count()).toBe(1);
     await shoot(production.page, '09-work-list-to-pack');
