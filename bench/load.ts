@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
 import { leadBody } from './latency';
 import { summarize } from './stats';
 
@@ -63,16 +63,26 @@ export const loadBurst = async (options: { api: string; tableName: string; concu
   const pksOf = async (filter: string, values: Record<string, { S: string }>) => {
     const pks: string[] = [];
     let ExclusiveStartKey: Record<string, never> | undefined;
+    // DynamoDB Local, starved of CPU, can answer a long scan with InternalFailure: the count waits and asks again.
+    const scan = async (attempt = 0): Promise<ScanCommandOutput> => {
+      try {
+        return await db.send(
+          new ScanCommand({
+            TableName: options.tableName,
+            FilterExpression: filter,
+            ExpressionAttributeValues: values,
+            ProjectionExpression: 'pk',
+            ExclusiveStartKey,
+          }),
+        );
+      } catch (error) {
+        if (attempt >= 10 || (error as Error).name !== 'InternalFailure') throw error;
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        return scan(attempt + 1);
+      }
+    };
     do {
-      const page = await db.send(
-        new ScanCommand({
-          TableName: options.tableName,
-          FilterExpression: filter,
-          ExpressionAttributeValues: values,
-          ProjectionExpression: 'pk',
-          ExclusiveStartKey,
-        }),
-      );
+      const page = await scan();
       pks.push(...(page.Items ?? []).map((item) => item.pk!.S!));
       ExclusiveStartKey = page.LastEvaluatedKey as never;
     } while (ExclusiveStartKey);
