@@ -107,7 +107,9 @@ describe('importing a CRM export (issue 15)', () => {
     expect(lead.body.timeline[0].summary).toMatch(/Imported from a CRM export .*nobody was emailed/);
     // And found like any lead: by the first letters of its company, from the header's search.
     const company = String(lead.body.contact.company);
-    const found = await api('GET', `/search?q=${encodeURIComponent(company.slice(0, Math.max(4, company.length - 3)))}&limit=20`, { token });
+    const found = await api('GET', `/search?q=${encodeURIComponent(company.slice(0, Math.max(4, company.length - 3)))}&limit=20`, {
+      token,
+    });
     expect(found.status).toBe(200);
     expect(found.body.hits.map((hit: { kind: string; id: string }) => `${hit.kind}:${hit.id}`)).toContain(`lead:${lead.body.id}`);
     const emailed = new Set((await sentEmails()).flatMap((email) => email.destination?.to ?? []).map((to: string) => to.toLowerCase()));
