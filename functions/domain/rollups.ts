@@ -28,7 +28,18 @@ const minutesBetween = (from: string, to: string): number => Math.max(0, Math.ro
 
 // ---- snapshots: what a record says that the figures need ---------------------------------------
 
-export interface LeadSnapshot {
+/**
+ * Which of two images of one record is the later. Two writers (a quote's parallel steps) stamp
+ * updatedAt before they write, so updatedAt can go back; the stream's sequence numbers for one
+ * item only go up, so they decide when both images came from the stream (a rebuilt state has none).
+ */
+export interface Revision {
+  updatedAt: string;
+  /** The stream record's sequence number. */
+  seq?: string;
+}
+
+export interface LeadSnapshot extends Revision {
   id: string;
   owner: string;
   channel: string;
@@ -40,7 +51,7 @@ export interface LeadSnapshot {
   removed?: boolean;
 }
 
-export interface OpportunitySnapshot {
+export interface OpportunitySnapshot extends Revision {
   id: string;
   leadId: string;
   owner: string;
@@ -65,7 +76,7 @@ export interface StepRound {
   doneAt: string;
 }
 
-export interface QuoteSnapshot {
+export interface QuoteSnapshot extends Revision {
   id: string;
   status: QuoteStatus;
   netGbp: number;
@@ -77,7 +88,7 @@ export interface QuoteSnapshot {
   rounds: StepRound[];
 }
 
-export interface OrderSnapshot {
+export interface OrderSnapshot extends Revision {
   id: string;
   owner: string;
   totalGbp: number;
@@ -89,7 +100,7 @@ export interface OrderSnapshot {
   deliveryCheck?: { allReceived: boolean; at: string };
 }
 
-export interface CampaignSnapshot {
+export interface CampaignSnapshot extends Revision {
   id: string;
   name: string;
   kind: string;
@@ -395,5 +406,11 @@ export const countChanges = (before: readonly Count[], after: readonly Count[]):
 export const totalsOf = (counts: Iterable<Count>): RowChange[] => countChanges([], [...counts]);
 
 /** A later snapshot of a record replaces an earlier one; an older one (a late replay) is ignored. */
-export const isNewer = (seen: { updatedAt: string } | undefined, next: { updatedAt: string }): boolean =>
-  !seen || next.updatedAt >= seen.updatedAt;
+const sequence = /^\d{1,64}$/;
+
+/** Whether `next` may replace `seen`: a record delivered twice (the same sequence number) may not. */
+export const isNewer = (seen: Revision | undefined, next: Revision): boolean => {
+  if (!seen) return true;
+  if (seen.seq && next.seq && sequence.test(seen.seq) && sequence.test(next.seq)) return BigInt(next.seq) > BigInt(seen.seq);
+  return next.updatedAt >= seen.updatedAt;
+};

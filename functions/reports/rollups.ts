@@ -72,7 +72,12 @@ const countedKinds: Record<string, string> = {
 };
 
 /** Which deal a record belongs to, and how it changes it. Undefined: nothing the reports count. */
-export const foldOf = (key: { pk: string; sk: string }, image: Image | undefined): { dealPk: string; fold: Fold } | undefined => {
+export const foldOf = (
+  key: { pk: string; sk: string },
+  image: Image | undefined,
+  seq?: string,
+): { dealPk: string; fold: Fold } | undefined => {
+  const stamped = <T extends object>(snapshot: T): T => (seq ? { ...snapshot, seq } : snapshot);
   // The stream filter goes by sort key alone; other items share those (a duplicate mark's is LEAD).
   const [kind, id, ...more] = key.pk.split('#');
   if (kind !== key.sk || !id || more.length || (image && image.itemType !== countedKinds[key.sk])) return undefined;
@@ -82,7 +87,7 @@ export const foldOf = (key: { pk: string; sk: string }, image: Image | undefined
         dealPk: key.pk,
         fold: async (deal) => {
           if (!image) return deal.lead && !deal.lead.removed ? { ...deal, lead: { ...deal.lead, removed: true } } : undefined;
-          const lead = leadSnapshot(image);
+          const lead = stamped(leadSnapshot(image));
           if (!isNewer(deal.lead, lead)) return undefined;
           const context: DealContext = deal.context ?? {
             channel: lead.channel,
@@ -103,7 +108,7 @@ export const foldOf = (key: { pk: string; sk: string }, image: Image | undefined
             return deal.opportunity && !deal.opportunity.removed
               ? { ...deal, opportunity: { ...deal.opportunity, removed: true } }
               : undefined;
-          const opportunity = opportunitySnapshot(image);
+          const opportunity = stamped(opportunitySnapshot(image));
           if (!isNewer(deal.opportunity, opportunity)) return undefined;
           return { ...deal, opportunity, context: deal.context ?? (await contextOf(opportunity.leadId)) };
         },
@@ -116,8 +121,8 @@ export const foldOf = (key: { pk: string; sk: string }, image: Image | undefined
         fold: async (deal) => {
           const id = String(image.id);
           const before = deal.quotes[id];
-          if (before && String(image.updatedAt) < before.updatedAt) return undefined;
-          const quote = quoteSnapshot(image, before);
+          const quote = stamped(quoteSnapshot(image, before));
+          if (!isNewer(before, quote)) return undefined;
           return withOpportunity({ ...deal, quotes: { ...deal.quotes, [id]: quote } }, opportunityId);
         },
       };
@@ -128,7 +133,7 @@ export const foldOf = (key: { pk: string; sk: string }, image: Image | undefined
       return {
         dealPk: opportunityId ? keys.opportunity(opportunityId).pk : key.pk,
         fold: async (deal) => {
-          const order = orderSnapshot(image);
+          const order = stamped(orderSnapshot(image));
           if (!isNewer(deal.orders[order.id], order)) return undefined;
           const next = { ...deal, orders: { ...deal.orders, [order.id]: order } };
           return opportunityId ? withOpportunity(next, opportunityId) : next;
@@ -140,7 +145,7 @@ export const foldOf = (key: { pk: string; sk: string }, image: Image | undefined
       return {
         dealPk: key.pk,
         fold: async (deal) => {
-          const campaign = campaignSnapshot(image);
+          const campaign = stamped(campaignSnapshot(image));
           return isNewer(deal.campaign, campaign) ? { ...deal, campaign } : undefined;
         },
       };
@@ -161,8 +166,9 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 export const countRecord = async (
   key: { pk: string; sk: string },
   image: Image | undefined,
+  seq?: string,
 ): Promise<'counted' | 'unchanged' | 'ignored'> => {
-  const found = foldOf(key, image);
+  const found = foldOf(key, image, seq);
   if (!found) return 'ignored';
   for (let attempt = 1; ; attempt += 1) {
     const { deal, rev } = await readDeal(found.dealPk);
@@ -187,7 +193,7 @@ export const countRecord = async (
 const fromStream = async (record: DynamoDBRecord): Promise<void> => {
   const key = unmarshall(record.dynamodb?.Keys as Record<string, AttributeValue>) as { pk: string; sk: string };
   const image = record.dynamodb?.NewImage ? (unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue>) as Image) : undefined;
-  const outcome = await countRecord(key, record.eventName === 'REMOVE' ? undefined : image);
+  const outcome = await countRecord(key, record.eventName === 'REMOVE' ? undefined : image, record.dynamodb?.SequenceNumber);
   if (outcome === 'counted') logger.debug('rollups moved', { pk: key.pk, sk: key.sk });
 };
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { type DealState, emptyDeal } from '#domain/rollups';
 import { foldOf } from '#functions/reports/rollups';
 
 /** Which deal a stream record folds into, before any read: the filter lets through more than it counts. */
@@ -25,5 +26,54 @@ describe('the rollups worker: which records count', () => {
     expect(foldOf({ pk: 'LEAD#l1', sk: 'LEAD' }, { itemType: 'something-else', id: 'l1' })).toBeUndefined();
     expect(foldOf({ pk: 'CAMPAIGN#c1#LEADS', sk: 'CAMPAIGN' }, { itemType: 'campaign' })).toBeUndefined();
     expect(foldOf({ pk: 'LEAD#l1', sk: 'EMAIL#e1' }, { itemType: 'email' })).toBeUndefined();
+  });
+});
+
+/**
+ * A quote's two first steps are asked by parallel branches, each stamping updatedAt before it
+ * writes: the later write can carry the earlier time. The stream's order is the record's order.
+ */
+describe('the rollups worker: a quote whose steps were asked at once', () => {
+  const opportunity = {
+    id: 'o1',
+    leadId: 'l1',
+    owner: 'sm@salesflow.example',
+    estimatedValueGbp: 10_000,
+    createdAt: '2026-12-01T09:00:00.000Z',
+    updatedAt: '2026-12-01T09:00:00.000Z',
+  };
+  const quoteImage = (updatedAt: string, tasks: Record<string, { askedAt: string }>) => ({
+    itemType: 'quote',
+    id: 'q1',
+    opportunityId: 'o1',
+    status: 'preparing',
+    totals: { netGbp: 10_000 },
+    createdAt: '2026-12-01T10:00:00.000Z',
+    updatedAt,
+    tasks,
+  });
+  const foldQuote = (image: Record<string, unknown>, seq: string) => foldOf({ pk: 'QUOTE#q1', sk: 'QUOTE' }, image, seq)!.fold;
+  const fold = async (deal: DealState, image: Record<string, unknown>, seq: string) => (await foldQuote(image, seq)(deal)) ?? deal;
+
+  it('the step written second with the earlier time is still counted once it is done', async () => {
+    const proposal = { askedAt: '2026-12-01T10:00:02.000Z' };
+    const quote = { askedAt: '2026-12-01T10:00:01.000Z' };
+    let deal: DealState = { ...emptyDeal(), opportunity };
+    deal = await fold(deal, quoteImage('2026-12-01T10:00:00.000Z', {}), '100');
+    deal = await fold(deal, quoteImage(proposal.askedAt, { 'prepare-proposal': proposal }), '200');
+    deal = await fold(deal, quoteImage(quote.askedAt, { 'prepare-proposal': proposal, 'prepare-quote': quote }), '300');
+    deal = await fold(deal, quoteImage('2026-12-01T11:00:00.000Z', { 'prepare-proposal': proposal }), '400');
+    expect(deal.quotes.q1!.rounds.map((round) => round.step)).toEqual(['prepare-quote']);
+    expect(Object.keys(deal.quotes.q1!.open)).toEqual(['prepare-proposal']);
+  });
+
+  it('a record delivered twice, or an older one delivered again after a restart, changes nothing', async () => {
+    const asked = { 'prepare-quote': { askedAt: '2026-12-01T10:00:01.000Z' } };
+    let deal: DealState = { ...emptyDeal(), opportunity };
+    deal = await fold(deal, quoteImage('2026-12-01T10:00:01.000Z', asked), '200');
+    deal = await fold(deal, quoteImage('2026-12-01T11:00:00.000Z', {}), '300');
+    expect(await foldQuote(quoteImage('2026-12-01T11:00:00.000Z', {}), '300')(deal)).toBeUndefined();
+    expect(await foldQuote(quoteImage('2026-12-01T10:00:01.000Z', asked), '200')(deal)).toBeUndefined();
+    expect(deal.quotes.q1!.rounds).toHaveLength(1);
   });
 });
