@@ -3,15 +3,16 @@ import { type Role, roles } from '#domain/roles';
 import { type Route, routeKey, routes } from '#functions/routes';
 import { issueLocalToken } from '../../infra/local/auth';
 import { qualificationBody } from '../fixtures/qualification';
-import { api, eventually, itemCount, stack, stackClient, tokenFor, uniqueEmail } from './local-stack';
+import { api, eventually, stack, stackClient, tokenFor, uniqueEmail } from './local-stack';
 import { orderJourney } from './order-journey';
 import { line, people } from './quote-journey';
 
 /**
  * The access matrix, generated from the access policy in functions/routes.ts: every route that
  * needs a sign-in, for every role, as the record's owner, as another SM's peer, as the owner's
- * manager, and with no group at all. A refusal is a 403 that names its rule and changes nothing
- * in the table; what the policy allows is never a 401 or a 403.
+ * manager, and with no group at all. A refusal is a 403 that names its rule and writes nothing
+ * to the table (its stream shows no put, update or delete); what the policy allows is never a 401
+ * or a 403.
  */
 const owner = people.sm; // sm.uk
 const peer = 'sm.dach@salesflow.example';
@@ -41,7 +42,7 @@ const cases = guarded.flatMap((route) =>
     })),
   ),
 );
-// Refusals first, while the table is still: what the allowed cases set going must not blur their counts.
+// Refusals first, while the table is still: what the allowed cases set going must not show on the stream.
 const refused = cases.filter((c) => !c.allowed);
 const permitted = cases.filter((c) => c.allowed);
 
@@ -76,18 +77,21 @@ describe(`the access matrix: ${guarded.length} routes Ã— ${roles.length} roles Ã
       token: await tokenFor('marketing@salesflow.example', 'Marketing'),
     });
     ids.campaign = campaign.body.id;
+    // The stream sees a write: the refusals' "nothing written" can fail.
+    const mark = await client.streamMark();
     const task = await api('POST', '/tasks', {
       body: { subject: { kind: 'opportunity', id: ids.opportunity }, title: 'Matrix task', dueAt: '2099-01-01T09:00:00Z' },
       token: sm,
     });
     expect(task.status, JSON.stringify(task.body)).toBe(201);
+    expect(await client.writesSince(mark)).toBeGreaterThan(0);
     ids.task = task.body.id;
     // Everyone of the matrix has signed in once (the directory knows them); the workflows settle.
     for (const email of Object.values(relations)) for (const role of roles) await tokenFor(email, role);
     await eventually(async () =>
       Object.keys((await api('GET', `/quotes/${ids.quote}`, { token: sm })).body.tasks ?? {}).length ? true : undefined,
     );
-    await client.settledItemCount();
+    await client.streamSettled();
   }, 120_000);
 
   /** The lists of issue 15 name the owner they are asked for, as GET /leads does. */
@@ -148,24 +152,24 @@ describe(`the access matrix: ${guarded.length} routes Ã— ${roles.length} roles Ã
     return bodies[routeKey(route)] ?? (route.method === 'POST' ? {} : undefined);
   };
 
-  it.each(refused)('$key as $role ($relation): 403, nothing changes', async ({ route, role, relation }) => {
+  it.each(refused)('$key as $role ($relation): 403, nothing written', async ({ route, role, relation }) => {
     const token = await tokenFor(relations[relation], role);
-    const before = await itemCount();
+    const mark = await client.streamMark();
     const answer = await api(route.method, pathOf(route), { token, body: bodyOf(route) });
     expect(answer.status, JSON.stringify(answer.body)).toBe(403);
     expect(answer.body.message).toMatch(/Only .* may do this|only its owner, their managers or the MD/);
-    expect(await itemCount()).toBe(before);
+    expect(await client.writesSince(mark)).toBe(0);
   });
 
   it.each(guarded.map((route) => ({ key: routeKey(route), route })))(
-    '$key with no group is a 403 and changes nothing',
+    '$key with no group is a 403 and writes nothing',
     async ({ route }) => {
       const token = await issueLocalToken(stack.keyFile, { email: uniqueEmail('nogroup'), roles: [] });
-      const before = await itemCount();
+      const mark = await client.streamMark();
       const answer = await api(route.method, pathOf(route), { token, body: bodyOf(route) });
       expect(answer.status).toBe(403);
       expect(answer.body.message).toMatch(/no role in salesflow/);
-      expect(await itemCount()).toBe(before);
+      expect(await client.writesSince(mark)).toBe(0);
     },
   );
 

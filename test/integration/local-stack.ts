@@ -1,4 +1,5 @@
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { inject } from 'vitest';
 import type { Role } from '#domain/roles';
@@ -90,6 +91,55 @@ export const stackClient = (stack: StackInfo) => {
     return count;
   };
 
+  const streams = new DynamoDBStreamsClient({ endpoint: stack.dynamodb, ...localCredentials });
+  const shardsOf = async (streamArn: string) =>
+    (await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription?.Shards ?? [];
+  const recordsFrom = async (ShardIterator: string | undefined) =>
+    ShardIterator ? ((await streams.send(new GetRecordsCommand({ ShardIterator }))).Records?.length ?? 0) : 0;
+
+  /**
+   * Where the table's stream stands now. `writesSince(mark)` then counts every put, update and
+   * delete after it, even one that leaves the item count as it was, without scanning a table that
+   * grows through the run.
+   */
+  const streamMark = async () => {
+    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: stack.tableName }));
+    const StreamArn = Table!.LatestStreamArn!;
+    const shards = await shardsOf(StreamArn);
+    const iterators = await Promise.all(
+      shards
+        .filter((shard) => !shard.SequenceNumberRange?.EndingSequenceNumber)
+        .map(
+          async ({ ShardId }) =>
+            (await streams.send(new GetShardIteratorCommand({ StreamArn, ShardId, ShardIteratorType: 'LATEST' }))).ShardIterator,
+        ),
+    );
+    return { StreamArn, shards: new Set(shards.map((shard) => shard.ShardId)), iterators };
+  };
+
+  const writesSince = async (mark: Awaited<ReturnType<typeof streamMark>>): Promise<number> => {
+    let writes = 0;
+    for (const iterator of mark.iterators) writes += await recordsFrom(iterator);
+    // A shard opened since the mark holds only later writes.
+    for (const { ShardId } of await shardsOf(mark.StreamArn)) {
+      if (mark.shards.has(ShardId)) continue;
+      const { ShardIterator } = await streams.send(
+        new GetShardIteratorCommand({ StreamArn: mark.StreamArn, ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
+      );
+      writes += await recordsFrom(ShardIterator);
+    }
+    return writes;
+  };
+
+  /** Once the stream workers have stopped writing: half a second with no write at all. */
+  const streamSettled = async (): Promise<void> => {
+    for (;;) {
+      const mark = await streamMark();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      if ((await writesSince(mark)) === 0) return;
+    }
+  };
+
   /** The count once the mail worker has finished filing what earlier requests queued. */
   const settledItemCount = async (): Promise<number> => {
     let last = await itemCount();
@@ -110,7 +160,20 @@ export const stackClient = (stack: StackInfo) => {
     return { status: response.status, body: (await response.json()) as any };
   };
 
-  return { stack, tokenFor, api, sentEmails, itemCount, settledItemCount, dynamodb, stepFunctions, fire };
+  return {
+    stack,
+    tokenFor,
+    api,
+    sentEmails,
+    itemCount,
+    settledItemCount,
+    streamMark,
+    writesSince,
+    streamSettled,
+    dynamodb,
+    stepFunctions,
+    fire,
+  };
 };
 
 export type StackClient = ReturnType<typeof stackClient>;
