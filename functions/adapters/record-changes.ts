@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Account } from '#domain/account';
 import type { DueContact } from '#domain/cadence';
 import type { OutgoingEmail } from '#domain/correspondence';
@@ -13,7 +14,7 @@ import { type Task, type TaskSubject, taskKind } from '#domain/task';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
 import { agendaClose, agendaPut } from './agenda-records';
-import { db, type TransactItems, writeTogether } from './dynamodb';
+import { type TransactItems, writeTogether } from './dynamodb';
 import { emailHash } from './person-key';
 import { emailPut, fromItem, type Item, leadIndexKeys, putNew, readRecord, timelinePut } from './sales-records';
 import { refiledTermPuts } from './search-records';
@@ -232,20 +233,49 @@ export const duplicateMarksOfAccount = (account: Account, at: string, before?: A
   ];
 };
 
-/** The leads and accounts with the same address or company: four reads by key, one round trip. */
-export const findDuplicateMarks = async (email: string, leadCompany: string, accountCompany: string) => {
-  const wanted: { key: Key; match: PossibleDuplicate['match'] }[] = [
-    { key: keys.duplicateMark('EMAIL', emailHash(email), 'LEAD'), match: 'email' },
-    { key: keys.duplicateMark('EMAIL', emailHash(email), 'ACCOUNT'), match: 'email' },
-    { key: keys.duplicateMark('COMPANY', sha256(leadCompany), 'LEAD'), match: 'company' },
-    { key: keys.duplicateMark('COMPANY', sha256(accountCompany), 'ACCOUNT'), match: 'company' },
+/** A marker that still counts (left within the window) fails this: the write learns of duplicates from its own refusal. */
+const noMarkSince = (since: string) => ({
+  ConditionExpression: 'attribute_not_exists(pk) OR #at < :since',
+  ExpressionAttributeNames: { '#at': 'at' },
+  ExpressionAttributeValues: { ':since': since },
+  ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+});
+
+/**
+ * A new lead's markers, each written only where no lead of the window left one, and a check that
+ * no account did either: a lead with no duplicate (nearly all) is still one round trip. When one
+ * fails, the refusal carries the marks met (`duplicateMarksIn`), and the lead is written again
+ * flagged, with plain markers.
+ */
+export const checkedDuplicateMarksOfLead = (lead: Lead, company: string, accountCompany: string, windowDays: number): TransactItems => {
+  const condition = noMarkSince(new Date(Date.parse(lead.createdAt) - windowDays * 86_400_000).toISOString());
+  const accountMarks = [
+    keys.duplicateMark('EMAIL', emailHash(lead.contact.email), 'ACCOUNT'),
+    keys.duplicateMark('COMPANY', sha256(accountCompany), 'ACCOUNT'),
   ];
-  const answer = await db().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: wanted.map((w) => w.key) } } }));
-  const items = answer?.Responses?.[tableName()] ?? [];
-  return wanted.flatMap(({ key, match }) => {
-    const item = items.find((found) => found.pk === key.pk && found.sk === key.sk);
-    return item ? [{ mark: fromItem<DuplicateMark>(item), match }] : [];
-  });
+  return [
+    ...duplicateMarksOfLead(lead, company, windowDays).map(({ Put }) => ({ Put: { ...Put, ...condition } })),
+    ...accountMarks.map((Key) => ({ ConditionCheck: { TableName: tableName(), Key, ...condition } })),
+  ];
+};
+
+type Refusal = Error & { CancellationReasons?: { Code?: string; Item?: Record<string, unknown> }[] };
+
+/**
+ * The marks a refused lead write met, with what matched; undefined when anything else refused
+ * it. The SDK leaves a refusal's items in DynamoDB's own encoding.
+ */
+export const duplicateMarksIn = (error: unknown): { mark: DuplicateMark; match: PossibleDuplicate['match'] }[] | undefined => {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
+  const failed = ((error as Refusal).CancellationReasons ?? []).filter((reason) => reason.Code === 'ConditionalCheckFailed');
+  const items = failed.flatMap(({ Item }) =>
+    Item ? [typeof Item.pk === 'object' ? unmarshall(Item as Record<string, AttributeValue>) : Item] : [],
+  );
+  if (!failed.length || items.length !== failed.length || items.some((item) => item.itemType !== itemKind.duplicateMark)) return undefined;
+  return items.map((item) => ({
+    mark: fromItem<DuplicateMark>(item),
+    match: String(item.pk).startsWith('DUPE#EMAIL#') ? 'email' : 'company',
+  }));
 };
 
 // ---- tasks ------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { duplicateMarksOfLead, findDuplicateMarks } from '#adapters/record-changes';
+import { checkedDuplicateMarksOfLead, duplicateMarksIn, duplicateMarksOfLead } from '#adapters/record-changes';
 import {
   findAccountOwner,
   foldRepeatedResponse,
@@ -40,34 +40,51 @@ export const createLead = apiRoute({ route: 'POST /leads', body: leadBody, fromF
   const owner = ownerOfLead({ distributorOwner, country: response.contact.country }, territories());
   const logged = logResponse(response, { leadId: request.id, entryId: randomUUID() }, owner, new Date().toISOString());
   const { entry } = logged;
-  // Issue 15: the same address, or the same company (and country), in a lead or account within the window.
+  // The same address, or the same company (and country), in a lead or account within the window:
+  // the first write checks for them, and only a lead that has some is written twice.
   const leadCompany = companyOfLead(response.contact.company, response.contact.country);
+  const accountCompany = companyOfAccount(response.contact.company);
   const window = duplicateWindowDays();
-  const duplicates = possibleDuplicates(
-    await findDuplicateMarks(response.contact.email, leadCompany, companyOfAccount(response.contact.company)),
-    window,
-    entry.at,
-    request.id,
-  );
-  const lead: Lead = duplicates.length ? { ...logged.lead, possibleDuplicates: duplicates } : logged.lead;
-  const alongside = [
-    ...duplicateMarksOfLead(lead, leadCompany, window),
-    ...(duplicates.length ? [timelinePut(keys.lead(lead.id).pk, duplicateEntry(duplicates, randomUUID(), entry.at))] : []),
-  ];
   const recorded = await recordOnce(
     request,
     async () => {
-      const emails = [customerResponseEmail(lead, randomUUID(), links()), ownerAdviceEmail(lead, randomUUID(), links())];
-      const write = (record: Lead) => recordNewLead(record, entry, emails, request.fingerprint, alongside).then(() => record);
+      const emails = [customerResponseEmail(logged.lead, randomUUID(), links()), ownerAdviceEmail(logged.lead, randomUUID(), links())];
+      const write = async (lead: Lead): Promise<Lead> => {
+        try {
+          await recordNewLead(
+            lead,
+            entry,
+            emails,
+            request.fingerprint,
+            checkedDuplicateMarksOfLead(lead, leadCompany, accountCompany, window),
+          );
+          return lead;
+        } catch (error) {
+          const marks = duplicateMarksIn(error);
+          if (!marks) throw error;
+          const duplicates = possibleDuplicates(marks, window, entry.at, request.id);
+          const flagged: Lead = duplicates.length ? { ...lead, possibleDuplicates: duplicates } : lead;
+          await recordNewLead(flagged, entry, emails, request.fingerprint, [
+            ...duplicateMarksOfLead(flagged, leadCompany, window),
+            ...(duplicates.length ? [timelinePut(keys.lead(lead.id).pk, duplicateEntry(duplicates, randomUUID(), entry.at))] : []),
+          ]);
+          return flagged;
+        }
+      };
       try {
-        const recorded = await write(lead).catch((error: unknown) => {
+        const recorded = await write(logged.lead).catch((error: unknown) => {
           if (!(error instanceof NoRunningCampaign)) throw error;
           // R1: the lead stands; the campaign it names is made up or over, so it counts for none.
-          logger.warn('campaignId ignored: no such running campaign', { leadId: lead.id, campaignId: lead.campaignId });
-          const { campaignId: _ignored, ...uncounted } = lead;
+          logger.warn('campaignId ignored: no such running campaign', { leadId: logged.lead.id, campaignId: logged.lead.campaignId });
+          const { campaignId: _ignored, ...uncounted } = logged.lead;
           return write(uncounted);
         });
-        logger.info('lead logged', { leadId: lead.id, channel: lead.channel, source: lead.source });
+        logger.info('lead logged', {
+          leadId: recorded.id,
+          channel: recorded.channel,
+          source: recorded.source,
+          duplicates: recorded.possibleDuplicates?.length ?? 0,
+        });
         return recorded;
       } catch (error) {
         if (!(error instanceof RepeatedResponse)) throw error;
@@ -76,10 +93,10 @@ export const createLead = apiRoute({ route: 'POST /leads', body: leadBody, fromF
           ...entry,
           id: randomUUID(),
           kind: 'lead-repeated',
-          summary: `Responded again by ${responseInWords(lead.channel)} (${responseInWords(lead.source)}) the same day: folded into this lead, nobody emailed again`,
+          summary: `Responded again by ${responseInWords(logged.lead.channel)} (${responseInWords(logged.lead.source)}) the same day: folded into this lead, nobody emailed again`,
         });
         if (!folded) throw new Conflict('This address responded today already');
-        logger.info('repeated response folded', { leadId: folded.id, channel: lead.channel });
+        logger.info('repeated response folded', { leadId: folded.id, channel: logged.lead.channel });
         return folded;
       }
     },

@@ -1,4 +1,5 @@
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/leads/index';
@@ -25,9 +26,9 @@ describe('POST /leads stores the lead before any email can fail', () => {
     expect(status).toBe(201);
     expect(body).toEqual({ id: expect.any(String), status: 'suspect' });
     expect(headers.location).toBe(`/leads/${body!.id}`);
-    // Issue 15: one read of the possible duplicates' markers (by key), then one write.
-    expect(dynamodb.calls()).toHaveLength(2);
-    expect(dynamodb.commandCalls(BatchGetCommand)).toHaveLength(1);
+    // One round trip: the possible duplicates are checked by the write itself, not read first.
+    expect(dynamodb.calls()).toHaveLength(1);
+    expect(dynamodb.commandCalls(BatchGetCommand)).toHaveLength(0);
     const [write] = dynamodb.commandCalls(TransactWriteCommand);
     const transact = write!.args[0].input.TransactItems!;
     // R1: the lead counts for the campaign it came from: an item of its own, no shared counter,
@@ -38,7 +39,13 @@ describe('POST /leads stores the lead before any email can fail', () => {
       itemType: 'campaign-lead',
     });
     expect(transact.at(-1)!.ConditionCheck).toMatchObject({ Key: { pk: 'CAMPAIGN#trade-show-2026', sk: 'CAMPAIGN' } });
-    const items = transact.slice(0, -2).map((item) => item.Put!.Item!);
+    const items = transact.slice(0, -2).flatMap((item) => (item.Put ? [item.Put.Item!] : []));
+    // No account of the same address or company within the window: checked in the same write.
+    const checks = transact.slice(0, -2).flatMap((item) => (item.ConditionCheck ? [item.ConditionCheck] : []));
+    expect(checks.map((check) => [String(check.Key!.pk).replace(/#[0-9a-f]{64}$/, '#<hash>'), check.Key!.sk])).toEqual([
+      ['DUPE#EMAIL#<hash>', 'ACCOUNT'],
+      ['DUPE#COMPANY#<hash>', 'ACCOUNT'],
+    ]);
     // One lead per address a day (issue 13): the day's marker holds only a hash of the address.
     expect(items.map((item) => item.itemType).slice(0, 5)).toEqual(['lead', 'lead-of-the-day', 'timeline', 'email', 'email']);
     // Issue 15: its search terms (company, name, address), in the same transaction.
@@ -77,14 +84,36 @@ describe('POST /leads stores the lead before any email can fail', () => {
     expect(status).toBe(201);
     const [, second] = dynamodb.commandCalls(TransactWriteCommand);
     const items = second!.args[0].input.TransactItems!;
-    expect(items.map((item) => item.Put?.Item?.itemType).filter((type) => type !== 'find-term' && type !== 'duplicate-mark')).toEqual([
-      'lead',
-      'lead-of-the-day',
-      'timeline',
-      'email',
-      'email',
-    ]);
+    expect(
+      items.map((item) => item.Put?.Item?.itemType).filter((type) => type && type !== 'find-term' && type !== 'duplicate-mark'),
+    ).toEqual(['lead', 'lead-of-the-day', 'timeline', 'email', 'email']);
     expect(items[0]!.Put!.Item!.campaignId).toBeUndefined();
+  });
+
+  it('a lead whose address another lead gave within the window is written again, flagged, from what the refusal named', async () => {
+    const earlier = { kind: 'lead', id: 'lead-earlier', name: 'Acme Ltd', at: new Date(Date.now() - 86_400_000).toISOString() };
+    const refusal = Object.assign(new Error('cancelled'), {
+      name: 'TransactionCanceledException',
+      // The lead, the day's marker, its timeline and emails went through; the campaign is running.
+      CancellationReasons: [
+        ...Array.from({ length: 5 }, () => ({ Code: 'None' })),
+        // The SDK hands back the item a condition met in DynamoDB's own encoding.
+        { Code: 'ConditionalCheckFailed', Item: marshall({ pk: 'DUPE#EMAIL#abc', sk: 'LEAD', itemType: 'duplicate-mark', ...earlier }) },
+        { Code: 'None' },
+      ],
+    });
+    dynamodb.on(TransactWriteCommand).rejectsOnce(refusal).resolves({});
+    const { status } = await postLead(JSON.stringify(validLead));
+    expect(status).toBe(201);
+    const [, second] = dynamodb.commandCalls(TransactWriteCommand);
+    const items = second!.args[0].input.TransactItems!;
+    expect(items[0]!.Put!.Item!.possibleDuplicates).toEqual([{ kind: 'lead', id: 'lead-earlier', match: 'email', name: 'Acme Ltd' }]);
+    expect(items.map((item) => item.Put?.Item?.kind)).toContain('possible-duplicate');
+    // Written flagged, its markers now replace the earlier lead's without a condition.
+    const marks = items.filter((item) => item.Put?.Item?.itemType === 'duplicate-mark');
+    expect(marks).toHaveLength(2);
+    expect(marks.every((item) => item.Put!.ConditionExpression === undefined)).toBe(true);
+    expect(items.some((item) => item.ConditionCheck?.Key?.sk === 'ACCOUNT')).toBe(false);
   });
 
   it("a distributor's lead goes to the distributor's SM", async () => {
