@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { DynamoDBClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { leadBody } from './latency';
 import { summarize } from './stats';
 
@@ -59,28 +59,22 @@ export const loadBurst = async (options: { api: string; tableName: string; concu
   const elapsed = (performance.now() - started) / 1000;
 
   // The reconciliation, from the table itself once the outbox has settled.
-  const db = new DynamoDBClient({});
+  // DynamoDB Local, starved of CPU, can answer a long scan with InternalFailure: the SDK's own
+  // retries (with backoff) ask again.
+  const db = new DynamoDBClient({ maxAttempts: 10 });
   const pksOf = async (filter: string, values: Record<string, { S: string }>) => {
     const pks: string[] = [];
     let ExclusiveStartKey: Record<string, never> | undefined;
-    // DynamoDB Local, starved of CPU, can answer a long scan with InternalFailure: the count waits and asks again.
-    const scan = async (attempt = 0): Promise<ScanCommandOutput> => {
-      try {
-        return await db.send(
-          new ScanCommand({
-            TableName: options.tableName,
-            FilterExpression: filter,
-            ExpressionAttributeValues: values,
-            ProjectionExpression: 'pk',
-            ExclusiveStartKey,
-          }),
-        );
-      } catch (error) {
-        if (attempt >= 10 || (error as Error).name !== 'InternalFailure') throw error;
-        await new Promise((resolve) => setTimeout(resolve, 2000));
-        return scan(attempt + 1);
-      }
-    };
+    const scan = () =>
+      db.send(
+        new ScanCommand({
+          TableName: options.tableName,
+          FilterExpression: filter,
+          ExpressionAttributeValues: values,
+          ProjectionExpression: 'pk',
+          ExclusiveStartKey,
+        }),
+      );
     do {
       const page = await scan();
       pks.push(...(page.Items ?? []).map((item) => item.pk!.S!));
