@@ -70,6 +70,11 @@ export interface Route {
   acceptsForm?: boolean;
   /** Creates a record whose id an `Idempotency-Key` header names (functions/http/idempotency). */
   keyed?: boolean;
+  /**
+   * Deprecated: an old path kept for the callers that still use it, answered by the same handler
+   * with the same access as the route named here, which the docs and /openapi.json list instead.
+   */
+  aliasOf?: string;
 }
 
 const anyone: Access = { public: true };
@@ -242,10 +247,18 @@ const routeList = [
   },
   {
     method: 'POST',
-    path: '/quotes/{id}/tasks/{task}',
+    path: '/quotes/{id}/steps/{step}',
     group: 'quotes',
     access: stepOwner,
     summary: "R15-R17, R19: complete a person's step on a quote (the person or role it belongs to)",
+  },
+  {
+    method: 'POST',
+    path: '/quotes/{id}/tasks/{task}',
+    group: 'quotes',
+    access: stepOwner,
+    aliasOf: 'POST /quotes/{id}/steps/{step}',
+    summary: "Deprecated alias of POST /quotes/{id}/steps/{step}: complete a person's step on a quote",
   },
   {
     method: 'POST',
@@ -329,10 +342,18 @@ const routeList = [
   },
   {
     method: 'POST',
+    path: '/orders/{id}/steps/{step}',
+    group: 'orders',
+    access: stepOwner,
+    summary: "R22-R26: complete a person's step on an order: contract review, packing, the equipment check, closing a corrective action",
+  },
+  {
+    method: 'POST',
     path: '/orders/{id}/tasks/{task}',
     group: 'orders',
     access: stepOwner,
-    summary: 'R22-R26: contract review, packing, the equipment check, closing a corrective action',
+    aliasOf: 'POST /orders/{id}/steps/{step}',
+    summary: "Deprecated alias of POST /orders/{id}/steps/{step}: complete a person's step on an order",
   },
   { method: 'POST', path: '/campaigns', group: 'marketing', access: only('Marketing'), summary: 'R1: record a campaign' },
   {

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { findAction, linkKey, type StoredAction } from '#adapters/action-records';
 import { verifyActionLink } from '#domain/action-link';
 import { Gone, NotAllowed } from '#domain/errors';
-import { orderLinkStep } from '#functions/orders/link-steps';
+import { orderLinkStep } from '#functions/orders/link-step';
 import { quoteLinkStep } from '#functions/quotes/link-step';
 import { type ApiResult, apiRoute, htmlHeaders, json, wantsPage } from '#http/api';
 import { dispatch } from '#http/dispatch';

@@ -19,15 +19,16 @@ import { exportPath, exportQuery } from '#functions/exports/schemas';
 import { importQuery } from '#functions/imports/schemas';
 import { campaignBody, campaignCreated, materialBody, materialSent, unsubscribePath } from '#functions/marketing/schemas';
 import {
+  aliasOrderStepPath,
   deliveryAnswerBody,
   orderBody,
   orderCreated,
-  orderTaskBodies,
-  orderTaskPath,
+  orderStepBodies,
+  orderStepPath,
   setPasswordBody,
   shipmentBody,
 } from '#functions/orders/schemas';
-import { contractBody, productBody, quoteBody, taskBodies, taskPath } from '#functions/quotes/schemas';
+import { aliasStepPath, contractBody, productBody, quoteBody, stepBodies, stepPath } from '#functions/quotes/schemas';
 import { reportPath, reportQuery } from '#functions/reports/schemas';
 import { type RouteKey, routeKey, routes } from '#functions/routes';
 import { activityBody } from '../activities/schemas';
@@ -53,9 +54,9 @@ interface Contract {
   answerType?: string;
 }
 
-const anyStep = z.union(Object.values(taskBodies));
-const anyOrderStep = z.union(Object.values(orderTaskBodies));
-const anyLinkAnswer = z.union([...Object.values(taskBodies), ...Object.values(orderTaskBodies), deliveryAnswerBody, setPasswordBody]);
+const anyStep = z.union(Object.values(stepBodies));
+const anyOrderStep = z.union(Object.values(orderStepBodies));
+const anyLinkAnswer = z.union([...Object.values(stepBodies), ...Object.values(orderStepBodies), deliveryAnswerBody, setPasswordBody]);
 /** POST /imports: the import queued (202); with ?dryRun=true the preview (200), as docs/api.md shows. */
 const importQueued = z.object({
   id: z.uuid(),
@@ -84,7 +85,8 @@ const contracts: Partial<Record<RouteKey, Contract>> = {
   'POST /opportunities/{id}/quotes': { body: quoteBody, created: quoteStarted, status: '202' },
   'GET /products': { created: z.object({ products: z.array(product) }) },
   'POST /products': { body: productBody, created: product },
-  'POST /quotes/{id}/tasks/{task}': { body: anyStep, path: z.pick(taskPath, { task: true }), status: '200' },
+  'POST /quotes/{id}/steps/{step}': { body: anyStep, path: z.pick(stepPath, { step: true }), status: '200' },
+  'POST /quotes/{id}/tasks/{task}': { body: anyStep, path: z.pick(aliasStepPath, { task: true }), status: '200' },
   'POST /opportunities/{id}/contract': { body: contractBody, created: workflowStarted, status: '202' },
   'GET /actions/{token}': { path: z.object({ token: z.string() }) },
   'POST /actions/{token}': { body: anyLinkAnswer, path: z.object({ token: z.string() }), status: '200' },
@@ -95,7 +97,8 @@ const contracts: Partial<Record<RouteKey, Contract>> = {
   'POST /unsubscribe/{token}': { path: unsubscribePath, status: '200' },
   'POST /orders': { body: orderBody, created: orderCreated },
   'POST /orders/{id}/shipment': { body: shipmentBody, created: shipmentStarted, status: '202' },
-  'POST /orders/{id}/tasks/{task}': { body: anyOrderStep, path: z.pick(orderTaskPath, { task: true }), status: '200' },
+  'POST /orders/{id}/steps/{step}': { body: anyOrderStep, path: z.pick(orderStepPath, { step: true }), status: '200' },
+  'POST /orders/{id}/tasks/{task}': { body: anyOrderStep, path: z.pick(aliasOrderStepPath, { task: true }), status: '200' },
   'POST /imports': { body: z.string(), bodyType: 'text/csv', query: importQuery, created: importQueued, status: '202' },
   'GET /exports/{file}': { path: exportPath, query: exportQuery, answerType: 'text/csv' },
   'GET /people/{email}/data': { path: personPath },
@@ -194,6 +197,7 @@ export const openApiDocument = () => {
     (paths[route.path] ??= {})[route.method.toLowerCase()] = {
       summary: route.summary,
       tags: [route.group],
+      ...(route.aliasOf ? { deprecated: true } : {}),
       ...(route.access.public ? { security: [] } : {}),
       ...(!route.access.public
         ? {

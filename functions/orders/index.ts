@@ -20,6 +20,7 @@ import {
   followUpSchedule,
   followUpStates,
   type Order,
+  type OrderTask,
   orderLinkValidDays,
   packingItem,
   placeOrder,
@@ -31,6 +32,7 @@ import {
 } from '#domain/order';
 import { orderAcknowledgementEmail, packingListEmail, sfLoginEmail, welcomeLetterEmail } from '#domain/order-correspondence';
 import { buildFromQuote, quoteNotOrderable, reasonMissing } from '#domain/order-from-quote';
+import type { Caller } from '#domain/roles';
 import { systemActor } from '#domain/timeline';
 import { stepBody } from '#functions/actions/link-body';
 import { links, orderTeam, postShipmentArn, serviceDeskUrl } from '#functions/config';
@@ -38,9 +40,9 @@ import { logger } from '#functions/observability';
 import { apiRoute, json, Problem, pdf } from '#http/api';
 import { dispatch } from '#http/dispatch';
 import { keyedRequest, recordOnce } from '#http/idempotency';
-import { completeOrderTask } from './complete-task';
+import { completeOrderStep } from './complete-step';
 import { listOrders } from './list-orders';
-import { orderBody, orderTaskPath, shipmentBody } from './schemas';
+import { aliasOrderStepPath, orderBody, orderStepPath, shipmentBody } from './schemas';
 
 /**
  * Issue 15: an order received wins its opportunity, if still open. After the order, not in its
@@ -117,7 +119,7 @@ export const createOrder = apiRoute({ route: 'POST /orders', body: orderBody }, 
     emails: [],
     documents: [],
     // R22: the contract review goes on the agenda of the Sales Admin who entered the order.
-    // R23/R24: and the packing on Production's, then the shipment (functions/orders/complete-task).
+    // R23/R24: and the packing on Production's, then the shipment (functions/orders/complete-step).
     agenda: [contractReviewItem(order, caller!.email), packingItem(order, team.production)],
     ...(serviceDeskUrl() ? { serviceDesk: serviceDeskCopy(order) } : {}),
   };
@@ -176,10 +178,13 @@ export const getOrder = apiRoute({ route: 'GET /orders/{id}', path: idPath }, as
   if (!found) throw new NotFound(`No order ${path.id}`);
   const { order } = found;
   await actOn(order.owner, `Order ${path.id}`);
+  // The step that waits for whom; the links themselves are only ever in the emails.
+  const steps = Object.values(order.tasks).map(({ actionId: _actionId, ...open }) => open);
   const view = {
     ...order,
-    // The step that waits for whom; the links themselves are only ever in the emails.
-    tasks: Object.values(order.tasks).map(({ actionId: _actionId, ...open }) => open),
+    steps,
+    // The same list under its old name, for readers written before `steps`.
+    tasks: steps,
     followUpStates: followUpStates(order.followUps, new Date()),
     timeline: found.timeline,
     emails: found.emails,
@@ -267,14 +272,22 @@ export const recordShipment = apiRoute(
 );
 
 /** The internal way to complete a step on an order, for the person or role it belongs to. */
-export const completeTask = apiRoute(
-  { route: 'POST /orders/{id}/tasks/{task}', path: orderTaskPath, body: stepBody },
-  async ({ path, body, caller }) => {
-    const order = await findOrder(path.id);
-    if (!order) throw new NotFound(`No order ${path.id}`);
-    checkOrderTask(order, path.task, caller!);
-    return json(200, await completeOrderTask(order, path.task, body, caller!.email, 'internal'));
-  },
+const answerStep = async (orderId: string, step: OrderTask, body: Record<string, unknown>, caller: Caller) => {
+  const order = await findOrder(orderId);
+  if (!order) throw new NotFound(`No order ${orderId}`);
+  checkOrderTask(order, step, caller);
+  return json(200, await completeOrderStep(order, step, body, caller.email, 'internal'));
+};
+
+export const completeStep = apiRoute(
+  { route: 'POST /orders/{id}/steps/{step}', path: orderStepPath, body: stepBody },
+  ({ path, body, caller }) => answerStep(path.id, path.step, body, caller!),
+);
+
+/** Deprecated: the old path of completeStep, kept for the callers that still use it. */
+export const completeStepByAlias = apiRoute(
+  { route: 'POST /orders/{id}/tasks/{task}', path: aliasOrderStepPath, body: stepBody },
+  ({ path, body, caller }) => answerStep(path.id, path.task, body, caller!),
 );
 
 /** The orders Lambda. */
@@ -284,5 +297,6 @@ export const handler = dispatch({
   'GET /orders/{id}': getOrder,
   'GET /orders/{id}/welcome-letter': getWelcomeLetter,
   'POST /orders/{id}/shipment': recordShipment,
-  'POST /orders/{id}/tasks/{task}': completeTask,
+  'POST /orders/{id}/steps/{step}': completeStep,
+  'POST /orders/{id}/tasks/{task}': completeStepByAlias,
 });

@@ -50,10 +50,12 @@ export const shipmentBody = z.strictObject({
   tracking: z.optional(referenceId),
 });
 
-export const orderTaskPath = z.object({ id: recordId, task: z.enum(orderTasks) });
+export const orderStepPath = z.object({ id: recordId, step: z.enum(orderTasks) });
+/** The deprecated alias POST /orders/{id}/tasks/{task} names the step `task`. */
+export const aliasOrderStepPath = z.object({ id: recordId, task: z.enum(orderTasks) });
 
 /** What each step on an order takes, through a link or the internal route alike. */
-export const orderTaskBodies = {
+export const orderStepBodies = {
   'contract-review': z.strictObject({ notes: z.optional(multiLineText(4000)) }),
   packing: z.strictObject({ notes: z.optional(multiLineText(2000)) }),
   'equipment-check': z.strictObject({ ok: z.boolean(), notes: z.optional(multiLineText(4000)) }).check(

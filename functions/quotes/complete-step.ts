@@ -7,7 +7,7 @@ import { Gone } from '#domain/errors';
 import { completeTask, type OpenTask, type Quote, stepClosedUnanswered, type TaskInput, taskKey } from '#domain/quote';
 import { logger } from '#functions/observability';
 import { parseOr400 } from '#http/api';
-import { taskBodies } from './schemas';
+import { stepBodies } from './schemas';
 
 /**
  * A person completes a step, through an emailed link or the internal route alike. An answer is
@@ -21,7 +21,7 @@ import { taskBodies } from './schemas';
  * transmit checks the signature, return-to-sm quotes the rejection's reason (R15-R17, R19).
  */
 export const completeQuoteStep = async (quote: Quote, open: OpenTask, body: unknown, by: string, via: 'link' | 'internal') => {
-  const input = { task: open.task, ...parseOr400(taskBodies[open.task], body, [], 'request body') } as TaskInput;
+  const input = { task: open.task, ...parseOr400(stepBodies[open.task], body, [], 'request body') } as TaskInput;
   // A failed quote's steps are closed (recordQuoteFailed); one failed before that still lists them.
   if (quote.status === 'failed') throw new Gone('The workflow of this quote has failed; its steps are closed');
   const action = await findAction(open.actionId);

@@ -7,7 +7,17 @@ import { executionArnFor, startWorkflow } from '#adapters/workflow-runs';
 import { idPath } from '#contract/fields';
 import { sha256 } from '#domain/document-hash';
 import { NotFound } from '#domain/errors';
-import { defineQuote, openTaskFor, peopleNamedOn, type Quote, quoteNumber, quoteWorkflowInput, signatureHolds } from '#domain/quote';
+import {
+  defineQuote,
+  openTaskFor,
+  peopleNamedOn,
+  type Quote,
+  type QuoteTask,
+  quoteNumber,
+  quoteWorkflowInput,
+  signatureHolds,
+} from '#domain/quote';
+import type { Caller } from '#domain/roles';
 import { systemActor } from '#domain/timeline';
 import { stepBody } from '#functions/actions/link-body';
 import { approvers, quoteApprovalArn, quoteLimits, vatRates } from '#functions/config';
@@ -18,7 +28,7 @@ import { keyedRequest, recordOnce } from '#http/idempotency';
 import { completeQuoteStep } from './complete-step';
 import { listQuotes } from './list-quotes';
 import { getProducts, putProduct } from './products';
-import { contractBody, quoteBody, quotePath, taskPath } from './schemas';
+import { aliasStepPath, contractBody, quoteBody, quotePath, stepPath } from './schemas';
 
 /** Workflow runs are named after their quote, so a retry can never start a second one. */
 const runName = { quote: (id: string) => `quote-${id}`, contract: (id: string) => `contract-${id}` };
@@ -89,10 +99,13 @@ export const getQuote = apiRoute({ route: 'GET /quotes/{id}', path: quotePath },
   await actOn(quote.owner, `Quote ${path.id}`, peopleNamedOn(quote));
   const document = quote.document ? await readQuoteDocument(quote.id) : undefined;
   const current = document && sha256(document);
+  // The step that waits for whom; the links themselves are only ever in the emails.
+  const steps = Object.values(quote.tasks).map(({ actionId: _actionId, ...open }) => open);
   return json(200, {
     ...quote,
-    // The step that waits for whom; the links themselves are only ever in the emails.
-    tasks: Object.values(quote.tasks).map(({ actionId: _actionId, ...open }) => open),
+    steps,
+    // The same list under its old name, for readers written before `steps`.
+    tasks: steps,
     document: quote.document && { ...quote.document, currentSha256: current },
     signature: quote.signature && { ...quote.signature, holds: signatureHolds(quote, current) },
   });
@@ -109,14 +122,22 @@ export const getQuoteDocument = apiRoute({ route: 'GET /quotes/{id}/document', p
 });
 
 /** The internal way to complete a step, for the person or role it belongs to. */
+const answerStep = async (quoteId: string, step: QuoteTask, body: Record<string, unknown>, caller: Caller) => {
+  const quote = await findQuote(quoteId);
+  if (!quote) throw new NotFound(`No quote ${quoteId}`);
+  const open = openTaskFor(quote, step, caller);
+  return json(200, await completeQuoteStep(quote, open, body, caller.email, 'internal'));
+};
+
 export const completeStep = apiRoute(
-  { route: 'POST /quotes/{id}/tasks/{task}', path: taskPath, body: stepBody },
-  async ({ path, body, caller }) => {
-    const quote = await findQuote(path.id);
-    if (!quote) throw new NotFound(`No quote ${path.id}`);
-    const open = openTaskFor(quote, path.task, caller!);
-    return json(200, await completeQuoteStep(quote, open, body, caller!.email, 'internal'));
-  },
+  { route: 'POST /quotes/{id}/steps/{step}', path: stepPath, body: stepBody },
+  ({ path, body, caller }) => answerStep(path.id, path.step, body, caller!),
+);
+
+/** Deprecated: the old path of completeStep, kept for the callers that still use it. */
+export const completeStepByAlias = apiRoute(
+  { route: 'POST /quotes/{id}/tasks/{task}', path: aliasStepPath, body: stepBody },
+  ({ path, body, caller }) => answerStep(path.id, path.task, body, caller!),
 );
 
 /** R19: the customer wants a formal contract; the MD negotiates and approves it. */
@@ -153,7 +174,8 @@ export const handler = dispatch({
   'POST /opportunities/{id}/quotes': startQuote,
   'GET /quotes/{id}': getQuote,
   'GET /quotes/{id}/document': getQuoteDocument,
-  'POST /quotes/{id}/tasks/{task}': completeStep,
+  'POST /quotes/{id}/steps/{step}': completeStep,
+  'POST /quotes/{id}/tasks/{task}': completeStepByAlias,
   'POST /opportunities/{id}/contract': requestContract,
   'GET /products': getProducts,
   'POST /products': putProduct,

@@ -52,7 +52,7 @@ const reasonOnRejection = <T extends { decision: 'approve' | 'reject'; reason?: 
  * What each person's step takes; the same bodies through a link or the internal route. A link's
  * page asks for each with a textarea, so every answer may run to several lines.
  */
-export const taskBodies = {
+export const stepBodies = {
   'prepare-qpa': z.strictObject({ text: multiLineText(8000) }),
   'approve-qpa': z.strictObject({ decision, reason: z.optional(multiLineText(2000)) }).check(z.superRefine(reasonOnRejection)),
   'prepare-quote': z.strictObject({
@@ -70,4 +70,6 @@ export const taskBodies = {
 } satisfies Record<QuoteTask, z.ZodMiniType>;
 
 export const quotePath = z.object({ id: recordId });
-export const taskPath = z.object({ id: recordId, task: z.enum(quoteTasks) });
+export const stepPath = z.object({ id: recordId, step: z.enum(quoteTasks) });
+/** The deprecated alias POST /quotes/{id}/tasks/{task} names the step `task`. */
+export const aliasStepPath = z.object({ id: recordId, task: z.enum(quoteTasks) });

@@ -4,8 +4,8 @@ import type * as z from 'zod/mini';
 import { multiLineText, text } from '#contract/fields';
 import { activityBody } from '#functions/activities/schemas';
 import { leadBody, leadFromForm, qualificationBody } from '#functions/leads/schemas';
-import { orderTaskBodies } from '#functions/orders/schemas';
-import { taskBodies } from '#functions/quotes/schemas';
+import { orderStepBodies } from '#functions/orders/schemas';
+import { stepBodies } from '#functions/quotes/schemas';
 import { qualificationBody as qualification } from '../fixtures/qualification';
 
 /**
@@ -132,10 +132,10 @@ describe('prose (a lead message, an activity summary, a step note) may run to se
   });
 
   it('a note on an emailed step is held to the same rules, and stored in NFC', () => {
-    expect(refusals(orderTaskBodies.packing.safeParse({ notes: 'Boxed\u202e' }))).toEqual([
+    expect(refusals(orderStepBodies.packing.safeParse({ notes: 'Boxed\u202e' }))).toEqual([
       { path: 'notes', message: 'must not contain text-direction override characters' },
     ]);
-    expect(taskBodies['prepare-quote'].parse({ paymentTerms: '30 days', deliveryTerms: 'Ex works', notes: 'Cafe\u0301' }).notes).toBe(
+    expect(stepBodies['prepare-quote'].parse({ paymentTerms: '30 days', deliveryTerms: 'Ex works', notes: 'Cafe\u0301' }).notes).toBe(
       'Caf\u00e9',
     );
   });

@@ -111,5 +111,9 @@ export const orderJourney = (client: StackClient) => {
     return answer.body.items as { kind: string; subject: { id: string }; overdueByDays: number }[];
   };
 
-  return { account, customer, order, ship, getOrder, emailsTo, emailTo, agendaOf, admin };
+  /** A person's step on an order (contract review, packing, equipment check, corrective action). */
+  const completeOrderStep = (orderId: string, step: string, body: unknown, token: string) =>
+    api('POST', `/orders/${orderId}/steps/${step}`, { body, token });
+
+  return { account, customer, order, ship, getOrder, emailsTo, emailTo, agendaOf, admin, completeOrderStep };
 };

@@ -82,5 +82,13 @@ export const quoteJourney = (client: StackClient) => {
       return found.status === status ? found : undefined;
     }, within);
 
-  return { opportunity, emailTo, emailsTo, linkIn, quote, quoteStatus };
+  /** A person's step on a quote, done through the internal route rather than its emailed link. */
+  const completeQuoteStep = (quoteId: string, step: string, body: unknown, token: string) =>
+    api('POST', `/quotes/${quoteId}/steps/${step}`, { body, token });
+
+  /** Waits until the quote asks for `step`. */
+  const stepOpen = (quoteId: string, step: string, within = 30_000) =>
+    eventually(async () => ((await quote(quoteId)).steps as { task: string }[]).some((open) => open.task === step), within);
+
+  return { opportunity, emailTo, emailsTo, linkIn, quote, quoteStatus, completeQuoteStep, stepOpen };
 };

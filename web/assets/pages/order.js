@@ -136,16 +136,16 @@ if (page) {
     );
   }
 
-  /** Shows a step's section when it waits and this viewer may do it (the API decides the same). @param {string} task @param {boolean} open @param {boolean} mine @param {string} notice */
-  const step = (task, open, mine, notice) => {
-    if (open && mine) $(`#${task}`).hidden = false;
-    postForm(formAt(`#${task}-form`), who, [], `/orders/${id}/tasks/${task}`, () => reloadWith(notice));
+  /** Shows a step's section when it waits and this viewer may do it (the API decides the same). @param {string} name @param {boolean} open @param {boolean} mine @param {string} notice */
+  const step = (name, open, mine, notice) => {
+    if (open && mine) $(`#${name}`).hidden = false;
+    postForm(formAt(`#${name}-form`), who, [], `/orders/${id}/steps/${name}`, () => reloadWith(notice));
   };
   step('contract-review', order.contractReview?.status === 'open', hasRole(who, 'SalesAdmin'), 'Contract review recorded');
   step('packing', order.packing?.status === 'to-pack', hasRole(who, 'Production', 'SalesAdmin'), 'Packed; ready to ship');
   for (const item of order.packing?.checklist ?? []) $('#packing-checklist').append(h('li', {}, item));
   const checkAsked =
-    order.tasks.some((/** @type {any} */ t) => t.task === 'equipment-check') || order.followUps?.equipmentCheck?.status === 'unanswered';
+    order.steps.some((/** @type {any} */ t) => t.task === 'equipment-check') || order.followUps?.equipmentCheck?.status === 'unanswered';
   step('equipment-check', checkAsked, who.email === order.owner, 'Answer recorded');
   step(
     'corrective-action',

@@ -89,11 +89,11 @@ if (page) {
     ),
     h('p', {}, linkTo(who, 'opportunities', quote.opportunityId, 'The opportunity')),
     h('h2', {}, 'Waiting for'),
-    quote.tasks.length
+    quote.steps.length
       ? h(
           'ul',
           { id: 'waiting-for' },
-          ...quote.tasks.map((/** @type {any} */ t) => h('li', {}, `${stepName(t)}: ${t.assignee}, due ${when(t.dueBy)}`)),
+          ...quote.steps.map((/** @type {any} */ t) => h('li', {}, `${stepName(t)}: ${t.assignee}, due ${when(t.dueBy)}`)),
         )
       : h('p', {}, 'Nobody.'),
     h('h2', {}, 'Decisions'),
@@ -122,9 +122,9 @@ if (page) {
     sign: (t) => t.assignee === who.email,
     'approve-contract': () => hasRole(who, 'ManagingDirector'),
   };
-  for (const [task, may] of Object.entries(mayDo)) {
-    if (quote.tasks.some((/** @type {any} */ t) => t.task === task && may(t))) $(`#step-${task}`).hidden = false;
-    postForm(formAt(`#${task}-form`), who, [], `/quotes/${id}/tasks/${task}`, () => reloadWith(`Done: ${plain(task)}`));
+  for (const [step, may] of Object.entries(mayDo)) {
+    if (quote.steps.some((/** @type {any} */ t) => t.task === step && may(t))) $(`#step-${step}`).hidden = false;
+    postForm(formAt(`#${step}-form`), who, [], `/quotes/${id}/steps/${step}`, () => reloadWith(`Done: ${plain(step)}`));
   }
 
   // R17: the document itself, to read beside the facts and above the signature.

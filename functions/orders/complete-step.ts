@@ -13,7 +13,7 @@ import { systemActor, type TimelineEntry, type TimelineKind } from '#domain/time
 import { links, orderTeam } from '#functions/config';
 import { logger } from '#functions/observability';
 import { parseOr400 } from '#http/api';
-import { orderTaskBodies } from './schemas';
+import { orderStepBodies } from './schemas';
 
 /**
  * A person completes a step on an order (R22-R26), through the internal route or, for the
@@ -34,19 +34,20 @@ const entry = (kind: TimelineKind, summary: string, by: string, at: string, deta
 
 const onOrder = (order: Pick<Order, 'id'>) => ({ kind: 'order' as const, id: order.id });
 
-export const completeOrderTask = async (
+export const completeOrderStep = async (
   order: Order,
-  task: OrderTask,
+  step: OrderTask,
   body: unknown,
   by: string,
   via: 'link' | 'internal',
 ): Promise<{ orderId: string; task: OrderTask; outcome: string }> => {
   const at = new Date().toISOString();
-  const detail = { orderId: order.id, task, via };
+  // Stored and logged as `task`, as before: the timeline's detail, log queries and the answer read it.
+  const detail = { orderId: order.id, task: step, via };
   let outcome: string;
-  switch (task) {
+  switch (step) {
     case 'contract-review': {
-      const input = parseOr400(orderTaskBodies[task], body, [], 'request body');
+      const input = parseOr400(orderStepBodies[step], body, [], 'request body');
       await recordOrderChange(
         order,
         { contractReview: { status: 'done', by, at, ...(input.notes ? { notes: input.notes } : {}) } },
@@ -59,7 +60,7 @@ export const completeOrderTask = async (
       break;
     }
     case 'packing': {
-      const input = parseOr400(orderTaskBodies[task], body, [], 'request body');
+      const input = parseOr400(orderStepBodies[step], body, [], 'request body');
       await recordOrderChange(
         order,
         {
@@ -87,7 +88,7 @@ export const completeOrderTask = async (
       break;
     }
     case 'corrective-action': {
-      const input = parseOr400(orderTaskBodies[task], body, [], 'request body');
+      const input = parseOr400(orderStepBodies[step], body, [], 'request body');
       await recordOrderChange(
         order,
         { correctiveAction: { ...order.correctiveAction!, status: 'closed', closedAt: at, closedBy: by, resolution: input.resolution } },
@@ -100,11 +101,11 @@ export const completeOrderTask = async (
       break;
     }
     case 'equipment-check': {
-      const input = parseOr400(orderTaskBodies[task], body, [], 'request body');
+      const input = parseOr400(orderStepBodies[step], body, [], 'request body');
       const { changes, summary } = equipmentCheckAnswer(order, input, by, at);
       const answered = { ...order, ...changes } as Order;
       const team = orderTeam();
-      const closeCheck = agendaClose(onOrder(order), task, by, at);
+      const closeCheck = agendaClose(onOrder(order), step, by, at);
       // What the answer causes for others: the customer's email, or the corrective action's.
       const caused = input.ok
         ? { items: [], emails: [pleasedToServeEmail(answered, randomUUID())] }
@@ -113,7 +114,7 @@ export const completeOrderTask = async (
             emails: [correctiveActionEmail(answered, randomUUID(), [team.engineering, team.support], links())],
           };
       const logged = entry('equipment-check', summary, by, at, { ...detail, ok: input.ok });
-      const open = order.tasks[task];
+      const open = order.tasks[step];
       if (open) {
         // The workflow waits for this answer, which is kept only if the workflow takes it: recorded
         // first under the step's conditions (a second answer is a 409 or 410), as a quote's step is
@@ -132,14 +133,14 @@ export const completeOrderTask = async (
               `Equipment check closed: the workflow no longer waited for it, so ${by}'s answer was not recorded`,
               systemActor,
               new Date().toISOString(),
-              { orderId: order.id, task, refusal: error.refusal },
+              { orderId: order.id, task: step, refusal: error.refusal },
             );
             await takeBackStepCompleted(
               orderRecord(order),
               { prior: order as unknown as Record<string, unknown>, changes, entry: logged, actionId: open.actionId },
               closing,
             ).catch((failure: unknown) => {
-              logger.error('a refused answer could not be taken back', { orderId: order.id, task, error: (failure as Error).name });
+              logger.error('a refused answer could not be taken back', { orderId: order.id, task: step, error: (failure as Error).name });
               throw failure;
             });
             logger.warn('equipment check answer refused by the workflow', { orderId: order.id, refusal: error.refusal });
@@ -168,6 +169,6 @@ export const completeOrderTask = async (
       break;
     }
   }
-  logger.info('order step completed', { orderId: order.id, task, via });
-  return { orderId: order.id, task, outcome };
+  logger.info('order step completed', { orderId: order.id, task: step, via });
+  return { orderId: order.id, task: step, outcome };
 };

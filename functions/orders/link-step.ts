@@ -11,7 +11,7 @@ import type { LinkStep, StepView } from '#functions/actions/step-page';
 import { links } from '#functions/config';
 import { logger } from '#functions/observability';
 import { Problem, parseOr400 } from '#http/api';
-import { completeOrderTask } from './complete-task';
+import { completeOrderStep } from './complete-step';
 import { deliveryAnswerBody, setPasswordBody } from './schemas';
 
 /**
@@ -132,7 +132,7 @@ const equipmentCheck = (order: Order, action: StoredAction, expiresAt: Date): Li
       { name: 'notes', label: 'Notes (what is wrong, if anything)', kind: 'text', required: false },
     ]),
     complete: async (body, by) => {
-      const done = await completeOrderTask(order, 'equipment-check', body, by, 'link');
+      const done = await completeOrderStep(order, 'equipment-check', body, by, 'link');
       return { outcome: done.outcome, result: done };
     },
   };
