@@ -1,9 +1,8 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { qualificationBody } from '../fixtures/qualification';
 import { eventually, stack, stackClient, uniqueEmail } from '../integration/local-stack';
+import { accessible, shoot, signedIn, useChromium } from './chromium';
 
 /**
  * Issue 15, "Edit and decide", in Chromium: the SM sees a lead's possible duplicate, edits its
@@ -12,69 +11,10 @@ import { eventually, stack, stackClient, uniqueEmail } from '../integration/loca
  */
 const client = stackClient(stack);
 const { api, tokenFor } = client;
-const shots = 'test-output/browser';
 const sm = 'sm.uk@salesflow.example';
 const director = 'sales.director@salesflow.example';
 
-let browser: Browser;
-beforeAll(async () => {
-  mkdirSync(shots, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.SALESFLOW_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-gpu',
-    ],
-  });
-});
-afterAll(async () => browser?.close());
-
-const pageIn = async () => {
-  const context = await browser.newContext({ baseURL: stack.api });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(error.message));
-  return {
-    page,
-    done: async () => {
-      await context.close();
-      expect(problems).toEqual([]);
-    },
-  };
-};
-
-const shoot = (page: Page, name: string) => page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const accessible = async (page: Page) => {
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const { violations } = await (globalThis as any).axe.run((globalThis as any).document, {
-      runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'],
-    });
-    return violations
-      .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
-      .map(
-        (v: { id: string; help: string; nodes: { target: string[] }[] }) =>
-          `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-      );
-  });
-  expect(violations, page.url()).toEqual([]);
-};
-
-const signedIn = async (page: Page, email: string, roles: string[], path: string) => {
-  await page.goto(`/sign-in.html?next=${encodeURIComponent(path)}`);
-  await page.getByLabel('Email').fill(email);
-  for (const role of roles) await page.getByLabel(role, { exact: true }).check();
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.pathname + url.search === path);
-};
+const { pageIn } = useChromium();
 
 const newLead = async (contact: Record<string, unknown>) => {
   const answer = await api('POST', '/leads', { body: { channel: 'business-card', source: 'prior-contact', contact } });

@@ -1,10 +1,8 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stack, stackClient, uniqueEmail } from '../integration/local-stack';
 import { orderJourney } from '../integration/order-journey';
 import { people } from '../integration/quote-journey';
+import { accessible, shoot, signedIn, useChromium } from './chromium';
 
 /**
  * Issue 15 in Chromium: the header's typeahead (typed, chosen with the keyboard, opened), and a
@@ -12,68 +10,7 @@ import { people } from '../integration/quote-journey';
  */
 const client = stackClient(stack);
 const { api } = client;
-const site = stack.api;
-const shots = 'test-output/browser';
-
-let browser: Browser;
-beforeAll(async () => {
-  mkdirSync(shots, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.SALESFLOW_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-gpu',
-    ],
-  });
-});
-afterAll(async () => browser?.close());
-
-const pageIn = async () => {
-  const context = await browser.newContext({ baseURL: site });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(error.message));
-  return {
-    page,
-    done: async () => {
-      await context.close();
-      expect(problems).toEqual([]);
-    },
-  };
-};
-
-const shoot = (page: Page, name: string) => page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const accessible = async (page: Page) => {
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const { violations } = await (globalThis as any).axe.run((globalThis as any).document, {
-      runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'],
-    });
-    return violations
-      .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
-      .map(
-        (v: { id: string; help: string; nodes: { target: string[] }[] }) =>
-          `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-      );
-  });
-  expect(violations, page.url()).toEqual([]);
-};
-
-const signedIn = async (page: Page, email: string, roles: string[], path: string) => {
-  await page.goto(`/sign-in.html?next=${encodeURIComponent(path)}`);
-  await page.getByLabel('Email').fill(email);
-  for (const role of roles) await page.getByLabel(role, { exact: true }).check();
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.pathname + url.search === path);
-};
+const { pageIn } = useChromium();
 
 describe('finding records in the browser', () => {
   it('the SM types the start of a company without its accent, picks the lead with the keyboard and opens it', async () => {
@@ -90,7 +27,8 @@ describe('finding records in the browser', () => {
     await box.fill(`zurich ${tag}`);
     const listbox = page.getByRole('listbox', { name: 'Records found' });
     await expect.poll(() => listbox.getByRole('option').count()).toBeGreaterThan(0);
-    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/1 found/);
+    // The count is the search box's own live region, in the header's search landmark, not the page's (in #main).
+    await expect.poll(() => page.getByRole('search').getByRole('status').textContent()).toMatch(/1 found/);
     await box.press('ArrowDown');
     const chosen = listbox.getByRole('option', { selected: true });
     expect(await chosen.textContent()).toContain(company);

@@ -1,59 +1,17 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { crmExport } from '../fixtures/crm-export';
-import { stack } from '../integration/local-stack';
+import { accessible, shoot, signedIn, useChromium } from './chromium';
 
 /**
  * Issue 15 in Chromium: Sales Admin uploads a CRM export on the import page, reads the preview
  * (columns, duplicates, bad rows by line), changes nothing, imports, watches the progress and
  * reads the report; then downloads the leads as CSV. Screenshots land in test-output/browser/.
  */
-const site = stack.api;
-const shots = 'test-output/browser';
-
-let browser: Browser;
-beforeAll(async () => {
-  mkdirSync(shots, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.SALESFLOW_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-gpu',
-    ],
-  });
-});
-afterAll(async () => browser?.close());
-
-const shoot = (page: Page, name: string) => page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
-
-/** axe-core, evaluated in the page: WCAG 2 A and AA with nothing serious or critical. */
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const accessible = async (page: Page) => {
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const { violations } = await (globalThis as any).axe.run((globalThis as any).document, {
-      runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'],
-    });
-    return violations
-      .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
-      .map(
-        (v: { id: string; help: string; nodes: { target: string[] }[] }) =>
-          `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-      );
-  });
-  expect(violations, page.url()).toEqual([]);
-};
+const { pageIn } = useChromium();
 
 describe('the import page', () => {
   it('uploads, previews, imports with progress, reports, and exports', async () => {
@@ -62,16 +20,8 @@ describe('the import page', () => {
     const path = join(tmpdir(), `goldmine-${tag}.csv`);
     writeFileSync(path, file.csv);
 
-    const context = await browser.newContext({ baseURL: site, acceptDownloads: true });
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-
-    await page.goto(`/sign-in.html?next=${encodeURIComponent('/app/imports.html')}`);
-    await page.getByLabel('Email').fill('sales.admin@salesflow.example');
-    await page.getByLabel('SalesAdmin', { exact: true }).check();
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.pathname === '/app/imports.html');
+    const { page, done } = await pageIn({ acceptDownloads: true });
+    await signedIn(page, 'sales.admin@salesflow.example', ['SalesAdmin'], '/app/imports.html');
     await expect.poll(() => page.getByRole('link', { name: 'Import and export' }).getAttribute('aria-current')).toBe('page');
     await expect.poll(() => page.locator('#no-emails').textContent()).toMatch(/Nobody is emailed/);
     await shoot(page, 'imports-1-page');
@@ -114,7 +64,6 @@ describe('the import page', () => {
     await expect.poll(() => page.locator('#export-status').textContent()).toMatch(/rows saved/);
     await shoot(page, 'imports-5-exported');
 
-    await context.close();
-    expect(problems).toEqual([]);
+    await done();
   }, 400_000);
 });

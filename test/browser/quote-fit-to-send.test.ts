@@ -1,9 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { stack, stackClient } from '../integration/local-stack';
 import { people, quoteJourney } from '../integration/quote-journey';
+import { accessible, shoot, shots, signedIn, useChromium } from './chromium';
 
 /**
  * Issue 16 in Chromium: Sales Admin keeps the price list, the SM builds a five-line quote from it
@@ -13,69 +12,7 @@ import { people, quoteJourney } from '../integration/quote-journey';
 const client = stackClient(stack);
 const { api, tokenFor } = client;
 const site = stack.api;
-const shots = 'test-output/browser';
-
-let browser: Browser;
-beforeAll(async () => {
-  mkdirSync(shots, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.SALESFLOW_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-gpu',
-    ],
-  });
-});
-afterAll(async () => browser?.close());
-
-const pageIn = async () => {
-  const context = await browser.newContext({ baseURL: site });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('console', (message) => /pattern attribute/i.test(message.text()) && problems.push(message.text()));
-  return {
-    page,
-    done: async () => {
-      await context.close();
-      expect(problems).toEqual([]);
-    },
-  };
-};
-
-const shoot = (page: Page, name: string) => page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
-
-/** axe-core, evaluated in the page: WCAG 2 A and AA with nothing serious or critical. */
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const accessible = async (page: Page) => {
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const { violations } = await (globalThis as any).axe.run((globalThis as any).document, {
-      runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'],
-    });
-    return violations
-      .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
-      .map(
-        (v: { id: string; help: string; nodes: { target: string[] }[] }) =>
-          `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-      );
-  });
-  expect(violations, page.url()).toEqual([]);
-};
-
-const signedIn = async (page: Page, email: string, roles: string[], path: string) => {
-  await page.goto(`/sign-in.html?next=${encodeURIComponent(path)}`);
-  await page.getByLabel('Email').fill(email);
-  for (const role of roles) await page.getByLabel(role, { exact: true }).check();
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.pathname + url.search === path);
-};
+const { pageIn } = useChromium();
 
 describe('a quote fit to send', () => {
   it('Sales Admin adds products; the SM quotes five lines from them; the quote has its number and VAT', async () => {

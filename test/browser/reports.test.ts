@@ -1,11 +1,11 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { qualificationBody } from '../fixtures/qualification';
 import { eventually, uniqueEmail } from '../integration/local-stack';
 import { type OwnStack, startOwnStack } from '../integration/own-stack';
 import { people } from '../integration/quote-journey';
+import { accessible, shoot, shots, signedIn, useChromium } from './chromium';
 
 /**
  * The Reports page in Chromium, on a stack of this file's own so that every figure is this file's:
@@ -13,13 +13,10 @@ import { people } from '../integration/quote-journey';
  * its tables hold the same figures as the API, it passes axe, and Marketing sees the campaign
  * report only. Screenshots land in test-output/browser/.
  */
-const shots = 'test-output/browser';
 const month = new Date().toISOString().slice(0, 7);
 let own: OwnStack;
-let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(shots, { recursive: true });
   own = await startOwnStack('reports-page');
   const { api, tokenFor } = own.client;
   const campaign = await api('POST', '/campaigns', {
@@ -53,64 +50,14 @@ beforeAll(async () => {
       1,
   );
   await own.client.settledItemCount();
-  browser = await chromium.launch({
-    executablePath: process.env.SALESFLOW_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-gpu',
-    ],
-  });
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
   await own?.stop();
 });
 
-const pageIn = async () => {
-  const context = await browser.newContext({ baseURL: own.client.stack.api, viewport: { width: 1100, height: 900 } });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(error.message));
-  return {
-    page,
-    done: async () => {
-      await context.close();
-      expect(problems).toEqual([]);
-    },
-  };
-};
-
-const signedIn = async (page: Page, email: string, roles: string[], path: string) => {
-  await page.goto(`/sign-in.html?next=${encodeURIComponent(path)}`);
-  await page.getByLabel('Email').fill(email);
-  for (const role of roles) await page.getByLabel(role, { exact: true }).check();
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.pathname + url.search === path);
-};
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const accessible = async (page: Page) => {
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const { violations } = await (globalThis as any).axe.run((globalThis as any).document, {
-      runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'],
-    });
-    return violations
-      .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
-      .map(
-        (v: { id: string; help: string; nodes: { target: string[] }[] }) =>
-          `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-      );
-  });
-  expect(violations, page.url()).toEqual([]);
-};
+// Launched after the stack is up, and closed before it stops.
+const { pageIn } = useChromium(() => own.client.stack.api, { viewport: { width: 1100, height: 900 } });
 
 /** A table's body rows as the person reads them. */
 const rowsOf = (page: Page, caption: string) =>
@@ -147,7 +94,7 @@ describe('the Reports page', () => {
     expect(api.body.campaigns[0]).toMatchObject({ leads: 3, qualified: 1, costPerLeadGbp: 400, costPerQualifiedLeadGbp: 1200 });
 
     await page.locator('#report-pipeline').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: `${shots}/reports-sm.png`, fullPage: true });
+    await shoot(page, 'reports-sm');
     for (const name of ['pipeline', 'conversion', 'campaigns'])
       await page.locator(`[data-report="${name}"]`).screenshot({ path: `${shots}/reports-sm-${name}.png` });
     await accessible(page);
@@ -172,7 +119,7 @@ describe('the Reports page', () => {
     expect(await rowsOf(page, 'Campaign return')).toEqual([
       ['Spring Advert', month, '£1,200.00', '3', '1', '0', '£400.00', '£1,200.00', '—'],
     ]);
-    await page.screenshot({ path: `${shots}/reports-marketing.png`, fullPage: true });
+    await shoot(page, 'reports-marketing');
     await accessible(page);
     await done();
   });

@@ -1,33 +1,17 @@
-import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stack } from '../integration/local-stack';
+import { useChromium } from './chromium';
 
 /**
  * The sign-in page goes to `next` only on this site (issue 13: `?next=/%5Cevil.test/x` and
  * `?next=/%09/evil.test/x` used to land on http://evil.test/x). Driven in Chromium, as people do.
  */
-let browser: Browser;
-beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.SALESFLOW_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-gpu',
-    ],
-  });
-});
-afterAll(async () => browser?.close());
+const { browser } = useChromium();
 
 const site = new URL(stack.api);
 
 const landsAfterSignIn = async (next: string): Promise<URL> => {
-  const context = await browser.newContext({ baseURL: stack.api });
+  const context = await browser().newContext({ baseURL: stack.api });
   // Nothing may leave this site: a request elsewhere is recorded and refused.
   const elsewhere: string[] = [];
   await context.route(

@@ -1,10 +1,9 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { eventually, linkIn, stack, stackClient, uniqueEmail } from '../integration/local-stack';
 import { daysAgo, orderJourney, orderPeople } from '../integration/order-journey';
 import { line, people, quoteJourney } from '../integration/quote-journey';
+import { accessible, shoot, signedIn, useChromium } from './chromium';
 
 /**
  * The web forms in a real browser (Debian's Chromium, driven by playwright-core) against the
@@ -15,75 +14,7 @@ const client = stackClient(stack);
 const { api, sentEmails, tokenFor } = client;
 const { emailTo, quoteStatus } = quoteJourney(client);
 const site = stack.api;
-const shots = 'test-output/browser';
-
-let browser: Browser;
-beforeAll(async () => {
-  mkdirSync(shots, { recursive: true });
-  // Never skipped: CI installs chromium (.ci/run), and a missing browser fails here.
-  browser = await chromium.launch({
-    executablePath: process.env.SALESFLOW_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-gpu',
-    ],
-  });
-});
-afterAll(async () => browser?.close());
-
-/**
- * A fresh browser profile; `done` fails the test if any page script threw, or the browser said a
- * field's pattern is no regular expression (it then skips that check in silence), then closes it.
- */
-const pageIn = async (
-  options: { javaScriptEnabled?: boolean; timezoneId?: string; width?: number } = {},
-): Promise<{ page: Page; done: () => Promise<void> }> => {
-  const context: BrowserContext = await browser.newContext({
-    javaScriptEnabled: options.javaScriptEnabled ?? true,
-    baseURL: site,
-    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
-    ...(options.width ? { viewport: { width: options.width, height: 844 } } : {}),
-  });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('console', (message) => /pattern attribute/i.test(message.text()) && problems.push(message.text()));
-  return {
-    page,
-    done: async () => {
-      await context.close();
-      expect(problems).toEqual([]);
-    },
-  };
-};
-
-const shoot = (page: Page, name: string) => page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
-
-/** axe-core, evaluated in the page (a script tag would meet the page's CSP). */
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** The page as it stands passes axe's WCAG 2 A and AA rules with nothing serious or critical. */
-const accessible = async (page: Page) => {
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const { violations } = await (globalThis as any).axe.run((globalThis as any).document, {
-      runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'],
-    });
-    return violations
-      .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
-      .map(
-        (v: { id: string; help: string; nodes: { target: string[] }[] }) =>
-          `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-      );
-  });
-  expect(violations, page.url()).toEqual([]);
-};
+const { pageIn } = useChromium();
 
 const fillLeadForm = async (page: Page, fields: { name: string; email: string; company: string; country?: string; phone?: string }) => {
   await page.getByLabel('Your name').fill(fields.name);
@@ -94,15 +25,6 @@ const fillLeadForm = async (page: Page, fields: { name: string; email: string; c
   await page.getByLabel('How did you hear of us?').selectOption('marketing-campaign');
   await page.getByLabel('Technical datasheet').check();
   await page.getByLabel('Price list').check();
-};
-
-/** Signs in through the local sign-in page as `email` with `roles`, then opens `path`. */
-const signedIn = async (page: Page, email: string, roles: string[], path: string) => {
-  await page.goto(`/sign-in.html?next=${encodeURIComponent(path)}`);
-  await page.getByLabel('Email').fill(email);
-  for (const role of roles) await page.getByLabel(role, { exact: true }).check();
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.pathname + url.search === path);
 };
 
 const leadsByEmail = async (email: string) => {
@@ -451,7 +373,7 @@ describe('the internal pages', () => {
   it('the opportunity, quote and order pages fit a 390 px phone', async () => {
     const { opportunity } = quoteJourney(client);
     const { opportunityId } = await opportunity({ value: 300_000 });
-    const { page, done } = await pageIn({ width: 390 });
+    const { page, done } = await pageIn({ viewport: { width: 390, height: 844 } });
     await signedIn(page, people.sm, ['SalesManager'], `/app/opportunity.html?id=${opportunityId}`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toContain('prospect');
     await expect.poll(() => page.locator('#quote').isVisible()).toBe(true);
