@@ -26,6 +26,8 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // A page or worker on a loaded CI machine can take seconds to show what it will show.
+          expect: { poll: { timeout: 15_000 } },
         },
       },
     ],
