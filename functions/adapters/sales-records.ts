@@ -8,7 +8,7 @@ import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
 import { AlreadyRecorded, db, queryAll, type TransactItems, writeTogether } from './dynamodb';
 import { emailHash, personKeys } from './person-key';
-import { findTermPuts, listKeys } from './search-records';
+import { cursorContent, encodeCursor, findTermPuts, listKeys } from './search-records';
 import { itemKind, keys, outboxIndex, sortKeyPrefix, tableDesign } from './table-design';
 
 /**
@@ -261,17 +261,10 @@ export interface LeadPage {
   nextCursor?: string;
 }
 
-const encodeCursor = (key: Item | undefined) => (key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined);
-
 /** The cursor must belong to the same query, or DynamoDB would refuse it; refuse it first. */
 const decodeCursor = (cursor: string | undefined, indexPk: { name: string; value: string }): Item | undefined => {
   if (!cursor) return undefined;
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    key = undefined;
-  }
+  const key = cursorContent(cursor);
   if (!key || typeof key !== 'object' || (key as Item)[indexPk.name] !== indexPk.value) {
     throw new InvalidCursor('cursor does not belong to this list');
   }

@@ -174,16 +174,21 @@ export class InvalidListCursor extends Error {
   override readonly name = 'InvalidListCursor';
 }
 
-const encodeCursor = (key: Item | undefined) => (key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined);
+/** A page's last key, as the client carries it to ask for the next page: opaque. */
+export const encodeCursor = (key: Item | undefined) => (key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined);
+
+/** What a cursor carries, or undefined if it is not one at all; whether it is a key of this list, each list checks. */
+export const cursorContent = (cursor: string): unknown => {
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+};
 
 const decodeCursor = (cursor: string | undefined, partition: string): Item | undefined => {
   if (!cursor) return undefined;
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    key = undefined;
-  }
+  const key = cursorContent(cursor);
   const valid =
     key &&
     typeof key === 'object' &&
