@@ -1,11 +1,12 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailHash } from '#adapters/person-key';
 import { pdfText } from '../fixtures/pdf-text';
 import { qualificationBody } from '../fixtures/qualification';
-import { api, eventually, stack, stackClient, tokenFor, uniqueEmail } from './local-stack';
+import { api, eventually, type StackClient, stack, stackClient, tokenFor, uniqueEmail } from './local-stack';
 import { orderJourney } from './order-journey';
+import { type OwnStack, startOwnStack } from './own-stack';
 import { line, people } from './quote-journey';
 
 /**
@@ -24,11 +25,11 @@ const asText = (_key: string, value: unknown) =>
     : value;
 
 /** Every item of the table, as text, documents included: where an address or a name could hide. */
-const wholeTable = async (): Promise<string[]> => {
+const wholeTable = async (on: StackClient = client): Promise<string[]> => {
   const items: string[] = [];
   let ExclusiveStartKey: Record<string, never> | undefined;
   do {
-    const page = await client.dynamodb.send(new ScanCommand({ TableName: stack.tableName, ExclusiveStartKey }));
+    const page = await on.dynamodb.send(new ScanCommand({ TableName: on.stack.tableName, ExclusiveStartKey }));
     items.push(...(page.Items ?? []).map((item) => JSON.stringify(unmarshall(item), asText)));
     ExclusiveStartKey = page.LastEvaluatedKey as never;
   } while (ExclusiveStartKey);
@@ -135,8 +136,21 @@ describe("a person's data", () => {
     const after = await api('GET', `${path}/data`, { token: dpo });
     expect(after.body).toMatchObject({ leads: [], emails: [], quotes: [], orders: [] });
   });
+});
+
+/**
+ * On a stack of its own: two years on, the nightly job deletes every suspect of the table, and on
+ * the shared stack that is every suspect the other files made, long after this test.
+ */
+describe('suspects past their retention', () => {
+  let own: OwnStack;
+  beforeAll(async () => {
+    own = await startOwnStack('retention');
+  });
+  afterAll(() => own?.stop());
 
   it('an unqualified suspect past its retention is deleted whole by the nightly job; a qualified lead stays', async () => {
+    const { api, tokenFor } = own.client;
     const newLead = async (name: string) => {
       const created = await api('POST', '/leads', {
         body: {
@@ -153,13 +167,13 @@ describe("a person's data", () => {
     const prospect = await newLead('Pat Prospect');
     const sm = await tokenFor(people.sm, 'SalesManager');
     expect((await api('POST', `/leads/${prospect}/qualification`, { body: qualificationBody(40_000), token: sm })).status).toBe(201);
-    await client.settledItemCount();
+    await own.client.settledItemCount();
     const collection = async (leadId: string) =>
-      (await wholeTable()).filter((item) => JSON.parse(item).pk === `LEAD#${leadId}`).map((item) => JSON.parse(item).itemType);
+      (await wholeTable(own.client)).filter((item) => JSON.parse(item).pk === `LEAD#${leadId}`).map((item) => JSON.parse(item).itemType);
     expect(await collection(suspect)).toEqual(expect.arrayContaining(['lead', 'timeline']));
 
     // Tonight: nobody is 24 months old yet.
-    const tonight = await client.fire('suspect-retention', new Date().toISOString());
+    const tonight = await own.client.fire('suspect-retention', new Date().toISOString());
     expect(tonight.status, JSON.stringify(tonight.body)).toBe(200);
     expect(tonight.body).toMatchObject({ erased: 0 });
     expect(await collection(suspect)).not.toEqual([]);
@@ -167,7 +181,7 @@ describe("a person's data", () => {
     // 24 months and a day on: the suspect goes with its timeline and emails; the prospect stays.
     const later = new Date();
     later.setUTCMonth(later.getUTCMonth() + 24);
-    const fired = await client.fire('suspect-retention', new Date(later.getTime() + 86_400_000).toISOString());
+    const fired = await own.client.fire('suspect-retention', new Date(later.getTime() + 86_400_000).toISOString());
     expect(fired.status, JSON.stringify(fired.body)).toBe(200);
     expect(fired.body.erased).toBeGreaterThanOrEqual(1);
     expect(await collection(suspect)).toEqual([]);
