@@ -6,9 +6,9 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { seedPeople } from '#adapters/people-records';
 import { type Settings, settingNames } from '#functions/config';
 import { type ScheduleEvent, schedules } from '#functions/schedules';
+import { businessSettingsFrom, environmentOf, settingTexts } from '#functions/settings';
 import { workers } from '#functions/workers';
 import { type WorkflowName, workflows } from '#functions/workflows';
-import { processSettingDefaults } from '../process-settings';
 import { startLocalApiGateway } from './api-gateway';
 import { localVerifier } from './auth';
 import { startDynamoDbLocal } from './dynamodb-local';
@@ -116,33 +116,15 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     );
     stops.push(stepFunctions.close);
 
-    // The same names the CDK stack sets on its functions, and the SDK's standard endpoint variables.
-    const settings: Settings = {
+    // The same variables the CDK stack sets on its functions (functions/settings.ts), the business
+    // ones from the environment over their defaults, and the SDK's standard endpoint variables.
+    const settings: Settings = settingTexts(businessSettingsFrom(process.env), {
       tableName,
-      mailFrom: process.env[settingNames.mailFrom] ?? processSettingDefaults.mailFrom,
       appBaseUrl: `http://${host}:${ports.api}`,
       webBaseUrl: `http://${host}:${ports.api}`,
-      engineeringEmail: process.env[settingNames.engineeringEmail] ?? processSettingDefaults.engineeringEmail,
-      territories: process.env[settingNames.territories] ?? JSON.stringify(processSettingDefaults.territories),
-      fallbackOwner: process.env[settingNames.fallbackOwner] ?? processSettingDefaults.fallbackOwner,
-      emailMaxAttempts: process.env[settingNames.emailMaxAttempts] ?? String(processSettingDefaults.emailMaxAttempts),
-      emailRetry: process.env[settingNames.emailRetry] ?? JSON.stringify(processSettingDefaults.emailRetry),
-      salesAdminEmail: process.env[settingNames.salesAdminEmail] ?? processSettingDefaults.salesAdminEmail,
-      applicationEngineerEmail: process.env[settingNames.applicationEngineerEmail] ?? processSettingDefaults.applicationEngineerEmail,
-      approvers: process.env[settingNames.approvers] ?? JSON.stringify(processSettingDefaults.approvers),
-      quoteLimits: process.env[settingNames.quoteLimits] ?? JSON.stringify(processSettingDefaults.quoteLimits),
-      vatRates: process.env[settingNames.vatRates] ?? JSON.stringify(processSettingDefaults.vatRates),
-      letterhead: process.env[settingNames.letterhead] ?? JSON.stringify(processSettingDefaults.letterhead),
       quoteApprovalArn: stepFunctions.stateMachineArn(localWorkflowName('quote-approval')),
-      productionEmail: process.env[settingNames.productionEmail] ?? processSettingDefaults.productionEmail,
-      sfSupportEmail: process.env[settingNames.sfSupportEmail] ?? processSettingDefaults.sfSupportEmail,
-      supportEmail: process.env[settingNames.supportEmail] ?? processSettingDefaults.supportEmail,
-      customerWebsite: process.env[settingNames.customerWebsite] ?? processSettingDefaults.customerWebsite,
-      serviceDeskUrl: process.env[settingNames.serviceDeskUrl] ?? processSettingDefaults.serviceDeskUrl,
-      serviceDeskMaxAttempts: process.env[settingNames.serviceDeskMaxAttempts] ?? String(processSettingDefaults.serviceDeskMaxAttempts),
       postShipmentArn: stepFunctions.stateMachineArn(localWorkflowName('post-shipment')),
-      cadences: process.env[settingNames.cadences] ?? JSON.stringify(processSettingDefaults.cadences),
-    };
+    });
     Object.assign(process.env, {
       AWS_REGION: region,
       AWS_ACCESS_KEY_ID: 'local',
@@ -151,7 +133,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamodb.endpoint,
       AWS_ENDPOINT_URL_SES: ses.url,
       AWS_ENDPOINT_URL_SFN: stepFunctions.url,
-      ...Object.fromEntries(Object.entries(settings).map(([name, value]) => [settingNames[name as keyof Settings], value])),
+      ...environmentOf(settings),
     });
 
     const client = new DynamoDBClient({});

@@ -1,4 +1,4 @@
-import { settingNames } from '#functions/config';
+import { businessDefaults, environmentOf, settingTexts } from '#functions/settings';
 
 /** The settings a deployed function would have; the AWS clients themselves are mocked per test. */
 Object.assign(process.env, {
@@ -6,29 +6,23 @@ Object.assign(process.env, {
   AWS_ACCESS_KEY_ID: 'test',
   AWS_SECRET_ACCESS_KEY: 'test',
   POWERTOOLS_LOG_LEVEL: 'CRITICAL',
-  [settingNames.tableName]: 'salesflow-test',
-  [settingNames.mailFrom]: 'sales@salesflow.example',
-  [settingNames.appBaseUrl]: 'https://sales.example',
-  [settingNames.webBaseUrl]: 'https://www.sales.example',
-  [settingNames.engineeringEmail]: 'engineering@salesflow.example',
-  [settingNames.territories]: JSON.stringify({ GB: 'sm.uk@salesflow.example' }),
-  [settingNames.fallbackOwner]: 'sales.manager@salesflow.example',
-  [settingNames.emailMaxAttempts]: '3',
-  [settingNames.emailRetry]: JSON.stringify({ firstDelaySeconds: 1, maxDelaySeconds: 60, windowHours: 1 }),
-  [settingNames.salesAdminEmail]: 'sales.admin@salesflow.example',
-  [settingNames.applicationEngineerEmail]: 'ae@salesflow.example',
-  [settingNames.approvers]: JSON.stringify({
-    salesDirector: 'sales.director@salesflow.example',
-    finance: 'finance@salesflow.example',
-    managingDirector: 'md@salesflow.example',
-  }),
-  [settingNames.quoteLimits]: '{}',
-  [settingNames.vatRates]: '{}',
-  [settingNames.letterhead]: '{}',
-  [settingNames.quoteApprovalArn]: 'arn:aws:states:eu-west-2:123456789012:stateMachine:salesflow-quote-approval',
-  [settingNames.productionEmail]: 'production@salesflow.example',
-  [settingNames.sfSupportEmail]: 'sf.support@salesflow.example',
-  [settingNames.supportEmail]: 'support@salesflow.example',
-  [settingNames.customerWebsite]: 'https://customers.salesflow.example',
-  [settingNames.postShipmentArn]: 'arn:aws:states:eu-west-2:123456789012:stateMachine:salesflow-post-shipment',
+  ...environmentOf(
+    settingTexts(
+      {
+        ...businessDefaults(),
+        // One territory, few attempts and short retries: the tests' own, where a default would hide what they check.
+        territories: { GB: 'sm.uk@salesflow.example' },
+        emailMaxAttempts: 3,
+        emailRetry: { firstDelaySeconds: 1, maxDelaySeconds: 60, windowHours: 1 },
+        applicationEngineerEmail: 'ae@salesflow.example',
+      },
+      {
+        tableName: 'salesflow-test',
+        appBaseUrl: 'https://sales.example',
+        webBaseUrl: 'https://www.sales.example',
+        quoteApprovalArn: 'arn:aws:states:eu-west-2:123456789012:stateMachine:salesflow-quote-approval',
+        postShipmentArn: 'arn:aws:states:eu-west-2:123456789012:stateMachine:salesflow-post-shipment',
+      },
+    ),
+  ),
 });
