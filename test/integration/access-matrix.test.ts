@@ -84,7 +84,7 @@ describe(`the access matrix: ${guarded.length} routes Ã— ${roles.length} roles Ã
       token: sm,
     });
     expect(task.status, JSON.stringify(task.body)).toBe(201);
-    expect(await client.writesSince(mark)).toBeGreaterThan(0);
+    expect(await client.writesSince(mark)).not.toEqual([]);
     ids.task = task.body.id;
     // Everyone of the matrix has signed in once (the directory knows them); the workflows settle.
     for (const email of Object.values(relations)) for (const role of roles) await tokenFor(email, role);
@@ -158,7 +158,7 @@ describe(`the access matrix: ${guarded.length} routes Ã— ${roles.length} roles Ã
     const answer = await api(route.method, pathOf(route), { token, body: bodyOf(route) });
     expect(answer.status, JSON.stringify(answer.body)).toBe(403);
     expect(answer.body.message).toMatch(/Only .* may do this|only its owner, their managers or the MD/);
-    expect(await client.writesSince(mark)).toBe(0);
+    expect(await client.writesSince(mark)).toEqual([]);
   });
 
   it.each(guarded.map((route) => ({ key: routeKey(route), route })))(
@@ -169,7 +169,7 @@ describe(`the access matrix: ${guarded.length} routes Ã— ${roles.length} roles Ã
       const answer = await api(route.method, pathOf(route), { token, body: bodyOf(route) });
       expect(answer.status).toBe(403);
       expect(answer.body.message).toMatch(/no role in salesflow/);
-      expect(await client.writesSince(mark)).toBe(0);
+      expect(await client.writesSince(mark)).toEqual([]);
     },
   );
 

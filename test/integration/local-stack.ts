@@ -94,11 +94,16 @@ export const stackClient = (stack: StackInfo) => {
   const streams = new DynamoDBStreamsClient({ endpoint: stack.dynamodb, ...localCredentials });
   const shardsOf = async (streamArn: string) =>
     (await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription?.Shards ?? [];
-  const recordsFrom = async (ShardIterator: string | undefined) =>
-    ShardIterator ? ((await streams.send(new GetRecordsCommand({ ShardIterator }))).Records?.length ?? 0) : 0;
+  /** Each write a shard holds from the iterator on, as "MODIFY LEAD#1 LEAD". */
+  const recordsFrom = async (ShardIterator: string | undefined): Promise<string[]> =>
+    ShardIterator
+      ? ((await streams.send(new GetRecordsCommand({ ShardIterator }))).Records ?? []).map(
+          (record) => `${record.eventName} ${record.dynamodb?.Keys?.pk?.S} ${record.dynamodb?.Keys?.sk?.S}`,
+        )
+      : [];
 
   /**
-   * Where the table's stream stands now. `writesSince(mark)` then counts every put, update and
+   * Where the table's stream stands now. `writesSince(mark)` then lists every put, update and
    * delete after it, even one that leaves the item count as it was, without scanning a table that
    * grows through the run.
    */
@@ -117,26 +122,26 @@ export const stackClient = (stack: StackInfo) => {
     return { StreamArn, shards: new Set(shards.map((shard) => shard.ShardId)), iterators };
   };
 
-  const writesSince = async (mark: Awaited<ReturnType<typeof streamMark>>): Promise<number> => {
-    let writes = 0;
-    for (const iterator of mark.iterators) writes += await recordsFrom(iterator);
+  const writesSince = async (mark: Awaited<ReturnType<typeof streamMark>>): Promise<string[]> => {
+    const writes: string[] = [];
+    for (const iterator of mark.iterators) writes.push(...(await recordsFrom(iterator)));
     // A shard opened since the mark holds only later writes.
     for (const { ShardId } of await shardsOf(mark.StreamArn)) {
       if (mark.shards.has(ShardId)) continue;
       const { ShardIterator } = await streams.send(
         new GetShardIteratorCommand({ StreamArn: mark.StreamArn, ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
       );
-      writes += await recordsFrom(ShardIterator);
+      writes.push(...(await recordsFrom(ShardIterator)));
     }
     return writes;
   };
 
-  /** Once the stream workers have stopped writing: half a second with no write at all. */
+  /** Once the stream workers and schedules have stopped writing: two seconds with no write at all. */
   const streamSettled = async (): Promise<void> => {
     for (;;) {
       const mark = await streamMark();
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      if ((await writesSince(mark)) === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      if (!(await writesSince(mark)).length) return;
     }
   };
 
