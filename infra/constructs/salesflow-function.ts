@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -9,6 +8,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { defaultMemoryMb } from '#functions/workers';
 import { lambdaBundling } from '../bundling';
+import { operationsAlarm } from './operations-alarm';
 
 export interface SalesflowFunctionProps {
   /** The handler module, relative to the project root (from the route table or the workers). */
@@ -25,7 +25,8 @@ export const projectRoot = join(import.meta.dirname, '..', '..');
 /**
  * A salesflow Lambda: Node.js 22 on arm64, an ESM bundle built by the local esbuild with the SDK
  * clients bundled and tree-shaken, JSON logs kept for a set time, X-Ray, and an alarm on errors.
- * Grants stay with the stack, which knows what each function touches.
+ * Grants stay beside where each function is made (the route groups, workflows, workers and jobs),
+ * which know what it touches.
  */
 export class SalesflowFunction extends Construct {
   readonly function: NodejsFunction;
@@ -71,24 +72,16 @@ export class SalesflowFunction extends Construct {
         metafile: false,
       },
     });
-    this.errorsAlarm = new Alarm(this, 'Errors', {
-      alarmDescription: `${props.description}: the function failed`,
+    this.errorsAlarm = operationsAlarm(this, 'Errors', {
+      description: `${props.description}: the function failed`,
       metric: this.function.metricErrors({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmTopic: props.alarmTopic,
     });
-    this.errorsAlarm.addAlarmAction(new SnsAction(props.alarmTopic));
     // The account's concurrency ran out: requests refused, events delayed.
-    this.throttlesAlarm = new Alarm(this, 'Throttles', {
-      alarmDescription: `${props.description}: Lambda throttled it (the account's concurrency ran out)`,
+    this.throttlesAlarm = operationsAlarm(this, 'Throttles', {
+      description: `${props.description}: Lambda throttled it (the account's concurrency ran out)`,
       metric: this.function.metricThrottles({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmTopic: props.alarmTopic,
     });
-    this.throttlesAlarm.addAlarmAction(new SnsAction(props.alarmTopic));
   }
 }
