@@ -32,7 +32,9 @@ const validBodies: Record<string, unknown> = {
 
 const request = async (route: Route, body: unknown) => {
   const { handler } = (await import(`../../${routeGroups[route.group].entry}`)) as { handler: never };
-  const params = Object.fromEntries([...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name!, name === 'task' ? 'sign' : id]));
+  const params = Object.fromEntries(
+    [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name!, name === 'task' || name === 'step' ? 'sign' : id]),
+  );
   return call(handler, {
     method: route.method,
     routeKey: routeKey(route),

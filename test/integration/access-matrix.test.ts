@@ -102,7 +102,7 @@ describe(`the access matrix: ${guarded.length} routes Ã— ${roles.length} roles Ã
         /^\/(leads|opportunities|quotes|accounts|orders|campaigns|tasks)\/\{id\}/,
         (_, kind: string) => `/${kind}/${ids[kind.replace(/ies$/, 'y').replace(/s$/, '')]}`,
       )
-      .replace('{task}', route.group === 'quotes' ? 'sign' : 'packing')
+      .replace(/\{(task|step)\}/, route.group === 'quotes' ? 'sign' : 'packing')
       .replace('{email}', encodeURIComponent('nobody@customer.test'))
       // The one report Marketing may read too, so the policy's roles answer for it.
       .replace('{name}', 'campaigns')

@@ -51,7 +51,7 @@ const request = (route: Route) =>
     path: fc.array(segment, { minLength: 3, maxLength: 3 }).map(([a, b, c]) =>
       route.path
         .replace('{id}', encodeURIComponent(a!))
-        .replace('{task}', encodeURIComponent(b!))
+        .replace(/\{(task|step)\}/, encodeURIComponent(b!))
         .replace(/\{(token|email|file)\}/, encodeURIComponent(c!)),
     ),
     query: fc.option(
