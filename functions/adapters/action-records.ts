@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { newActionId, signActionLink } from '#domain/action-link';
-import type { ApproverPosition, QuoteTask } from '#domain/quote';
+import type { ApproverPosition, QuoteStep } from '#domain/quote';
 import { links, tableName } from '#functions/config';
 import { db, failedConditions } from './dynamodb';
 import { putNew, readRecord } from './sales-records';
@@ -15,9 +15,9 @@ import { itemKind, keys } from './table-design';
 export interface StoredAction {
   actionId: string;
   subject: { kind: 'quote' | 'order'; id: string };
-  task: QuoteTask | OrderLinkTask;
+  task: QuoteStep | OrderLinkStep;
   approver?: ApproverPosition;
-  /** The step's key on its record (see taskKey). */
+  /** The step's key on its record (see quoteStepKey). */
   key: string;
   assignee: string;
   /** The waiting workflow task, when a workflow waits for the answer. */
@@ -34,7 +34,7 @@ export interface StoredAction {
 }
 
 /** The links of an order: R25's delivery check, R26's equipment check, R24's password. */
-export type OrderLinkTask = 'delivery-check' | 'equipment-check' | 'set-password';
+export type OrderLinkStep = 'delivery-check' | 'equipment-check' | 'set-password';
 
 const day = 24 * 60 * 60 * 1000;
 

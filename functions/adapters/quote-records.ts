@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Conflict, NotFound } from '#domain/errors';
-import { type CompletedTask, type OpenTask, type Quote, quoteStepAgendaItem } from '#domain/quote';
+import { type CompletedStep, type OpenQuoteStep, type Quote, quoteStepAgendaItem } from '#domain/quote';
 import { findableQuote } from '#domain/search';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
@@ -135,7 +135,7 @@ const quoteRecord = (quote: Pick<Quote, 'id' | 'opportunityId'>): StepRecord => 
 /** A step is asked of a person: the action behind the link, the open step on the quote, the entry. */
 export const recordQuoteStepAsked = (
   quote: Quote,
-  open: OpenTask,
+  open: OpenQuoteStep,
   key: string,
   action: StoredAction,
   status: Quote['status'],
@@ -146,13 +146,13 @@ export const recordQuoteStepAsked = (
 const onQuote = (quote: Pick<Quote, 'id'>) => ({ kind: 'quote' as const, id: quote.id });
 
 /** A person completed a step (409 if someone decided first, 410 if the link was spent). */
-export const recordQuoteStepCompleted = (quote: Quote, open: OpenTask, key: string, completed: CompletedTask) =>
+export const recordQuoteStepCompleted = (quote: Quote, open: OpenQuoteStep, key: string, completed: CompletedStep) =>
   recordStepCompleted(quoteRecord(quote), open, key, completed.changes, completed.entry, [
     agendaClose(onQuote(quote), key, completed.entry.actor, completed.entry.at),
   ]);
 
 /** The workflow refused the step's answer: the quote as it was, the step closed, `closing` says why. */
-export const takeBackQuoteStep = (quote: Quote, open: OpenTask, completed: CompletedTask, closing: TimelineEntry) =>
+export const takeBackQuoteStep = (quote: Quote, open: OpenQuoteStep, completed: CompletedStep, closing: TimelineEntry) =>
   takeBackStepCompleted(
     quoteRecord(quote),
     { prior: quote as unknown as Record<string, unknown>, changes: completed.changes, entry: completed.entry, actionId: open.actionId },

@@ -343,11 +343,11 @@ export const equipmentCheckAnswer = (
 
 // ---- the steps people take on an order --------------------------------------------------------
 
-export const orderTasks = ['contract-review', 'packing', 'equipment-check', 'corrective-action'] as const;
-export type OrderTask = (typeof orderTasks)[number];
+export const orderSteps = ['contract-review', 'packing', 'equipment-check', 'corrective-action'] as const;
+export type OrderStep = (typeof orderSteps)[number];
 
 /** What each step asks, as people read it (R22, R23/R24, R26; the ids stay out of the words). */
-export const orderTaskAsks: Record<OrderTask, string> = {
+export const orderStepAsks: Record<OrderStep, string> = {
   'contract-review': 'Review the contract',
   packing: 'Print and pack the Welcome Letter and system information',
   'equipment-check': 'Is your equipment operating OK?',
@@ -358,22 +358,22 @@ export const orderTaskAsks: Record<OrderTask, string> = {
  * Who may complete which step, and whether it is still open: a person outside the step is a 403,
  * a step already done (or not yet asked) a 409.
  */
-export const checkOrderTask = (order: Order, task: OrderTask, caller: Caller): void => {
-  const allowed: Record<OrderTask, boolean> = {
+export const checkOrderStep = (order: Order, task: OrderStep, caller: Caller): void => {
+  const allowed: Record<OrderStep, boolean> = {
     'contract-review': hasAnyRole(caller, ['SalesAdmin']),
     packing: hasAnyRole(caller, ['Production', 'SalesAdmin']),
     'equipment-check': caller.email === order.owner,
     'corrective-action': caller.email === order.owner || hasAnyRole(caller, ['SalesAdmin', 'Engineering']),
   };
-  if (!allowed[task]) throw new NotAllowed(`${orderTaskAsks[task]} is not yours to do on order ${order.id}`);
-  const open: Record<OrderTask, boolean> = {
+  if (!allowed[task]) throw new NotAllowed(`${orderStepAsks[task]} is not yours to do on order ${order.id}`);
+  const open: Record<OrderStep, boolean> = {
     'contract-review': order.contractReview.status === 'open',
     packing: order.packing.status === 'to-pack',
     // Asked and waiting, or left unanswered after the escalations (the SM may still answer late).
     'equipment-check': Boolean(order.tasks['equipment-check']) || order.followUps?.equipmentCheck.status === 'unanswered',
     'corrective-action': order.correctiveAction?.status === 'open',
   };
-  if (!open[task]) throw new Conflict(`${orderTaskAsks[task]}: not open on order ${order.id}`);
+  if (!open[task]) throw new Conflict(`${orderStepAsks[task]}: not open on order ${order.id}`);
 };
 
 const day14 = (from: string) => new Date(Date.parse(from) + 14 * day).toISOString();

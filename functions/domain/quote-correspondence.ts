@@ -1,6 +1,6 @@
 import { money } from '#domain/money';
 import { escapeHtml, htmlPage, type Links, pageUrl } from './correspondence';
-import { approverTitles, type Decision, type OpenTask, type Quote, type QuoteTask, taskRules } from './quote';
+import { approverTitles, type Decision, type OpenQuoteStep, type Quote, type QuoteStep, stepRules } from './quote';
 
 /**
  * The emails of the quote workflow (R14-R19). They are sent by the workflow's own steps, which
@@ -17,13 +17,13 @@ export interface QuoteEmail {
 
 const quoteUrl = (quote: Pick<Quote, 'id'>, links: Links) => pageUrl(links, 'quote', quote.id);
 
-const stepName = (open: Pick<OpenTask, 'task' | 'approver'>) =>
-  open.approver ? `${taskRules[open.task].ask} (${approverTitles[open.approver]})` : taskRules[open.task].ask;
+const stepName = (open: Pick<OpenQuoteStep, 'task' | 'approver'>) =>
+  open.approver ? `${stepRules[open.task].ask} (${approverTitles[open.approver]})` : stepRules[open.task].ask;
 
 /** A person's step: what to do, and the signed link that does it. */
 export const stepRequestEmail = (
   quote: Quote,
-  open: Pick<OpenTask, 'task' | 'approver' | 'dueBy'>,
+  open: Pick<OpenQuoteStep, 'task' | 'approver' | 'dueBy'>,
   actionUrl: string,
   links: Links,
   chase: number,
@@ -52,7 +52,7 @@ export const stepRequestEmail = (
 /** Nothing waits silently: the SM and the sales director hear that a step is overdue. */
 export const escalationEmail = (
   quote: Quote,
-  open: Pick<OpenTask, 'task' | 'approver' | 'assignee' | 'askedAt'>,
+  open: Pick<OpenQuoteStep, 'task' | 'approver' | 'assignee' | 'askedAt'>,
   salesDirector: string,
   chase: number,
   links: Links,
@@ -112,8 +112,8 @@ export const followUpReminderEmail = (quote: Quote, links: Links): QuoteEmail =>
   };
 };
 
-export const quoteLapsedEmail = (quote: Quote, task: QuoteTask, links: Links): QuoteEmail => {
-  const text = `Quote ${quote.number} for ${quote.customer.company} lapsed: nobody answered "${taskRules[task].ask}" after every reminder. Submit it again when the approvers are available.`;
+export const quoteLapsedEmail = (quote: Quote, task: QuoteStep, links: Links): QuoteEmail => {
+  const text = `Quote ${quote.number} for ${quote.customer.company} lapsed: nobody answered "${stepRules[task].ask}" after every reminder. Submit it again when the approvers are available.`;
   return {
     to: [quote.owner],
     subject: `Quote lapsed: ${quote.customer.company}, ${quote.number}`,

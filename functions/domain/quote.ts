@@ -195,7 +195,7 @@ export const assessQpa = (
 // ---- the people's steps ------------------------------------------------------------------------
 
 /** Every step a person takes in the workflow; each is a `.waitForTaskToken` task. */
-export const quoteTasks = [
+export const quoteSteps = [
   'prepare-qpa',
   'approve-qpa',
   'prepare-quote',
@@ -204,7 +204,7 @@ export const quoteTasks = [
   'sign',
   'approve-contract',
 ] as const;
-export type QuoteTask = (typeof quoteTasks)[number];
+export type QuoteStep = (typeof quoteSteps)[number];
 
 interface TaskRule {
   /** What the person is asked to do, in the email and on the link's page. */
@@ -218,7 +218,7 @@ interface TaskRule {
   decides: boolean;
 }
 
-export const taskRules: Record<QuoteTask, TaskRule> = {
+export const stepRules: Record<QuoteStep, TaskRule> = {
   'prepare-qpa': { ask: 'Prepare the QPA', role: 'SalesAdmin', assignee: 'salesAdmin', status: 'qpa-preparation', decides: false },
   'approve-qpa': { ask: 'Approve or reject the QPA', assignee: 'approver', status: 'awaiting-approval', decides: true },
   'prepare-quote': { ask: 'Prepare the quote', role: 'SalesAdmin', assignee: 'salesAdmin', status: 'in-preparation', decides: false },
@@ -253,8 +253,8 @@ export const taskRules: Record<QuoteTask, TaskRule> = {
 };
 
 /** One open step: whose it is, and the link that was emailed for it. */
-export interface OpenTask {
-  task: QuoteTask;
+export interface OpenQuoteStep {
+  task: QuoteStep;
   /** approve-qpa has one step per approver. */
   approver?: ApproverPosition;
   assignee: string;
@@ -264,7 +264,7 @@ export interface OpenTask {
 }
 
 /** approve-qpa steps are keyed by position; the others by their name. */
-export const taskKey = (task: QuoteTask, approver?: ApproverPosition): string => (approver ? `${task}:${approver}` : task);
+export const quoteStepKey = (task: QuoteStep, approver?: ApproverPosition): string => (approver ? `${task}:${approver}` : task);
 
 export const quoteStatuses = [
   'qpa-preparation',
@@ -283,7 +283,7 @@ export const quoteStatuses = [
 export type QuoteStatus = (typeof quoteStatuses)[number];
 
 export interface Decision {
-  task: QuoteTask;
+  task: QuoteStep;
   approver?: ApproverPosition;
   by: string;
   at: string;
@@ -349,7 +349,7 @@ export interface Quote {
   /** R16: Engineering assists the AE when the opportunity had an engineering review. */
   engineeringAssistance: boolean;
   status: QuoteStatus;
-  tasks: Record<string, OpenTask>;
+  tasks: Record<string, OpenQuoteStep>;
   decisions: Decision[];
   escalations: Record<string, number>;
   prepared: { qpa?: PreparedText; quote?: PreparedQuote; proposal?: PreparedText; engineering?: PreparedText };
@@ -431,11 +431,11 @@ export const quoteWorkflowInput = (quote: Quote) => ({
 /** Who a step goes to. */
 export const assigneeOf = (
   quote: Pick<Quote, 'owner' | 'qpa'>,
-  task: QuoteTask,
+  task: QuoteStep,
   approver: ApproverPosition | undefined,
   team: { salesAdmin: string; applicationEngineer: string; engineering: string; approvers: Approvers },
 ): string => {
-  switch (taskRules[task].assignee) {
+  switch (stepRules[task].assignee) {
     case 'owner':
       return quote.owner;
     case 'approver': {
@@ -458,14 +458,14 @@ export const assigneeOf = (
  * R28: who may complete a step through the internal route. Decisions are personal: an approval
  * belongs to the person in the matrix, a signature to the owning SM. Team steps take the role.
  */
-export const mayComplete = (open: OpenTask, caller: Caller): boolean => {
-  const rule = taskRules[open.task];
+export const mayComplete = (open: OpenQuoteStep, caller: Caller): boolean => {
+  const rule = stepRules[open.task];
   if (rule.assignee === 'approver' || rule.assignee === 'owner') return caller.email === open.assignee;
   return rule.role !== undefined && caller.roles.includes(rule.role);
 };
 
 /** The open step of this kind that the caller may complete, or why not. */
-export const openTaskFor = (quote: Quote, task: QuoteTask, caller: Caller): OpenTask => {
+export const openStepFor = (quote: Quote, task: QuoteStep, caller: Caller): OpenQuoteStep => {
   const open = Object.values(quote.tasks).filter((t) => t.task === task);
   if (open.length === 0) {
     // Waiting for nothing of this kind: decided already, or not there yet.
@@ -473,10 +473,10 @@ export const openTaskFor = (quote: Quote, task: QuoteTask, caller: Caller): Open
   }
   const mine = open.find((t) => mayComplete(t, caller));
   if (!mine && quote.decisions.some((d) => d.task === task && d.by === caller.email)) {
-    throw new Conflict(`${caller.email} has already decided "${taskRules[task].ask}" on quote ${quote.id}`);
+    throw new Conflict(`${caller.email} has already decided "${stepRules[task].ask}" on quote ${quote.id}`);
   }
   if (!mine) {
-    throw new NotAllowed(`"${taskRules[task].ask}" is for ${open.map((t) => t.assignee).join(' or ')}, not ${caller.email}`);
+    throw new NotAllowed(`"${stepRules[task].ask}" is for ${open.map((t) => t.assignee).join(' or ')}, not ${caller.email}`);
   }
   return mine;
 };
@@ -489,7 +489,7 @@ export const peopleNamedOn = (quote: Pick<Quote, 'tasks' | 'decisions' | 'qpa'>)
 ];
 
 /** What a person sends to complete a step, per step. */
-export type TaskInput =
+export type StepAnswer =
   | { task: 'prepare-qpa'; text: string }
   | { task: 'approve-qpa'; decision: 'approve' | 'reject'; reason?: string }
   | { task: 'prepare-quote'; paymentTerms: string; deliveryTerms: string; terms?: string; notes?: string }
@@ -498,7 +498,7 @@ export type TaskInput =
   | { task: 'sign' }
   | { task: 'approve-contract'; decision: 'approve' | 'reject'; reason?: string; terms?: string };
 
-export interface CompletedTask {
+export interface CompletedStep {
   /** Attributes of the quote to set. */
   changes: Partial<Quote>;
   entry: TimelineEntry;
@@ -507,15 +507,15 @@ export interface CompletedTask {
 }
 
 /** Applies a person's step to the quote; the caller has already been checked. */
-export const completeTask = (
+export const completedStep = (
   quote: Quote,
-  open: OpenTask,
-  input: TaskInput,
+  open: OpenQuoteStep,
+  input: StepAnswer,
   by: string,
   via: 'link' | 'internal',
   ids: { entryId: string; documentSha256?: string },
   now: string,
-): CompletedTask => {
+): CompletedStep => {
   if (input.task !== open.task) throw new Conflict(`This step is "${open.task}", not "${input.task}"`);
   const entry = (summary: string, detail: Record<string, unknown> = {}): TimelineEntry => ({
     id: ids.entryId,
@@ -630,13 +630,13 @@ export const signatureHolds = (quote: Pick<Quote, 'signature'>, currentSha256: s
 /** R15-R17: a person's open step on a quote, as it shows on their agenda and in the digest. */
 export const quoteStepAgendaItem = (
   quote: Pick<Quote, 'id' | 'number' | 'customer' | 'totals'>,
-  open: OpenTask,
+  open: OpenQuoteStep,
   key: string,
 ): AgendaItem => ({
   kind: key,
   assignee: open.assignee,
   dueAt: open.dueBy,
-  summary: `${open.approver ? `${taskRules[open.task].ask} (${approverTitles[open.approver]})` : taskRules[open.task].ask}: quote ${quote.number} for ${quote.customer.company}, ${money(quote.totals.netGbp)} net`,
+  summary: `${open.approver ? `${stepRules[open.task].ask} (${approverTitles[open.approver]})` : stepRules[open.task].ask}: quote ${quote.number} for ${quote.customer.company}, ${money(quote.totals.netGbp)} net`,
   subject: { kind: 'quote', id: quote.id },
 });
 
@@ -655,7 +655,7 @@ export const quoteFollowUpAgendaItem = (quote: Pick<Quote, 'id' | 'owner' | 'cus
  */
 export const stepClosedUnanswered = (
   quote: Pick<Quote, 'id'>,
-  open: OpenTask,
+  open: OpenQuoteStep,
   by: string,
   refusal: string,
   ids: { entryId: string },
@@ -665,7 +665,7 @@ export const stepClosedUnanswered = (
   at: now,
   actor: systemActor,
   kind: 'quote-step',
-  summary: `"${open.approver ? `${taskRules[open.task].ask} (${approverTitles[open.approver]})` : taskRules[open.task].ask}" closed: the workflow no longer waited for it, so ${by}'s answer was not recorded`,
+  summary: `"${open.approver ? `${stepRules[open.task].ask} (${approverTitles[open.approver]})` : stepRules[open.task].ask}" closed: the workflow no longer waited for it, so ${by}'s answer was not recorded`,
   detail: { quoteId: quote.id, task: open.task, refusal },
 });
 

@@ -1,5 +1,5 @@
 import { type PipelineStage, pipelineStages, stageLabels } from './pipeline';
-import { type ApproverPosition, approverTitles, type QuoteTask, taskRules } from './quote';
+import { type ApproverPosition, approverTitles, type QuoteStep, stepRules } from './quote';
 import { type Month, monthOf, type ReportName, undatedPeriod } from './rollups';
 
 /**
@@ -68,8 +68,8 @@ const field = (row: RollupRow | undefined, name: string) => row?.fields[name] ??
 
 /** A quote step as people name it: "Approve or reject the QPA (Finance)". */
 export const stepLabel = (step: string): string => {
-  const [task, approver] = step.split(':') as [QuoteTask, ApproverPosition | undefined];
-  const ask = taskRules[task]?.ask ?? task;
+  const [task, approver] = step.split(':') as [QuoteStep, ApproverPosition | undefined];
+  const ask = stepRules[task]?.ask ?? task;
   return approver ? `${ask} (${approverTitles[approver] ?? approver})` : ask;
 };
 

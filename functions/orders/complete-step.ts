@@ -7,7 +7,7 @@ import { emailPut } from '#adapters/sales-records';
 import { keys } from '#adapters/table-design';
 import { answerTask, TaskRefused } from '#adapters/workflow-runs';
 import { Gone } from '#domain/errors';
-import { correctiveActionItem, equipmentCheckAnswer, type Order, type OrderTask, shipmentItem } from '#domain/order';
+import { correctiveActionItem, equipmentCheckAnswer, type Order, type OrderStep, shipmentItem } from '#domain/order';
 import { correctiveActionEmail, pleasedToServeEmail } from '#domain/order-correspondence';
 import { systemActor, type TimelineEntry, type TimelineKind } from '#domain/timeline';
 import { links, orderTeam } from '#functions/config';
@@ -36,11 +36,11 @@ const onOrder = (order: Pick<Order, 'id'>) => ({ kind: 'order' as const, id: ord
 
 export const completeOrderStep = async (
   order: Order,
-  step: OrderTask,
+  step: OrderStep,
   body: unknown,
   by: string,
   via: 'link' | 'internal',
-): Promise<{ orderId: string; task: OrderTask; outcome: string }> => {
+): Promise<{ orderId: string; task: OrderStep; outcome: string }> => {
   const at = new Date().toISOString();
   // Stored and logged as `task`, as before: the timeline's detail, log queries and the answer read it.
   const detail = { orderId: order.id, task: step, via };

@@ -15,12 +15,12 @@ import { nextVersion } from '#domain/edit';
 import { NotFound } from '#domain/errors';
 import { isOpportunityOf, type Opportunity } from '#domain/opportunity';
 import {
-  checkOrderTask,
+  checkOrderStep,
   contractReviewItem,
   followUpSchedule,
   followUpStates,
   type Order,
-  type OrderTask,
+  type OrderStep,
   orderLinkValidDays,
   packingItem,
   placeOrder,
@@ -272,10 +272,10 @@ export const recordShipment = apiRoute(
 );
 
 /** The internal way to complete a step on an order, for the person or role it belongs to. */
-const answerStep = async (orderId: string, step: OrderTask, body: Record<string, unknown>, caller: Caller) => {
+const answerStep = async (orderId: string, step: OrderStep, body: Record<string, unknown>, caller: Caller) => {
   const order = await findOrder(orderId);
   if (!order) throw new NotFound(`No order ${orderId}`);
-  checkOrderTask(order, step, caller);
+  checkOrderStep(order, step, caller);
   return json(200, await completeOrderStep(order, step, body, caller.email, 'internal'));
 };
 

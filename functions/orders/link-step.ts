@@ -5,7 +5,7 @@ import { findOrder, recordLinkAnswered, webLoginPasswordSet } from '#adapters/or
 import { emailPut } from '#adapters/sales-records';
 import { keys } from '#adapters/table-design';
 import { Gone } from '#domain/errors';
-import { type Order, orderTaskAsks, passwordProblem } from '#domain/order';
+import { type Order, orderStepAsks, passwordProblem } from '#domain/order';
 import { deliveryProblemEmail } from '#domain/order-correspondence';
 import type { LinkStep, StepView } from '#functions/actions/step-page';
 import { links } from '#functions/config';
@@ -127,7 +127,7 @@ const equipmentCheck = (order: Order, action: StoredAction, expiresAt: Date): Li
   const open = order.tasks['equipment-check'];
   if (open?.actionId !== action.actionId) throw new Gone('This check is no longer waiting for an answer');
   return {
-    view: view(order, action, expiresAt, orderTaskAsks['equipment-check'], [
+    view: view(order, action, expiresAt, orderStepAsks['equipment-check'], [
       { name: 'ok', label: 'Is the equipment operating OK?', kind: 'yes-no', required: true },
       { name: 'notes', label: 'Notes (what is wrong, if anything)', kind: 'text', required: false },
     ]),

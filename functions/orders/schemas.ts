@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { isoDateTime, multiLineText, nameText, recordId, referenceId, text } from '#contract/fields';
-import { orderTasks } from '#domain/order';
+import { orderSteps } from '#domain/order';
 import { contact } from '#functions/accounts/schemas';
 
 /** R20: a PO or signed contract, as Sales Admin enters it (docs/api.md). */
@@ -50,9 +50,9 @@ export const shipmentBody = z.strictObject({
   tracking: z.optional(referenceId),
 });
 
-export const orderStepPath = z.object({ id: recordId, step: z.enum(orderTasks) });
+export const orderStepPath = z.object({ id: recordId, step: z.enum(orderSteps) });
 /** The deprecated alias POST /orders/{id}/tasks/{task} names the step `task`. */
-export const aliasOrderStepPath = z.object({ id: recordId, task: z.enum(orderTasks) });
+export const aliasOrderStepPath = z.object({ id: recordId, task: z.enum(orderSteps) });
 
 /** What each step on an order takes, through a link or the internal route alike. */
 export const orderStepBodies = {

@@ -4,7 +4,7 @@ import { readQuoteDocument, recordQuoteStepCompleted, takeBackQuoteStep } from '
 import { answerTask, TaskRefused } from '#adapters/workflow-runs';
 import { sha256 } from '#domain/document-hash';
 import { Gone } from '#domain/errors';
-import { completeTask, type OpenTask, type Quote, stepClosedUnanswered, type TaskInput, taskKey } from '#domain/quote';
+import { completedStep, type OpenQuoteStep, type Quote, quoteStepKey, type StepAnswer, stepClosedUnanswered } from '#domain/quote';
 import { logger } from '#functions/observability';
 import { parseOr400 } from '#http/api';
 import { stepBodies } from './schemas';
@@ -20,14 +20,14 @@ import { stepBodies } from './schemas';
  * read the answer from the quote as soon as it moves: compose renders the prepared terms,
  * transmit checks the signature, return-to-sm quotes the rejection's reason (R15-R17, R19).
  */
-export const completeQuoteStep = async (quote: Quote, open: OpenTask, body: unknown, by: string, via: 'link' | 'internal') => {
-  const input = { task: open.task, ...parseOr400(stepBodies[open.task], body, [], 'request body') } as TaskInput;
+export const completeQuoteStep = async (quote: Quote, open: OpenQuoteStep, body: unknown, by: string, via: 'link' | 'internal') => {
+  const input = { task: open.task, ...parseOr400(stepBodies[open.task], body, [], 'request body') } as StepAnswer;
   // A failed quote's steps are closed (recordQuoteFailed); one failed before that still lists them.
   if (quote.status === 'failed') throw new Gone('The workflow of this quote has failed; its steps are closed');
   const action = await findAction(open.actionId);
   if (!action?.taskToken || action.status !== 'open') throw new Gone('This step is no longer waiting for an answer');
   const document = input.task === 'sign' ? await readQuoteDocument(quote.id) : undefined;
-  const completed = completeTask(
+  const completed = completedStep(
     quote,
     open,
     input,
@@ -36,7 +36,7 @@ export const completeQuoteStep = async (quote: Quote, open: OpenTask, body: unkn
     { entryId: randomUUID(), ...(document ? { documentSha256: sha256(document) } : {}) },
     new Date().toISOString(),
   );
-  await recordQuoteStepCompleted(quote, open, taskKey(open.task, open.approver), completed);
+  await recordQuoteStepCompleted(quote, open, quoteStepKey(open.task, open.approver), completed);
   try {
     await answerTask(action.taskToken, completed.output);
   } catch (error) {

@@ -9,10 +9,10 @@ import { sha256 } from '#domain/document-hash';
 import { NotFound } from '#domain/errors';
 import {
   defineQuote,
-  openTaskFor,
+  openStepFor,
   peopleNamedOn,
   type Quote,
-  type QuoteTask,
+  type QuoteStep,
   quoteNumber,
   quoteWorkflowInput,
   signatureHolds,
@@ -122,10 +122,10 @@ export const getQuoteDocument = apiRoute({ route: 'GET /quotes/{id}/document', p
 });
 
 /** The internal way to complete a step, for the person or role it belongs to. */
-const answerStep = async (quoteId: string, step: QuoteTask, body: Record<string, unknown>, caller: Caller) => {
+const answerStep = async (quoteId: string, step: QuoteStep, body: Record<string, unknown>, caller: Caller) => {
   const quote = await findQuote(quoteId);
   if (!quote) throw new NotFound(`No quote ${quoteId}`);
-  const open = openTaskFor(quote, step, caller);
+  const open = openStepFor(quote, step, caller);
   return json(200, await completeQuoteStep(quote, open, body, caller.email, 'internal'));
 };
 

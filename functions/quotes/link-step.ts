@@ -2,7 +2,7 @@ import type { StoredAction } from '#adapters/action-records';
 import { findQuote } from '#adapters/quote-records';
 import { Gone } from '#domain/errors';
 import { money } from '#domain/money';
-import { approverTitles, type OpenTask, type Quote, type QuoteTask, taskRules } from '#domain/quote';
+import { approverTitles, type OpenQuoteStep, type Quote, type QuoteStep, stepRules } from '#domain/quote';
 import type { LinkStep, StepField, StepView } from '#functions/actions/step-page';
 import { completeQuoteStep } from './complete-step';
 
@@ -16,7 +16,7 @@ const reason: StepField = {
   required: false,
 };
 
-const fieldsOf: Record<QuoteTask, StepField[]> = {
+const fieldsOf: Record<QuoteStep, StepField[]> = {
   'prepare-qpa': [
     {
       name: 'text',
@@ -38,8 +38,8 @@ const fieldsOf: Record<QuoteTask, StepField[]> = {
   'approve-contract': [decision, reason, { name: 'terms', label: 'Terms as negotiated', kind: 'text', required: false }],
 };
 
-export const quoteStepView = (quote: Quote, open: OpenTask, expiresAt: Date): StepView => ({
-  ask: open.approver ? `${taskRules[open.task].ask} (${approverTitles[open.approver]})` : taskRules[open.task].ask,
+export const quoteStepView = (quote: Quote, open: OpenQuoteStep, expiresAt: Date): StepView => ({
+  ask: open.approver ? `${stepRules[open.task].ask} (${approverTitles[open.approver]})` : stepRules[open.task].ask,
   about: {
     kind: 'quote',
     id: quote.id,

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { countryCode, multiLineText, recordId, referenceId, text } from '#contract/fields';
-import { type QuoteTask, quoteTasks } from '#domain/quote';
+import { type QuoteStep, quoteSteps } from '#domain/quote';
 
 /** R13/R14: the quote lines and proposal the SM defines. */
 export const quoteLine = z.strictObject({
@@ -67,9 +67,9 @@ export const stepBodies = {
   'approve-contract': z
     .strictObject({ decision, reason: z.optional(multiLineText(2000)), terms: z.optional(multiLineText(8000)) })
     .check(z.superRefine(reasonOnRejection)),
-} satisfies Record<QuoteTask, z.ZodMiniType>;
+} satisfies Record<QuoteStep, z.ZodMiniType>;
 
 export const quotePath = z.object({ id: recordId });
-export const stepPath = z.object({ id: recordId, step: z.enum(quoteTasks) });
+export const stepPath = z.object({ id: recordId, step: z.enum(quoteSteps) });
 /** The deprecated alias POST /quotes/{id}/tasks/{task} names the step `task`. */
-export const aliasStepPath = z.object({ id: recordId, task: z.enum(quoteTasks) });
+export const aliasStepPath = z.object({ id: recordId, task: z.enum(quoteSteps) });

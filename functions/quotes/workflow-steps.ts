@@ -20,13 +20,13 @@ import {
   defaultQuoteLimits,
   escalationOutcome,
   followUpNeeded,
-  type OpenTask,
+  type OpenQuoteStep,
   type Quote,
   quoteFailure,
   quoteFollowUpAgendaItem,
-  quoteTasks,
-  taskKey,
-  taskRules,
+  quoteStepKey,
+  quoteSteps,
+  stepRules,
 } from '#domain/quote';
 import {
   contractDecidedEmail,
@@ -61,7 +61,7 @@ class DocumentChanged extends Error {
 }
 
 const approverPosition = z.enum(['salesDirector', 'finance', 'managingDirector']);
-const task = z.enum(quoteTasks);
+const task = z.enum(quoteSteps);
 /** Every Payload of statemachines/quote-approval.asl.json parses with this (test/infra/workflow-charts.test.ts). */
 export const stepInput = z.discriminatedUnion('step', [
   z.object({
@@ -120,7 +120,7 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
     const quote = await mustFind(input.quoteId);
     const now = new Date();
     const limits = quoteLimits();
-    const key = taskKey(input.task, input.approver);
+    const key = quoteStepKey(input.task, input.approver);
     const assignee = assigneeOf(quote, input.task, input.approver, quoteTeam());
     const { action, url } = await newAction(
       {
@@ -134,7 +134,7 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
       limits.linkValidDays,
       now,
     );
-    const open: OpenTask = {
+    const open: OpenQuoteStep = {
       task: input.task,
       ...(input.approver ? { approver: input.approver } : {}),
       assignee,
@@ -149,10 +149,10 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
       open,
       key,
       action,
-      taskRules[input.task].status,
+      stepRules[input.task].status,
       entry(
         'quote-step-assigned',
-        `${taskRules[input.task].ask}: asked of ${assignee}`,
+        `${stepRules[input.task].ask}: asked of ${assignee}`,
         { quoteId: quote.id, task: input.task },
         open.askedAt,
       ),
@@ -166,14 +166,14 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
   escalate: async (input) => {
     const quote = await mustFind(input.quoteId);
     const now = new Date().toISOString();
-    const key = taskKey(input.task, input.approver);
+    const key = quoteStepKey(input.task, input.approver);
     const open = quote.tasks[key];
     const { count, lapse } = escalationOutcome(quote, key, quoteLimits());
     if (lapse) {
       await recordQuoteProgress(
         quote,
         { status: 'lapsed', escalations: { ...quote.escalations, [key]: count } },
-        entry('quote-lapsed', `Quote lapsed: nobody answered "${taskRules[input.task].ask}"`, { quoteId: quote.id, task: input.task }, now),
+        entry('quote-lapsed', `Quote lapsed: nobody answered "${stepRules[input.task].ask}"`, { quoteId: quote.id, task: input.task }, now),
         open ? { closeStep: { key, actionId: open.actionId } } : {},
       );
       await send(quoteLapsedEmail(quote, input.task, links()), 'quote-lapsed', quote, key);
@@ -184,7 +184,7 @@ const steps: { [S in StepInput['step']]: (input: Extract<StepInput, { step: S }>
       { escalations: { ...quote.escalations, [key]: count } },
       entry(
         'quote-escalated',
-        `Overdue: ${taskRules[input.task].ask} (${open?.assignee ?? 'unassigned'}); chased (${count})`,
+        `Overdue: ${stepRules[input.task].ask} (${open?.assignee ?? 'unassigned'}); chased (${count})`,
         { quoteId: quote.id, task: input.task, chase: count },
         now,
       ),

@@ -5,7 +5,7 @@ import type { Account } from '#domain/account';
 import { daysOverdue } from '#domain/agenda';
 import { Conflict, NotAllowed } from '#domain/errors';
 import {
-  checkOrderTask,
+  checkOrderStep,
   equipmentCheckAnswer,
   followUpSchedule,
   followUpStates,
@@ -154,18 +154,18 @@ describe('the steps on an order', () => {
 
   it('Sales Admin reviews the contract; Production or Sales Admin packs; only the owning SM answers the equipment check', () => {
     const order = shipped();
-    expect(() => checkOrderTask(order, 'contract-review', { email: 'p@x.test', roles: ['Production'] })).toThrow(NotAllowed);
-    expect(() => checkOrderTask(order, 'contract-review', { email: 'a@x.test', roles: ['SalesAdmin'] })).not.toThrow();
-    expect(() => checkOrderTask(order, 'packing', { email: 'p@x.test', roles: ['Production'] })).not.toThrow();
-    expect(() => checkOrderTask(order, 'equipment-check', { email: 'other.sm@x.test', roles: ['SalesManager'] })).toThrow(NotAllowed);
-    expect(() => checkOrderTask(order, 'equipment-check', { email: 'sm@x.test', roles: ['SalesManager'] })).not.toThrow();
+    expect(() => checkOrderStep(order, 'contract-review', { email: 'p@x.test', roles: ['Production'] })).toThrow(NotAllowed);
+    expect(() => checkOrderStep(order, 'contract-review', { email: 'a@x.test', roles: ['SalesAdmin'] })).not.toThrow();
+    expect(() => checkOrderStep(order, 'packing', { email: 'p@x.test', roles: ['Production'] })).not.toThrow();
+    expect(() => checkOrderStep(order, 'equipment-check', { email: 'other.sm@x.test', roles: ['SalesManager'] })).toThrow(NotAllowed);
+    expect(() => checkOrderStep(order, 'equipment-check', { email: 'sm@x.test', roles: ['SalesManager'] })).not.toThrow();
   });
 
   it('a step done already, or never opened, is a conflict', () => {
     const order = { ...shipped(), contractReview: { status: 'done' as const }, tasks: {} };
-    expect(() => checkOrderTask(order, 'contract-review', { email: 'a@x.test', roles: ['SalesAdmin'] })).toThrow(Conflict);
-    expect(() => checkOrderTask(order, 'equipment-check', { email: 'sm@x.test', roles: ['SalesManager'] })).toThrow(Conflict);
-    expect(() => checkOrderTask(order, 'corrective-action', { email: 'sm@x.test', roles: ['SalesManager'] })).toThrow(Conflict);
+    expect(() => checkOrderStep(order, 'contract-review', { email: 'a@x.test', roles: ['SalesAdmin'] })).toThrow(Conflict);
+    expect(() => checkOrderStep(order, 'equipment-check', { email: 'sm@x.test', roles: ['SalesManager'] })).toThrow(Conflict);
+    expect(() => checkOrderStep(order, 'corrective-action', { email: 'sm@x.test', roles: ['SalesManager'] })).toThrow(Conflict);
   });
 
   it('R26: a check left unanswered after the escalations can still be answered late by the SM', () => {
@@ -175,12 +175,12 @@ describe('the steps on an order', () => {
       tasks: {},
       followUps: { ...order.followUps!, equipmentCheck: { ...order.followUps!.equipmentCheck, status: 'unanswered' as const } },
     };
-    expect(() => checkOrderTask(unanswered, 'equipment-check', { email: 'sm@x.test', roles: ['SalesManager'] })).not.toThrow();
+    expect(() => checkOrderStep(unanswered, 'equipment-check', { email: 'sm@x.test', roles: ['SalesManager'] })).not.toThrow();
     const answeredAlready = {
       ...unanswered,
       followUps: { ...unanswered.followUps, equipmentCheck: { ...unanswered.followUps.equipmentCheck, status: 'yes' as const } },
     };
-    expect(() => checkOrderTask(answeredAlready, 'equipment-check', { email: 'sm@x.test', roles: ['SalesManager'] })).toThrow(Conflict);
+    expect(() => checkOrderStep(answeredAlready, 'equipment-check', { email: 'sm@x.test', roles: ['SalesManager'] })).toThrow(Conflict);
   });
 
   it('"no" opens a corrective action with the problem; "yes" opens none', () => {

@@ -15,7 +15,7 @@ import {
   shipmentItem,
 } from '#domain/order';
 import * as orderEmails from '#domain/order-correspondence';
-import { defaultQuoteLimits, defineQuote, type OpenTask, quoteFollowUpAgendaItem, quoteStepAgendaItem } from '#domain/quote';
+import { defaultQuoteLimits, defineQuote, type OpenQuoteStep, quoteFollowUpAgendaItem, quoteStepAgendaItem } from '#domain/quote';
 import * as quoteEmails from '#domain/quote-correspondence';
 import { account, opportunity } from '../fixtures/records';
 
@@ -90,7 +90,7 @@ describe('no requirement id where people read', () => {
     ...quote,
     transmission: { at: '2026-11-03T00:00:00.000Z', to: 'ann@acme.test', emailId: 'e', followUpAt: '2026-11-10T00:00:00.000Z' },
   };
-  const open: OpenTask = {
+  const open: OpenQuoteStep = {
     task: 'sign',
     assignee: 'sm@x.test',
     actionId: 'a-1',

@@ -5,14 +5,14 @@ import { Conflict, NotAllowed } from '#domain/errors';
 import {
   type Approvers,
   assessQpa,
-  completeTask,
+  completedStep,
   defaultQuoteLimits,
   defineQuote,
   escalationOutcome,
   followUpNeeded,
   mayComplete,
-  type OpenTask,
-  openTaskFor,
+  type OpenQuoteStep,
+  openStepFor,
   type Quote,
   type QuoteLine,
   quoteTotals,
@@ -118,7 +118,7 @@ const define = (lines: QuoteLine[], opp = opportunity()) =>
     '2026-11-02T00:00:00.000Z',
   ).quote;
 
-const openStep = (quote: Quote, step: Omit<OpenTask, 'actionId' | 'askedAt' | 'dueBy'>): Quote => ({
+const openStep = (quote: Quote, step: Omit<OpenQuoteStep, 'actionId' | 'askedAt' | 'dueBy'>): Quote => ({
   ...quote,
   tasks: { [step.approver ? `${step.task}:${step.approver}` : step.task]: { ...step, actionId: 'a-1', askedAt: '', dueBy: '' } },
 });
@@ -140,13 +140,13 @@ describe("R28: who completes a person's step", () => {
 
   it('an approval belongs to the person in the matrix, whatever their role', () => {
     expect(mayComplete(quote.tasks['approve-qpa:salesDirector']!, { email: 'sd@x.test', roles: [] })).toBe(true);
-    expect(() => openTaskFor(quote, 'approve-qpa', { email: 'md@x.test', roles: ['ManagingDirector'] })).toThrow(NotAllowed);
+    expect(() => openStepFor(quote, 'approve-qpa', { email: 'md@x.test', roles: ['ManagingDirector'] })).toThrow(NotAllowed);
   });
 
   it('a team step belongs to the role', () => {
     const preparing = openStep(define([line(1)]), { task: 'prepare-quote', assignee: 'admin@x.test' });
-    expect(openTaskFor(preparing, 'prepare-quote', { email: 'other.admin@x.test', roles: ['SalesAdmin'] }).task).toBe('prepare-quote');
-    expect(() => openTaskFor(preparing, 'prepare-quote', { email: 'ae@x.test', roles: ['ApplicationEngineer'] })).toThrow(NotAllowed);
+    expect(openStepFor(preparing, 'prepare-quote', { email: 'other.admin@x.test', roles: ['SalesAdmin'] }).task).toBe('prepare-quote');
+    expect(() => openStepFor(preparing, 'prepare-quote', { email: 'ae@x.test', roles: ['ApplicationEngineer'] })).toThrow(NotAllowed);
   });
 
   it('deciding twice, or a step that is not open, is a conflict', () => {
@@ -155,8 +155,8 @@ describe("R28: who completes a person's step", () => {
       decisions: [{ task: 'approve-qpa', approver: 'salesDirector', by: 'sd@x.test', at: '', decision: 'approved', via: 'link' }],
       tasks: {},
     };
-    expect(() => openTaskFor(decided, 'approve-qpa', { email: 'sd@x.test', roles: [] })).toThrow(Conflict);
-    expect(() => openTaskFor(decided, 'sign', sm)).toThrow(Conflict);
+    expect(() => openStepFor(decided, 'approve-qpa', { email: 'sd@x.test', roles: [] })).toThrow(Conflict);
+    expect(() => openStepFor(decided, 'sign', sm)).toThrow(Conflict);
   });
 });
 
@@ -169,7 +169,7 @@ describe('R17: the signature', () => {
       { task: 'sign', assignee: 'sm@x.test' },
     );
     const open = quote.tasks.sign!;
-    const signed = completeTask(
+    const signed = completedStep(
       quote,
       open,
       { task: 'sign' },
@@ -182,7 +182,7 @@ describe('R17: the signature', () => {
     const tampered = Buffer.from(content);
     tampered[tampered.length - 10] = tampered[tampered.length - 10]! ^ 1;
     expect(() =>
-      completeTask(quote, open, { task: 'sign' }, 'sm@x.test', 'link', { entryId: 'e', documentSha256: sha256(tampered) }, 'now'),
+      completedStep(quote, open, { task: 'sign' }, 'sm@x.test', 'link', { entryId: 'e', documentSha256: sha256(tampered) }, 'now'),
     ).toThrow(Conflict);
   });
 
