@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import * as z from 'zod/mini';
 import { escapeHtml } from '#domain/correspondence';
 import { money } from '#domain/money';
 
@@ -14,6 +15,34 @@ export interface StepField {
   required: boolean;
   options?: string[];
 }
+
+/** What fieldsOf reads of a zod schema's definition. */
+interface FieldDefinition {
+  type: string;
+  innerType?: { _zod: { def: FieldDefinition } };
+  entries?: Record<string, string>;
+}
+
+/**
+ * A step's form, read from the schema that validates its answer, so the page cannot ask for other
+ * than the route takes: a field's description is its label, an optional field is not required, an
+ * enum is a choice, a literal `true` a confirmation, a boolean a yes or no, anything else text.
+ */
+export const fieldsOf = (body: z.ZodMiniObject): StepField[] =>
+  Object.entries(body._zod.def.shape).map(([name, schema]) => {
+    const optional = (schema._zod.def as FieldDefinition).type === 'optional';
+    const inner = optional ? (schema._zod.def as FieldDefinition).innerType! : schema;
+    const def = inner._zod.def as FieldDefinition;
+    const label = z.globalRegistry.get(inner as z.core.$ZodType)?.description;
+    const kind = def.type === 'enum' ? 'choice' : def.type === 'literal' ? 'confirm' : def.type === 'boolean' ? 'yes-no' : 'text';
+    return {
+      name,
+      ...(label ? { label } : {}),
+      kind,
+      required: !optional,
+      ...(def.entries ? { options: Object.values(def.entries) } : {}),
+    };
+  });
 
 export interface StepView {
   ask: string;

@@ -206,7 +206,7 @@ export const quoteSteps = [
 ] as const;
 export type QuoteStep = (typeof quoteSteps)[number];
 
-interface TaskRule {
+interface StepRule {
   /** What the person is asked to do, in the email and on the link's page. */
   ask: string;
   /** R28: the role that may do it through the internal route; personal steps go by email. */
@@ -218,7 +218,7 @@ interface TaskRule {
   decides: boolean;
 }
 
-export const stepRules: Record<QuoteStep, TaskRule> = {
+export const stepRules: Record<QuoteStep, StepRule> = {
   'prepare-qpa': { ask: 'Prepare the QPA', role: 'SalesAdmin', assignee: 'salesAdmin', status: 'qpa-preparation', decides: false },
   'approve-qpa': { ask: 'Approve or reject the QPA', assignee: 'approver', status: 'awaiting-approval', decides: true },
   'prepare-quote': { ask: 'Prepare the quote', role: 'SalesAdmin', assignee: 'salesAdmin', status: 'in-preparation', decides: false },

@@ -2,41 +2,12 @@ import type { StoredAction } from '#adapters/action-records';
 import { findQuote } from '#adapters/quote-records';
 import { Gone } from '#domain/errors';
 import { money } from '#domain/money';
-import { approverTitles, type OpenQuoteStep, type Quote, type QuoteStep, stepRules } from '#domain/quote';
-import type { LinkStep, StepField, StepView } from '#functions/actions/step-page';
+import { approverTitles, type OpenQuoteStep, type Quote, stepRules } from '#domain/quote';
+import { fieldsOf, type LinkStep, type StepView } from '#functions/actions/step-page';
 import { completeQuoteStep } from './complete-step';
+import { stepBodies } from './schemas';
 
 /** R15-R17, R19: a quote's step, as its emailed link shows and answers it. */
-
-const decision: StepField = { name: 'decision', label: 'Your decision', kind: 'choice', required: true, options: ['approve', 'reject'] };
-const reason: StepField = {
-  name: 'reason',
-  label: 'Reason (needed when you reject: the sales manager reads it)',
-  kind: 'text',
-  required: false,
-};
-
-const fieldsOf: Record<QuoteStep, StepField[]> = {
-  'prepare-qpa': [
-    {
-      name: 'text',
-      label: 'The case for the price: the customer, the competition, why this discount or total',
-      kind: 'text',
-      required: true,
-    },
-  ],
-  'approve-qpa': [decision, reason],
-  'prepare-quote': [
-    { name: 'paymentTerms', label: 'Payment terms', kind: 'text', required: true },
-    { name: 'deliveryTerms', label: 'Delivery terms', kind: 'text', required: true },
-    { name: 'terms', label: 'Terms and conditions', kind: 'text', required: false },
-    { name: 'notes', label: 'Notes', kind: 'text', required: false },
-  ],
-  'engineering-assistance': [{ name: 'text', label: 'Your technical input for the application engineer', kind: 'text', required: true }],
-  'prepare-proposal': [{ name: 'text', label: 'The technical proposal', kind: 'text', required: true }],
-  sign: [{ name: 'confirm', label: 'I have reviewed the document and sign it as it stands', kind: 'confirm', required: true }],
-  'approve-contract': [decision, reason, { name: 'terms', label: 'Terms as negotiated', kind: 'text', required: false }],
-};
 
 export const quoteStepView = (quote: Quote, open: OpenQuoteStep, expiresAt: Date): StepView => ({
   ask: open.approver ? `${stepRules[open.task].ask} (${approverTitles[open.approver]})` : stepRules[open.task].ask,
@@ -64,7 +35,7 @@ export const quoteStepView = (quote: Quote, open: OpenQuoteStep, expiresAt: Date
   },
   assignee: open.assignee,
   expiresAt: expiresAt.toISOString(),
-  fields: fieldsOf[open.task],
+  fields: fieldsOf(stepBodies[open.task]),
 });
 
 export const quoteLinkStep = async (action: StoredAction, expiresAt: Date): Promise<LinkStep> => {

@@ -39,7 +39,9 @@ export const contractBody = z.strictObject({
   requirements: multiLineText(4000),
 });
 
-const decision = z.enum(['approve', 'reject']);
+// Each field's description is its label on the step's page (functions/actions/step-page: fieldsOf).
+const decision = z.enum(['approve', 'reject']).check(z.describe('Your decision'));
+const reason = (max: number) => multiLineText(max).check(z.describe('Reason (needed when you reject: the sales manager reads it)'));
 
 /** R15: a rejection goes back to the SM, so it must say why. */
 const reasonOnRejection = <T extends { decision: 'approve' | 'reject'; reason?: string }>(value: T, ctx: z.core.$RefinementCtx<T>) => {
@@ -53,19 +55,31 @@ const reasonOnRejection = <T extends { decision: 'approve' | 'reject'; reason?: 
  * page asks for each with a textarea, so every answer may run to several lines.
  */
 export const stepBodies = {
-  'prepare-qpa': z.strictObject({ text: multiLineText(8000) }),
-  'approve-qpa': z.strictObject({ decision, reason: z.optional(multiLineText(2000)) }).check(z.superRefine(reasonOnRejection)),
-  'prepare-quote': z.strictObject({
-    paymentTerms: multiLineText(500),
-    deliveryTerms: multiLineText(500),
-    terms: z.optional(multiLineText(4000)),
-    notes: z.optional(multiLineText(4000)),
+  'prepare-qpa': z.strictObject({
+    text: multiLineText(8000).check(z.describe('The case for the price: the customer, the competition, why this discount or total')),
   }),
-  'engineering-assistance': z.strictObject({ text: multiLineText(8000) }),
-  'prepare-proposal': z.strictObject({ text: multiLineText(20000) }),
-  sign: z.strictObject({ confirm: z.literal(true, 'must be true: you sign the document as it stands') }),
+  'approve-qpa': z.strictObject({ decision, reason: z.optional(reason(2000)) }).check(z.superRefine(reasonOnRejection)),
+  'prepare-quote': z.strictObject({
+    paymentTerms: multiLineText(500).check(z.describe('Payment terms')),
+    deliveryTerms: multiLineText(500).check(z.describe('Delivery terms')),
+    terms: z.optional(multiLineText(4000).check(z.describe('Terms and conditions'))),
+    notes: z.optional(multiLineText(4000).check(z.describe('Notes'))),
+  }),
+  'engineering-assistance': z.strictObject({
+    text: multiLineText(8000).check(z.describe('Your technical input for the application engineer')),
+  }),
+  'prepare-proposal': z.strictObject({ text: multiLineText(20000).check(z.describe('The technical proposal')) }),
+  sign: z.strictObject({
+    confirm: z
+      .literal(true, 'must be true: you sign the document as it stands')
+      .check(z.describe('I have reviewed the document and sign it as it stands')),
+  }),
   'approve-contract': z
-    .strictObject({ decision, reason: z.optional(multiLineText(2000)), terms: z.optional(multiLineText(8000)) })
+    .strictObject({
+      decision,
+      reason: z.optional(reason(2000)),
+      terms: z.optional(multiLineText(8000).check(z.describe('Terms as negotiated'))),
+    })
     .check(z.superRefine(reasonOnRejection)),
 } satisfies Record<QuoteStep, z.ZodMiniType>;
 
