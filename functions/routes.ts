@@ -22,8 +22,8 @@ export const routeGroups = {
   },
   marketing: { entry: 'functions/marketing/index.ts', description: 'R1, R2: campaigns, material to distributors, unsubscribe' },
   people: { entry: 'functions/people/index.ts', description: "GDPR: a person's data exported or erased" },
-  imports: { entry: 'functions/imports/index.ts', description: "Issue 15: contacts and companies from another CRM's CSV export" },
-  exports: { entry: 'functions/exports/index.ts', description: 'Issue 15: leads, opportunities, accounts, orders and quotes as CSV' },
+  imports: { entry: 'functions/imports/index.ts', description: "Contacts and companies from another CRM's CSV export" },
+  exports: { entry: 'functions/exports/index.ts', description: 'Leads, opportunities, accounts, orders and quotes as CSV' },
   reports: {
     entry: 'functions/reports/index.ts',
     description:

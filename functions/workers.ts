@@ -25,7 +25,7 @@ export const workers = {
   },
   importChunks: {
     entry: 'functions/imports/import-worker.ts',
-    description: 'Issue 15: makes the accounts and leads of a CSV import, a stored chunk at a time',
+    description: 'Makes the accounts and leads of a CSV import, a stored chunk at a time',
     // One chunk (1,000 records) a batch: a chunk takes seconds, a batch must finish in the timeout.
     tableStream: { filter: importStreamFilter, batchSize: 1, retryAttempts: 8 },
     memoryMb: 1024,
