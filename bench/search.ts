@@ -4,7 +4,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '#adapters/dynamodb';
-import { leadIndexKeys } from '#adapters/sales-records';
+import { leadIndexKeys } from '#adapters/lead-records';
 import { findRecords, findTermPuts, listKeys } from '#adapters/search-records';
 import { findIndex, itemKind, keys } from '#adapters/table-design';
 import type { Account } from '#domain/account';

@@ -65,7 +65,7 @@ const emailSent = async (leadId: string): Promise<string> => {
   if (values.table) {
     process.env.SALESFLOW_TABLE_NAME = values.table;
     // The same reader the API uses: the lead's outbox records, as GET /leads/{id} shows them.
-    const { leadWithHistory } = await import('#adapters/sales-records');
+    const { leadWithHistory } = await import('#adapters/lead-records');
     const emails = await eventually('every email of the lead sent', async () => {
       const found = await leadWithHistory(leadId);
       const statuses = found?.emails.map((email) => (email as { status?: string }).status) ?? [];

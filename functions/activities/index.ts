@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { dueContactsOf, findAccount, recordContactLogged } from '#adapters/account-records';
 import { agendaClose, openItemsUnder } from '#adapters/agenda-records';
+import { findLead, findOpportunity } from '#adapters/lead-records';
 import { findOrder } from '#adapters/order-records';
-import { appendToTimeline, findLead, findOpportunity, type SubjectKind } from '#adapters/sales-records';
+import { appendToTimeline, type SubjectKind } from '#adapters/table-items';
 import { idPath } from '#contract/fields';
 import { activityEntry } from '#domain/activity';
 import { completedBy, nextDue } from '#domain/cadence';

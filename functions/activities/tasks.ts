@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { findAccount } from '#adapters/account-records';
+import { findLead, findOpportunity } from '#adapters/lead-records';
 import { findOrder } from '#adapters/order-records';
 import { findQuote } from '#adapters/quote-records';
 import { findTask, recordNewTask, recordTaskDone } from '#adapters/record-changes';
-import { findLead, findOpportunity } from '#adapters/sales-records';
 import { taskBody } from '#contract/edits';
 import { idPath } from '#contract/fields';
 import { NotFound } from '#domain/errors';

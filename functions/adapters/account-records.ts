@@ -8,9 +8,9 @@ import { tableName } from '#functions/config';
 import { db, queryAll, writeTogether } from './dynamodb';
 import { emailHash } from './person-key';
 import { duplicateMarksOfAccount } from './record-changes';
-import { fromItem, putNew, readRecord, timelinePut, withHistory } from './sales-records';
 import { findTermPuts, listKeys } from './search-records';
-import { dueIndex, itemKind, keys, personIndex, sortKeyPrefix } from './table-design';
+import { dueIndex, indexKeys, itemKind, keys, personIndex, sortKeyPrefix } from './table-design';
+import { fromItem, putNew, readRecord, timelinePut, withHistory } from './table-items';
 
 /** Customers and distributors, each with its timeline. */
 
@@ -22,7 +22,7 @@ export const recordNewAccount = async (account: Account, entry: TimelineEntry, d
       ...key,
       itemType: itemKind.account,
       // R2: distributors are found by size for mailshots.
-      ...(account.kind === 'distributor' ? { gsi2pk: keys.distributors(), gsi2sk: `${account.size}#${account.id}` } : {}),
+      ...(account.kind === 'distributor' ? indexKeys.distributorsBySize(account) : {}),
       ...listKeys('account', account),
       ...account,
     }),

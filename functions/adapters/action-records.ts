@@ -4,8 +4,8 @@ import { newActionId, signActionLink } from '#domain/action-link';
 import type { ApproverPosition, QuoteStep } from '#domain/quote';
 import { links, tableName } from '#functions/config';
 import { db, failedConditions } from './dynamodb';
-import { putNew, readRecord } from './sales-records';
 import { itemKind, keys } from './table-design';
+import { putNew, readRecord } from './table-items';
 
 /**
  * The actions behind emailed links. Each holds the Step Functions task token (server-side only),

@@ -2,8 +2,8 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AgendaItem } from '#domain/agenda';
 import { tableName } from '#functions/config';
 import { db, queryAll, type TransactItems } from './dynamodb';
-import { fromItem } from './sales-records';
-import { dueIndex, itemKind, keys, sortKeyPrefix } from './table-design';
+import { dueIndex, indexKeys, itemKind, keys, sortKeyPrefix } from './table-design';
+import { fromItem } from './table-items';
 
 /**
  * Agenda items, filed under their record (TODO#<kind>): in the owner index (gsi2) and the due-date
@@ -21,8 +21,7 @@ export const agendaPut = (item: AgendaItem, at: string): TransactItems[number] =
     Item: {
       ...keys.agendaItem(subjectPk(item.subject), item.kind),
       itemType: itemKind.agendaItem,
-      gsi2pk: keys.owner(item.assignee),
-      gsi2sk: `${sortKeyPrefix.agenda}open#${item.dueAt}#${item.subject.id}#${item.kind}`,
+      ...indexKeys.openAgenda(item),
       ...dueIndex.keysFor(item.subject.id, item.dueAt, item.kind),
       ...item,
       status: 'open',

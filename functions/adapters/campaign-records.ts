@@ -5,8 +5,8 @@ import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
 import { AlreadyRecorded, db, queryPages, writeTogether } from './dynamodb';
 import { emailHash } from './person-key';
-import { emailPut, putNew, readRecord, timelinePut, withHistory } from './sales-records';
 import { itemKind, keys } from './table-design';
+import { emailPut, putNew, readRecord, timelinePut, withHistory } from './table-items';
 
 /** R1/R2: campaigns, their lead counters, and the addresses that get no bulk mail. */
 

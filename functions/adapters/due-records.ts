@@ -2,8 +2,8 @@ import type { OutgoingEmail } from '#domain/correspondence';
 import type { DueThing } from '#domain/digest';
 import { tableName } from '#functions/config';
 import { AlreadyRecorded, queryPages, writeTogether } from './dynamodb';
-import { emailPut, fromItem, putNew } from './sales-records';
 import { dueIndex, itemKind, keys } from './table-design';
+import { emailPut, fromItem, putNew } from './table-items';
 
 /**
  * What is due, from the due-date index, and which digests went out. The digest reads each shard

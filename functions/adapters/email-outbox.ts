@@ -3,8 +3,8 @@ import type { OutgoingEmail } from '#domain/correspondence';
 import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
 import { conditionHeld, db, writeTogether } from './dynamodb';
-import { emailPut, type QueuedEmail, readRecord, timelinePut } from './sales-records';
 import { outboxIndex } from './table-design';
+import { emailPut, type QueuedEmail, readRecord, timelinePut } from './table-items';
 
 /**
  * The outbox: every email salesflow sends is an item filed under its record, and only the mail
@@ -17,7 +17,7 @@ type Key = { pk: string; sk: string };
 export const readQueuedEmail = (key: Key) => readRecord<QueuedEmail>(key);
 
 /** A document (a PDF) filed with a record under its name: what an email attaches. */
-export { readDocument } from './sales-records';
+export { readDocument } from './table-items';
 
 /**
  * Queues an email on its own, outside a record's transaction (a workflow step's email). Its id is

@@ -3,8 +3,8 @@ import type { ExportKind } from '#domain/export-columns';
 import { type LeadStatus, leadStatuses } from '#domain/lead';
 import { tableName } from '#functions/config';
 import { queryPages } from './dynamodb';
-import { fromItem, type Item } from './sales-records';
 import { findIndex, keys, tableDesign } from './table-design';
+import { fromItem, type Item } from './table-items';
 
 /**
  * The records of an export, a query page at a time (never a scan, never the whole list in

@@ -14,9 +14,10 @@ import { stableId } from '#domain/stable-id';
 import { tableName } from '#functions/config';
 import { recordNewAccount } from './account-records';
 import { conditionHeld, db, failedConditions, queryAll, writeTogether } from './dynamodb';
+import { RepeatedResponse, recordNewLead } from './lead-records';
 import { emailHash } from './person-key';
-import { fromItem, RepeatedResponse, recordNewLead } from './sales-records';
 import { itemKind, keys, personIndex, tableDesign } from './table-design';
+import { fromItem } from './table-items';
 
 /**
  * CSV imports in the table: the import's own item (status and progress counts), its chunks of

@@ -20,9 +20,9 @@ import {
   type StepRecord,
   spendAction,
 } from './person-steps';
-import { emailPut, fromItem, putNew, readRecord, timelinePut, withHistory } from './sales-records';
 import { findTermPuts, listKeys } from './search-records';
-import { itemKind, keys } from './table-design';
+import { indexKeys, itemKind, keys } from './table-design';
+import { emailPut, fromItem, putNew, readRecord, timelinePut, withHistory } from './table-items';
 
 /**
  * Orders in the single table: the order with its timeline, its queued emails, its Welcome
@@ -59,7 +59,7 @@ export const recordNewOrder = async (intake: OrderIntake, requestFingerprint: st
       putNew({
         ...keys.order(order.id),
         itemType: itemKind.order,
-        ...(order.opportunityId ? { gsi1pk: keys.ordersOf(order.opportunityId), gsi1sk: `${order.createdAt}#${order.id}` } : {}),
+        ...(order.opportunityId ? indexKeys.opportunityOrders(order.opportunityId, order) : {}),
         ...personKeys(order.userContact.email, keys.order(order.id)),
         ...listKeys('order', order),
         ...order,

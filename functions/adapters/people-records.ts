@@ -3,8 +3,8 @@ import { NotAllowed } from '#domain/errors';
 import { maxManagerDepth, type Person } from '#domain/people';
 import { tableName } from '#functions/config';
 import { db, failedConditions, writeTogether } from './dynamodb';
-import { fromItem } from './sales-records';
 import { itemKind, keys } from './table-design';
+import { fromItem } from './table-items';
 
 /**
  * The people directory in the table: each person twice, by sub and by email, written together, so

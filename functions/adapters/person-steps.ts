@@ -4,8 +4,8 @@ import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
 import { actionPut, type StoredAction } from './action-records';
 import { failedConditions, type TransactItems, writeTogether } from './dynamodb';
-import { readRecord, timelinePut } from './sales-records';
 import { keys } from './table-design';
+import { readRecord, timelinePut } from './table-items';
 
 /**
  * The bookkeeping of a person's step on any record (a quote, an order): the action behind the

@@ -5,10 +5,11 @@ import type { Order } from '#domain/order';
 import type { Quote } from '#domain/quote';
 import { orderTeam, suspectRetentionMonths, tableName } from '#functions/config';
 import { db, queryAll } from './dynamodb';
+import { leadOfTheDay } from './lead-records';
 import { emailHash } from './person-key';
-import { fromItem, type Item, leadOfTheDay, readRecord } from './sales-records';
 import { refileTerms } from './search-refile';
 import { itemKind, keys, personIndex } from './table-design';
+import { fromItem, type Item, readRecord } from './table-items';
 
 /**
  * GDPR articles 15, 17 and 20: what the table holds about a person, found through the person

@@ -4,8 +4,8 @@ import { tableName } from '#functions/config';
 import { queryAll } from './dynamodb';
 import { ordersOf } from './order-records';
 import { quotesOf } from './quote-records';
-import { fromItem } from './sales-records';
 import { keys, tableDesign } from './table-design';
+import { fromItem } from './table-items';
 
 /** How many opportunities' quotes and orders are read at once. */
 const parallelReads = 8;

@@ -2,8 +2,8 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Product } from '#domain/product';
 import { tableName } from '#functions/config';
 import { db, queryAll } from './dynamodb';
-import { fromItem } from './sales-records';
 import { itemKind, keys, tableDesign } from './table-design';
+import { fromItem } from './table-items';
 
 /** The price list in the single table: one item per SKU, listed through gsi1 in SKU order. */
 

@@ -9,9 +9,9 @@ import { agendaClose, agendaPut } from './agenda-records';
 import { AlreadyRecorded, db, type TransactItems, writeTogether } from './dynamodb';
 import { personKeys } from './person-key';
 import { recordProgress, recordStepAsked, recordStepCompleted, type StepRecord, takeBackStepCompleted } from './person-steps';
-import { fromItem, putNew, readDocument, readRecord, timelinePut } from './sales-records';
 import { findTermPuts, listKeys } from './search-records';
 import { itemKind, keys, tableDesign } from './table-design';
+import { fromItem, putNew, readDocument, readRecord, timelinePut } from './table-items';
 
 /**
  * Quotes in the single table. Every change to a quote writes its entry on the opportunity's

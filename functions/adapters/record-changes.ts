@@ -15,10 +15,11 @@ import type { TimelineEntry } from '#domain/timeline';
 import { tableName } from '#functions/config';
 import { agendaClose, agendaPut } from './agenda-records';
 import { type TransactItems, writeTogether } from './dynamodb';
+import { leadIndexKeys } from './lead-records';
 import { emailHash } from './person-key';
-import { emailPut, fromItem, type Item, leadIndexKeys, putNew, readRecord, timelinePut } from './sales-records';
 import { refiledTermPuts } from './search-records';
-import { itemKind, keys, personIndex } from './table-design';
+import { indexKeys, itemKind, keys, personIndex } from './table-design';
+import { emailPut, fromItem, type Item, putNew, readRecord, timelinePut } from './table-items';
 
 /**
  * Changes to records after they were made (issue 15): edits, reassignments, decisions, tasks and
@@ -38,7 +39,7 @@ const atVersion = (seen: string) => ({
  * The record's item brought to `after`: its changed attributes set, its cleared ones removed, its
  * index keys set, and nothing else touched (what a keyed create was asked, the list keys).
  */
-const updateTo = (key: Key, before: object, after: object, indexKeys: Item, seen: string) => {
+const updateTo = (key: Key, before: object, after: object, recordIndexKeys: Item, seen: string) => {
   const b = before as Item;
   const a = after as Item;
   const names: Record<string, string> = {};
@@ -46,8 +47,8 @@ const updateTo = (key: Key, before: object, after: object, indexKeys: Item, seen
   const sets: string[] = [];
   const removes: string[] = [];
   let n = 0;
-  for (const [name, value] of Object.entries({ ...a, ...indexKeys })) {
-    if (name in indexKeys || JSON.stringify(b[name]) !== JSON.stringify(value)) {
+  for (const [name, value] of Object.entries({ ...a, ...recordIndexKeys })) {
+    if (name in recordIndexKeys || JSON.stringify(b[name]) !== JSON.stringify(value)) {
       n += 1;
       names[`#a${n}`] = name;
       values[`:v${n}`] = value;
@@ -84,15 +85,10 @@ export interface Change<T> {
   emails?: OutgoingEmail[];
 }
 
-const opportunityIndexKeys = (opportunity: Opportunity) => ({
-  gsi2pk: keys.owner(opportunity.owner),
-  gsi2sk: `OPP#${opportunity.status}#${opportunity.createdAt}#${opportunity.id}`,
-});
-
-const changeItems = (key: Key, change: Change<object>, indexKeys: Item, seen: string, also: TransactItems = []): TransactItems => {
+const changeItems = (key: Key, change: Change<object>, recordIndexKeys: Item, seen: string, also: TransactItems = []): TransactItems => {
   const at = change.entries[0]?.at ?? new Date().toISOString();
   return [
-    updateTo(key, change.before, change.after, indexKeys, seen),
+    updateTo(key, change.before, change.after, recordIndexKeys, seen),
     ...change.entries.map((entry) => timelinePut(key.pk, entry)),
     ...(change.emails ?? []).map((email) => emailPut(key.pk, email, at)),
     ...also,
@@ -122,7 +118,7 @@ export const recordOpportunityChange = async (
     contact && (before.company !== after.company || before.owner !== after.owner)
       ? refiledTermPuts(findableOpportunity(before, contact), findableOpportunity(after, contact))
       : [];
-  await writeTogether(changeItems(key, change, opportunityIndexKeys(change.after), seen, terms), ([failed]) =>
+  await writeTogether(changeItems(key, change, indexKeys.ownersOpportunities(change.after), seen, terms), ([failed]) =>
     failed ? changedMeanwhile(`Opportunity ${change.after.id}`) : undefined,
   );
 };
@@ -167,7 +163,7 @@ export const recordAccountChange = async (change: Change<Account>, seen: string,
       ExpressionAttributeValues: { ':to': after.ownerEmail },
     },
   }));
-  const accountIndexKeys = after.kind === 'distributor' ? { gsi2pk: keys.distributors(), gsi2sk: `${after.size}#${after.id}` } : {};
+  const accountIndexKeys = after.kind === 'distributor' ? indexKeys.distributorsBySize(after) : {};
   await writeTogether(
     changeItems(key, change, accountIndexKeys, seen, [
       ...contactChanges,

@@ -2,8 +2,8 @@ import { BatchGetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/
 import { type Findable, type FindableKind, normalise, shortestQuery } from '#domain/search';
 import { tableName } from '#functions/config';
 import { db } from './dynamodb';
-import type { Item } from './sales-records';
 import { findIndex, itemKind, keys } from './table-design';
+import type { Item } from './table-items';
 
 /**
  * Search terms and lists on the find index (gsi4, see table-design). A record's terms are items

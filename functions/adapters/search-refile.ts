@@ -7,9 +7,9 @@ import type { Quote } from '#domain/quote';
 import { type Findable, findableAccount, findableLead, findableOpportunity, findableOrder, findableQuote } from '#domain/search';
 import { tableName } from '#functions/config';
 import { db, queryAll } from './dynamodb';
-import type { Item } from './sales-records';
 import { findTermPuts, recordKey } from './search-records';
 import { findIndex, itemKind } from './table-design';
+import type { Item } from './table-items';
 
 /**
  * Search terms written again from a record as it reads now: after an erasure rewrote it, or for a

@@ -194,6 +194,43 @@ export const keys = {
 export const sortKeyPrefix = { timeline: 'TL#', email: 'EMAIL#', agenda: 'TODO#', due: 'DUE#' } as const;
 
 /**
+ * The index keys a record's item carries, one function per access pattern (see the list above):
+ * every write of a record composes them here, so a record is always found the same way.
+ */
+export const indexKeys = {
+  /** Leads by status, newest first (gsi1). */
+  leadsByStatus: (lead: { status: string; createdAt: string; id: string }) => ({
+    gsi1pk: keys.leadsByStatus(lead.status),
+    gsi1sk: `${lead.createdAt}#${lead.id}`,
+  }),
+  /** An owner's leads, optionally of one status (gsi2). */
+  ownersLeads: (lead: { owner: string; status: string; createdAt: string; id: string }) => ({
+    gsi2pk: keys.owner(lead.owner),
+    gsi2sk: `LEAD#${lead.status}#${lead.createdAt}#${lead.id}`,
+  }),
+  /** An owner's opportunities (gsi2). */
+  ownersOpportunities: (opportunity: { owner: string; status: string; createdAt: string; id: string }) => ({
+    gsi2pk: keys.owner(opportunity.owner),
+    gsi2sk: `OPP#${opportunity.status}#${opportunity.createdAt}#${opportunity.id}`,
+  }),
+  /** R2: distributors by size, for mailshots (gsi2). */
+  distributorsBySize: (distributor: { size?: string; id: string }) => ({
+    gsi2pk: keys.distributors(),
+    gsi2sk: `${distributor.size}#${distributor.id}`,
+  }),
+  /** A person's open agenda, by due date (gsi2); a closed item leaves the index. */
+  openAgenda: (item: { assignee: string; dueAt: string; subject: { id: string }; kind: string }) => ({
+    gsi2pk: keys.owner(item.assignee),
+    gsi2sk: `${sortKeyPrefix.agenda}open#${item.dueAt}#${item.subject.id}#${item.kind}`,
+  }),
+  /** An opportunity's orders, oldest first (gsi1). */
+  opportunityOrders: (opportunityId: string, order: { createdAt: string; id: string }) => ({
+    gsi1pk: keys.ordersOf(opportunityId),
+    gsi1sk: `${order.createdAt}#${order.id}`,
+  }),
+} as const;
+
+/**
  * The due-date index: what is due sorts by its due time, spread over a few partitions so that no
  * single one takes every write. The digest queries each with `gsi1sk <= now`: it reads what is
  * due and nothing else, however many accounts there are.

@@ -1,6 +1,6 @@
 import type * as z from 'zod/mini';
-import { fromItem, type Item } from '#adapters/sales-records';
 import { InvalidListCursor, type ListRequest, listRecords } from '#adapters/search-records';
+import { fromItem, type Item } from '#adapters/table-items';
 import type { Caller } from '#domain/roles';
 import { readRouteOf } from '#domain/search';
 import type { RouteKey } from '#functions/routes';

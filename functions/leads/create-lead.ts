@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { findAccountOwner, foldRepeatedResponse, NoRunningCampaign, RepeatedResponse, recordNewLead } from '#adapters/lead-records';
 import { checkedDuplicateMarksOfLead, duplicateMarksIn, duplicateMarksOfLead } from '#adapters/record-changes';
-import {
-  findAccountOwner,
-  foldRepeatedResponse,
-  NoRunningCampaign,
-  RepeatedResponse,
-  recordedRequest,
-  recordNewLead,
-  timelinePut,
-} from '#adapters/sales-records';
 import { keys } from '#adapters/table-design';
+import { recordedRequest, timelinePut } from '#adapters/table-items';
 import { customerResponseEmail, ownerAdviceEmail } from '#domain/correspondence';
 import { companyOfAccount, companyOfLead, duplicateEntry, possibleDuplicates } from '#domain/duplicates';
 import { Conflict } from '#domain/errors';

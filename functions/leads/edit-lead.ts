@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { findLead } from '#adapters/lead-records';
 import { recordLeadChange, recordMerge } from '#adapters/record-changes';
-import { findLead } from '#adapters/sales-records';
 import { disqualificationBody, leadPatch, mergeBody } from '#contract/edits';
 import { idPath } from '#contract/fields';
 import { disqualify, merge } from '#domain/decisions';

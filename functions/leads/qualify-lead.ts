@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { findLead, recordQualification } from '#adapters/sales-records';
+import { findLead, recordQualification } from '#adapters/lead-records';
 import { idPath } from '#contract/fields';
 import { engineeringReferralEmail } from '#domain/correspondence';
 import { NotFound } from '#domain/errors';

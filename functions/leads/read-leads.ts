@@ -1,4 +1,4 @@
-import { InvalidCursor, leadWithHistory, listLeads } from '#adapters/sales-records';
+import { InvalidCursor, leadWithHistory, listLeads } from '#adapters/lead-records';
 import { idPath } from '#contract/fields';
 import { NotFound } from '#domain/errors';
 import { apiRoute, json, Problem } from '#http/api';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { findLead, findOpportunity } from '#adapters/lead-records';
 import { recordOpportunityChange } from '#adapters/record-changes';
-import { findLead, findOpportunity } from '#adapters/sales-records';
 import { closeBody, opportunityPatch } from '#contract/edits';
 import { idPath } from '#contract/fields';
 import { closeOpportunity } from '#domain/decisions';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { findOpportunity, opportunityWithHistory, recordEngineeringReview } from '#adapters/lead-records';
 import { ordersOf } from '#adapters/order-records';
 import { ownersPipeline } from '#adapters/pipeline-records';
 import { quotesOf } from '#adapters/quote-records';
-import { findOpportunity, opportunityWithHistory, recordEngineeringReview } from '#adapters/sales-records';
 import { idPath } from '#contract/fields';
 import { engineeringAdviceEmail } from '#domain/correspondence';
 import { versionOf } from '#domain/edit';

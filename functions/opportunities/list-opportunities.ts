@@ -1,6 +1,6 @@
 import { ordersOf } from '#adapters/order-records';
 import { quotesOf } from '#adapters/quote-records';
-import { fromItem, type Item } from '#adapters/sales-records';
+import { fromItem, type Item } from '#adapters/table-items';
 import { opportunityListQuery } from '#contract/lists';
 import type { Opportunity } from '#domain/opportunity';
 import { opportunityStage, type PipelineItem, type PipelineStage } from '#domain/pipeline';

@@ -1,4 +1,4 @@
-import { probeTable } from '#adapters/sales-records';
+import { probeTable } from '#adapters/table-items';
 import { openApiDocument } from '#contract/openapi';
 import { logger } from '#functions/observability';
 import { apiRoute, json } from '#http/api';

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { isPassingFault } from '#adapters/dynamodb';
+import { findLead, findOpportunity } from '#adapters/lead-records';
 import { findQuote, readQuoteDocument, recordContractRequested, recordNewQuote, recordQuoteProgress } from '#adapters/quote-records';
-import { findLead, findOpportunity, recordedRequest } from '#adapters/sales-records';
 import { keys } from '#adapters/table-design';
+import { recordedRequest } from '#adapters/table-items';
 import { executionArnFor, startWorkflow } from '#adapters/workflow-runs';
 import { idPath } from '#contract/fields';
 import { sha256 } from '#domain/document-hash';

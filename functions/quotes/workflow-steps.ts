@@ -3,6 +3,7 @@ import '#contract/messages';
 import { newAction } from '#adapters/action-records';
 import { agendaPut } from '#adapters/agenda-records';
 import { queueEmail } from '#adapters/email-outbox';
+import { opportunityWithHistory } from '#adapters/lead-records';
 import { renderQuoteDocument } from '#adapters/pdf-documents';
 import {
   findQuote,
@@ -12,7 +13,6 @@ import {
   recordQuoteStepAsked,
   storeQuoteDocument,
 } from '#adapters/quote-records';
-import { opportunityWithHistory } from '#adapters/sales-records';
 import { keys } from '#adapters/table-design';
 import type { EmailPurpose, OutgoingEmail } from '#domain/correspondence';
 import {

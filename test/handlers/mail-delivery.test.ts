@@ -192,7 +192,7 @@ describe('mail delivery (the outbox)', () => {
 
 describe('the retry job and the redrive', () => {
   it('an email is on the outbox index from the moment it is queued, due after the stream has had its minute', async () => {
-    const { emailPut } = await import('#adapters/sales-records');
+    const { emailPut } = await import('#adapters/table-items');
     const put = emailPut(
       'LEAD#l1',
       { id: 'm1', purpose: 'literature', to: ['a@x.test'], subject: 's', text: 't', html: 'h' },
