@@ -534,7 +534,7 @@ describe("every person's step on a quote, from the quote page (R13-R19)", () => 
 
 describe("Engineering's steps, from their pages (R10, R16)", () => {
   it('Engineering reviews the opportunity, then helps with the proposal on the quote page', async () => {
-    const { opportunity, quote, quoteStatus } = quoteJourney(client);
+    const { opportunity, quote, stepOpen } = quoteJourney(client);
     const { opportunityId, company } = await opportunity({ value: 60_000, nonStandard: 'A custom fixture for 3 litre bottles' });
     const { page, done } = await pageIn();
     await signedIn(page, people.engineering, ['Engineering'], `/app/opportunity.html?id=${opportunityId}`);
@@ -551,13 +551,14 @@ describe("Engineering's steps, from their pages (R10, R16)", () => {
     });
     expect(started.status).toBe(202);
     const quoteId = started.body.quoteId as string;
-    await quoteStatus(quoteId, 'qpa-preparation');
+    // The quote's status moves before the workflow asks for the step: wait for the step itself.
+    await stepOpen(quoteId, 'prepare-qpa');
     const prepared = await api('POST', `/quotes/${quoteId}/tasks/prepare-qpa`, {
       body: { text: 'Fixture is a one-off' },
       token: await tokenFor(people.salesAdmin, 'SalesAdmin'),
     });
     expect(prepared.status).toBe(200);
-    await quoteStatus(quoteId, 'awaiting-approval');
+    await stepOpen(quoteId, 'approve-qpa');
     const approved = await api('POST', `/quotes/${quoteId}/tasks/approve-qpa`, {
       body: { decision: 'approve' },
       token: await tokenFor(people.salesDirector, 'SalesManager'),

@@ -14,7 +14,11 @@ const quotes = quoteJourney(client);
 const orders = orderJourney(client);
 
 /** What a client sees of an answer: its status and body. */
-const seen = (answer: { status: number; body: unknown }) => ({ status: answer.status, body: answer.body });
+/** What a caller sees, but the quote's status a refusal names: the workflow moves it on between two calls. */
+const seen = (answer: { status: number; body: unknown }) => ({
+  status: answer.status,
+  body: JSON.parse(JSON.stringify(answer.body).replace(/ \(it is [a-z-]+\)/, '')),
+});
 
 describe('a step on a quote', () => {
   it('answers alike at /steps/{step} and at its deprecated alias /tasks/{task}', async () => {
