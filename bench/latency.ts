@@ -64,7 +64,8 @@ export const leadTransaction = async (tag: string): Promise<TransactWriteItem[]>
   } finally {
     client.middlewareStack.remove(name);
   }
-  if (!seen?.length || !seen.every((item) => item.Put))
+  // Puts, and the checks that no account of the same address or company is there (duplicates).
+  if (!seen?.length || !seen.every((item) => item.Put || item.ConditionCheck) || !seen.some((item) => item.Put))
     throw new Error(`bench: POST /leads wrote no transaction of Puts: ${JSON.stringify(seen)?.slice(0, 300)}`);
   return seen;
 };
@@ -78,7 +79,9 @@ const rekeyed = (items: TransactWriteItem[], round: string): TransactWriteItem[]
   const text = JSON.stringify(items).replace(uuid, (id) => ids.get(id) ?? (ids.set(id, randomUUID()), ids.get(id)!));
   const fresh = JSON.parse(text) as TransactWriteItem[];
   for (const { Put } of fresh) {
-    const item = Put!.Item as Item;
+    // A check's key is a hash of the address or company: no record is there, whatever the round.
+    if (!Put) continue;
+    const item = Put.Item as Item;
     if (!uuid.test(`${item.pk?.S}${item.sk?.S}`)) item.pk = { S: `${item.pk?.S}#${round}` };
     uuid.lastIndex = 0;
   }
@@ -125,7 +128,7 @@ export const warmLatency = async (options: {
   const { api, tableName, tag } = options;
   const db = new DynamoDBClient({});
   const written = await leadTransaction(tag);
-  const leadPut = written.find((w) => w.Put!.Item!.itemType?.S === 'lead') ?? written[0]!;
+  const leadPut = written.find((w) => w.Put?.Item?.itemType?.S === 'lead') ?? written[0]!;
   const { handler } = (await import(pathToFileURL(options.leadsBundle).href)) as {
     handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body?: string }>;
   };
@@ -160,7 +163,9 @@ export const warmLatency = async (options: {
       call: async (round) =>
         void (await db.send(
           new TransactWriteItemsCommand({
-            TransactItems: rekeyed(written, `t${round}`).map((w) => ({ Put: { ...w.Put!, TableName: tableName } })),
+            TransactItems: rekeyed(written, `t${round}`).map((w) =>
+              w.Put ? { Put: { ...w.Put, TableName: tableName } } : { ConditionCheck: { ...w.ConditionCheck!, TableName: tableName } },
+            ),
           }),
         )),
     },
@@ -186,11 +191,11 @@ export const warmLatency = async (options: {
   const figures = await interleaved(paths, options.requests, 20);
   db.destroy();
   return {
-    items: written.map((w) => ({
-      sk: w.Put!.Item!.sk?.S?.replace(uuid, '<id>'),
-      itemType: w.Put!.Item!.itemType?.S,
-      condition: w.Put!.ConditionExpression,
-    })),
+    items: written.map((w) =>
+      w.Put
+        ? { sk: w.Put.Item!.sk?.S?.replace(uuid, '<id>'), itemType: w.Put.Item!.itemType?.S, condition: w.Put.ConditionExpression }
+        : { sk: w.ConditionCheck!.Key!.sk?.S, itemType: 'condition-check', condition: w.ConditionCheck!.ConditionExpression },
+    ),
     ...figures,
   };
 };

@@ -111,9 +111,12 @@ export const writeReport = (r: Any, file = 'BENCHMARKS.md') => {
     'lead-of-the-day': "the address's one-lead-a-day marker",
     timeline: 'its timeline entry',
     email: 'an outbox email',
+    'find-term': 'a search term',
+    'duplicate-mark': 'a duplicate marker',
+    'condition-check': 'a check that no account of the same address or company is there',
   };
   const items = w.items.map((i: Any) => itemNames[i.itemType] ?? i.itemType);
-  const conditions = [...new Set(w.items.map((i: Any) => i.condition))];
+  const conditions = [...new Set(w.items.map((i: Any) => i.condition ?? 'no condition'))];
   lines.push(
     '## 3. Warm latency',
     '',
@@ -121,7 +124,7 @@ export const writeReport = (r: Any, file = 'BENCHMARKS.md') => {
       `${keyed.n} requests of each kind, one after another, every kind once per round in turn (so a slow moment falls on all of them), after 20 untimed rounds. ` +
       '"Through the handler" is the bundled function called in this process as Lambda calls it; "through the local API" adds HTTP and the local gateway\'s checks in front of the same code.',
     '',
-    `What POST /leads writes, taken from the route's own request: one TransactWriteItems of ${items.length} items (${items.join(', ')}), each under ${conditions.join(' / ')}. ` +
+    `What POST /leads writes, taken from the route's own request: one TransactWriteItems of ${items.length} items (${items.join(', ')}), under the conditions ${conditions.join(' / ')}. ` +
       'The floors write those same items, under new keys each time: the raw PutItem only the lead, the raw TransactWriteItems all of them, from a plain DynamoDB client in the same process.',
     `Floors: PutItem p50 ${f.putItem.p50} ms, p99 ${f.putItem.p99} ms; TransactWriteItems p50 ${f.transactWriteItems.p50} ms, p99 ${f.transactWriteItems.p99} ms.`,
     '',
