@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, paginateQuery, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { leadBody } from './latency';
 import { summarize } from './stats';
 
@@ -54,44 +54,54 @@ export const loadBurst = async (options: { api: string; tableName: string; concu
   const worker = async () => {
     while (performance.now() < deadline) await one().catch(() => (statuses.network = (statuses.network ?? 0) + 1));
   };
+  const began = new Date().toISOString();
   const started = performance.now();
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const elapsed = (performance.now() - started) / 1000;
 
-  // The reconciliation, from the table itself once the outbox has settled.
-  // DynamoDB Local, starved of CPU, can answer a long scan with InternalFailure: the SDK's own
-  // retries (with backoff) ask again.
+  // The reconciliation, from the table itself once the outbox has settled: the burst's leads from
+  // the leads-by-status index (suspects created since it began), each one's emails from its own
+  // partition. Not a scan: DynamoDB Local answered a scan of the whole bench table (20,000
+  // accounts, PDFs and all) with InternalFailure, every time, even on a quiet machine.
   const db = new DynamoDBClient({ maxAttempts: 10 });
-  const pksOf = async (filter: string, values: Record<string, { S: string }>) => {
-    const pks: string[] = [];
-    let ExclusiveStartKey: Record<string, never> | undefined;
-    const scan = () =>
-      db.send(
-        new ScanCommand({
+  const leadPks: string[] = [];
+  for await (const page of paginateQuery(
+    { client: db },
+    {
+      TableName: options.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :suspects AND gsi1sk >= :began',
+      FilterExpression: 'begins_with(contact.company, :company)',
+      ExpressionAttributeValues: {
+        ':suspects': { S: 'LEADS#suspect' },
+        ':began': { S: began },
+        ':company': { S: `Bench ${options.tag} ` },
+      },
+      ProjectionExpression: 'pk',
+    },
+  ))
+    leadPks.push(...(page.Items ?? []).map((item) => item.pk!.S!));
+  const leads = new Set(leadPks).size;
+  const emailsOf = async (pk: string) =>
+    (
+      await db.send(
+        new QueryCommand({
           TableName: options.tableName,
-          FilterExpression: filter,
-          ExpressionAttributeValues: values,
-          ProjectionExpression: 'pk',
-          ExclusiveStartKey,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :email)',
+          ExpressionAttributeValues: { ':pk': { S: pk }, ':email': { S: 'EMAIL#' } },
+          Select: 'COUNT',
         }),
-      );
-    do {
-      const page = await scan();
-      pks.push(...(page.Items ?? []).map((item) => item.pk!.S!));
-      ExclusiveStartKey = page.LastEvaluatedKey as never;
-    } while (ExclusiveStartKey);
-    return pks;
-  };
-  const leadPks = new Set(
-    await pksOf('itemType = :lead AND contact.company = :company', { ':lead': { S: 'lead' }, ':company': { S: `Bench ${options.tag}` } }),
-  );
-  const leads = leadPks.size;
-  let emails = 0;
-  for (let wait = 0; wait < 60; wait += 1) {
-    emails = (await pksOf('itemType = :email', { ':email': { S: 'email' } })).filter((pk) => leadPks.has(pk)).length;
-    if (emails >= leads * 2) break;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+      )
+    ).Count ?? 0;
+  const emailsPerLead = new Map<string, number>();
+  let waiting = [...new Set(leadPks)];
+  for (let wait = 0; wait < 60 && waiting.length; wait += 1) {
+    for (let i = 0; i < waiting.length; i += 25)
+      await Promise.all(waiting.slice(i, i + 25).map(async (pk) => emailsPerLead.set(pk, await emailsOf(pk))));
+    waiting = waiting.filter((pk) => (emailsPerLead.get(pk) ?? 0) < 2);
+    if (waiting.length) await new Promise((resolve) => setTimeout(resolve, 1000));
   }
+  const emails = [...emailsPerLead.values()].reduce((sum, count) => sum + count, 0);
   db.destroy();
   const distinctAccepted = new Set(accepted.values()).size;
   const duplicates = replayedIds.filter(([first, got]) => first !== got && first !== '(first still running)').length;
