@@ -325,7 +325,7 @@ function writeSection(r: Record<string, any>) {
   const row = (name: string, what: string) => `| ${what} | ${l[name].p50} | ${l[name].p95} | ${l[name].p99} | ${l[name].n} |`;
   const section = [
     '<!-- search:start (bench/search.ts writes this section; npm run bench:search) -->',
-    '## Search (issue 15)',
+    '## Search',
     '',
     `\`npm run bench:search\`${r.mode === 'quick' ? ' -- --quick' : ''}, ${r.at.slice(0, 10)}, ${r.machine.cores} cores (${r.machine.cpu}), Node ${r.machine.node}, DynamoDB Local in memory.`,
     `Seeded ${r.plan.leads.toLocaleString('en-GB')} leads and ${r.plan.accounts.toLocaleString('en-GB')} accounts (${r.seed.items.toLocaleString('en-GB')} items, of which ${r.seed.terms.toLocaleString('en-GB')} search terms) by BatchWriteItem in ${Math.round(r.seed.seconds)} s,`,
