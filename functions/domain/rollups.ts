@@ -37,6 +37,8 @@ export interface Revision {
   updatedAt: string;
   /** The stream record's sequence number. */
   seq?: string;
+  /** The stream it came from: a restored table, or a stream turned off and on, numbers afresh. */
+  stream?: string;
 }
 
 export interface LeadSnapshot extends Revision {
@@ -411,6 +413,7 @@ const sequence = /^\d{1,64}$/;
 /** Whether `next` may replace `seen`: a record delivered twice (the same sequence number) may not. */
 export const isNewer = (seen: Revision | undefined, next: Revision): boolean => {
   if (!seen) return true;
-  if (seen.seq && next.seq && sequence.test(seen.seq) && sequence.test(next.seq)) return BigInt(next.seq) > BigInt(seen.seq);
+  if (seen.seq && next.seq && seen.stream === next.stream && sequence.test(seen.seq) && sequence.test(next.seq))
+    return BigInt(next.seq) > BigInt(seen.seq);
   return next.updatedAt >= seen.updatedAt;
 };

@@ -180,7 +180,8 @@ export const getOrder = apiRoute({ route: 'GET /orders/{id}', path: idPath }, as
   const { order } = found;
   await actOn(order.owner, `Order ${path.id}`);
   // The step that waits for whom; the links themselves are only ever in the emails.
-  const steps = Object.values(order.tasks).map(({ actionId: _actionId, ...open }) => open);
+  // Each names its step as `step` (and as `task`, its old name).
+  const steps = Object.values(order.tasks).map(({ actionId: _actionId, ...open }) => ({ ...open, step: open.task }));
   const view = {
     ...order,
     steps,

@@ -101,7 +101,8 @@ export const getQuote = apiRoute({ route: 'GET /quotes/{id}', path: quotePath },
   const document = quote.document ? await readQuoteDocument(quote.id) : undefined;
   const current = document && sha256(document);
   // The step that waits for whom; the links themselves are only ever in the emails.
-  const steps = Object.values(quote.tasks).map(({ actionId: _actionId, ...open }) => open);
+  // Each names its step as `step` (and as `task`, its old name).
+  const steps = Object.values(quote.tasks).map(({ actionId: _actionId, ...open }) => ({ ...open, step: open.task }));
   return json(200, {
     ...quote,
     steps,

@@ -75,9 +75,10 @@ const countedKinds: Record<string, string> = {
 export const foldOf = (
   key: { pk: string; sk: string },
   image: Image | undefined,
-  seq?: string,
+  from?: { seq?: string; stream?: string },
 ): { dealPk: string; fold: Fold } | undefined => {
-  const stamped = <T extends object>(snapshot: T): T => (seq ? { ...snapshot, seq } : snapshot);
+  const stamped = <T extends object>(snapshot: T): T =>
+    from?.seq ? { ...snapshot, seq: from.seq, ...(from.stream ? { stream: from.stream } : {}) } : snapshot;
   // The stream filter goes by sort key alone; other items share those (a duplicate mark's is LEAD).
   const [kind, id, ...more] = key.pk.split('#');
   if (kind !== key.sk || !id || more.length || (image && image.itemType !== countedKinds[key.sk])) return undefined;
@@ -166,9 +167,9 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 export const countRecord = async (
   key: { pk: string; sk: string },
   image: Image | undefined,
-  seq?: string,
+  from?: { seq?: string; stream?: string },
 ): Promise<'counted' | 'unchanged' | 'ignored'> => {
-  const found = foldOf(key, image, seq);
+  const found = foldOf(key, image, from);
   if (!found) return 'ignored';
   for (let attempt = 1; ; attempt += 1) {
     const { deal, rev } = await readDeal(found.dealPk);
@@ -193,7 +194,10 @@ export const countRecord = async (
 const fromStream = async (record: DynamoDBRecord): Promise<void> => {
   const key = unmarshall(record.dynamodb?.Keys as Record<string, AttributeValue>) as { pk: string; sk: string };
   const image = record.dynamodb?.NewImage ? (unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue>) as Image) : undefined;
-  const outcome = await countRecord(key, record.eventName === 'REMOVE' ? undefined : image, record.dynamodb?.SequenceNumber);
+  const outcome = await countRecord(key, record.eventName === 'REMOVE' ? undefined : image, {
+    seq: record.dynamodb?.SequenceNumber,
+    stream: record.eventSourceARN,
+  });
   if (outcome === 'counted') logger.debug('rollups moved', { pk: key.pk, sk: key.sk });
 };
 

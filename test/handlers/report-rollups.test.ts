@@ -52,7 +52,8 @@ describe('the rollups worker: a quote whose steps were asked at once', () => {
     updatedAt,
     tasks,
   });
-  const foldQuote = (image: Record<string, unknown>, seq: string) => foldOf({ pk: 'QUOTE#q1', sk: 'QUOTE' }, image, seq)!.fold;
+  const stream = 'arn:aws:dynamodb:eu-west-2:1:table/salesflow/stream/2026-12-01T00:00:00.000';
+  const foldQuote = (image: Record<string, unknown>, seq: string) => foldOf({ pk: 'QUOTE#q1', sk: 'QUOTE' }, image, { seq, stream })!.fold;
   const fold = async (deal: DealState, image: Record<string, unknown>, seq: string) => (await foldQuote(image, seq)(deal)) ?? deal;
 
   it('the step written second with the earlier time is still counted once it is done', async () => {
@@ -65,6 +66,18 @@ describe('the rollups worker: a quote whose steps were asked at once', () => {
     deal = await fold(deal, quoteImage('2026-12-01T11:00:00.000Z', { 'prepare-proposal': proposal }), '400');
     expect(deal.quotes.q1!.rounds.map((round) => round.step)).toEqual(['prepare-quote']);
     expect(Object.keys(deal.quotes.q1!.open)).toEqual(['prepare-proposal']);
+  });
+
+  it("after a restore the new stream's lower numbers still count: numbers are compared within one stream only", async () => {
+    const asked = { 'prepare-quote': { askedAt: '2026-12-01T10:00:01.000Z' } };
+    let deal: DealState = { ...emptyDeal(), opportunity };
+    deal = await fold(deal, quoteImage('2026-12-01T10:00:01.000Z', asked), '900000');
+    const restored = 'arn:aws:dynamodb:eu-west-2:1:table/salesflow-restored/stream/2026-12-02T00:00:00.000';
+    const next = await foldOf({ pk: 'QUOTE#q1', sk: 'QUOTE' }, quoteImage('2026-12-02T09:00:00.000Z', {}), {
+      seq: '100',
+      stream: restored,
+    })!.fold(deal);
+    expect(next?.quotes.q1?.rounds.map((round) => round.step)).toEqual(['prepare-quote']);
   });
 
   it('a record delivered twice, or an older one delivered again after a restart, changes nothing', async () => {

@@ -39,6 +39,7 @@ describe('a step on a quote', () => {
     const before = await quotes.quote(quoteId);
     expect(before.steps.map((open: { task: string }) => open.task).sort()).toEqual(['prepare-proposal', 'prepare-quote']);
     expect(before.tasks).toEqual(before.steps);
+    expect(before.steps.every((open: { task: string; step: string }) => open.step === open.task)).toBe(true);
 
     // The same refusals: a body the step does not take, a step that is someone else's, no such step.
     const empty = await quotes.completeQuoteStep(quoteId, 'prepare-proposal', {}, ae);

@@ -145,7 +145,8 @@ if (page) {
   step('packing', order.packing?.status === 'to-pack', hasRole(who, 'Production', 'SalesAdmin'), 'Packed; ready to ship');
   for (const item of order.packing?.checklist ?? []) $('#packing-checklist').append(h('li', {}, item));
   const checkAsked =
-    order.steps.some((/** @type {any} */ t) => t.task === 'equipment-check') || order.followUps?.equipmentCheck?.status === 'unanswered';
+    (order.steps ?? order.tasks).some((/** @type {any} */ t) => t.task === 'equipment-check') ||
+    order.followUps?.equipmentCheck?.status === 'unanswered';
   step('equipment-check', checkAsked, who.email === order.owner, 'Answer recorded');
   step(
     'corrective-action',

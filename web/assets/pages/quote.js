@@ -89,11 +89,11 @@ if (page) {
     ),
     h('p', {}, linkTo(who, 'opportunities', quote.opportunityId, 'The opportunity')),
     h('h2', {}, 'Waiting for'),
-    quote.steps.length
+    (quote.steps ?? quote.tasks).length
       ? h(
           'ul',
           { id: 'waiting-for' },
-          ...quote.steps.map((/** @type {any} */ t) => h('li', {}, `${stepName(t)}: ${t.assignee}, due ${when(t.dueBy)}`)),
+          ...(quote.steps ?? quote.tasks).map((/** @type {any} */ t) => h('li', {}, `${stepName(t)}: ${t.assignee}, due ${when(t.dueBy)}`)),
         )
       : h('p', {}, 'Nobody.'),
     h('h2', {}, 'Decisions'),
@@ -123,7 +123,7 @@ if (page) {
     'approve-contract': () => hasRole(who, 'ManagingDirector'),
   };
   for (const [step, may] of Object.entries(mayDo)) {
-    if (quote.steps.some((/** @type {any} */ t) => t.task === step && may(t))) $(`#step-${step}`).hidden = false;
+    if ((quote.steps ?? quote.tasks).some((/** @type {any} */ t) => t.task === step && may(t))) $(`#step-${step}`).hidden = false;
     postForm(formAt(`#${step}-form`), who, [], `/quotes/${id}/steps/${step}`, () => reloadWith(`Done: ${plain(step)}`));
   }
 
