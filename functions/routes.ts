@@ -526,5 +526,16 @@ export const routeKey = (route: Pick<Route, 'method' | 'path'>): string => `${ro
 
 export const findRoute = (key: string): Route | undefined => routes.find((route) => routeKey(route) === key);
 
+const parameterNames = (path: string) => [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => name!);
+
+/**
+ * A deprecated alias's path parameters under the names its route gives them, by position
+ * ({task} is {step}): the alias is served by that route's handler and described by its contract.
+ */
+export const aliasParameters = (alias: Route): Record<string, string> => {
+  const target = parameterNames(alias.aliasOf?.split(' ')[1] ?? alias.path);
+  return Object.fromEntries(parameterNames(alias.path).map((name, index) => [name, target[index] ?? name]));
+};
+
 /** Largest request body any route accepts (docs/api.md: 413 above 64 KiB). */
 export const maxBodyBytes = 64 * 1024;

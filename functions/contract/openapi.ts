@@ -19,7 +19,6 @@ import { exportPath, exportQuery } from '#functions/exports/schemas';
 import { importQuery } from '#functions/imports/schemas';
 import { campaignBody, campaignCreated, materialBody, materialSent, unsubscribePath } from '#functions/marketing/schemas';
 import {
-  aliasOrderStepPath,
   deliveryAnswerBody,
   orderBody,
   orderCreated,
@@ -28,9 +27,9 @@ import {
   setPasswordBody,
   shipmentBody,
 } from '#functions/orders/schemas';
-import { aliasStepPath, contractBody, productBody, quoteBody, stepBodies, stepPath } from '#functions/quotes/schemas';
+import { contractBody, productBody, quoteBody, stepBodies, stepPath } from '#functions/quotes/schemas';
 import { reportPath, reportQuery } from '#functions/reports/schemas';
-import { type RouteKey, routeKey, routes } from '#functions/routes';
+import { aliasParameters, type RouteKey, routeKey, routes } from '#functions/routes';
 import { activityBody } from '../activities/schemas';
 import { leadBody, leadCreated, leadListQuery, qualificationBody, qualificationResult } from '../leads/schemas';
 import { engineeringReviewBody, pipelineQuery } from '../opportunities/schemas';
@@ -86,7 +85,6 @@ const contracts: Partial<Record<RouteKey, Contract>> = {
   'GET /products': { created: z.object({ products: z.array(product) }) },
   'POST /products': { body: productBody, created: product },
   'POST /quotes/{id}/steps/{step}': { body: anyStep, path: z.pick(stepPath, { step: true }), status: '200' },
-  'POST /quotes/{id}/tasks/{task}': { body: anyStep, path: z.pick(aliasStepPath, { task: true }), status: '200' },
   'POST /opportunities/{id}/contract': { body: contractBody, created: workflowStarted, status: '202' },
   'GET /actions/{token}': { path: z.object({ token: z.string() }) },
   'POST /actions/{token}': { body: anyLinkAnswer, path: z.object({ token: z.string() }), status: '200' },
@@ -98,7 +96,6 @@ const contracts: Partial<Record<RouteKey, Contract>> = {
   'POST /orders': { body: orderBody, created: orderCreated },
   'POST /orders/{id}/shipment': { body: shipmentBody, created: shipmentStarted, status: '202' },
   'POST /orders/{id}/steps/{step}': { body: anyOrderStep, path: z.pick(orderStepPath, { step: true }), status: '200' },
-  'POST /orders/{id}/tasks/{task}': { body: anyOrderStep, path: z.pick(aliasOrderStepPath, { task: true }), status: '200' },
   'POST /imports': { body: z.string(), bodyType: 'text/csv', query: importQuery, created: importQueued, status: '202' },
   'GET /exports/{file}': { path: exportPath, query: exportQuery, answerType: 'text/csv' },
   'GET /people/{email}/data': { path: personPath },
@@ -147,14 +144,16 @@ const errorStatuses: Record<string, string> = {
 export const openApiDocument = () => {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
-    const contract = contracts[routeKey(route) as RouteKey] ?? {};
+    // A deprecated alias is described by its route's contract, its parameters by position.
+    const contract = contracts[(route.aliasOf ?? routeKey(route)) as RouteKey] ?? {};
+    const names = aliasParameters(route);
     const parameters = [
-      ...[...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({
-        name: match[1],
+      ...[...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+        name,
         in: 'path',
         required: true,
-        schema: contract.path?.shape[match[1]!]
-          ? schemaOf(contract.path.shape[match[1]!] as z.ZodMiniType)
+        schema: contract.path?.shape[names[name!]!]
+          ? schemaOf(contract.path.shape[names[name!]!] as z.ZodMiniType)
           : { type: 'string', format: 'uuid' },
       })),
       ...Object.entries(contract.query?.shape ?? {}).map(([name, schema]) => ({

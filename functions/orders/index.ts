@@ -43,7 +43,7 @@ import { dispatch } from '#http/dispatch';
 import { keyedRequest, recordOnce } from '#http/idempotency';
 import { completeOrderStep } from './complete-step';
 import { listOrders } from './list-orders';
-import { aliasOrderStepPath, orderBody, orderStepPath, shipmentBody } from './schemas';
+import { orderBody, orderStepPath, shipmentBody } from './schemas';
 
 /**
  * Issue 15: an order received wins its opportunity, if still open. After the order, not in its
@@ -286,12 +286,6 @@ export const completeStep = apiRoute(
   ({ path, body, caller }) => answerStep(path.id, path.step, body, caller!),
 );
 
-/** Deprecated: the old path of completeStep, kept for the callers that still use it. */
-export const completeStepByAlias = apiRoute(
-  { route: 'POST /orders/{id}/tasks/{task}', path: aliasOrderStepPath, body: stepBody },
-  ({ path, body, caller }) => answerStep(path.id, path.task, body, caller!),
-);
-
 /** The orders Lambda. */
 export const handler = dispatch({
   'GET /orders': listOrders,
@@ -300,5 +294,4 @@ export const handler = dispatch({
   'GET /orders/{id}/welcome-letter': getWelcomeLetter,
   'POST /orders/{id}/shipment': recordShipment,
   'POST /orders/{id}/steps/{step}': completeStep,
-  'POST /orders/{id}/tasks/{task}': completeStepByAlias,
 });

@@ -51,8 +51,6 @@ export const shipmentBody = z.strictObject({
 });
 
 export const orderStepPath = z.object({ id: recordId, step: z.enum(orderSteps) });
-/** The deprecated alias POST /orders/{id}/tasks/{task} names the step `task`. */
-export const aliasOrderStepPath = z.object({ id: recordId, task: z.enum(orderSteps) });
 
 /** What each step on an order takes, through a link or the internal route alike. */
 export const orderStepBodies = {

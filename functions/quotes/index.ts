@@ -29,7 +29,7 @@ import { keyedRequest, recordOnce } from '#http/idempotency';
 import { completeQuoteStep } from './complete-step';
 import { listQuotes } from './list-quotes';
 import { getProducts, putProduct } from './products';
-import { aliasStepPath, contractBody, quoteBody, quotePath, stepPath } from './schemas';
+import { contractBody, quoteBody, quotePath, stepPath } from './schemas';
 
 /** Workflow runs are named after their quote, so a retry can never start a second one. */
 const runName = { quote: (id: string) => `quote-${id}`, contract: (id: string) => `contract-${id}` };
@@ -136,12 +136,6 @@ export const completeStep = apiRoute(
   ({ path, body, caller }) => answerStep(path.id, path.step, body, caller!),
 );
 
-/** Deprecated: the old path of completeStep, kept for the callers that still use it. */
-export const completeStepByAlias = apiRoute(
-  { route: 'POST /quotes/{id}/tasks/{task}', path: aliasStepPath, body: stepBody },
-  ({ path, body, caller }) => answerStep(path.id, path.task, body, caller!),
-);
-
 /** R19: the customer wants a formal contract; the MD negotiates and approves it. */
 export const requestContract = apiRoute(
   { route: 'POST /opportunities/{id}/contract', path: idPath, body: contractBody },
@@ -177,7 +171,6 @@ export const handler = dispatch({
   'GET /quotes/{id}': getQuote,
   'GET /quotes/{id}/document': getQuoteDocument,
   'POST /quotes/{id}/steps/{step}': completeStep,
-  'POST /quotes/{id}/tasks/{task}': completeStepByAlias,
   'POST /opportunities/{id}/contract': requestContract,
   'GET /products': getProducts,
   'POST /products': putProduct,

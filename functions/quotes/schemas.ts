@@ -85,5 +85,3 @@ export const stepBodies = {
 
 export const quotePath = z.object({ id: recordId });
 export const stepPath = z.object({ id: recordId, step: z.enum(quoteSteps) });
-/** The deprecated alias POST /quotes/{id}/tasks/{task} names the step `task`. */
-export const aliasStepPath = z.object({ id: recordId, task: z.enum(quoteSteps) });

@@ -1,7 +1,7 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { routeGroups, routeKey, routes } from '#functions/routes';
+import { aliasParameters, routeGroups, routeKey, routes } from '#functions/routes';
 import { call } from './requests';
 
 mockClient(DynamoDBDocumentClient).resolves({});
@@ -16,5 +16,32 @@ describe('the route table', () => {
       pathParameters: route.path.includes('{id}') ? { id: '00000000-0000-4000-8000-000000000000' } : undefined,
     });
     expect(body?.message ?? '').not.toMatch(/^No route/);
+  });
+});
+
+describe('a deprecated alias', () => {
+  it('names its parameters as its route does, by position', () => {
+    const alias = routes.find((route) => route.path === '/quotes/{id}/tasks/{task}')!;
+    expect(alias.aliasOf).toBe('POST /quotes/{id}/steps/{step}');
+    expect(aliasParameters(alias)).toEqual({ id: 'id', task: 'step' });
+  });
+
+  it("is served by its route's handler, which reads the step from {task} as from {step}", async () => {
+    const { handler } = (await import('#functions/quotes/index')) as unknown as { handler: never };
+    const id = '00000000-0000-4000-8000-000000000000';
+    const asked = (routeKey: string, pathParameters: Record<string, string>) =>
+      call(handler, {
+        method: 'POST',
+        routeKey,
+        path: `/quotes/${id}`,
+        pathParameters,
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+        as: { email: 'admin@salesflow.example', roles: ['SalesAdmin'] },
+      });
+    const unknownStep = await asked('POST /quotes/{id}/tasks/{task}', { id, task: 'make-tea' });
+    expect(unknownStep.status).toBe(404);
+    expect(unknownStep.body?.message).not.toMatch(/^No route/);
+    expect(unknownStep).toEqual(await asked('POST /quotes/{id}/steps/{step}', { id, step: 'make-tea' }));
   });
 });
