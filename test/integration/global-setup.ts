@@ -4,19 +4,11 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { freePort } from '../../infra/local/ports';
 import { startLocalStack } from '../../infra/local/stack';
+import type { StackInfo } from './local-stack';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    stack: {
-      api: string;
-      dynamodb: string;
-      ses: string;
-      stepFunctions: string;
-      scheduler: string;
-      tableName: string;
-      keyFile: string;
-      dataDir: string;
-    };
+    stack: StackInfo & { dataDir: string };
   }
 }
 
